@@ -1,0 +1,46 @@
+# risk: PostgreSQL extension (PGXS)
+EXTENSION   = risk
+EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" risk.control)
+
+MODULE_big  = risk
+CORE_SRCS   = $(sort $(wildcard src/core/*.c))
+OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)) $(CORE_SRCS))
+
+SQL_PIECES  = $(sort $(wildcard src/sql/*.sql))
+DATA_built  = risk--$(EXTVERSION).sql
+
+REGRESS     = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --load-extension=risk
+
+PROVE_TESTS = $(wildcard test/t/*.pl)
+ifneq ($(PROVE_TESTS),)
+TAP_TESTS   = 1
+endif
+
+GSL_CFLAGS := $(shell gsl-config --cflags)
+GSL_LIBS   := $(shell gsl-config --libs)
+
+WARN        = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+PG_CFLAGS  += $(WARN) $(EXTRA_CFLAGS)
+PG_CPPFLAGS += -I$(srcdir)/src $(GSL_CFLAGS) -isystem $(shell $(PG_CONFIG) --includedir-server)
+SHLIB_LINK += $(GSL_LIBS) $(EXTRA_LDFLAGS)
+
+EXTRA_CLEAN = test/unit/test_core risk--*.sql
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+risk--$(EXTVERSION).sql: $(SQL_PIECES)
+	cat $^ > $@
+
+# C unit tests of src/core: no server needed.
+UNIT_CC ?= $(CC)
+test/unit/test_core: test/unit/test_core.c $(CORE_SRCS) src/core/risk_core.h
+	$(UNIT_CC) -std=gnu99 -O2 -g $(WARN) -Isrc $(GSL_CFLAGS) $(EXTRA_CFLAGS) -o $@ \
+	    test/unit/test_core.c $(CORE_SRCS) $(GSL_LIBS) $(EXTRA_LDFLAGS)
+
+unit: test/unit/test_core
+	test/unit/test_core
+
+.PHONY: unit

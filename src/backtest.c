@@ -1,0 +1,180 @@
+/*
+ * backtest.c
+ *     SQL face of the VaR backtests: Kupiec's proportion of failures,
+ *     Christoffersen's independence and conditional coverage (an ordered
+ *     aggregate over the exception indicator), and the Basel traffic light.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+
+#include "risk.h"
+
+static TupleDesc
+result_desc(FunctionCallInfo fcinfo, const char *func)
+{
+	TupleDesc	td;
+
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "%s: return type must be a row type", func);
+	return BlessTupleDesc(td);
+}
+
+/* ERROR unless 0 <= exceptions <= n and n > 0. */
+static void
+check_counts(int64 n, int64 x)
+{
+	if (n <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("number of observations must be positive, got " INT64_FORMAT, n)));
+	if (x < 0 || x > n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("number of exceptions must be between 0 and " INT64_FORMAT ", got " INT64_FORMAT,
+						n, x)));
+}
+
+PG_FUNCTION_INFO_V1(risk_kupiec_pof);
+Datum
+risk_kupiec_pof(PG_FUNCTION_ARGS)
+{
+	int64		n = PG_GETARG_INT64(0);
+	int64		x = PG_GETARG_INT64(1);
+	double		p = PG_GETARG_FLOAT8(2);
+	TupleDesc	td = result_desc(fcinfo, "kupiec_pof");
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+	double		lr;
+
+	check_counts(n, x);
+	risk_check_level(p, "confidence level");
+	risk_raise(risk_kupiec_lr(n, x, 1.0 - p, &lr), "kupiec_pof");
+	values[0] = Float8GetDatum(lr);
+	values[1] = Float8GetDatum(risk_pchisq_upper(lr, 1.0));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
+}
+
+PG_FUNCTION_INFO_V1(risk_traffic_light);
+Datum
+risk_traffic_light(PG_FUNCTION_ARGS)
+{
+	static const char *const zones[] = {"green", "yellow", "red"};
+	int64		x = PG_GETARG_INT32(0);
+	int64		n = PG_GETARG_INT32(1);
+	double		p = PG_GETARG_FLOAT8(2);
+	TupleDesc	td = result_desc(fcinfo, "traffic_light");
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+	risk_zone	zone;
+	double		cp,
+				plus;
+	int			plus_defined;
+
+	check_counts(n, x);
+	risk_check_level(p, "confidence level");
+	risk_raise(risk_basel_zone(x, n, 1.0 - p, &zone, &cp, &plus, &plus_defined),
+			   "traffic_light");
+	values[0] = CStringGetTextDatum(zones[zone]);
+	values[1] = Float8GetDatum(cp);
+	values[2] = Float8GetDatum(plus);
+	nulls[2] = !plus_defined;
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
+}
+
+/* ---------------------------------------------------------------------
+ * Christoffersen: an ordered aggregate over the exception indicator.
+ * --------------------------------------------------------------------- */
+
+typedef struct ChrisState
+{
+	int64		n;				/* observations */
+	int64		x;				/* exceptions */
+	int64		t[2][2];		/* transitions prev -> cur */
+	int			prev;			/* last indicator, -1 before the first */
+	double		p;				/* NaN when no level was given */
+} ChrisState;
+
+PG_FUNCTION_INFO_V1(risk_christoffersen_accum);
+Datum
+risk_christoffersen_accum(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = risk_agg_context(fcinfo, "risk_christoffersen_accum");
+	ChrisState *st = PG_ARGISNULL(0) ? NULL : (ChrisState *) PG_GETARG_POINTER(0);
+	bool		has_p = PG_NARGS() > 2;
+	int			cur;
+
+	if (PG_ARGISNULL(1) || (has_p && PG_ARGISNULL(2)))
+	{
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(st);
+	}
+	if (st == NULL)
+	{
+		st = MemoryContextAllocZero(ctx, sizeof(ChrisState));
+		st->prev = -1;
+		st->p = NAN;
+		if (has_p)
+		{
+			risk_check_level(PG_GETARG_FLOAT8(2), "confidence level");
+			st->p = PG_GETARG_FLOAT8(2);
+		}
+	}
+	else if (has_p)
+		risk_check_same(st->p, PG_GETARG_FLOAT8(2), "confidence level");
+	cur = PG_GETARG_BOOL(1) ? 1 : 0;
+	if (st->prev >= 0)
+		st->t[st->prev][cur]++;
+	st->prev = cur;
+	st->n++;
+	st->x += cur;
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(risk_christoffersen_final);
+Datum
+risk_christoffersen_final(PG_FUNCTION_ARGS)
+{
+	ChrisState *st = PG_ARGISNULL(0) ? NULL : (ChrisState *) PG_GETARG_POINTER(0);
+	TupleDesc	td;
+	Datum		values[12];
+	bool		nulls[12];
+	double		lr_ind,
+				lr_uc;
+	int			i;
+
+	if (st == NULL || st->n == 0)
+		PG_RETURN_NULL();
+	td = result_desc(fcinfo, "christoffersen");
+	memset(nulls, 0, sizeof(nulls));
+	lr_ind = risk_christoffersen_lr_ind(st->t[0][0], st->t[0][1],
+										st->t[1][0], st->t[1][1]);
+	values[0] = Int64GetDatum(st->n);
+	values[1] = Int64GetDatum(st->x);
+	values[2] = Int64GetDatum(st->t[0][0]);
+	values[3] = Int64GetDatum(st->t[0][1]);
+	values[4] = Int64GetDatum(st->t[1][0]);
+	values[5] = Int64GetDatum(st->t[1][1]);
+	values[6] = Float8GetDatum(lr_ind);
+	values[7] = Float8GetDatum(risk_pchisq_upper(lr_ind, 1.0));
+	if (isnan(st->p))
+	{
+		for (i = 8; i < 12; i++)
+			nulls[i] = true;
+	}
+	else
+	{
+		risk_raise(risk_kupiec_lr(st->n, st->x, 1.0 - st->p, &lr_uc),
+				   "christoffersen");
+		values[8] = Float8GetDatum(lr_uc);
+		values[9] = Float8GetDatum(risk_pchisq_upper(lr_uc, 1.0));
+		values[10] = Float8GetDatum(lr_uc + lr_ind);
+		values[11] = Float8GetDatum(risk_pchisq_upper(lr_uc + lr_ind, 2.0));
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
+}

@@ -1,0 +1,323 @@
+/*
+ * moments.c
+ *     Central moments up to the fourth: streaming, mergeable, and a
+ *     removable variant for sliding windows.
+ *
+ * risk_moments is the GROUP BY / parallel state: one-pass updates and the
+ * pairwise merge of Pebay (2008), which keep their accuracy for data far from
+ * zero.  risk_msums is the sliding-window state: power sums of (x - shift)
+ * in double-double arithmetic, so a value that leaves the window takes away
+ * exactly what it brought (to about 1e-32 relative), whatever came and went
+ * in between; the conversion to central moments is done in double-double
+ * too, so the cancellation in S2/n - mean^2 costs nothing.
+ */
+#include <math.h>
+
+#include "risk_core.h"
+
+void
+risk_moments_init(risk_moments *m)
+{
+	m->n = 0;
+	m->mean = 0;
+	m->m2 = 0;
+	m->m3 = 0;
+	m->m4 = 0;
+	m->min = INFINITY;
+	m->max = -INFINITY;
+}
+
+void
+risk_moments_add(risk_moments *m, double x)
+{
+	double		n1 = m->n;
+	double		n = n1 + 1;
+	double		delta = x - m->mean;
+	double		dn = delta / n;
+	double		dn2 = dn * dn;
+	double		term1 = delta * dn * n1;
+
+	m->mean += dn;
+	m->m4 += term1 * dn2 * (n * n - 3 * n + 3) + 6 * dn2 * m->m2 - 4 * dn * m->m3;
+	m->m3 += term1 * dn * (n - 2) - 3 * dn * m->m2;
+	m->m2 += term1;
+	m->n = n;
+	if (x < m->min)
+		m->min = x;
+	if (x > m->max)
+		m->max = x;
+}
+
+void
+risk_moments_merge(risk_moments *a, const risk_moments *b)
+{
+	double		na = a->n,
+				nb = b->n,
+				n,
+				delta,
+				d2,
+				d3,
+				d4,
+				m2,
+				m3,
+				m4;
+
+	if (nb == 0)
+		return;
+	if (na == 0)
+	{
+		*a = *b;
+		return;
+	}
+	n = na + nb;
+	delta = b->mean - a->mean;
+	d2 = delta * delta;
+	d3 = d2 * delta;
+	d4 = d2 * d2;
+
+	m2 = a->m2 + b->m2 + d2 * na * nb / n;
+	m3 = a->m3 + b->m3 + d3 * na * nb * (na - nb) / (n * n)
+		+ 3.0 * delta * (na * b->m2 - nb * a->m2) / n;
+	m4 = a->m4 + b->m4
+		+ d4 * na * nb * (na * na - na * nb + nb * nb) / (n * n * n)
+		+ 6.0 * d2 * (na * na * b->m2 + nb * nb * a->m2) / (n * n)
+		+ 4.0 * delta * (na * b->m3 - nb * a->m3) / n;
+
+	a->mean = a->mean + delta * nb / n;
+	a->m2 = m2;
+	a->m3 = m3;
+	a->m4 = m4;
+	a->n = n;
+	if (b->min < a->min)
+		a->min = b->min;
+	if (b->max > a->max)
+		a->max = b->max;
+}
+
+/* ---- double-double arithmetic (Dekker, Knuth two-sum, fma products) ---- */
+
+static inline risk_dd
+dd_two_sum(double a, double b)
+{
+	risk_dd		r;
+	double		bb;
+
+	r.hi = a + b;
+	bb = r.hi - a;
+	r.lo = (a - (r.hi - bb)) + (b - bb);
+	return r;
+}
+
+static inline risk_dd
+dd_add(risk_dd a, risk_dd b)
+{
+	risk_dd		s = dd_two_sum(a.hi, b.hi);
+	risk_dd		t = dd_two_sum(a.lo, b.lo);
+
+	s.lo += t.hi;
+	s = dd_two_sum(s.hi, s.lo);
+	s.lo += t.lo;
+	return dd_two_sum(s.hi, s.lo);
+}
+
+static inline risk_dd
+dd_neg(risk_dd a)
+{
+	a.hi = -a.hi;
+	a.lo = -a.lo;
+	return a;
+}
+
+static inline risk_dd
+dd_mul(risk_dd a, risk_dd b)
+{
+	risk_dd		p;
+
+	p.hi = a.hi * b.hi;
+	p.lo = fma(a.hi, b.hi, -p.hi);
+	p.lo += a.hi * b.lo + a.lo * b.hi;
+	return dd_two_sum(p.hi, p.lo);
+}
+
+static inline risk_dd
+dd_from(double a)
+{
+	risk_dd		r = {a, 0.0};
+
+	return r;
+}
+
+static inline risk_dd
+dd_div_d(risk_dd a, double b)
+{
+	double		q1 = a.hi / b;
+	risk_dd		p,
+				r;
+
+	/* one correction step: a - q1*b, divided again */
+	p.hi = q1 * b;
+	p.lo = fma(q1, b, -p.hi);
+	r = dd_add(a, dd_neg(p));
+	return dd_two_sum(q1, r.hi / b);
+}
+
+static inline risk_dd
+dd_scale(risk_dd a, double k)
+{
+	return dd_mul(a, dd_from(k));
+}
+
+void
+risk_msums_init(risk_msums *s)
+{
+	int			k;
+
+	s->n = 0;
+	s->shift = 0;
+	for (k = 0; k < 4; k++)
+	{
+		s->s[k] = dd_from(0.0);
+		s->a[k] = 0.0;
+	}
+}
+
+/* The four powers of d = x - shift, each exact to double-double. */
+static void
+powers(const risk_msums *s, double x, risk_dd p[4])
+{
+	risk_dd		d = dd_two_sum(x, -s->shift);
+
+	p[0] = d;
+	p[1] = dd_mul(d, d);
+	p[2] = dd_mul(p[1], d);
+	p[3] = dd_mul(p[1], p[1]);
+}
+
+/* Add x keeping the current shift. */
+static void
+msums_push(risk_msums *s, double x)
+{
+	risk_dd		p[4];
+	int			k;
+
+	powers(s, x, p);
+	for (k = 0; k < 4; k++)
+	{
+		s->s[k] = dd_add(s->s[k], p[k]);
+		s->a[k] += fabs(p[k].hi);
+	}
+	s->n++;
+}
+
+void
+risk_msums_add(risk_msums *s, double x)
+{
+	if (s->n == 0)
+	{
+		risk_msums_init(s);
+		s->shift = x;
+	}
+	msums_push(s, x);
+}
+
+void
+risk_msums_remove(risk_msums *s, double x)
+{
+	risk_dd		p[4];
+	int			k;
+
+	if (s->n <= 1)
+	{
+		risk_msums_init(s);
+		return;
+	}
+	powers(s, x, p);
+	for (k = 0; k < 4; k++)
+	{
+		s->s[k] = dd_add(s->s[k], dd_neg(p[k]));
+		s->a[k] += fabs(p[k].hi);
+	}
+	s->n--;
+}
+
+int
+risk_msums_degraded(const risk_msums *s)
+{
+	const double lost = 1e15;	/* of the ~32 digits, keep at least 17 */
+	double		s2 = fabs(s->s[1].hi);
+	double		s4 = fabs(s->s[3].hi);
+
+	if (s->n <= 1)
+		return 0;
+	return s->a[0] > lost * sqrt((double) s->n * s2) ||
+		s->a[1] > lost * s2 ||
+		s->a[2] > lost * sqrt(s2 * s4) ||
+		s->a[3] > lost * s4;
+}
+
+void
+risk_msums_rebuild(risk_msums *s, const double *x1, int64_t n1,
+				   const double *x2, int64_t n2)
+{
+	long double mean = 0;
+	int64_t		i;
+
+	risk_msums_init(s);
+	if (n1 + n2 == 0)
+		return;
+	for (i = 0; i < n1; i++)
+		mean += x1[i];
+	for (i = 0; i < n2; i++)
+		mean += x2[i];
+	s->shift = (double) (mean / (n1 + n2));
+	for (i = 0; i < n1; i++)
+		msums_push(s, x1[i]);
+	for (i = 0; i < n2; i++)
+		msums_push(s, x2[i]);
+}
+
+void
+risk_msums_moments(const risk_msums *s, risk_moments *m)
+{
+	double		n = (double) s->n;
+	risk_dd		a1,
+				a2,
+				a3,
+				a4,
+				mu,
+				mu2,
+				c2,
+				c3,
+				c4;
+
+	m->n = n;
+	if (s->n == 0)
+	{
+		m->mean = m->m2 = m->m3 = m->m4 = 0;
+		return;
+	}
+	/* raw moments of d about the shift */
+	a1 = dd_div_d(s->s[0], n);
+	a2 = dd_div_d(s->s[1], n);
+	a3 = dd_div_d(s->s[2], n);
+	a4 = dd_div_d(s->s[3], n);
+	mu = a1;
+	mu2 = dd_mul(mu, mu);
+	/* central: c2 = a2 - mu^2; c3 = a3 - 3 mu a2 + 2 mu^3 */
+	c2 = dd_add(a2, dd_neg(mu2));
+	c3 = dd_add(dd_add(a3, dd_neg(dd_scale(dd_mul(mu, a2), 3.0))),
+				dd_scale(dd_mul(mu2, mu), 2.0));
+	/* c4 = a4 - 4 mu a3 + 6 mu^2 a2 - 3 mu^4 */
+	c4 = dd_add(dd_add(a4, dd_neg(dd_scale(dd_mul(mu, a3), 4.0))),
+				dd_add(dd_scale(dd_mul(mu2, a2), 6.0),
+					   dd_neg(dd_scale(dd_mul(mu2, mu2), 3.0))));
+	mu = dd_add(dd_from(s->shift), mu);
+	m->mean = mu.hi;
+	m->m2 = (c2.hi + c2.lo) * n;
+	m->m3 = (c3.hi + c3.lo) * n;
+	m->m4 = (c4.hi + c4.lo) * n;
+	if (m->m2 < 0)
+		m->m2 = 0;
+	if (m->m4 < 0)
+		m->m4 = 0;
+}

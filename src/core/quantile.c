@@ -1,0 +1,187 @@
+/*
+ * quantile.c
+ *     Empirical (type-7) quantile by selection, and historical VaR/ES.
+ *
+ * Selection is a quickselect with a three-way partition (returns data has
+ * many exact ties, zeros above all) and pseudo-random pivots, so it is O(n)
+ * expected whatever the input order.  The arithmetic of the interpolation and
+ * of the tail mean follows R (quantile type 7, mean with a long double sum and
+ * one refinement pass) so that results agree to the last digit or so.
+ */
+#include <math.h>
+
+#include "risk_core.h"
+
+void
+risk_q7_position(int64_t n, double alpha, int64_t *lo, int64_t *hi, double *h)
+{
+	double		index = 1.0 + (double) (n > 1 ? n - 1 : 0) * alpha;
+	double		flo = floor(index);
+	double		fhi = ceil(index);
+
+	*lo = (int64_t) flo - 1;
+	*hi = (int64_t) fhi - 1;
+	if (*hi > n - 1)
+		*hi = n - 1;
+	*h = index - flo;
+}
+
+double
+risk_q7_combine(double xlo, double xhi, double h)
+{
+	if (h > 0 && xhi != xlo)
+		return (1.0 - h) * xlo + h * xhi;
+	return xlo;
+}
+
+static inline uint64_t
+xorshift64(uint64_t *s)
+{
+	uint64_t	x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*s = x;
+	return x;
+}
+
+/* Rearrange x so that x[k] is the k-th smallest, smaller ones before it. */
+static void
+select_kth(double *x, int64_t n, int64_t k)
+{
+	int64_t		left = 0;
+	int64_t		right = n - 1;
+	uint64_t	seed = 0x9E3779B97F4A7C15ULL ^ (uint64_t) n;
+
+	while (right > left)
+	{
+		int64_t		span = right - left + 1;
+		double		pivot;
+		int64_t		lt,
+					gt,
+					i;
+
+		/* median of three pseudo-random elements */
+		{
+			double		a = x[left + (int64_t) (xorshift64(&seed) % (uint64_t) span)];
+			double		b = x[left + (int64_t) (xorshift64(&seed) % (uint64_t) span)];
+			double		c = x[left + (int64_t) (xorshift64(&seed) % (uint64_t) span)];
+
+			if (a > b)
+			{
+				double		t = a;
+
+				a = b;
+				b = t;
+			}
+			pivot = (c < a) ? a : (c > b ? b : c);
+		}
+
+		/* Dutch national flag: [left,lt) < pivot, [lt,gt] == pivot, (gt,right] > */
+		lt = left;
+		gt = right;
+		i = left;
+		while (i <= gt)
+		{
+			double		v = x[i];
+
+			if (v < pivot)
+			{
+				x[i] = x[lt];
+				x[lt] = v;
+				lt++;
+				i++;
+			}
+			else if (v > pivot)
+			{
+				x[i] = x[gt];
+				x[gt] = v;
+				gt--;
+			}
+			else
+				i++;
+		}
+		if (k < lt)
+			right = lt - 1;
+		else if (k > gt)
+			left = gt + 1;
+		else
+			return;
+	}
+}
+
+/* Mean of x[0..n-1] as R computes it: long double sum, one refinement. */
+static double
+r_mean(const double *x, int64_t n)
+{
+	long double s = 0;
+	long double t = 0;
+	int64_t		i;
+
+	for (i = 0; i < n; i++)
+		s += x[i];
+	s /= n;
+	if (isfinite((double) s))
+	{
+		for (i = 0; i < n; i++)
+			t += x[i] - s;
+		s += t / n;
+	}
+	return (double) s;
+}
+
+risk_status
+risk_hist_var_es(double *x, int64_t n, double alpha, double *var, double *es)
+{
+	int64_t		lo,
+				hi,
+				i,
+				nbelow;
+	double		h,
+				xlo,
+				xhi,
+				q;
+
+	if (n <= 0)
+		return RISK_EMPTY;
+	if (!(alpha > 0 && alpha < 1))
+		return RISK_BADARG;
+
+	risk_q7_position(n, alpha, &lo, &hi, &h);
+	select_kth(x, n, lo);
+	xlo = x[lo];
+	xhi = xlo;
+	if (hi > lo)
+	{
+		/* the next order statistic is the smallest of the right part */
+		xhi = x[lo + 1];
+		for (i = lo + 2; i < n; i++)
+			if (x[i] < xhi)
+				xhi = x[i];
+	}
+	q = risk_q7_combine(xlo, xhi, h);
+	if (var)
+		*var = -q;
+	if (es)
+	{
+		/*
+		 * Values strictly below q all sit in x[0..lo]: the right part is >=
+		 * x[hi] >= q.  Move them to the front and average them.
+		 */
+		nbelow = 0;
+		for (i = 0; i <= lo; i++)
+		{
+			if (x[i] < q)
+			{
+				double		t = x[nbelow];
+
+				x[nbelow] = x[i];
+				x[i] = t;
+				nbelow++;
+			}
+		}
+		*es = nbelow > 0 ? -r_mean(x, nbelow) : -q;
+	}
+	return RISK_OK;
+}

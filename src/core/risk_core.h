@@ -1,0 +1,228 @@
+/*
+ * risk_core.h
+ *     Pure numerics of the risk extension: no PostgreSQL header here.
+ *
+ * Every function takes plain arrays or small structs and returns a status
+ * code (RISK_OK on success).  Nothing allocates except where a function says
+ * so: callers own the memory.  The SQL face (src/\*.c) maps status codes to
+ * ereport.
+ *
+ * Conventions: returns and P&L are "profit positive"; VaR and ES come back as
+ * positive loss amounts; alpha = 1 - p is the tail probability (p = 0.99 ->
+ * alpha = 0.01), computed by the caller as 1.0 - p so that the arithmetic is
+ * the same as R's.
+ */
+#ifndef RISK_CORE_H
+#define RISK_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum risk_status
+{
+	RISK_OK = 0,
+	RISK_EMPTY,					/* no observations */
+	RISK_TOO_FEW,				/* fewer observations than the method needs */
+	RISK_DEGENERATE,			/* zero variance where a ratio needs it */
+	RISK_NOSPACE,				/* caller-provided storage is full */
+	RISK_NOTFOUND,				/* value to remove is not present */
+	RISK_BADARG,				/* argument outside its domain */
+	RISK_NUMERIC				/* a special function failed */
+} risk_status;
+
+/* ---- quantile.c: empirical quantile and historical VaR/ES ------------- */
+
+/*
+ * Type-7 quantile positions (R's default): index = 1 + (n-1)*alpha (1-based),
+ * lo = floor(index), hi = ceil(index), h = index - lo.  Returned 0-based.
+ */
+void		risk_q7_position(int64_t n, double alpha, int64_t *lo, int64_t *hi,
+							 double *h);
+
+/* (1-h)*xlo + h*xhi exactly as R combines them (xlo when h == 0 or equal). */
+double		risk_q7_combine(double xlo, double xhi, double h);
+
+/*
+ * Historical VaR and ES of x[0..n-1] at tail probability alpha.  Reorders x
+ * (selection, O(n) expected).  var = -q7(alpha); es = -mean(x[x < q]) or var
+ * when no value lies strictly below q.  Either output may be NULL.
+ */
+risk_status risk_hist_var_es(double *x, int64_t n, double alpha,
+							 double *var, double *es);
+
+/* ---- ostree.c: order-statistic tree for sliding windows ---------------- */
+
+/*
+ * An AVL tree of distinct keys with multiplicities, every node augmented
+ * with its subtree's count and sum.  Nodes live in a caller-owned array and
+ * refer to each other by index, so the array may be moved (realloc) between
+ * calls.  Insert/remove/select/rank are O(log n).  Subtree sums are
+ * recomputed from the children on every update, so no rounding error
+ * accumulates as values come and go.
+ */
+typedef struct risk_osnode
+{
+	double		key;
+	double		sum;			/* sum of key*mult over the subtree */
+	int64_t		size;			/* total multiplicity of the subtree */
+	int32_t		mult;			/* multiplicity of key */
+	int32_t		left;
+	int32_t		right;
+	int32_t		height;			/* 0 for a free node */
+} risk_osnode;
+
+typedef struct risk_ostree
+{
+	risk_osnode *nodes;
+	int32_t		capacity;
+	int32_t		used;			/* nodes handed out so far (high-water) */
+	int32_t		root;			/* -1 when empty */
+	int32_t		freelist;		/* chain through .left, -1 when none */
+} risk_ostree;
+
+void		risk_ostree_init(risk_ostree *t, risk_osnode *nodes, int32_t capacity);
+
+/* Number of free node slots: insert can fail with RISK_NOSPACE only if 0. */
+int32_t		risk_ostree_room(const risk_ostree *t);
+risk_status risk_ostree_insert(risk_ostree *t, double key);
+risk_status risk_ostree_remove(risk_ostree *t, double key);
+int64_t		risk_ostree_count(const risk_ostree *t);
+
+/* k-th smallest (0-based), k < count. */
+double		risk_ostree_select(const risk_ostree *t, int64_t k);
+
+/* Count and sum of the values strictly below key. */
+void		risk_ostree_below(const risk_ostree *t, double key,
+							  int64_t *count, double *sum);
+double		risk_ostree_min(const risk_ostree *t);
+double		risk_ostree_max(const risk_ostree *t);
+
+/* Historical VaR/ES from the tree, same definitions as risk_hist_var_es. */
+risk_status risk_ostree_var_es(const risk_ostree *t, double alpha,
+							   double *var, double *es);
+
+/* ---- moments.c: central moments ---------------------------------------- */
+
+/*
+ * Central moment sums: n, mean, M2..M4 = sum (x-mean)^k, plus min and max.
+ * Updated one value at a time (Welford/Pebay) and merged pairwise (Chan et
+ * al., Pebay 2008): stable for data far from zero.
+ */
+typedef struct risk_moments
+{
+	double		n;
+	double		mean;
+	double		m2;
+	double		m3;
+	double		m4;
+	double		min;
+	double		max;
+} risk_moments;
+
+void		risk_moments_init(risk_moments *m);
+void		risk_moments_add(risk_moments *m, double x);
+void		risk_moments_merge(risk_moments *a, const risk_moments *b);
+
+/*
+ * A double-double accumulator (value hi+lo, about 32 significant digits) for
+ * the sliding-window variant: the power sums of (x - shift) are kept in it so
+ * that removing a value subtracts exactly what adding it added, even after
+ * large values have come and gone.
+ */
+typedef struct risk_dd
+{
+	double		hi;
+	double		lo;
+} risk_dd;
+
+typedef struct risk_msums
+{
+	int64_t		n;
+	double		shift;			/* first value seen, or the mean at rebuild */
+	risk_dd		s[4];			/* sum of (x-shift)^k, k = 1..4 */
+	double		a[4];			/* sum of |x-shift|^k over every value added
+								 * or removed since the last (re)build: bounds
+								 * the rounding left in s[] */
+} risk_msums;
+
+void		risk_msums_init(risk_msums *s);
+void		risk_msums_add(risk_msums *s, double x);
+void		risk_msums_remove(risk_msums *s, double x);
+
+/*
+ * True when values far larger than the current ones have come and gone, so
+ * that the rounding bound on s[] exceeds 1e-15 of what is left: the caller
+ * should then rebuild from the window's values.
+ */
+int			risk_msums_degraded(const risk_msums *s);
+
+/* Recompute from the values x1[0..n1-1] then x2[0..n2-1], shifted by their mean. */
+void		risk_msums_rebuild(risk_msums *s, const double *x1, int64_t n1,
+							   const double *x2, int64_t n2);
+
+/* Central moment sums (min/max left as they are) from the power sums. */
+void		risk_msums_moments(const risk_msums *s, risk_moments *m);
+
+/* ---- var.c: parametric VaR/ES and backtests ---------------------------- */
+
+/* Normal quantile, density, chi-squared and binomial tails (GSL). */
+double		risk_qnorm(double p);
+double		risk_dnorm(double x);
+double		risk_pchisq_upper(double x, double df);
+double		risk_pbinom(int64_t x, int64_t n, double prob);
+
+/* Gaussian VaR/ES from moments with 1/n (PerformanceAnalytics). n >= 2. */
+risk_status risk_var_gaussian(const risk_moments *m, double alpha, double *var);
+risk_status risk_es_gaussian(const risk_moments *m, double alpha, double *es);
+
+/* Cornish-Fisher VaR and ES (operational ES floored at VaR).  n >= 3, m2 > 0. */
+risk_status risk_var_modified(const risk_moments *m, double alpha, double *var);
+risk_status risk_es_modified(const risk_moments *m, double alpha, double *es);
+
+/* Sample sd (n-1), moment skewness and excess kurtosis (1/n). */
+risk_status risk_moments_stats(const risk_moments *m, double *sd,
+							   double *skew, double *exkurt);
+
+/*
+ * EWMA (RiskMetrics): s = sum lambda^age r^2, w = sum lambda^age over the
+ * window (age 0 = newest); sigma^2 = s / w (normalized weights).
+ */
+typedef struct risk_ewma
+{
+	int64_t		n;
+	double		s;
+	double		w;
+} risk_ewma;
+
+void		risk_ewma_add(risk_ewma *e, double lambda, double r);
+void		risk_ewma_remove_oldest(risk_ewma *e, double lambda, double r);
+risk_status risk_ewma_sigma(const risk_ewma *e, double *sigma);
+
+/* x*log(y) with 0*log(anything) = 0. */
+double		risk_xlogy(double x, double y);
+
+/* Kupiec proportion-of-failures LR for x exceptions in n at tail alpha. */
+risk_status risk_kupiec_lr(int64_t n, int64_t x, double alpha, double *lr);
+
+/* Christoffersen independence LR from the transition counts. */
+double		risk_christoffersen_lr_ind(int64_t n00, int64_t n01, int64_t n10,
+									   int64_t n11);
+
+typedef enum risk_zone
+{
+	RISK_ZONE_GREEN = 0,
+	RISK_ZONE_YELLOW = 1,
+	RISK_ZONE_RED = 2
+} risk_zone;
+
+/*
+ * Basel traffic light: cumulative binomial probability of at most x
+ * exceptions; green below 0.95, yellow below 0.9999, red from there.  The
+ * plus factor is the Basel (1996) table, defined for n = 250 and alpha =
+ * 0.01 only: *plus_defined is 0 elsewhere.
+ */
+risk_status risk_basel_zone(int64_t x, int64_t n, double alpha,
+							   risk_zone *zone, double *cumprob,
+							   double *plus, int *plus_defined);
+
+#endif							/* RISK_CORE_H */

@@ -1,0 +1,298 @@
+/*
+ * var.c
+ *     Parametric VaR/ES (Gaussian, Cornish-Fisher, EWMA) and the backtests
+ *     (Kupiec, Christoffersen, Basel traffic light).
+ *
+ * Definitions follow PerformanceAnalytics for the Gaussian and modified
+ * measures (moments with 1/n; "operational" modified ES, floored at the
+ * modified VaR), RiskMetrics (1996) for EWMA, Kupiec (1995), Christoffersen
+ * (1998) and the Basel Committee (1996) supervisory framework for
+ * backtesting.  GSL supplies the special functions; its error handler is
+ * switched off by the caller, so every status is checked here.
+ */
+#include <math.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_gamma.h>
+
+#include "risk_core.h"
+
+double
+risk_qnorm(double p)
+{
+	return gsl_cdf_ugaussian_Pinv(p);
+}
+
+double
+risk_dnorm(double x)
+{
+	return gsl_ran_ugaussian_pdf(x);
+}
+
+/* P(X > x) for chi-squared with df degrees of freedom. */
+double
+risk_pchisq_upper(double x, double df)
+{
+	gsl_sf_result r;
+
+	if (x <= 0)
+		return 1.0;
+	/* Q(df/2, x/2) is the regularized upper incomplete gamma function */
+	if (gsl_sf_gamma_inc_Q_e(df / 2.0, x / 2.0, &r) != GSL_SUCCESS)
+		return NAN;
+	return r.val;
+}
+
+/* P(X <= x) for Binomial(n, prob), summed exactly in log space. */
+double
+risk_pbinom(int64_t x, int64_t n, double prob)
+{
+	gsl_sf_result r;
+
+	if (x < 0)
+		return 0.0;
+	if (x >= n)
+		return 1.0;
+	/* P(X <= x) = I_{1-prob}(n - x, x + 1), the regularized incomplete beta */
+	if (gsl_sf_beta_inc_e((double) (n - x), (double) (x + 1), 1.0 - prob,
+						  &r) != GSL_SUCCESS)
+		return NAN;
+	return r.val;
+}
+
+static risk_status
+check_moments(const risk_moments *m, double alpha, double nmin)
+{
+	if (m->n == 0)
+		return RISK_EMPTY;		/* before alpha: an empty group never saw p */
+	if (!(alpha > 0 && alpha < 1))
+		return RISK_BADARG;
+	if (m->n < nmin)
+		return RISK_TOO_FEW;
+	return RISK_OK;
+}
+
+risk_status
+risk_var_gaussian(const risk_moments *m, double alpha, double *var)
+{
+	risk_status st = check_moments(m, alpha, 2);
+
+	if (st != RISK_OK)
+		return st;
+	*var = -m->mean - risk_qnorm(alpha) * sqrt(m->m2 / m->n);
+	return RISK_OK;
+}
+
+risk_status
+risk_es_gaussian(const risk_moments *m, double alpha, double *es)
+{
+	risk_status st = check_moments(m, alpha, 2);
+
+	if (st != RISK_OK)
+		return st;
+	*es = -m->mean + sqrt(m->m2 / m->n) * risk_dnorm(risk_qnorm(alpha)) / alpha;
+	return RISK_OK;
+}
+
+/* Skewness and excess kurtosis with 1/n moments, and the CF quantile h. */
+static risk_status
+cornish_fisher(const risk_moments *m, double alpha, double *h,
+			   double *skew, double *exkurt, double *sigma)
+{
+	risk_status st = check_moments(m, alpha, 3);
+	double		c2,
+				z;
+
+	if (st != RISK_OK)
+		return st;
+	c2 = m->m2 / m->n;
+	if (!(c2 > 0))
+		return RISK_DEGENERATE;
+	*skew = (m->m3 / m->n) / pow(c2, 1.5);
+	*exkurt = (m->m4 / m->n) / (c2 * c2) - 3.0;
+	*sigma = sqrt(c2);
+	z = risk_qnorm(alpha);
+	*h = z + (1.0 / 6.0) * (z * z - 1.0) * *skew
+		+ (1.0 / 24.0) * (z * z * z - 3.0 * z) * *exkurt
+		- (1.0 / 36.0) * (2.0 * z * z * z - 5.0 * z) * *skew * *skew;
+	return RISK_OK;
+}
+
+risk_status
+risk_var_modified(const risk_moments *m, double alpha, double *var)
+{
+	double		h,
+				skew,
+				exkurt,
+				sigma;
+	risk_status st = cornish_fisher(m, alpha, &h, &skew, &exkurt, &sigma);
+
+	if (st != RISK_OK)
+		return st;
+	*var = -m->mean - h * sigma;
+	return RISK_OK;
+}
+
+risk_status
+risk_es_modified(const risk_moments *m, double alpha, double *es)
+{
+	double		h,
+				skew,
+				exkurt,
+				sigma,
+				h2,
+				mes,
+				tail;
+	risk_status st = cornish_fisher(m, alpha, &h, &skew, &exkurt, &sigma);
+
+	if (st != RISK_OK)
+		return st;
+	h2 = h * h;
+	/* expected value below h of the Edgeworth-expanded density (Boudt et al.) */
+	mes = risk_dnorm(h) * (1.0 + h2 * h * skew / 6.0
+						   + (h2 * h2 * h2 - 9.0 * h2 * h2 + 9.0 * h2 + 3.0) * skew * skew / 72.0
+						   + (h2 * h2 - 2.0 * h2 - 1.0) * exkurt / 24.0);
+	tail = -mes / alpha;
+	/* never below the modified VaR: min(tail, h) in standardized units */
+	*es = -m->mean - sigma * (tail < h ? tail : h);
+	return RISK_OK;
+}
+
+risk_status
+risk_moments_stats(const risk_moments *m, double *sd, double *skew,
+				   double *exkurt)
+{
+	double		c2;
+
+	if (m->n == 0)
+		return RISK_EMPTY;
+	if (m->n < 2)
+		return RISK_TOO_FEW;
+	*sd = sqrt(m->m2 / (m->n - 1));
+	c2 = m->m2 / m->n;
+	if (!(c2 > 0))
+		return RISK_DEGENERATE;
+	*skew = (m->m3 / m->n) / pow(c2, 1.5);
+	*exkurt = (m->m4 / m->n) / (c2 * c2) - 3.0;
+	return RISK_OK;
+}
+
+void
+risk_ewma_add(risk_ewma *e, double lambda, double r)
+{
+	e->s = lambda * e->s + r * r;
+	e->w = lambda * e->w + 1.0;
+	e->n++;
+}
+
+/*
+ * Take out the oldest return, whose weight is lambda^(n-1).  Any rounding
+ * left behind is multiplied by lambda at every later step, so it dies out.
+ */
+void
+risk_ewma_remove_oldest(risk_ewma *e, double lambda, double r)
+{
+	double		wt;
+
+	if (e->n <= 1)
+	{
+		e->n = 0;
+		e->s = 0;
+		e->w = 0;
+		return;
+	}
+	wt = pow(lambda, (double) (e->n - 1));
+	e->s -= wt * r * r;
+	e->w -= wt;
+	e->n--;
+	if (e->s < 0)
+		e->s = 0;
+}
+
+risk_status
+risk_ewma_sigma(const risk_ewma *e, double *sigma)
+{
+	if (e->n == 0)
+		return RISK_EMPTY;
+	*sigma = sqrt(e->s / e->w);
+	return RISK_OK;
+}
+
+double
+risk_xlogy(double x, double y)
+{
+	return x == 0 ? 0.0 : x * log(y);
+}
+
+risk_status
+risk_kupiec_lr(int64_t n, int64_t x, double alpha, double *lr)
+{
+	double		dn = (double) n,
+				dx = (double) x,
+				phat;
+
+	if (n <= 0 || x < 0 || x > n || !(alpha > 0 && alpha < 1))
+		return RISK_BADARG;
+	phat = dx / dn;
+	*lr = -2.0 * (risk_xlogy(dn - dx, 1.0 - alpha) + risk_xlogy(dx, alpha))
+		+ 2.0 * (risk_xlogy(dn - dx, 1.0 - phat) + risk_xlogy(dx, phat));
+	if (*lr < 0)
+		*lr = 0;				/* rounding when phat == alpha */
+	return RISK_OK;
+}
+
+double
+risk_christoffersen_lr_ind(int64_t n00, int64_t n01, int64_t n10, int64_t n11)
+{
+	double		a = (double) n00,
+				b = (double) n01,
+				c = (double) n10,
+				d = (double) n11;
+	double		pi01 = (a + b) > 0 ? b / (a + b) : 0.0;
+	double		pi11 = (c + d) > 0 ? d / (c + d) : 0.0;
+	double		tot = a + b + c + d;
+	double		pi = tot > 0 ? (b + d) / tot : 0.0;
+	double		l0,
+				l1,
+				lr;
+
+	l0 = risk_xlogy(a + c, 1.0 - pi) + risk_xlogy(b + d, pi);
+	l1 = risk_xlogy(a, 1.0 - pi01) + risk_xlogy(b, pi01)
+		+ risk_xlogy(c, 1.0 - pi11) + risk_xlogy(d, pi11);
+	lr = -2.0 * (l0 - l1);
+	return lr < 0 ? 0.0 : lr;
+}
+
+risk_status
+risk_basel_zone(int64_t x, int64_t n, double alpha, risk_zone *zone,
+				   double *cumprob, double *plus, int *plus_defined)
+{
+	static const double basel_yellow[5] = {0.40, 0.50, 0.65, 0.75, 0.85};
+	double		cp;
+
+	if (n <= 0 || x < 0 || x > n || !(alpha > 0 && alpha < 1))
+		return RISK_BADARG;
+	cp = risk_pbinom(x, n, alpha);
+	if (isnan(cp))
+		return RISK_NUMERIC;
+	*cumprob = cp;
+	*zone = cp < 0.95 ? RISK_ZONE_GREEN :
+		(cp < 0.9999 ? RISK_ZONE_YELLOW : RISK_ZONE_RED);
+	*plus_defined = 0;
+	*plus = 0;
+	if (n == 250 && fabs(alpha - 0.01) < 1e-12)
+	{
+		*plus_defined = 1;
+		if (*zone == RISK_ZONE_YELLOW)
+		{
+			if (x < 5 || x > 9)
+				return RISK_NUMERIC;	/* the binomial says 5..9: can't happen */
+			*plus = basel_yellow[x - 5];
+		}
+		else if (*zone == RISK_ZONE_RED)
+			*plus = 1.0;
+	}
+	return RISK_OK;
+}

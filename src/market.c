@@ -1,0 +1,878 @@
+/*
+ * market.c
+ *     SQL face of the market-risk aggregates: historical, Gaussian,
+ *     Cornish-Fisher ("modified") and EWMA VaR/ES, and return moments.
+ *
+ * Each aggregate has two states:
+ *   - the plain state, for GROUP BY and parallel query.  Historical: an
+ *     internal buffer of the returns (serialized for parallel workers, merged
+ *     by the combine function), selected in place by the final function.
+ *     Moments: a float8[] of central moment sums (a real type, so partial
+ *     aggregation can be shipped as text).  EWMA: a float8[] too.
+ *   - the moving state, for window frames whose head moves: an order-
+ *     statistic tree (historical) or double-double power sums (moments),
+ *     updated by the forward and the inverse transition in O(log W) or O(1),
+ *     and read, never changed, by the final function.
+ * NULL returns are skipped.  A confidence level (and EWMA's lambda) must be
+ * the same on every row of a group; it is checked on each row.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+
+#include "risk.h"
+
+/* ---------------------------------------------------------------------
+ * Historical: plain state
+ * --------------------------------------------------------------------- */
+
+typedef struct HistState
+{
+	double		p;
+	int64		n;
+	int64		cap;
+	double	   *x;
+} HistState;
+
+/* Make room for at least `more` further values in the aggregate context. */
+static void
+hist_reserve(HistState *st, MemoryContext ctx, int64 more)
+{
+	int64		need = st->n + more;
+	int64		cap;
+
+	if (need <= st->cap)
+		return;
+	cap = st->cap > 0 ? st->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	if ((Size) cap > MaxAllocHugeSize / sizeof(double))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many rows in one group for an exact quantile: " INT64_FORMAT,
+						need)));
+	if (st->x == NULL)
+		st->x = MemoryContextAllocHuge(ctx, cap * sizeof(double));
+	else
+		st->x = repalloc_huge(st->x, cap * sizeof(double));
+	st->cap = cap;
+}
+
+static HistState *
+hist_new(MemoryContext ctx, double p)
+{
+	HistState  *st = MemoryContextAllocZero(ctx, sizeof(HistState));
+
+	st->p = p;
+	return st;
+}
+
+PG_FUNCTION_INFO_V1(risk_hist_accum);
+Datum
+risk_hist_accum(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = risk_agg_context(fcinfo, "risk_hist_accum");
+	HistState  *st = PG_ARGISNULL(0) ? NULL : (HistState *) PG_GETARG_POINTER(0);
+	double		r,
+				p;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(st);
+	}
+	r = PG_GETARG_FLOAT8(1);
+	p = PG_GETARG_FLOAT8(2);
+	risk_check_finite(r, "return");
+	if (st == NULL)
+	{
+		risk_check_level(p, "confidence level");
+		st = hist_new(ctx, p);
+	}
+	else
+		risk_check_same(st->p, p, "confidence level");
+	hist_reserve(st, ctx, 1);
+	st->x[st->n++] = r;
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(risk_hist_combine);
+Datum
+risk_hist_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = risk_agg_context(fcinfo, "risk_hist_combine");
+	HistState  *a = PG_ARGISNULL(0) ? NULL : (HistState *) PG_GETARG_POINTER(0);
+	HistState  *b = PG_ARGISNULL(1) ? NULL : (HistState *) PG_GETARG_POINTER(1);
+
+	if (b == NULL || b->n == 0)
+	{
+		if (a == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(a);
+	}
+	if (a == NULL)
+		a = hist_new(ctx, b->p);
+	else
+		risk_check_same(a->p, b->p, "confidence level");
+	hist_reserve(a, ctx, b->n);
+	memcpy(a->x + a->n, b->x, b->n * sizeof(double));
+	a->n += b->n;
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(risk_hist_serialize);
+Datum
+risk_hist_serialize(PG_FUNCTION_ARGS)
+{
+	HistState  *st = (HistState *) PG_GETARG_POINTER(0);
+	Size		len = sizeof(double) + sizeof(int64) + st->n * sizeof(double);
+	bytea	   *out;
+	char	   *ptr;
+
+	if (len + VARHDRSZ > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("partial state of " INT64_FORMAT " rows is too large to pass between parallel workers",
+						st->n),
+				 errhint("Set max_parallel_workers_per_gather = 0 for this query.")));
+	out = palloc(len + VARHDRSZ);
+	SET_VARSIZE(out, len + VARHDRSZ);
+	ptr = VARDATA(out);
+	memcpy(ptr, &st->p, sizeof(double));
+	memcpy(ptr + sizeof(double), &st->n, sizeof(int64));
+	memcpy(ptr + sizeof(double) + sizeof(int64), st->x, st->n * sizeof(double));
+	PG_RETURN_BYTEA_P(out);
+}
+
+PG_FUNCTION_INFO_V1(risk_hist_deserialize);
+Datum
+risk_hist_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	const char *ptr = VARDATA_ANY(in);
+	Size		len = VARSIZE_ANY_EXHDR(in);
+	HistState  *st;
+	int64		n;
+
+	risk_agg_context(fcinfo, "risk_hist_deserialize");
+	if (len < sizeof(double) + sizeof(int64))
+		elog(ERROR, "risk_hist_deserialize: truncated state");
+	memcpy(&n, ptr + sizeof(double), sizeof(int64));
+	if (n < 0 || len != sizeof(double) + sizeof(int64) + (Size) n * sizeof(double))
+		elog(ERROR, "risk_hist_deserialize: corrupt state");
+	st = palloc0(sizeof(HistState));
+	memcpy(&st->p, ptr, sizeof(double));
+	st->n = n;
+	st->cap = n;
+	if (n > 0)
+	{
+		st->x = palloc_extended(n * sizeof(double), MCXT_ALLOC_HUGE);
+		memcpy(st->x, ptr + sizeof(double) + sizeof(int64), n * sizeof(double));
+	}
+	PG_RETURN_POINTER(st);
+}
+
+/* Plain final: selection reorders the buffer but keeps its values. */
+static Datum
+hist_final(FunctionCallInfo fcinfo, bool want_es)
+{
+	HistState  *st = PG_ARGISNULL(0) ? NULL : (HistState *) PG_GETARG_POINTER(0);
+	double		var,
+				es;
+	risk_status rc;
+
+	if (st == NULL || st->n == 0)
+		PG_RETURN_NULL();
+	rc = risk_hist_var_es(st->x, st->n, 1.0 - st->p, &var, want_es ? &es : NULL);
+	risk_raise(rc, want_es ? "es_historical" : "var_historical");
+	PG_RETURN_FLOAT8(want_es ? es : var);
+}
+
+PG_FUNCTION_INFO_V1(risk_var_historical_final);
+Datum
+risk_var_historical_final(PG_FUNCTION_ARGS)
+{
+	return hist_final(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(risk_es_historical_final);
+Datum
+risk_es_historical_final(PG_FUNCTION_ARGS)
+{
+	return hist_final(fcinfo, true);
+}
+
+/* ---------------------------------------------------------------------
+ * Historical: moving state (order-statistic tree)
+ * --------------------------------------------------------------------- */
+
+typedef struct HistWinState
+{
+	double		p;
+	risk_ostree tree;
+} HistWinState;
+
+/* Ensure one free node; the nodes array lives in the aggregate context. */
+static void
+tree_reserve(risk_ostree *t, MemoryContext ctx)
+{
+	int32		cap;
+
+	if (risk_ostree_room(t) > 0)
+		return;
+	if (t->capacity >= PG_INT32_MAX / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("window frame has too many distinct values: %d", t->capacity)));
+	cap = t->capacity > 0 ? t->capacity * 2 : 256;
+	if (t->nodes == NULL)
+		t->nodes = MemoryContextAllocHuge(ctx, (Size) cap * sizeof(risk_osnode));
+	else
+		t->nodes = repalloc_huge(t->nodes, (Size) cap * sizeof(risk_osnode));
+	t->capacity = cap;
+}
+
+PG_FUNCTION_INFO_V1(risk_hist_madd);
+Datum
+risk_hist_madd(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = risk_agg_context(fcinfo, "risk_hist_madd");
+	HistWinState *st = PG_ARGISNULL(0) ? NULL : (HistWinState *) PG_GETARG_POINTER(0);
+	double		r,
+				p;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(st);
+	}
+	r = PG_GETARG_FLOAT8(1);
+	p = PG_GETARG_FLOAT8(2);
+	risk_check_finite(r, "return");
+	if (st == NULL)
+	{
+		risk_check_level(p, "confidence level");
+		st = MemoryContextAllocZero(ctx, sizeof(HistWinState));
+		st->p = p;
+		risk_ostree_init(&st->tree, NULL, 0);
+	}
+	else
+		risk_check_same(st->p, p, "confidence level");
+	tree_reserve(&st->tree, ctx);
+	risk_raise(risk_ostree_insert(&st->tree, r), "risk_hist_madd");
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(risk_hist_mremove);
+Datum
+risk_hist_mremove(PG_FUNCTION_ARGS)
+{
+	HistWinState *st = PG_ARGISNULL(0) ? NULL : (HistWinState *) PG_GETARG_POINTER(0);
+
+	risk_agg_context(fcinfo, "risk_hist_mremove");
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(st);
+	}
+	if (st == NULL)
+		elog(ERROR, "risk_hist_mremove: no state to remove from");
+	if (risk_ostree_remove(&st->tree, PG_GETARG_FLOAT8(1)) != RISK_OK)
+		elog(ERROR, "risk_hist_mremove: value leaving the frame was never added");
+	PG_RETURN_POINTER(st);
+}
+
+static Datum
+hist_mfinal(FunctionCallInfo fcinfo, bool want_es)
+{
+	HistWinState *st = PG_ARGISNULL(0) ? NULL : (HistWinState *) PG_GETARG_POINTER(0);
+	double		var,
+				es;
+
+	if (st == NULL || risk_ostree_count(&st->tree) == 0)
+		PG_RETURN_NULL();
+	risk_raise(risk_ostree_var_es(&st->tree, 1.0 - st->p, &var,
+								  want_es ? &es : NULL),
+			   want_es ? "es_historical" : "var_historical");
+	PG_RETURN_FLOAT8(want_es ? es : var);
+}
+
+PG_FUNCTION_INFO_V1(risk_var_historical_mfinal);
+Datum
+risk_var_historical_mfinal(PG_FUNCTION_ARGS)
+{
+	return hist_mfinal(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(risk_es_historical_mfinal);
+Datum
+risk_es_historical_mfinal(PG_FUNCTION_ARGS)
+{
+	return hist_mfinal(fcinfo, true);
+}
+
+/* ---------------------------------------------------------------------
+ * Moments: plain state, float8[8] = {n, mean, M2, M3, M4, min, max, p}
+ * (p is NaN until the first row, and stays NaN for risk.moments)
+ * --------------------------------------------------------------------- */
+
+#define MOM_LEN 8
+
+/* The state array's values, after checking its shape. */
+static double *
+mom_values(ArrayType *a, const char *func)
+{
+	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != MOM_LEN || ARR_HASNULL(a) ||
+		ARR_ELEMTYPE(a) != FLOAT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: state must be a float8 array of %d values without NULLs",
+						func, MOM_LEN)));
+	return (double *) ARR_DATA_PTR(a);
+}
+
+static void
+mom_get(const double *v, risk_moments *m)
+{
+	m->n = v[0];
+	m->mean = v[1];
+	m->m2 = v[2];
+	m->m3 = v[3];
+	m->m4 = v[4];
+	m->min = v[5];
+	m->max = v[6];
+}
+
+static void
+mom_put(double *v, const risk_moments *m)
+{
+	v[0] = m->n;
+	v[1] = m->mean;
+	v[2] = m->m2;
+	v[3] = m->m3;
+	v[4] = m->m4;
+	v[5] = m->min;
+	v[6] = m->max;
+}
+
+/* Record the row's level in slot 7, or check it against the first row's. */
+static void
+level_track(double *slot, FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	double		p;
+
+	if (PG_NARGS() <= argno)
+		return;
+	p = PG_GETARG_FLOAT8(argno);
+	if (isnan(*slot))
+	{
+		risk_check_level(p, name);
+		*slot = p;
+	}
+	else
+		risk_check_same(*slot, p, name);
+}
+
+/* Transition for moments(r) and the (r, p) aggregates: strict, in place. */
+PG_FUNCTION_INFO_V1(risk_moments_accum);
+Datum
+risk_moments_accum(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
+	double		r = PG_GETARG_FLOAT8(1);
+	double	   *v;
+	risk_moments m;
+
+	risk_agg_context(fcinfo, "risk_moments_accum");
+	v = mom_values(a, "risk_moments_accum");
+	risk_check_finite(r, "return");
+	level_track(&v[7], fcinfo, 2, "confidence level");
+	mom_get(v, &m);
+	risk_moments_add(&m, r);
+	mom_put(v, &m);
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+PG_FUNCTION_INFO_V1(risk_moments_combine);
+Datum
+risk_moments_combine(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
+	ArrayType  *b = PG_GETARG_ARRAYTYPE_P(1);
+	double	   *va,
+			   *vb;
+	risk_moments ma,
+				mb;
+
+	risk_agg_context(fcinfo, "risk_moments_combine");
+	va = mom_values(a, "risk_moments_combine");
+	vb = mom_values(b, "risk_moments_combine");
+	if (isnan(va[7]))
+		va[7] = vb[7];
+	else if (!isnan(vb[7]))
+		risk_check_same(va[7], vb[7], "confidence level");
+	mom_get(va, &ma);
+	mom_get(vb, &mb);
+	risk_moments_merge(&ma, &mb);
+	mom_put(va, &ma);
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+typedef enum MomMeasure
+{
+	MOM_VAR_GAUSSIAN,
+	MOM_ES_GAUSSIAN,
+	MOM_VAR_MODIFIED,
+	MOM_ES_MODIFIED
+} MomMeasure;
+
+static const char *const mom_names[] = {
+	"var_gaussian", "es_gaussian", "var_modified", "es_modified"
+};
+
+/*
+ * One measure from central moments.  Too few rows or zero variance (where
+ * skewness is undefined) give NULL, as stddev_samp of one row does.
+ */
+static Datum
+mom_measure(FunctionCallInfo fcinfo, const risk_moments *m, double p,
+			MomMeasure which)
+{
+	double		out = 0;
+	double		alpha = 1.0 - p;
+	risk_status rc = RISK_BADARG;
+
+	switch (which)
+	{
+		case MOM_VAR_GAUSSIAN:
+			rc = risk_var_gaussian(m, alpha, &out);
+			break;
+		case MOM_ES_GAUSSIAN:
+			rc = risk_es_gaussian(m, alpha, &out);
+			break;
+		case MOM_VAR_MODIFIED:
+			rc = risk_var_modified(m, alpha, &out);
+			break;
+		case MOM_ES_MODIFIED:
+			rc = risk_es_modified(m, alpha, &out);
+			break;
+	}
+	if (rc == RISK_EMPTY || rc == RISK_TOO_FEW || rc == RISK_DEGENERATE)
+		PG_RETURN_NULL();
+	risk_raise(rc, mom_names[which]);
+	PG_RETURN_FLOAT8(out);
+}
+
+static Datum
+mom_final(FunctionCallInfo fcinfo, MomMeasure which)
+{
+	double	   *v = mom_values(PG_GETARG_ARRAYTYPE_P(0), mom_names[which]);
+	risk_moments m;
+
+	mom_get(v, &m);
+	return mom_measure(fcinfo, &m, v[7], which);
+}
+
+PG_FUNCTION_INFO_V1(risk_var_gaussian_final);
+Datum
+risk_var_gaussian_final(PG_FUNCTION_ARGS)
+{
+	return mom_final(fcinfo, MOM_VAR_GAUSSIAN);
+}
+
+PG_FUNCTION_INFO_V1(risk_es_gaussian_final);
+Datum
+risk_es_gaussian_final(PG_FUNCTION_ARGS)
+{
+	return mom_final(fcinfo, MOM_ES_GAUSSIAN);
+}
+
+PG_FUNCTION_INFO_V1(risk_var_modified_final);
+Datum
+risk_var_modified_final(PG_FUNCTION_ARGS)
+{
+	return mom_final(fcinfo, MOM_VAR_MODIFIED);
+}
+
+PG_FUNCTION_INFO_V1(risk_es_modified_final);
+Datum
+risk_es_modified_final(PG_FUNCTION_ARGS)
+{
+	return mom_final(fcinfo, MOM_ES_MODIFIED);
+}
+
+/* The risk.moments_result composite from moments; NULL parts as documented. */
+static Datum
+moments_result(FunctionCallInfo fcinfo, const risk_moments *m)
+{
+	TupleDesc	td;
+	Datum		values[7];
+	bool		nulls[7] = {false, false, true, true, true, false, false};
+	double		sd,
+				skew,
+				exkurt;
+	risk_status rc;
+
+	if (m->n == 0)
+		PG_RETURN_NULL();
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "risk.moments: return type must be a row type");
+	td = BlessTupleDesc(td);
+	rc = risk_moments_stats(m, &sd, &skew, &exkurt);
+	values[0] = Int64GetDatum((int64) m->n);
+	values[1] = Float8GetDatum(m->mean);
+	if (rc == RISK_OK || rc == RISK_DEGENERATE)
+	{
+		values[2] = Float8GetDatum(sd);
+		nulls[2] = false;
+	}
+	if (rc == RISK_OK)
+	{
+		values[3] = Float8GetDatum(skew);
+		values[4] = Float8GetDatum(exkurt);
+		nulls[3] = nulls[4] = false;
+	}
+	values[5] = Float8GetDatum(m->min);
+	values[6] = Float8GetDatum(m->max);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
+}
+
+PG_FUNCTION_INFO_V1(risk_moments_final);
+Datum
+risk_moments_final(PG_FUNCTION_ARGS)
+{
+	double	   *v = mom_values(PG_GETARG_ARRAYTYPE_P(0), "moments");
+	risk_moments m;
+
+	mom_get(v, &m);
+	return moments_result(fcinfo, &m);
+}
+
+/* ---------------------------------------------------------------------
+ * Moments: moving state (double-double power sums, rebuilt from a ring of
+ * the frame's values when a large value has left; a tree for min/max)
+ * --------------------------------------------------------------------- */
+
+typedef struct MomWinState
+{
+	double		p;				/* NaN for risk.moments */
+	risk_msums	sums;
+	bool		minmax;			/* keep the tree (risk.moments only) */
+	risk_ostree tree;
+	/* the frame's values in arrival order, to rebuild the sums from */
+	double	   *ring;
+	int64		cap;
+	int64		head;
+	int64		count;
+} MomWinState;
+
+/* Append x to the ring, doubling it (in arrival order) when full. */
+static void
+ring_push(MomWinState *st, MemoryContext ctx, double x)
+{
+	if (st->count == st->cap)
+	{
+		int64		cap = st->cap > 0 ? st->cap * 2 : 256;
+		double	   *ring;
+		int64		first;
+
+		if ((Size) cap > MaxAllocHugeSize / sizeof(double))
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("window frame too large: " INT64_FORMAT " rows", st->count)));
+		ring = MemoryContextAllocHuge(ctx, cap * sizeof(double));
+		first = Min(st->count, st->cap - st->head);
+		if (st->count > 0)
+		{
+			memcpy(ring, st->ring + st->head, first * sizeof(double));
+			memcpy(ring + first, st->ring, (st->count - first) * sizeof(double));
+			pfree(st->ring);
+		}
+		st->ring = ring;
+		st->cap = cap;
+		st->head = 0;
+	}
+	st->ring[(st->head + st->count) % st->cap] = x;
+	st->count++;
+}
+
+PG_FUNCTION_INFO_V1(risk_moments_madd);
+Datum
+risk_moments_madd(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = risk_agg_context(fcinfo, "risk_moments_madd");
+	MomWinState *st = PG_ARGISNULL(0) ? NULL : (MomWinState *) PG_GETARG_POINTER(0);
+	int			i;
+	double		r;
+
+	for (i = 1; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+		{
+			if (st == NULL)
+				PG_RETURN_NULL();
+			PG_RETURN_POINTER(st);
+		}
+	r = PG_GETARG_FLOAT8(1);
+	risk_check_finite(r, "return");
+	if (st == NULL)
+	{
+		st = MemoryContextAllocZero(ctx, sizeof(MomWinState));
+		st->p = NAN;
+		st->minmax = (PG_NARGS() == 2);
+		risk_msums_init(&st->sums);
+		risk_ostree_init(&st->tree, NULL, 0);
+	}
+	level_track(&st->p, fcinfo, 2, "confidence level");
+	ring_push(st, ctx, r);
+	risk_msums_add(&st->sums, r);
+	if (st->minmax)
+	{
+		tree_reserve(&st->tree, ctx);
+		risk_raise(risk_ostree_insert(&st->tree, r), "risk_moments_madd");
+	}
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(risk_moments_mremove);
+Datum
+risk_moments_mremove(PG_FUNCTION_ARGS)
+{
+	MomWinState *st = PG_ARGISNULL(0) ? NULL : (MomWinState *) PG_GETARG_POINTER(0);
+	int			i;
+	double		r;
+
+	risk_agg_context(fcinfo, "risk_moments_mremove");
+	for (i = 1; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+		{
+			if (st == NULL)
+				PG_RETURN_NULL();
+			PG_RETURN_POINTER(st);
+		}
+	if (st == NULL)
+		elog(ERROR, "risk_moments_mremove: no state to remove from");
+	r = PG_GETARG_FLOAT8(1);
+
+	/*
+	 * Rows leave a frame in the order they entered it.  Should that ever not
+	 * hold, NULL tells the executor to rebuild the state from the frame.
+	 */
+	if (st->count == 0 || st->ring[st->head] != r)
+		PG_RETURN_NULL();
+	st->head = (st->head + 1) % st->cap;
+	st->count--;
+	risk_msums_remove(&st->sums, r);
+	if (risk_msums_degraded(&st->sums))
+	{
+		int64		first = Min(st->count, st->cap - st->head);
+
+		risk_msums_rebuild(&st->sums, st->ring + st->head, first,
+						   st->ring, st->count - first);
+	}
+	if (st->minmax && risk_ostree_remove(&st->tree, r) != RISK_OK)
+		elog(ERROR, "risk_moments_mremove: value leaving the frame was never added");
+	PG_RETURN_POINTER(st);
+}
+
+static void
+mom_win_moments(const MomWinState *st, risk_moments *m)
+{
+	risk_moments_init(m);
+	risk_msums_moments(&st->sums, m);
+	if (st->minmax && m->n > 0)
+	{
+		m->min = risk_ostree_min(&st->tree);
+		m->max = risk_ostree_max(&st->tree);
+	}
+}
+
+static Datum
+mom_mfinal(FunctionCallInfo fcinfo, MomMeasure which)
+{
+	MomWinState *st = PG_ARGISNULL(0) ? NULL : (MomWinState *) PG_GETARG_POINTER(0);
+	risk_moments m;
+
+	if (st == NULL || st->sums.n == 0)
+		PG_RETURN_NULL();
+	mom_win_moments(st, &m);
+	return mom_measure(fcinfo, &m, st->p, which);
+}
+
+PG_FUNCTION_INFO_V1(risk_var_gaussian_mfinal);
+Datum
+risk_var_gaussian_mfinal(PG_FUNCTION_ARGS)
+{
+	return mom_mfinal(fcinfo, MOM_VAR_GAUSSIAN);
+}
+
+PG_FUNCTION_INFO_V1(risk_es_gaussian_mfinal);
+Datum
+risk_es_gaussian_mfinal(PG_FUNCTION_ARGS)
+{
+	return mom_mfinal(fcinfo, MOM_ES_GAUSSIAN);
+}
+
+PG_FUNCTION_INFO_V1(risk_var_modified_mfinal);
+Datum
+risk_var_modified_mfinal(PG_FUNCTION_ARGS)
+{
+	return mom_mfinal(fcinfo, MOM_VAR_MODIFIED);
+}
+
+PG_FUNCTION_INFO_V1(risk_es_modified_mfinal);
+Datum
+risk_es_modified_mfinal(PG_FUNCTION_ARGS)
+{
+	return mom_mfinal(fcinfo, MOM_ES_MODIFIED);
+}
+
+PG_FUNCTION_INFO_V1(risk_moments_mfinal);
+Datum
+risk_moments_mfinal(PG_FUNCTION_ARGS)
+{
+	MomWinState *st = PG_ARGISNULL(0) ? NULL : (MomWinState *) PG_GETARG_POINTER(0);
+	risk_moments m;
+
+	if (st == NULL || st->sums.n == 0)
+		PG_RETURN_NULL();
+	mom_win_moments(st, &m);
+	return moments_result(fcinfo, &m);
+}
+
+/* ---------------------------------------------------------------------
+ * EWMA: float8[5] = {n, s, w, lambda, p}, rows in the ORDER BY's order.
+ * The same state serves GROUP BY and sliding windows: adding multiplies by
+ * lambda, removing the oldest subtracts its weight lambda^(n-1).
+ * --------------------------------------------------------------------- */
+
+#define EWMA_LEN 5
+#define EWMA_DEFAULT_LAMBDA 0.94
+
+static double *
+ewma_values(ArrayType *a, const char *func)
+{
+	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != EWMA_LEN || ARR_HASNULL(a) ||
+		ARR_ELEMTYPE(a) != FLOAT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: state must be a float8 array of %d values without NULLs",
+						func, EWMA_LEN)));
+	return (double *) ARR_DATA_PTR(a);
+}
+
+/* Check (first row) or compare (later rows) p and lambda; return r. */
+static double
+ewma_row(FunctionCallInfo fcinfo, double *v)
+{
+	double		r = PG_GETARG_FLOAT8(1);
+	double		p = PG_GETARG_FLOAT8(2);
+	double		lambda = PG_NARGS() > 3 ? PG_GETARG_FLOAT8(3) : EWMA_DEFAULT_LAMBDA;
+
+	risk_check_finite(r, "return");
+	if (isnan(v[4]))
+	{
+		risk_check_level(p, "confidence level");
+		if (!(lambda > 0.0 && lambda < 1.0))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("lambda must be between 0 and 1 exclusive, got %s",
+							float8out_internal(lambda)),
+					 errhint("RiskMetrics uses 0.94 for daily and 0.97 for monthly data.")));
+		v[3] = lambda;
+		v[4] = p;
+	}
+	else
+	{
+		risk_check_same(v[4], p, "confidence level");
+		risk_check_same(v[3], lambda, "lambda");
+	}
+	return r;
+}
+
+PG_FUNCTION_INFO_V1(risk_ewma_accum);
+Datum
+risk_ewma_accum(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
+	double	   *v;
+	double		r;
+	risk_ewma	e;
+
+	risk_agg_context(fcinfo, "risk_ewma_accum");
+	v = ewma_values(a, "risk_ewma_accum");
+	r = ewma_row(fcinfo, v);
+	e.n = (int64) v[0];
+	e.s = v[1];
+	e.w = v[2];
+	risk_ewma_add(&e, v[3], r);
+	v[0] = (double) e.n;
+	v[1] = e.s;
+	v[2] = e.w;
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+PG_FUNCTION_INFO_V1(risk_ewma_remove);
+Datum
+risk_ewma_remove(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
+	double	   *v;
+	risk_ewma	e;
+
+	risk_agg_context(fcinfo, "risk_ewma_remove");
+	v = ewma_values(a, "risk_ewma_remove");
+	e.n = (int64) v[0];
+	e.s = v[1];
+	e.w = v[2];
+	risk_ewma_remove_oldest(&e, v[3], PG_GETARG_FLOAT8(1));
+	v[0] = (double) e.n;
+	v[1] = e.s;
+	v[2] = e.w;
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+static Datum
+ewma_final(FunctionCallInfo fcinfo, bool want_es)
+{
+	double	   *v = ewma_values(PG_GETARG_ARRAYTYPE_P(0), "var_ewma");
+	risk_ewma	e;
+	double		sigma,
+				alpha,
+				z;
+
+	e.n = (int64) v[0];
+	e.s = v[1];
+	e.w = v[2];
+	if (risk_ewma_sigma(&e, &sigma) != RISK_OK)
+		PG_RETURN_NULL();
+	alpha = 1.0 - v[4];
+	z = risk_qnorm(alpha);
+	if (want_es)
+		PG_RETURN_FLOAT8(sigma * risk_dnorm(z) / alpha);
+	PG_RETURN_FLOAT8(-z * sigma);
+}
+
+PG_FUNCTION_INFO_V1(risk_var_ewma_final);
+Datum
+risk_var_ewma_final(PG_FUNCTION_ARGS)
+{
+	return ewma_final(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(risk_es_ewma_final);
+Datum
+risk_es_ewma_final(PG_FUNCTION_ARGS)
+{
+	return ewma_final(fcinfo, true);
+}

@@ -1,0 +1,108 @@
+/*
+ * risk.c
+ *     Module entry point and the helpers every area shares.
+ *
+ * _PG_init switches GSL's error handler off: its default calls abort(),
+ * which would take the whole cluster down.  With it off, every GSL routine
+ * returns a status that the core checks.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+
+#include "risk.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	gsl_set_error_handler_off();
+}
+
+/* Print a float8 the way PostgreSQL does, for error details. */
+static const char *
+show(double x)
+{
+	return float8out_internal(x);
+}
+
+void
+risk_check_level(double p, const char *argname)
+{
+	if (!(p > 0.0 && p < 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be between 0 and 1 exclusive, got %s",
+						argname, show(p)),
+				 errhint("Write a confidence level as 0.99, not 99 or 0.01.")));
+}
+
+void
+risk_check_finite(double x, const char *argname)
+{
+	if (!isfinite(x))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite number, got %s", argname, show(x)),
+				 errdetail("NaN and infinite values have no place in a risk measure."),
+				 errhint("Filter them out or replace them with NULL, which is skipped.")));
+}
+
+void
+risk_check_same(double was, double now, const char *argname)
+{
+	if (was != now)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be the same for every row of a group", argname),
+				 errdetail("It was %s and then %s.", show(was), show(now))));
+}
+
+void
+risk_raise(risk_status st, const char *func)
+{
+	switch (st)
+	{
+		case RISK_OK:
+			return;
+		case RISK_BADARG:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: argument out of range", func)));
+			break;
+		case RISK_NUMERIC:
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("%s: a special function failed to evaluate", func)));
+			break;
+		case RISK_NOSPACE:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("%s: state too large", func)));
+			break;
+		default:
+			elog(ERROR, "%s: unexpected status %d", func, (int) st);
+	}
+}
+
+MemoryContext
+risk_agg_context(FunctionCallInfo fcinfo, const char *func)
+{
+	MemoryContext ctx;
+
+	if (!AggCheckCallContext(fcinfo, &ctx))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s can only be called as part of an aggregate", func),
+				 errhint("Call the aggregate it supports, not the support function.")));
+	return ctx;
+}

@@ -1,0 +1,29 @@
+/*
+ * risk.h
+ *     Shared helpers of the SQL face: argument checks that raise the
+ *     project's errors, and the mapping of core status codes to ereport.
+ */
+#ifndef RISK_H
+#define RISK_H
+
+#include "postgres.h"
+#include "fmgr.h"
+
+#include "core/risk_core.h"
+
+/* ERROR unless p is a probability strictly between 0 and 1. */
+extern void risk_check_level(double p, const char *argname);
+
+/* ERROR unless x is finite (not NaN, not +-Infinity). */
+extern void risk_check_finite(double x, const char *argname);
+
+/* ERROR when a group's level changes from one row to the next. */
+extern void risk_check_same(double was, double now, const char *argname);
+
+/* ERROR for a status that the caller did not turn into a NULL result. */
+extern void risk_raise(risk_status st, const char *func);
+
+/* Memory context of the running aggregate; ERROR when not in one. */
+extern MemoryContext risk_agg_context(FunctionCallInfo fcinfo, const char *func);
+
+#endif							/* RISK_H */
