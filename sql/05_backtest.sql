@@ -77,7 +77,7 @@ WHERE a.day > 250
 GROUP BY a.portfolio ORDER BY a.portfolio;
 
 -- and the verdicts
-SELECT portfolio, exceptions, days, (risk.traffic_light(exceptions::int, days::int)).zone,
+SELECT portfolio, exceptions, days, (risk.traffic_light(exceptions, days)).zone,
        round((risk.kupiec_pof(days, exceptions, 0.99)).p_value::numeric, 4) AS kupiec_p
 FROM (SELECT portfolio,
              count(*) FILTER (WHERE risk.var_exception(r, var_prev)) AS exceptions,
@@ -86,3 +86,7 @@ FROM (SELECT portfolio,
             FROM rolling_var) t
       WHERE day > 250 GROUP BY portfolio) s
 ORDER BY portfolio;
+
+-- a statistic that rounds to zero is 0, never -0
+SELECT lr_ind, lr_uc FROM (SELECT (risk.christoffersen(e, 0.99)).* FROM (VALUES (false)) v(e)) s;
+SELECT lr FROM risk.kupiec_pof(100, 1, 0.99);

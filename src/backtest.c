@@ -64,8 +64,8 @@ Datum
 risk_traffic_light(PG_FUNCTION_ARGS)
 {
 	static const char *const zones[] = {"green", "yellow", "red"};
-	int64		x = PG_GETARG_INT32(0);
-	int64		n = PG_GETARG_INT32(1);
+	int64		x = PG_GETARG_INT64(0);
+	int64		n = PG_GETARG_INT64(1);
 	double		p = PG_GETARG_FLOAT8(2);
 	TupleDesc	td = result_desc(fcinfo, "traffic_light");
 	Datum		values[3];

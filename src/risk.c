@@ -13,6 +13,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 
@@ -22,10 +23,17 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
+static void
+interrupt_hook(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
 void
 _PG_init(void)
 {
 	gsl_set_error_handler_off();
+	risk_interrupt_hook = interrupt_hook;
 }
 
 /* Print a float8 the way PostgreSQL does, for error details. */

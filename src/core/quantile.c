@@ -12,6 +12,8 @@
 
 #include "risk_core.h"
 
+void		(*risk_interrupt_hook) (void) = NULL;
+
 void
 risk_q7_position(int64_t n, double alpha, int64_t *lo, int64_t *hi, double *h)
 {
@@ -61,6 +63,8 @@ select_kth(double *x, int64_t n, int64_t k)
 		int64_t		lt,
 					gt,
 					i;
+
+		risk_check_interrupts();
 
 		/* median of three pseudo-random elements */
 		{

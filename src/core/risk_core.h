@@ -30,6 +30,20 @@ typedef enum risk_status
 	RISK_NUMERIC				/* a special function failed */
 } risk_status;
 
+/*
+ * Called by long loops between passes over the data; the SQL face points it
+ * at a function that runs CHECK_FOR_INTERRUPTS, so a query can be cancelled.
+ * NULL (the default) outside the server.
+ */
+extern void (*risk_interrupt_hook) (void);
+
+static inline void
+risk_check_interrupts(void)
+{
+	if (risk_interrupt_hook)
+		risk_interrupt_hook();
+}
+
 /* ---- quantile.c: empirical quantile and historical VaR/ES ------------- */
 
 /*

@@ -238,8 +238,8 @@ risk_kupiec_lr(int64_t n, int64_t x, double alpha, double *lr)
 	phat = dx / dn;
 	*lr = -2.0 * (risk_xlogy(dn - dx, 1.0 - alpha) + risk_xlogy(dx, alpha))
 		+ 2.0 * (risk_xlogy(dn - dx, 1.0 - phat) + risk_xlogy(dx, phat));
-	if (*lr < 0)
-		*lr = 0;				/* rounding when phat == alpha */
+	if (*lr <= 0)
+		*lr = 0;				/* rounding when phat == alpha; no -0 */
 	return RISK_OK;
 }
 
@@ -262,7 +262,7 @@ risk_christoffersen_lr_ind(int64_t n00, int64_t n01, int64_t n10, int64_t n11)
 	l1 = risk_xlogy(a, 1.0 - pi01) + risk_xlogy(b, pi01)
 		+ risk_xlogy(c, 1.0 - pi11) + risk_xlogy(d, pi11);
 	lr = -2.0 * (l0 - l1);
-	return lr < 0 ? 0.0 : lr;
+	return lr <= 0 ? 0.0 : lr;	/* rounding, and no -0 */
 }
 
 risk_status

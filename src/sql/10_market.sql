@@ -213,7 +213,7 @@ CREATE AGGREGATE risk.var_ewma(r float8, p float8) (
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE risk.var_ewma(float8, float8) IS
-'RiskMetrics EWMA VaR at confidence p with lambda 0.94: -qnorm(1-p)*sigma, sigma^2 the normalized exponentially weighted mean of r^2 in ORDER BY order (newest weight 1); zero mean';
+'RiskMetrics EWMA VaR at confidence p with lambda 0.94 of returns r (profit positive), as a positive loss: -qnorm(1-p)*sigma, sigma^2 the normalized exponentially weighted mean of r^2 in ORDER BY order (newest weight 1); zero mean';
 
 CREATE AGGREGATE risk.var_ewma(r float8, p float8, lambda float8) (
     SFUNC = risk._ewma_accum, STYPE = float8[], INITCOND = '{0,0,0,NaN,NaN}',
@@ -223,7 +223,7 @@ CREATE AGGREGATE risk.var_ewma(r float8, p float8, lambda float8) (
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE risk.var_ewma(float8, float8, float8) IS
-'RiskMetrics EWMA VaR at confidence p with decay lambda: -qnorm(1-p)*sigma, sigma^2 the normalized exponentially weighted mean of r^2 in ORDER BY order (newest weight 1); zero mean';
+'RiskMetrics EWMA VaR at confidence p with decay lambda of returns r (profit positive), as a positive loss: -qnorm(1-p)*sigma, sigma^2 the normalized exponentially weighted mean of r^2 in ORDER BY order (newest weight 1); zero mean';
 
 CREATE AGGREGATE risk.es_ewma(r float8, p float8) (
     SFUNC = risk._ewma_accum, STYPE = float8[], INITCOND = '{0,0,0,NaN,NaN}',
@@ -233,7 +233,7 @@ CREATE AGGREGATE risk.es_ewma(r float8, p float8) (
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE risk.es_ewma(float8, float8) IS
-'Gaussian ES at confidence p on the RiskMetrics EWMA sigma (lambda 0.94): sigma*dnorm(qnorm(1-p))/(1-p); zero mean';
+'Gaussian ES at confidence p on the RiskMetrics EWMA sigma (lambda 0.94) of returns r (profit positive), as a positive loss: sigma*dnorm(qnorm(1-p))/(1-p); zero mean';
 
 CREATE AGGREGATE risk.es_ewma(r float8, p float8, lambda float8) (
     SFUNC = risk._ewma_accum, STYPE = float8[], INITCOND = '{0,0,0,NaN,NaN}',
@@ -243,4 +243,4 @@ CREATE AGGREGATE risk.es_ewma(r float8, p float8, lambda float8) (
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE risk.es_ewma(float8, float8, float8) IS
-'Gaussian ES at confidence p on the RiskMetrics EWMA sigma with decay lambda: sigma*dnorm(qnorm(1-p))/(1-p); zero mean';
+'Gaussian ES at confidence p on the RiskMetrics EWMA sigma with decay lambda of returns r (profit positive), as a positive loss: sigma*dnorm(qnorm(1-p))/(1-p); zero mean';

@@ -34,10 +34,10 @@ CREATE FUNCTION risk.kupiec_pof(n bigint, exceptions bigint, p float8)
 COMMENT ON FUNCTION risk.kupiec_pof(bigint, bigint, float8) IS
 'Kupiec (1995) proportion-of-failures test of a VaR at confidence p: likelihood ratio of exceptions out of n observations and its chi-squared (1 df) p-value';
 
-CREATE FUNCTION risk.traffic_light(exceptions int, n int DEFAULT 250, p float8 DEFAULT 0.99)
+CREATE FUNCTION risk.traffic_light(exceptions bigint, n bigint DEFAULT 250, p float8 DEFAULT 0.99)
     RETURNS risk.traffic_light_result
     AS 'MODULE_PATHNAME', 'risk_traffic_light' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION risk.traffic_light(int, int, float8) IS
+COMMENT ON FUNCTION risk.traffic_light(bigint, bigint, float8) IS
 'Basel traffic light for a VaR backtest: zone by the exact binomial (green below 95%, yellow below 99.99%, red beyond), cumulative probability, and the Basel 1996 plus factor';
 
 CREATE FUNCTION risk.var_exception(pnl float8, var float8) RETURNS boolean
