@@ -30,6 +30,28 @@
 
 #include "risk.h"
 
+/*
+ * The row's return (argument 1) and level (argument 2, NaN when the
+ * aggregate has none), checked; false for a row to skip: a NULL in it.
+ */
+static bool
+row_values(FunctionCallInfo fcinfo, double *r, double *p)
+{
+	int			i;
+
+	for (i = 1; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+			return false;
+	*r = PG_GETARG_FLOAT8(1);
+	risk_check_finite(*r, "return");
+	*p = PG_NARGS() > 2 ? PG_GETARG_FLOAT8(2) : NAN;
+	return true;
+}
+
+/* Return an internal state, which is still NULL before the first row. */
+#define RETURN_STATE(st) \
+	do { if ((st) == NULL) PG_RETURN_NULL(); PG_RETURN_POINTER(st); } while (0)
+
 /* ---------------------------------------------------------------------
  * Historical: plain state
  * --------------------------------------------------------------------- */
@@ -84,15 +106,8 @@ risk_hist_accum(PG_FUNCTION_ARGS)
 	double		r,
 				p;
 
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
-	r = PG_GETARG_FLOAT8(1);
-	p = PG_GETARG_FLOAT8(2);
-	risk_check_finite(r, "return");
+	if (!row_values(fcinfo, &r, &p))
+		RETURN_STATE(st);
 	if (st == NULL)
 	{
 		risk_check_level(p, "confidence level");
@@ -250,15 +265,8 @@ risk_hist_madd(PG_FUNCTION_ARGS)
 	double		r,
 				p;
 
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
-	r = PG_GETARG_FLOAT8(1);
-	p = PG_GETARG_FLOAT8(2);
-	risk_check_finite(r, "return");
+	if (!row_values(fcinfo, &r, &p))
+		RETURN_STATE(st);
 	if (st == NULL)
 	{
 		risk_check_level(p, "confidence level");
@@ -279,16 +287,15 @@ risk_hist_mremove(PG_FUNCTION_ARGS)
 {
 	HistWinState *st = PG_ARGISNULL(0) ? NULL : (HistWinState *) PG_GETARG_POINTER(0);
 
+	double		r,
+				p;
+
 	risk_agg_context(fcinfo, "risk_hist_mremove");
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
+	if (!row_values(fcinfo, &r, &p))
+		RETURN_STATE(st);
 	if (st == NULL)
 		elog(ERROR, "risk_hist_mremove: no state to remove from");
-	if (risk_ostree_remove(&st->tree, PG_GETARG_FLOAT8(1)) != RISK_OK)
+	if (risk_ostree_remove(&st->tree, r) != RISK_OK)
 		elog(ERROR, "risk_hist_mremove: value leaving the frame was never added");
 	PG_RETURN_POINTER(st);
 }
@@ -613,18 +620,11 @@ risk_moments_madd(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = risk_agg_context(fcinfo, "risk_moments_madd");
 	MomWinState *st = PG_ARGISNULL(0) ? NULL : (MomWinState *) PG_GETARG_POINTER(0);
-	int			i;
-	double		r;
+	double		r,
+				p;
 
-	for (i = 1; i < PG_NARGS(); i++)
-		if (PG_ARGISNULL(i))
-		{
-			if (st == NULL)
-				PG_RETURN_NULL();
-			PG_RETURN_POINTER(st);
-		}
-	r = PG_GETARG_FLOAT8(1);
-	risk_check_finite(r, "return");
+	if (!row_values(fcinfo, &r, &p))
+		RETURN_STATE(st);
 	if (st == NULL)
 	{
 		st = MemoryContextAllocZero(ctx, sizeof(MomWinState));
@@ -649,20 +649,14 @@ Datum
 risk_moments_mremove(PG_FUNCTION_ARGS)
 {
 	MomWinState *st = PG_ARGISNULL(0) ? NULL : (MomWinState *) PG_GETARG_POINTER(0);
-	int			i;
-	double		r;
+	double		r,
+				p;
 
 	risk_agg_context(fcinfo, "risk_moments_mremove");
-	for (i = 1; i < PG_NARGS(); i++)
-		if (PG_ARGISNULL(i))
-		{
-			if (st == NULL)
-				PG_RETURN_NULL();
-			PG_RETURN_POINTER(st);
-		}
+	if (!row_values(fcinfo, &r, &p))
+		RETURN_STATE(st);
 	if (st == NULL)
 		elog(ERROR, "risk_moments_mremove: no state to remove from");
-	r = PG_GETARG_FLOAT8(1);
 
 	/*
 	 * Rows leave a frame in the order they entered it.  Should that ever not
