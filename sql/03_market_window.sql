@@ -86,6 +86,35 @@ SELECT * FROM frame_check('ROWS 49 PRECEDING', 49, 0);
 SELECT measure, rows = equal AS all_equal FROM frame_check('ROWS BETWEEN 5 PRECEDING AND 3 FOLLOWING', 5, 3);
 SELECT measure, rows = equal AS all_equal FROM frame_check('RANGE BETWEEN 20 PRECEDING AND CURRENT ROW', 20, 0);
 
+-- Long frames: the historical state moves from its sorted array into the
+-- tree past 512 values and back below 128 (frames that grow, then shrink).
+CREATE TEMP TABLE longdata AS
+SELECT i AS day, ((i * 7919) % 2003 - 1001)::float8 / 1e5
+                 + CASE WHEN i % 7 = 0 THEN 0.001 ELSE 0 END AS r
+FROM generate_series(1, 1500) i;
+
+WITH moving AS (
+    SELECT day,
+           risk.var_historical(r, 0.99) OVER grow AS vg, risk.es_historical(r, 0.99) OVER grow AS eg,
+           risk.var_historical(r, 0.99) OVER shrink AS vs, risk.es_historical(r, 0.99) OVER shrink AS es
+    FROM longdata
+    WINDOW grow AS (ORDER BY day ROWS BETWEEN 700 PRECEDING AND CURRENT ROW),
+           shrink AS (ORDER BY day ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)
+), fresh AS (
+    SELECT a.day,
+           (SELECT risk.var_historical(r, 0.99) FROM longdata b WHERE b.day BETWEEN a.day - 700 AND a.day) AS vg,
+           (SELECT risk.es_historical(r, 0.99) FROM longdata b WHERE b.day BETWEEN a.day - 700 AND a.day) AS eg,
+           (SELECT risk.var_historical(r, 0.99) FROM longdata b WHERE b.day >= a.day) AS vs,
+           (SELECT risk.es_historical(r, 0.99) FROM longdata b WHERE b.day >= a.day) AS es
+    FROM longdata a
+)
+SELECT count(*) AS frames,
+       bool_and(m.vg = f.vg) AS growing_var_exact,
+       bool_and(relerr(m.eg, f.eg) < 1e-13) AS growing_es,
+       bool_and(m.vs = f.vs) AS shrinking_var_exact,
+       bool_and(relerr(m.es, f.es) < 1e-13) AS shrinking_es
+FROM moving m JOIN fresh f USING (day);
+
 -- the window did run the moving (inverse transition) code: the frame head
 -- moves, and a frame that starts unbounded uses the same state type
 EXPLAIN (COSTS OFF)

@@ -227,12 +227,22 @@ risk_es_historical_final(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------
- * Historical: moving state (order-statistic tree)
+ * Historical: moving state.  A sorted array while the frame holds at most
+ * HIST_VEC_MAX values (a 250-day frame: a binary search and a memmove per
+ * row, the quantile by index), an order-statistic tree beyond, back to the
+ * array below HIST_VEC_MIN.  Either way the cost per row is bounded by
+ * O(log W) plus a constant, whatever the frame's length.
  * --------------------------------------------------------------------- */
+
+#define HIST_VEC_MAX 512
+#define HIST_VEC_MIN 128
 
 typedef struct HistWinState
 {
 	double		p;
+	int64		n;				/* values in the frame */
+	bool		use_tree;
+	double	   *vec;			/* sorted, capacity HIST_VEC_MAX + 1 */
 	risk_ostree tree;
 } HistWinState;
 
@@ -256,6 +266,14 @@ tree_reserve(risk_ostree *t, MemoryContext ctx)
 	t->capacity = cap;
 }
 
+/* Insert into the tree, growing its node array first when needed. */
+static void
+tree_insert(risk_ostree *t, MemoryContext ctx, double x)
+{
+	tree_reserve(t, ctx);
+	risk_raise(risk_ostree_insert(t, x), "historical window");
+}
+
 PG_FUNCTION_INFO_V1(risk_hist_madd);
 Datum
 risk_hist_madd(PG_FUNCTION_ARGS)
@@ -272,12 +290,26 @@ risk_hist_madd(PG_FUNCTION_ARGS)
 		risk_check_level(p, "confidence level");
 		st = MemoryContextAllocZero(ctx, sizeof(HistWinState));
 		st->p = p;
+		st->vec = MemoryContextAlloc(ctx, (HIST_VEC_MAX + 1) * sizeof(double));
 		risk_ostree_init(&st->tree, NULL, 0);
 	}
 	else
 		risk_check_same(st->p, p, "confidence level");
-	tree_reserve(&st->tree, ctx);
-	risk_raise(risk_ostree_insert(&st->tree, r), "risk_hist_madd");
+
+	if (!st->use_tree && st->n == HIST_VEC_MAX)
+	{
+		/* the frame outgrew the array: move its values into the tree */
+		int64		i;
+
+		for (i = 0; i < st->n; i++)
+			tree_insert(&st->tree, ctx, st->vec[i]);
+		st->use_tree = true;
+	}
+	if (st->use_tree)
+		tree_insert(&st->tree, ctx, r);
+	else
+		risk_sv_insert(st->vec, st->n, r);
+	st->n++;
 	PG_RETURN_POINTER(st);
 }
 
@@ -286,17 +318,27 @@ Datum
 risk_hist_mremove(PG_FUNCTION_ARGS)
 {
 	HistWinState *st = PG_ARGISNULL(0) ? NULL : (HistWinState *) PG_GETARG_POINTER(0);
-
 	double		r,
 				p;
+	risk_status rc;
 
 	risk_agg_context(fcinfo, "risk_hist_mremove");
 	if (!row_values(fcinfo, &r, &p))
 		RETURN_STATE(st);
 	if (st == NULL)
 		elog(ERROR, "risk_hist_mremove: no state to remove from");
-	if (risk_ostree_remove(&st->tree, r) != RISK_OK)
+	rc = st->use_tree ? risk_ostree_remove(&st->tree, r)
+		: risk_sv_remove(st->vec, st->n, r);
+	if (rc != RISK_OK)
 		elog(ERROR, "risk_hist_mremove: value leaving the frame was never added");
+	st->n--;
+	if (st->use_tree && st->n <= HIST_VEC_MIN)
+	{
+		/* small again: back to the array, and an empty tree */
+		risk_ostree_export(&st->tree, st->vec);
+		risk_ostree_init(&st->tree, st->tree.nodes, st->tree.capacity);
+		st->use_tree = false;
+	}
 	PG_RETURN_POINTER(st);
 }
 
@@ -306,11 +348,12 @@ hist_mfinal(FunctionCallInfo fcinfo, bool want_es)
 	HistWinState *st = PG_ARGISNULL(0) ? NULL : (HistWinState *) PG_GETARG_POINTER(0);
 	double		var,
 				es;
+	double	   *esp = want_es ? &es : NULL;
 
-	if (st == NULL || risk_ostree_count(&st->tree) == 0)
+	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
-	risk_raise(risk_ostree_var_es(&st->tree, 1.0 - st->p, &var,
-								  want_es ? &es : NULL),
+	risk_raise(st->use_tree ? risk_ostree_var_es(&st->tree, 1.0 - st->p, &var, esp)
+			   : risk_sv_var_es(st->vec, st->n, 1.0 - st->p, &var, esp),
 			   want_es ? "es_historical" : "var_historical");
 	PG_RETURN_FLOAT8(want_es ? es : var);
 }
@@ -637,10 +680,7 @@ risk_moments_madd(PG_FUNCTION_ARGS)
 	ring_push(st, ctx, r);
 	risk_msums_add(&st->sums, r);
 	if (st->minmax)
-	{
-		tree_reserve(&st->tree, ctx);
-		risk_raise(risk_ostree_insert(&st->tree, r), "risk_moments_madd");
-	}
+		tree_insert(&st->tree, ctx, r);
 	PG_RETURN_POINTER(st);
 }
 

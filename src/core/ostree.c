@@ -317,6 +317,25 @@ risk_ostree_below(const risk_ostree *t, double key, int64_t *count, double *sum)
 	*sum = s;
 }
 
+static int64_t
+export_at(const risk_ostree *t, int32_t i, double *out, int64_t pos)
+{
+	int32_t		m;
+
+	if (i == NIL)
+		return pos;
+	pos = export_at(t, t->nodes[i].left, out, pos);
+	for (m = 0; m < t->nodes[i].mult; m++)
+		out[pos++] = t->nodes[i].key;
+	return export_at(t, t->nodes[i].right, out, pos);
+}
+
+void
+risk_ostree_export(const risk_ostree *t, double *out)
+{
+	export_at(t, t->root, out, 0);
+}
+
 double
 risk_ostree_min(const risk_ostree *t)
 {

@@ -115,9 +115,8 @@ select_kth(double *x, int64_t n, int64_t k)
 	}
 }
 
-/* Mean of x[0..n-1] as R computes it: long double sum, one refinement. */
-static double
-r_mean(const double *x, int64_t n)
+double
+risk_mean(const double *x, int64_t n)
 {
 	long double s = 0;
 	long double t = 0;
@@ -185,7 +184,7 @@ risk_hist_var_es(double *x, int64_t n, double alpha, double *var, double *es)
 				nbelow++;
 			}
 		}
-		*es = nbelow > 0 ? -r_mean(x, nbelow) : -q;
+		*es = nbelow > 0 ? -risk_mean(x, nbelow) : -q;
 	}
 	return RISK_OK;
 }

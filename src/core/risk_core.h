@@ -64,6 +64,23 @@ double		risk_q7_combine(double xlo, double xhi, double h);
 risk_status risk_hist_var_es(double *x, int64_t n, double alpha,
 							 double *var, double *es);
 
+/* Mean of x[0..n-1] as R computes it: long double sum, one refinement. */
+double		risk_mean(const double *x, int64_t n);
+
+/* ---- sortedvec.c: sorted array for small sliding windows -------------- */
+
+/*
+ * A sorted array with room for one more value: insert and remove are a
+ * binary search and a memmove, the quantile an index.  Cheaper than the tree
+ * below a few hundred values; the SQL face switches between the two.
+ */
+void		risk_sv_insert(double *v, int64_t n, double x);
+risk_status risk_sv_remove(double *v, int64_t n, double x);
+
+/* Historical VaR/ES of the sorted v[0..n-1], as risk_hist_var_es. */
+risk_status risk_sv_var_es(const double *v, int64_t n, double alpha,
+						   double *var, double *es);
+
 /* ---- ostree.c: order-statistic tree for sliding windows ---------------- */
 
 /*
@@ -108,6 +125,8 @@ double		risk_ostree_select(const risk_ostree *t, int64_t k);
 /* Count and sum of the values strictly below key. */
 void		risk_ostree_below(const risk_ostree *t, double key,
 							  int64_t *count, double *sum);
+/* Write every value, in ascending order, to out[0..count-1]. */
+void		risk_ostree_export(const risk_ostree *t, double *out);
 double		risk_ostree_min(const risk_ostree *t);
 double		risk_ostree_max(const risk_ostree *t);
 

@@ -233,6 +233,68 @@ test_ostree(void)
 	free(ring);
 }
 
+/* Sorted array against a sort of the same window, and the tree's export. */
+static void
+test_sortedvec(void)
+{
+	enum {W = 300, N = 5000};
+	double	   *v = malloc(sizeof(double) * (W + 1));
+	double	   *ring = malloc(sizeof(double) * N);
+	double	   *out = malloc(sizeof(double) * W);
+	risk_osnode *nodes = malloc(sizeof(risk_osnode) * 2 * W);
+	risk_ostree t;
+	int64_t		n = 0;
+	int			i,
+				ok = 1,
+				sorted = 1,
+				exported = 1;
+
+	risk_ostree_init(&t, nodes, 2 * W);
+	for (i = 0; i < N; i++)
+	{
+		ring[i] = (i % 4 == 0) ? floor(nrand() * 4) / 100 : nrand() / 100;
+		risk_sv_insert(v, n, ring[i]);
+		risk_ostree_insert(&t, ring[i]);
+		n++;
+		if (i >= W)
+		{
+			if (risk_sv_remove(v, n, ring[i - W]) != RISK_OK)
+				ok = 0;
+			risk_ostree_remove(&t, ring[i - W]);
+			n--;
+		}
+		if (i % 53 == 0)
+		{
+			int64_t		j,
+						start = i >= W ? i - W + 1 : 0;
+			double		v1,
+						e1,
+						v2,
+						e2;
+
+			for (j = 1; j < n; j++)
+				if (v[j - 1] > v[j])
+					sorted = 0;
+			naive_hist(ring + start, n, 0.01, &v2, &e2);
+			risk_sv_var_es(v, n, 0.01, &v1, &e1);
+			if (v1 != v2 || fabs(e1 - e2) > 1e-15 * fabs(e2))
+				ok = 0;
+			risk_ostree_export(&t, out);
+			if (memcmp(out, v, n * sizeof(double)) != 0)
+				exported = 0;
+		}
+	}
+	check(sorted, "sortedvec stays sorted", 0, 0);
+	check(ok, "sortedvec var/es equal sorted window", 0, 0);
+	check(exported, "ostree export equals sorted array", 0, 0);
+	check(risk_sv_remove(v, n, 1234.5) == RISK_NOTFOUND, "sortedvec remove absent", 0, 0);
+	check(risk_sv_var_es(v, 0, 0.01, NULL, NULL) == RISK_EMPTY, "sortedvec empty", 0, 0);
+	free(v);
+	free(ring);
+	free(out);
+	free(nodes);
+}
+
 /* Two-pass central moments in long double. */
 static void
 naive_moments(const double *x, int n, risk_moments *m)
@@ -473,6 +535,7 @@ main(void)
 	gsl_set_error_handler_off();
 	test_quantile();
 	test_ostree();
+	test_sortedvec();
 	test_moments();
 	test_parametric();
 	test_ewma();
