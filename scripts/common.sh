@@ -12,7 +12,7 @@ log() { printf '== %s\n' "$*"; }
 # packages must already be there.
 ensure_packages() {
     local want=(make gcc postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR
-                postgresql-client-$PG_MAJOR libgsl-dev libipc-run-perl "$@")
+                postgresql-client-$PG_MAJOR libgsl-dev libipc-run-perl valgrind "$@")
     local missing=()
     local p
     for p in "${want[@]}"; do

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run every test of the risk extension on this machine:
-#   1. C unit tests of src/core (no server),
+#   1. C unit tests of src/core (no server), and again under valgrind,
 #   2. pg_regress on a throwaway cluster (pg_virtualenv),
 #   3. TAP tests, when test/t has any.
 # As root on a fresh Debian 12 it first installs what is missing.  Exits
@@ -20,6 +20,18 @@ echo "$unit_out" | grep -v '^make' || true
 read -r up uf < <(echo "$unit_out" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
 if [ -z "${up:-}" ]; then up=0; uf=1; fi
 pass=$((pass + up)); fail=$((fail + uf))
+
+log "unit tests under valgrind (memory errors, leaks)"
+if valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite \
+        "$TOP/test/unit/test_core" > /tmp/risk-valgrind.$$ 2>&1; then
+    tail -1 /tmp/risk-valgrind.$$
+    pass=$((pass + 1))
+else
+    cat /tmp/risk-valgrind.$$
+    echo "valgrind: FAILED"
+    fail=$((fail + 1))
+fi
+rm -f /tmp/risk-valgrind.$$
 
 log "regression tests (pg_regress on a throwaway cluster)"
 dir=$(user_copy)
@@ -44,6 +56,6 @@ fi
 pass=$((pass + rok)); fail=$((fail + rbad))
 
 echo
-echo "unit: $up passed, $uf failed; regression: $rok passed, $rbad failed"
+echo "unit: $up passed, $uf failed; unit under valgrind: 1 run; regression: $rok passed, $rbad failed"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -4,9 +4,9 @@
  *
  * Selection is a quickselect with a three-way partition (returns data has
  * many exact ties, zeros above all) and pseudo-random pivots, so it is O(n)
- * expected whatever the input order.  The arithmetic of the interpolation and
- * of the tail mean follows R (quantile type 7, mean with a long double sum and
- * one refinement pass) so that results agree to the last digit or so.
+ * expected whatever the input order.  The arithmetic of the interpolation
+ * follows R's quantile type 7 exactly, and the tail mean R's two passes with
+ * compensated sums, so that results agree to the last digit or so.
  */
 #include <math.h>
 
@@ -115,23 +115,44 @@ select_kth(double *x, int64_t n, int64_t k)
 	}
 }
 
+/* Add x to the compensated sum (*s, *c) (Neumaier). */
+static inline void
+neumaier_add(double *s, double *c, double x)
+{
+	double		t = *s + x;
+
+	if (fabs(*s) >= fabs(x))
+		*c += (*s - t) + x;
+	else
+		*c += (x - t) + *s;
+	*s = t;
+}
+
+/*
+ * Mean as R computes it (a sum, then one refinement pass over the
+ * deviations), with compensated sums in double where R uses long double: as
+ * accurate, and the same on every platform.
+ */
 double
 risk_mean(const double *x, int64_t n)
 {
-	long double s = 0;
-	long double t = 0;
+	double		s = 0,
+				c = 0,
+				mean,
+				t = 0,
+				tc = 0;
 	int64_t		i;
 
 	for (i = 0; i < n; i++)
-		s += x[i];
-	s /= n;
-	if (isfinite((double) s))
+		neumaier_add(&s, &c, x[i]);
+	mean = (s + c) / n;
+	if (isfinite(mean))
 	{
 		for (i = 0; i < n; i++)
-			t += x[i] - s;
-		s += t / n;
+			neumaier_add(&t, &tc, x[i] - mean);
+		mean += (t + tc) / n;
 	}
-	return (double) s;
+	return mean;
 }
 
 risk_status

@@ -3,7 +3,7 @@
  *     Unit tests of src/core, run without a server: `make unit`.
  *
  * Each check compares a core routine with a slow, obvious implementation
- * (sorting, two-pass sums in long double, direct weighted sums) on seeded
+ * (sorting, two-pass double-double sums, direct weighted sums) on seeded
  * pseudo-random data, or with a published value.  Prints one line per
  * failure and closes with "unit: N passed, M failed".
  */
@@ -59,6 +59,30 @@ nrand(void)
 	return sqrt(-2.0 * log(u + 1e-300)) * cos(2 * M_PI * v);
 }
 
+/* Double-double accumulator for the references: (hi, lo) = hi + lo. */
+typedef struct
+{
+	double		hi,
+				lo;
+} ddacc;
+
+static void
+dd_acc(ddacc *a, double x)
+{
+	double		s = a->hi + x;
+	double		bb = s - a->hi;
+	double		err = (a->hi - (s - bb)) + (x - bb);
+
+	a->hi = s;
+	a->lo += err;
+}
+
+static double
+dd_val(const ddacc *a)
+{
+	return a->hi + a->lo;
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -79,7 +103,7 @@ naive_hist(const double *x, int64_t n, double alpha, double *var, double *es)
 				k = 0;
 	double		h,
 				q;
-	long double sum = 0;
+	ddacc		sum = {0, 0};
 
 	memcpy(s, x, n * sizeof(double));
 	qsort(s, n, sizeof(double), cmp_double);
@@ -88,11 +112,11 @@ naive_hist(const double *x, int64_t n, double alpha, double *var, double *es)
 	for (i = 0; i < n; i++)
 		if (s[i] < q)
 		{
-			sum += s[i];
+			dd_acc(&sum, s[i]);
 			k++;
 		}
 	*var = -q;
-	*es = k ? -(double) (sum / k) : -q;
+	*es = k ? -(dd_val(&sum) / k) : -q;
 	free(s);
 }
 
@@ -295,32 +319,43 @@ test_sortedvec(void)
 	free(nodes);
 }
 
-/* Two-pass central moments in long double. */
+/* Two-pass central moments with double-double sums. */
 static void
 naive_moments(const double *x, int n, risk_moments *m)
 {
-	long double mean = 0,
-				c2 = 0,
-				c3 = 0,
-				c4 = 0;
+	ddacc		sum = {0, 0},
+				c2 = {0, 0},
+				c3 = {0, 0},
+				c4 = {0, 0};
+	ddacc		t = {0, 0};
+	double		mean,
+				corr;
 	int			i;
 
+	/*
+	 * A double mean of values near 1e6 is off by up to half an ulp (6e-11),
+	 * enough to move the skewness of a 1e-4 spread by 1e-6: take deviations
+	 * from the mean plus its correction instead.
+	 */
 	for (i = 0; i < n; i++)
-		mean += x[i];
-	mean /= n;
+		dd_acc(&sum, x[i]);
+	mean = dd_val(&sum) / n;
+	for (i = 0; i < n; i++)
+		dd_acc(&t, x[i] - mean);
+	corr = dd_val(&t) / n;
 	for (i = 0; i < n; i++)
 	{
-		long double d = x[i] - mean;
+		double		d = (x[i] - mean) - corr;
 
-		c2 += d * d;
-		c3 += d * d * d;
-		c4 += d * d * d * d;
+		dd_acc(&c2, d * d);
+		dd_acc(&c3, d * d * d);
+		dd_acc(&c4, d * d * d * d);
 	}
 	m->n = n;
-	m->mean = (double) mean;
-	m->m2 = (double) c2;
-	m->m3 = (double) c3;
-	m->m4 = (double) c4;
+	m->mean = mean + corr;
+	m->m2 = dd_val(&c2);
+	m->m3 = dd_val(&c3);
+	m->m4 = dd_val(&c4);
 }
 
 static void
