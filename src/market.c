@@ -4,9 +4,9 @@
  *     Cornish-Fisher ("modified") and EWMA VaR/ES, and return moments.
  *
  * Each aggregate has two states:
- *   - the plain state, for GROUP BY and parallel query.  Historical: an
- *     internal buffer of the returns (serialized for parallel workers, merged
- *     by the combine function), selected in place by the final function.
+ *   - the plain state, for GROUP BY and parallel query.  Historical: a
+ *     value buffer of the returns (valbuf.c: serialized for parallel workers,
+ *     merged by the combine function), selected in place by the final.
  *     Moments: a float8[] of central moment sums (a real type, so partial
  *     aggregation can be shipped as text).  EWMA: a float8[] too.
  *   - the moving state, for window frames whose head moves: an order-
@@ -29,6 +29,7 @@
 #include "utils/float.h"
 
 #include "risk.h"
+#include "valbuf.h"
 
 /*
  * The row's return (argument 1) and level (argument 2, NaN when the
@@ -53,56 +54,15 @@ row_values(FunctionCallInfo fcinfo, double *r, double *p)
 	do { if ((st) == NULL) PG_RETURN_NULL(); PG_RETURN_POINTER(st); } while (0)
 
 /* ---------------------------------------------------------------------
- * Historical: plain state
+ * Historical: plain state, a value buffer (valbuf.c) with param = p
  * --------------------------------------------------------------------- */
-
-typedef struct HistState
-{
-	double		p;
-	int64		n;
-	int64		cap;
-	double	   *x;
-} HistState;
-
-/* Make room for at least `more` further values in the aggregate context. */
-static void
-hist_reserve(HistState *st, MemoryContext ctx, int64 more)
-{
-	int64		need = st->n + more;
-	int64		cap;
-
-	if (need <= st->cap)
-		return;
-	cap = st->cap > 0 ? st->cap : 64;
-	while (cap < need)
-		cap *= 2;
-	if ((Size) cap > MaxAllocHugeSize / sizeof(double))
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many rows in one group for an exact quantile: " INT64_FORMAT,
-						need)));
-	if (st->x == NULL)
-		st->x = MemoryContextAllocHuge(ctx, cap * sizeof(double));
-	else
-		st->x = repalloc_huge(st->x, cap * sizeof(double));
-	st->cap = cap;
-}
-
-static HistState *
-hist_new(MemoryContext ctx, double p)
-{
-	HistState  *st = MemoryContextAllocZero(ctx, sizeof(HistState));
-
-	st->p = p;
-	return st;
-}
 
 PG_FUNCTION_INFO_V1(risk_hist_accum);
 Datum
 risk_hist_accum(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = risk_agg_context(fcinfo, "risk_hist_accum");
-	HistState  *st = PG_ARGISNULL(0) ? NULL : (HistState *) PG_GETARG_POINTER(0);
+	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	double		r,
 				p;
 
@@ -111,88 +71,11 @@ risk_hist_accum(PG_FUNCTION_ARGS)
 	if (st == NULL)
 	{
 		risk_check_level(p, "confidence level");
-		st = hist_new(ctx, p);
+		st = valbuf_new(ctx, p, 0);
 	}
-	else
-		risk_check_same(st->p, p, "confidence level");
-	hist_reserve(st, ctx, 1);
-	st->x[st->n++] = r;
-	PG_RETURN_POINTER(st);
-}
-
-PG_FUNCTION_INFO_V1(risk_hist_combine);
-Datum
-risk_hist_combine(PG_FUNCTION_ARGS)
-{
-	MemoryContext ctx = risk_agg_context(fcinfo, "risk_hist_combine");
-	HistState  *a = PG_ARGISNULL(0) ? NULL : (HistState *) PG_GETARG_POINTER(0);
-	HistState  *b = PG_ARGISNULL(1) ? NULL : (HistState *) PG_GETARG_POINTER(1);
-
-	if (b == NULL || b->n == 0)
-	{
-		if (a == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(a);
-	}
-	if (a == NULL)
-		a = hist_new(ctx, b->p);
-	else
-		risk_check_same(a->p, b->p, "confidence level");
-	hist_reserve(a, ctx, b->n);
-	memcpy(a->x + a->n, b->x, b->n * sizeof(double));
-	a->n += b->n;
-	PG_RETURN_POINTER(a);
-}
-
-PG_FUNCTION_INFO_V1(risk_hist_serialize);
-Datum
-risk_hist_serialize(PG_FUNCTION_ARGS)
-{
-	HistState  *st = (HistState *) PG_GETARG_POINTER(0);
-	Size		len = sizeof(double) + sizeof(int64) + st->n * sizeof(double);
-	bytea	   *out;
-	char	   *ptr;
-
-	if (len + VARHDRSZ > MaxAllocSize)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("partial state of " INT64_FORMAT " rows is too large to pass between parallel workers",
-						st->n),
-				 errhint("Set max_parallel_workers_per_gather = 0 for this query.")));
-	out = palloc(len + VARHDRSZ);
-	SET_VARSIZE(out, len + VARHDRSZ);
-	ptr = VARDATA(out);
-	memcpy(ptr, &st->p, sizeof(double));
-	memcpy(ptr + sizeof(double), &st->n, sizeof(int64));
-	memcpy(ptr + sizeof(double) + sizeof(int64), st->x, st->n * sizeof(double));
-	PG_RETURN_BYTEA_P(out);
-}
-
-PG_FUNCTION_INFO_V1(risk_hist_deserialize);
-Datum
-risk_hist_deserialize(PG_FUNCTION_ARGS)
-{
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	const char *ptr = VARDATA_ANY(in);
-	Size		len = VARSIZE_ANY_EXHDR(in);
-	HistState  *st;
-	int64		n;
-
-	risk_agg_context(fcinfo, "risk_hist_deserialize");
-	if (len < sizeof(double) + sizeof(int64))
-		elog(ERROR, "risk_hist_deserialize: truncated state");
-	memcpy(&n, ptr + sizeof(double), sizeof(int64));
-	if (n < 0 || len != sizeof(double) + sizeof(int64) + (Size) n * sizeof(double))
-		elog(ERROR, "risk_hist_deserialize: corrupt state");
-	st = palloc0(sizeof(HistState));
-	memcpy(&st->p, ptr, sizeof(double));
-	st->n = n;
-	st->cap = n;
-	if (n > 0)
-	{
-		st->x = palloc_extended(n * sizeof(double), MCXT_ALLOC_HUGE);
-		memcpy(st->x, ptr + sizeof(double) + sizeof(int64), n * sizeof(double));
-	}
+	else if (st->param != p)
+		risk_check_same(st->param, p, "confidence level");
+	valbuf_add(st, ctx, r, true, r);
 	PG_RETURN_POINTER(st);
 }
 
@@ -200,14 +83,14 @@ risk_hist_deserialize(PG_FUNCTION_ARGS)
 static Datum
 hist_final(FunctionCallInfo fcinfo, bool want_es)
 {
-	HistState  *st = PG_ARGISNULL(0) ? NULL : (HistState *) PG_GETARG_POINTER(0);
+	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	double		var,
 				es;
 	risk_status rc;
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
-	rc = risk_hist_var_es(st->x, st->n, 1.0 - st->p, &var, want_es ? &es : NULL);
+	rc = risk_hist_var_es(st->x, st->n, 1.0 - st->param, &var, want_es ? &es : NULL);
 	risk_raise(rc, want_es ? "es_historical" : "var_historical");
 	PG_RETURN_FLOAT8(want_es ? es : var);
 }

@@ -48,9 +48,8 @@ xorshift64(uint64_t *s)
 	return x;
 }
 
-/* Rearrange x so that x[k] is the k-th smallest, smaller ones before it. */
-static void
-select_kth(double *x, int64_t n, int64_t k)
+void
+risk_select_kth(double *x, int64_t n, int64_t k)
 {
 	int64_t		left = 0;
 	int64_t		right = n - 1;
@@ -173,7 +172,7 @@ risk_hist_var_es(double *x, int64_t n, double alpha, double *var, double *es)
 		return RISK_BADARG;
 
 	risk_q7_position(n, alpha, &lo, &hi, &h);
-	select_kth(x, n, lo);
+	risk_select_kth(x, n, lo);
 	xlo = x[lo];
 	xhi = xlo;
 	if (hi > lo)

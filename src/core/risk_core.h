@@ -64,8 +64,14 @@ double		risk_q7_combine(double xlo, double xhi, double h);
 risk_status risk_hist_var_es(double *x, int64_t n, double alpha,
 							 double *var, double *es);
 
-/* Mean of x[0..n-1] as R computes it: long double sum, one refinement. */
+/* Mean of x[0..n-1] as R computes it: a sum, then one refinement pass. */
 double		risk_mean(const double *x, int64_t n);
+
+/* Rearrange x so that x[k] is the k-th smallest (0-based), smaller before. */
+void		risk_select_kth(double *x, int64_t n, int64_t k);
+
+/* qsort comparator for doubles, ascending. */
+int			risk_cmp_double(const void *a, const void *b);
 
 /* ---- sortedvec.c: sorted array for small sliding windows -------------- */
 
@@ -257,5 +263,52 @@ typedef enum risk_zone
 risk_status risk_basel_zone(int64_t x, int64_t n, double alpha,
 							   risk_zone *zone, double *cumprob,
 							   double *plus, int *plus_defined);
+
+/* ---- evt.c: extreme value theory -------------------------------------- */
+
+/* GPD of the excess y over the threshold: shape xi, scale beta > 0. */
+risk_status risk_gpd_check(double xi, double beta);
+double		risk_gpd_cdf(double y, double xi, double beta);
+double		risk_gpd_pdf(double y, double xi, double beta);
+double		risk_gpd_quantile(double p, double xi, double beta);
+
+/* GEV: shape xi, location mu, scale sigma > 0. */
+double		risk_gev_cdf(double x, double xi, double mu, double sigma);
+double		risk_gev_pdf(double x, double xi, double mu, double sigma);
+double		risk_gev_quantile(double p, double xi, double mu, double sigma);
+
+typedef struct risk_gpd_fit
+{
+	double		xi;
+	double		beta;
+	double		se_xi;			/* NaN when not available */
+	double		se_beta;
+	double		loglik;
+	int			converged;
+} risk_gpd_fit;
+
+/* Log-likelihood of excesses y[0..k-1] (all > 0); -inf off the support. */
+double		risk_gpd_loglik(const double *y, int64_t k, double xi, double beta);
+
+/*
+ * Maximum likelihood (profile in xi/beta, then Newton).  Needs k >= 3
+ * positive excesses.  No interior maximum (xi <= -1): converged = 0 and the
+ * estimates NaN.  Standard errors from the observed information, for xi > -1/2.
+ */
+risk_status risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit);
+
+/* Probability-weighted moments (Hosking & Wallis 1987); sorts y. */
+risk_status risk_gpd_fit_pwm(double *y, int64_t k, risk_gpd_fit *fit);
+
+/* Standard errors from the inverse observed information at (xi, beta). */
+void		risk_gpd_stderr(const double *y, int64_t k, risk_gpd_fit *fit);
+
+/* POT VaR and ES at level p of n losses, k of them above the threshold u. */
+risk_status risk_gpd_var_es(const risk_gpd_fit *fit, double u, int64_t n,
+							int64_t k, double p, double *var, double *es);
+
+/* Hill's estimator from the k largest of x[0..n-1] (reorders x). */
+risk_status risk_hill(double *x, int64_t n, int64_t k, double *xi,
+					  double *threshold);
 
 #endif							/* RISK_CORE_H */

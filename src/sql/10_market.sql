@@ -13,17 +13,24 @@ CREATE TYPE risk.moments_result AS (
 COMMENT ON TYPE risk.moments_result IS
 'Result of risk.moments: count, mean, sample standard deviation (n-1), moment skewness and excess kurtosis (1/n), min and max';
 
--- Historical: the plain state buffers the returns, the moving state is an
--- order-statistic tree.
+-- Value buffers: the plain state of the aggregates that need their group's
+-- values (exact quantiles, GPD fit, Hill), parallel through these.
+
+CREATE FUNCTION risk._buffer_combine(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'risk_buffer_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION risk._buffer_serialize(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'risk_buffer_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION risk._buffer_deserialize(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'risk_buffer_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION risk._buffer_combine(internal, internal) IS 'Support function of the value-buffer aggregates (historical VaR/ES, gpd_fit, hill): combine partial states';
+COMMENT ON FUNCTION risk._buffer_serialize(internal) IS 'Support function of the value-buffer aggregates: serialize a partial state';
+COMMENT ON FUNCTION risk._buffer_deserialize(bytea, internal) IS 'Support function of the value-buffer aggregates: deserialize a partial state';
+
+-- Historical: the plain state buffers the returns, the moving state is a
+-- sorted array or an order-statistic tree.
 
 CREATE FUNCTION risk._hist_accum(internal, float8, float8) RETURNS internal
     AS 'MODULE_PATHNAME', 'risk_hist_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION risk._hist_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'risk_hist_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION risk._hist_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'risk_hist_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION risk._hist_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'risk_hist_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION risk._var_historical_final(internal) RETURNS float8
     AS 'MODULE_PATHNAME', 'risk_var_historical_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION risk._es_historical_final(internal) RETURNS float8
@@ -38,9 +45,6 @@ CREATE FUNCTION risk._es_historical_mfinal(internal) RETURNS float8
     AS 'MODULE_PATHNAME', 'risk_es_historical_mfinal' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION risk._hist_accum(internal, float8, float8) IS 'Support function of risk.var_historical and risk.es_historical: transition';
-COMMENT ON FUNCTION risk._hist_combine(internal, internal) IS 'Support function of risk.var_historical and risk.es_historical: combine partial states';
-COMMENT ON FUNCTION risk._hist_serialize(internal) IS 'Support function of risk.var_historical and risk.es_historical: serialize a partial state';
-COMMENT ON FUNCTION risk._hist_deserialize(bytea, internal) IS 'Support function of risk.var_historical and risk.es_historical: deserialize a partial state';
 COMMENT ON FUNCTION risk._var_historical_final(internal) IS 'Support function of risk.var_historical: final';
 COMMENT ON FUNCTION risk._es_historical_final(internal) IS 'Support function of risk.es_historical: final';
 COMMENT ON FUNCTION risk._hist_madd(internal, float8, float8) IS 'Support function of risk.var_historical and risk.es_historical: moving transition';
@@ -51,8 +55,8 @@ COMMENT ON FUNCTION risk._es_historical_mfinal(internal) IS 'Support function of
 CREATE AGGREGATE risk.var_historical(r float8, p float8) (
     SFUNC = risk._hist_accum, STYPE = internal,
     FINALFUNC = risk._var_historical_final, FINALFUNC_MODIFY = SHAREABLE,
-    COMBINEFUNC = risk._hist_combine,
-    SERIALFUNC = risk._hist_serialize, DESERIALFUNC = risk._hist_deserialize,
+    COMBINEFUNC = risk._buffer_combine,
+    SERIALFUNC = risk._buffer_serialize, DESERIALFUNC = risk._buffer_deserialize,
     MSFUNC = risk._hist_madd, MINVFUNC = risk._hist_mremove, MSTYPE = internal,
     MFINALFUNC = risk._var_historical_mfinal, MFINALFUNC_MODIFY = READ_ONLY,
     PARALLEL = SAFE
@@ -63,8 +67,8 @@ COMMENT ON AGGREGATE risk.var_historical(float8, float8) IS
 CREATE AGGREGATE risk.es_historical(r float8, p float8) (
     SFUNC = risk._hist_accum, STYPE = internal,
     FINALFUNC = risk._es_historical_final, FINALFUNC_MODIFY = SHAREABLE,
-    COMBINEFUNC = risk._hist_combine,
-    SERIALFUNC = risk._hist_serialize, DESERIALFUNC = risk._hist_deserialize,
+    COMBINEFUNC = risk._buffer_combine,
+    SERIALFUNC = risk._buffer_serialize, DESERIALFUNC = risk._buffer_deserialize,
     MSFUNC = risk._hist_madd, MINVFUNC = risk._hist_mremove, MSTYPE = internal,
     MFINALFUNC = risk._es_historical_mfinal, MFINALFUNC_MODIFY = READ_ONLY,
     PARALLEL = SAFE

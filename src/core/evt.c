@@ -1,0 +1,520 @@
+/*
+ * evt.c
+ *     Extreme value theory: GPD and GEV distribution functions, the GPD fit
+ *     by maximum likelihood and by probability-weighted moments, the POT
+ *     risk measures, and Hill's estimator.
+ *
+ * Losses are positive.  The GPD of the excesses y = x - u over a threshold u
+ * has F(y) = 1 - (1 + xi y / beta)^(-1/xi), the exponential when xi = 0; the
+ * GEV has F(x) = exp(-(1 + xi (x - mu) / sigma)^(-1/xi)), Gumbel when xi = 0
+ * (the parameterizations of R's evd).  Every formula is written with log1p
+ * and expm1 so that it is continuous and accurate as xi goes through 0.
+ *
+ * The ML fit maximizes the profile likelihood in theta = xi / beta
+ * (Grimshaw 1993): for a fixed theta the likelihood is maximized by
+ * xi(theta) = mean(log1p(theta y)), beta = xi / theta, so a one-dimensional
+ * search suffices.  The search scans theta on a grid that covers
+ * (-1/max(y), +inf), takes the best interior local maximum (for xi < -1 the
+ * likelihood is unbounded at theta -> -1/max(y), the non-regular case, and
+ * is reported as not converged), polishes it with Brent's method and then
+ * with Newton steps on (beta, xi) using the analytic observed information.
+ */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_min.h>
+
+#include "risk_core.h"
+
+/* log1p(xi z) / xi, z as xi -> 0 */
+static inline double
+log1p_over(double xi, double z)
+{
+	double		w = xi * z;
+
+	if (fabs(w) < 1e-300 || xi == 0)
+		return z;
+	return log1p(w) / xi;
+}
+
+/* expm1(xi a) / xi, a as xi -> 0 */
+static inline double
+expm1_over(double xi, double a)
+{
+	if (xi == 0)
+		return a;
+	return expm1(xi * a) / xi;
+}
+
+/* ---- GPD distribution functions (excess y over the threshold) ------- */
+
+risk_status
+risk_gpd_check(double xi, double beta)
+{
+	if (!isfinite(xi) || !isfinite(beta) || !(beta > 0))
+		return RISK_BADARG;
+	return RISK_OK;
+}
+
+double
+risk_gpd_cdf(double y, double xi, double beta)
+{
+	double		z = y / beta;
+
+	if (y <= 0)
+		return 0.0;
+	if (xi < 0 && z >= -1.0 / xi)
+		return 1.0;
+	return -expm1(-log1p_over(xi, z));
+}
+
+double
+risk_gpd_pdf(double y, double xi, double beta)
+{
+	double		z = y / beta;
+
+	if (y < 0)
+		return 0.0;
+	if (xi < 0 && z > -1.0 / xi)
+		return 0.0;
+	if (xi < 0 && z == -1.0 / xi)
+		return xi > -1 ? 0.0 : (xi == -1 ? 1.0 / beta : INFINITY);
+	/* (1/beta) (1 + xi z)^(-1/xi - 1) */
+	return exp(-log1p_over(xi, z) - log1p(xi * z)) / beta;
+}
+
+double
+risk_gpd_quantile(double p, double xi, double beta)
+{
+	/* beta/xi ((1-p)^(-xi) - 1) */
+	return beta * expm1_over(xi, -log1p(-p));
+}
+
+/* ---- GEV distribution functions ------------------------------------- */
+
+double
+risk_gev_cdf(double x, double xi, double mu, double sigma)
+{
+	double		z = (x - mu) / sigma;
+	double		t = 1.0 + xi * z;
+
+	if (xi != 0 && t <= 0)
+		return xi > 0 ? 0.0 : 1.0;
+	return exp(-exp(-log1p_over(xi, z)));
+}
+
+double
+risk_gev_pdf(double x, double xi, double mu, double sigma)
+{
+	double		z = (x - mu) / sigma;
+	double		t = 1.0 + xi * z;
+	double		a;
+
+	if (xi != 0 && t <= 0)
+		return 0.0;
+	a = log1p_over(xi, z);		/* -log of t^(-1/xi) */
+	/* (1/sigma) t^(-1/xi - 1) exp(-t^(-1/xi)) */
+	return exp(-a - log1p(xi * z) - exp(-a)) / sigma;
+}
+
+double
+risk_gev_quantile(double p, double xi, double mu, double sigma)
+{
+	/* mu + sigma/xi ((-log p)^(-xi) - 1) */
+	return mu + sigma * expm1_over(xi, -log(-log(p)));
+}
+
+/* ---- GPD likelihood ------------------------------------------------- */
+
+/* Log-likelihood of the excesses y[0..k-1]; -inf outside the support. */
+double
+risk_gpd_loglik(const double *y, int64_t k, double xi, double beta)
+{
+	double		s = 0;
+	int64_t		i;
+
+	if (!(beta > 0))
+		return -INFINITY;
+	for (i = 0; i < k; i++)
+	{
+		double		z = y[i] / beta;
+
+		if (1.0 + xi * z <= 0)
+			return -INFINITY;
+		/* log f = -log beta - (1/xi + 1) log1p(xi z) */
+		s += log1p_over(xi, z) + log1p(xi * z);
+	}
+	return -(double) k * log(beta) - s;
+}
+
+/*
+ * phi(w) = 2 log(1+w)/w^3 - 2/(w^2 (1+w)) - 1/(w (1+w)^2), whose terms cancel
+ * for small w: there its series sum_j (-1)^j (j + 2/(j+3)) w^j.
+ */
+static double
+phi_series(double w)
+{
+	double		s = 0,
+				p = 1;
+	int			j;
+
+	if (fabs(w) >= 0.05)
+		return 2.0 * log1p(w) / (w * w * w) - 2.0 / (w * w * (1.0 + w))
+			- 1.0 / (w * (1.0 + w) * (1.0 + w));
+	for (j = 0; j < 24; j++)
+	{
+		s += (j % 2 ? -1.0 : 1.0) * (j + 2.0 / (j + 3.0)) * p;
+		p *= w;
+	}
+	return s;
+}
+
+/*
+ * psi(w) = -log(1+w)/w^2 + 1/(w (1+w)); series -sum_j (-1)^j (j+1)/(j+2) w^j.
+ */
+static double
+psi_series(double w)
+{
+	double		s = 0,
+				p = 1;
+	int			j;
+
+	if (fabs(w) >= 0.05)
+		return -log1p(w) / (w * w) + 1.0 / (w * (1.0 + w));
+	for (j = 0; j < 24; j++)
+	{
+		s -= (j % 2 ? -1.0 : 1.0) * (j + 1.0) / (j + 2.0) * p;
+		p *= w;
+	}
+	return s;
+}
+
+/*
+ * Gradient g and Hessian h (h[0]=bb, h[1]=bx, h[2]=xx) of the negative
+ * log-likelihood in (beta, xi).  False outside the support.
+ */
+static int
+gpd_derivs(const double *y, int64_t k, double xi, double beta,
+		   double g[2], double h[3])
+{
+	double		A = 0,
+				B = 0,
+				C = 0,
+				gx = 0,
+				hxx = 0;
+	int64_t		i;
+
+	for (i = 0; i < k; i++)
+	{
+		double		z = y[i] / beta;
+		double		t = 1.0 + xi * z;
+		double		w = xi * z;
+
+		if (t <= 0)
+			return 0;
+		A += z / t;
+		B += z * z / (t * t);
+		C += z / (t * t);
+		gx += z * z * psi_series(w) + z / t;
+		hxx += z * z * z * phi_series(w) - z * z / (t * t);
+	}
+	g[0] = ((double) k - (1.0 + xi) * A) / beta;
+	g[1] = gx;
+	h[0] = (-(double) k + (1.0 + xi) * (A + C)) / (beta * beta);
+	h[1] = (-A + (1.0 + xi) * B) / beta;
+	h[2] = hxx;
+	return 1;
+}
+
+/* Profile log-likelihood at theta (beta = xi/theta); also returns xi. */
+static double
+gpd_profile(const double *y, int64_t k, double theta, double *xi_out)
+{
+	double		s = 0,
+				xi,
+				beta;
+	int64_t		i;
+
+	for (i = 0; i < k; i++)
+	{
+		double		t = theta * y[i];
+
+		if (1.0 + t <= 0)
+			return -INFINITY;
+		s += log1p_over(theta, y[i]);	/* log1p(theta y)/theta */
+	}
+	/* xi = theta * mean(log1p(theta y)/theta); beta = mean(log1p(theta y)/theta) */
+	beta = s / (double) k;
+	xi = theta * beta;
+	if (xi_out)
+		*xi_out = xi;
+	if (!(beta > 0))
+		return -INFINITY;
+	return -(double) k * log(beta) - (double) k * (1.0 + xi);
+}
+
+typedef struct profile_arg
+{
+	const double *y;
+	int64_t		k;
+	double		scale;			/* theta = u / scale */
+} profile_arg;
+
+static double
+neg_profile(double u, void *arg)
+{
+	profile_arg *a = (profile_arg *) arg;
+	double		v = gpd_profile(a->y, a->k, u / a->scale, NULL);
+
+	return isfinite(v) ? -v : DBL_MAX;
+}
+
+risk_status
+risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
+{
+	double		ymax = 0,
+				ymean = 0,
+				best = -INFINITY,
+				theta_best = 0;
+	double		grid[160],
+				val[160];
+	int			ng = 0,
+				i,
+				ibest = -1;
+	profile_arg arg;
+	int64_t		j;
+
+	fit->converged = 0;
+	if (k < 3)
+		return RISK_TOO_FEW;
+	for (j = 0; j < k; j++)
+	{
+		if (!(y[j] > 0) || !isfinite(y[j]))
+			return RISK_BADARG;
+		if (y[j] > ymax)
+			ymax = y[j];
+		ymean += y[j];
+	}
+	ymean /= (double) k;
+
+	/*
+	 * Grid in theta * ymean: negative side approaching -ymean/ymax, zero,
+	 * positive side up to 1e8 (xi around 18: beyond any loss data).
+	 */
+	for (i = 1; i <= 40; i++)
+	{
+		grid[ng++] = -(ymean / ymax) * (1.0 - pow(2.0, -0.5 * i));
+		grid[ng++] = -(ymean / ymax) * pow(2.0, -0.5 * i);
+	}
+	grid[ng++] = 0.0;
+	for (i = -24; i <= 32; i++)
+		grid[ng++] = pow(10.0, 0.25 * i);
+	qsort(grid, ng, sizeof(double), risk_cmp_double);
+
+	for (i = 0; i < ng; i++)
+	{
+		risk_check_interrupts();
+		val[i] = gpd_profile(y, k, grid[i] / ymean, NULL);
+	}
+	/* best interior local maximum; the left edge is the non-regular case */
+	for (i = 1; i < ng - 1; i++)
+		if (val[i] >= val[i - 1] && val[i] >= val[i + 1] && val[i] > best)
+		{
+			best = val[i];
+			ibest = i;
+		}
+	if (ibest < 0)
+	{
+		/* no interior maximum: xi <= -1 or a monotone profile */
+		fit->xi = NAN;
+		fit->beta = NAN;
+		fit->loglik = NAN;
+		return RISK_OK;
+	}
+	theta_best = grid[ibest];
+
+	/* Brent on (grid[ibest-1], grid[ibest+1]) in units of 1/ymean */
+	arg.y = y;
+	arg.k = k;
+	arg.scale = ymean;
+	if (val[ibest] > val[ibest - 1] && val[ibest] > val[ibest + 1])
+	{
+		gsl_function F;
+		gsl_min_fminimizer *s = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
+
+		F.function = neg_profile;
+		F.params = &arg;
+		if (s != NULL &&
+			gsl_min_fminimizer_set(s, &F, grid[ibest], grid[ibest - 1],
+								   grid[ibest + 1]) == GSL_SUCCESS)
+		{
+			int			it;
+
+			for (it = 0; it < 200; it++)
+			{
+				double		lo,
+							hi;
+
+				if (gsl_min_fminimizer_iterate(s) != GSL_SUCCESS)
+					break;
+				lo = gsl_min_fminimizer_x_lower(s);
+				hi = gsl_min_fminimizer_x_upper(s);
+				if (gsl_min_test_interval(lo, hi, 1e-14, 1e-12) == GSL_SUCCESS)
+					break;
+			}
+			theta_best = gsl_min_fminimizer_x_minimum(s);
+		}
+		if (s != NULL)
+			gsl_min_fminimizer_free(s);
+	}
+	gpd_profile(y, k, theta_best / ymean, &fit->xi);
+	fit->beta = fabs(theta_best) > 0 ? fit->xi / (theta_best / ymean) : ymean;
+
+	/* Newton polish on (beta, xi) with the analytic information */
+	for (i = 0; i < 8; i++)
+	{
+		double		g[2],
+					h[3],
+					det,
+					db,
+					dx,
+					step = 1.0,
+					l0 = risk_gpd_loglik(y, k, fit->xi, fit->beta);
+
+		if (!gpd_derivs(y, k, fit->xi, fit->beta, g, h))
+			break;
+		det = h[0] * h[2] - h[1] * h[1];
+		if (!(det > 0) || !(h[0] > 0))
+			break;
+		db = -(h[2] * g[0] - h[1] * g[1]) / det;
+		dx = -(-h[1] * g[0] + h[0] * g[1]) / det;
+		while (step > 1e-4 &&
+			   !(risk_gpd_loglik(y, k, fit->xi + step * dx, fit->beta + step * db) >= l0))
+			step *= 0.5;
+		if (step <= 1e-4)
+			break;
+		fit->beta += step * db;
+		fit->xi += step * dx;
+		if (fabs(db) < 1e-15 * fit->beta && fabs(dx) < 1e-15 * (fabs(fit->xi) + 1e-3))
+			break;
+	}
+	fit->loglik = risk_gpd_loglik(y, k, fit->xi, fit->beta);
+	fit->converged = isfinite(fit->loglik) && fit->xi > -1.0;
+	risk_gpd_stderr(y, k, fit);
+	return RISK_OK;
+}
+
+void
+risk_gpd_stderr(const double *y, int64_t k, risk_gpd_fit *fit)
+{
+	double		g[2],
+				h[3],
+				det;
+
+	fit->se_xi = NAN;
+	fit->se_beta = NAN;
+	/* the information is finite only for xi > -1/2 */
+	if (!isfinite(fit->xi) || !(fit->xi > -0.5) ||
+		!gpd_derivs(y, k, fit->xi, fit->beta, g, h))
+		return;
+	det = h[0] * h[2] - h[1] * h[1];
+	if (!(det > 0) || !(h[0] > 0))
+		return;
+	fit->se_beta = sqrt(h[2] / det);
+	fit->se_xi = sqrt(h[0] / det);
+}
+
+int
+risk_cmp_double(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+risk_status
+risk_gpd_fit_pwm(double *y, int64_t k, risk_gpd_fit *fit)
+{
+	double		a0 = 0,
+				a1 = 0,
+				d;
+	int64_t		i;
+
+	fit->converged = 0;
+	if (k < 3)
+		return RISK_TOO_FEW;
+	qsort(y, k, sizeof(double), risk_cmp_double);
+	for (i = 0; i < k; i++)
+	{
+		double		pp = ((double) (i + 1) - 0.35) / (double) k;
+
+		a0 += y[i];
+		a1 += (1.0 - pp) * y[i];
+	}
+	a0 /= (double) k;
+	a1 /= (double) k;
+	d = a0 - 2.0 * a1;
+	if (!(d > 0))
+		return RISK_DEGENERATE;
+	fit->xi = -(a0 / d - 2.0);
+	fit->beta = 2.0 * a0 * a1 / d;
+	fit->loglik = risk_gpd_loglik(y, k, fit->xi, fit->beta);
+	fit->converged = isfinite(fit->loglik);
+	/* the observed information is the ML one: no standard errors here */
+	fit->se_xi = NAN;
+	fit->se_beta = NAN;
+	return RISK_OK;
+}
+
+/*
+ * POT tail estimators (McNeil & Frey; evir's riskmeasures): with n losses of
+ * which k exceed u, VaR_p = u + beta/xi (((n/k)(1-p))^(-xi) - 1) and
+ * ES_p = VaR_p/(1-xi) + (beta - xi u)/(1-xi), the latter for xi < 1.
+ */
+risk_status
+risk_gpd_var_es(const risk_gpd_fit *fit, double u, int64_t n, int64_t k,
+				double p, double *var, double *es)
+{
+	double		r;
+
+	if (k <= 0 || n < k || !(p > 0 && p < 1) || !(fit->beta > 0) || !isfinite(fit->xi))
+		return RISK_BADARG;
+	r = ((double) n / (double) k) * (1.0 - p);
+	if (r > 1.0)
+		return RISK_TOO_FEW;	/* p is inside the body: below the threshold */
+	*var = u + fit->beta * expm1_over(fit->xi, -log(r));
+	if (es)
+	{
+		if (!(fit->xi < 1))
+			return RISK_DEGENERATE;
+		*es = *var / (1.0 - fit->xi) + (fit->beta - fit->xi * u) / (1.0 - fit->xi);
+	}
+	return RISK_OK;
+}
+
+/*
+ * Hill's estimator of xi from the k largest of x[0..n-1] (reorders x):
+ * mean(log X_(i), i = 1..k) - log X_(k+1), X_(1) the largest.
+ */
+risk_status
+risk_hill(double *x, int64_t n, int64_t k, double *xi, double *threshold)
+{
+	int64_t		i;
+	double		s = 0,
+				u;
+
+	if (k < 1 || n < k + 1)
+		return RISK_TOO_FEW;
+	risk_select_kth(x, n, n - k - 1);
+	u = x[n - k - 1];
+	if (!(u > 0))
+		return RISK_BADARG;
+	for (i = n - k; i < n; i++)
+		s += log(x[i]);
+	*xi = s / (double) k - log(u);
+	*threshold = u;
+	return RISK_OK;
+}
