@@ -83,14 +83,6 @@ dd_val(const ddacc *a)
 	return a->hi + a->lo;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
 
 /* Historical VaR/ES the obvious way: sort, interpolate, average the tail. */
 static void
@@ -106,7 +98,7 @@ naive_hist(const double *x, int64_t n, double alpha, double *var, double *es)
 	ddacc		sum = {0, 0};
 
 	memcpy(s, x, n * sizeof(double));
-	qsort(s, n, sizeof(double), cmp_double);
+	qsort(s, n, sizeof(double), risk_cmp_double);
 	risk_q7_position(n, alpha, &lo, &hi, &h);
 	q = risk_q7_combine(s[lo], s[hi], h);
 	for (i = 0; i < n; i++)
@@ -564,6 +556,83 @@ test_backtests(void)
 	check(risk_xlogy(0, 0) == 0, "0 log 0", 0, 0);
 }
 
+static void
+test_evt(void)
+{
+	static const double xis[] = {-0.7, -0.2, -1e-9, 0.0, 1e-9, 0.3, 1.2};
+	size_t		i;
+	int			ok = 1,
+				okq = 1;
+	enum {K = 400};
+	double		y[K];
+	risk_gpd_fit fit,
+				pw;
+
+	/* quantile and cdf invert each other, continuously through xi = 0 */
+	for (i = 0; i < sizeof(xis) / sizeof(xis[0]); i++)
+	{
+		double		p;
+
+		for (p = 0.01; p < 1; p += 0.07)
+		{
+			double		q = risk_gpd_quantile(p, xis[i], 2.0);
+			double		g = risk_gev_quantile(p, xis[i], 1.0, 3.0);
+
+			if (fabs(risk_gpd_cdf(q, xis[i], 2.0) - p) > 1e-13)
+				ok = 0;
+			if (fabs(risk_gev_cdf(g, xis[i], 1.0, 3.0) - p) > 1e-13)
+				okq = 0;
+		}
+	}
+	check(ok, "gpd cdf(quantile(p)) = p", 0, 0);
+	check(okq, "gev cdf(quantile(p)) = p", 0, 0);
+	check_close(risk_gpd_cdf(1.0, 1e-12, 1.0), 1.0 - exp(-1.0), 1e-11, "gpd cdf near xi 0");
+	check_close(risk_gev_cdf(0.5, -1e-12, 0, 1), exp(-exp(-0.5)), 1e-11, "gev cdf near xi 0");
+	check(risk_gpd_pdf(-1, 0.2, 1) == 0 && risk_gpd_cdf(-1, 0.2, 1) == 0, "gpd below support", 0, 0);
+	check(risk_gpd_cdf(3, -0.5, 1) == 1 && risk_gpd_pdf(3, -0.5, 1) == 0, "gpd above bounded support", 0, 0);
+
+	/* ML fit: a stationary point of the likelihood, better than PWM */
+	for (i = 0; i < K; i++)
+		y[i] = risk_gpd_quantile((i + 0.5) / K * 0.999 + 0.0004 * urand(), 0.25, 1000.0);
+	check(risk_gpd_fit_mle(y, K, &fit) == RISK_OK && fit.converged, "gpd mle status", 0, 0);
+	check(fabs(fit.xi - 0.25) < 0.1 && fabs(fit.beta / 1000.0 - 1) < 0.2, "gpd mle near truth", fit.xi, 0.25);
+	{
+		double		h = 1e-6,
+					l0 = risk_gpd_loglik(y, K, fit.xi, fit.beta);
+		double		dx = (risk_gpd_loglik(y, K, fit.xi + h, fit.beta) -
+						  risk_gpd_loglik(y, K, fit.xi - h, fit.beta)) / (2 * h);
+		double		db = (risk_gpd_loglik(y, K, fit.xi, fit.beta * (1 + h)) -
+						  risk_gpd_loglik(y, K, fit.xi, fit.beta * (1 - h))) / (2 * h);
+
+		check(fabs(dx) < 1e-3 && fabs(db) < 1e-3, "gpd mle gradient zero", dx, db);
+		check(fabs(fit.loglik - l0) < 1e-9 * fabs(l0), "gpd mle loglik", fit.loglik, l0);
+		check(risk_gpd_fit_pwm(y, K, &pw) == RISK_OK, "gpd pwm status", 0, 0);
+		check(fit.loglik >= pw.loglik, "mle likelihood >= pwm likelihood", fit.loglik, pw.loglik);
+	}
+	check(fit.se_xi > 0 && fit.se_beta > 0, "gpd standard errors", fit.se_xi, fit.se_beta);
+	check(risk_gpd_fit_mle(y, 2, &fit) == RISK_TOO_FEW, "gpd needs 3", 0, 0);
+
+	/* exponential excesses: xi near 0 goes through the series branches */
+	for (i = 0; i < K; i++)
+		y[i] = -500.0 * log1p(-((i + 0.5) / K));
+	risk_gpd_fit_mle(y, K, &fit);
+	check(fabs(fit.xi) < 0.05 && fit.se_xi > 0, "gpd mle exponential data", fit.xi, 0);
+
+	/* Hill on exact Pareto order statistics: xi = 1/alpha */
+	{
+		double		x[1000],
+					xi,
+					u;
+		int			j;
+
+		for (j = 0; j < 1000; j++)
+			x[j] = pow(1.0 - (j + 0.5) / 1000.0, -0.5);
+		check(risk_hill(x, 1000, 100, &xi, &u) == RISK_OK, "hill status", 0, 0);
+		check(fabs(xi - 0.5) < 0.03, "hill near 1/alpha", xi, 0.5);
+		check(risk_hill(x, 10, 10, &xi, &u) == RISK_TOO_FEW, "hill needs k+1", 0, 0);
+	}
+}
+
 int
 main(void)
 {
@@ -575,6 +644,7 @@ main(void)
 	test_parametric();
 	test_ewma();
 	test_backtests();
+	test_evt();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -1,0 +1,625 @@
+/*
+ * evt.c
+ *     SQL face of extreme value theory: GPD and GEV distribution functions,
+ *     the gpd_fit aggregate (ML, PWM), the POT risk measures gpd_var and
+ *     gpd_es, Hill's estimator and the mean-excess function.
+ *
+ * Inputs are loss amounts, positive = loss.  gpd_fit and hill keep their
+ * group's values in a value buffer (valbuf.c), so they run in parallel like
+ * the historical VaR; their final functions work on a copy and leave the
+ * state as it was (READ_ONLY), which also lets them run over window frames.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
+
+#include "risk.h"
+#include "valbuf.h"
+
+#define GPD_MLE 0
+#define GPD_PWM 1
+#define GPD_MIN_EXCEED 3
+
+static TupleDesc
+result_desc(FunctionCallInfo fcinfo, const char *func)
+{
+	TupleDesc	td;
+
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "%s: return type must be a row type", func);
+	return BlessTupleDesc(td);
+}
+
+/* ERROR unless a scale parameter is finite and positive. */
+static void
+check_scale(double s, const char *name)
+{
+	if (!(s > 0) || !isfinite(s))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a positive finite number, got %s",
+						name, float8out_internal(s))));
+}
+
+/* ---------------------------------------------------------------------
+ * Distribution functions
+ * --------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(risk_gpd_cdf_sql);
+Datum
+risk_gpd_cdf_sql(PG_FUNCTION_ARGS)
+{
+	double		x = PG_GETARG_FLOAT8(0),
+				xi = PG_GETARG_FLOAT8(1),
+				beta = PG_GETARG_FLOAT8(2),
+				u = PG_GETARG_FLOAT8(3);
+
+	risk_check_finite(x, "x");
+	risk_check_finite(xi, "xi");
+	check_scale(beta, "beta");
+	risk_check_finite(u, "threshold");
+	PG_RETURN_FLOAT8(risk_gpd_cdf(x - u, xi, beta));
+}
+
+PG_FUNCTION_INFO_V1(risk_gpd_pdf_sql);
+Datum
+risk_gpd_pdf_sql(PG_FUNCTION_ARGS)
+{
+	double		x = PG_GETARG_FLOAT8(0),
+				xi = PG_GETARG_FLOAT8(1),
+				beta = PG_GETARG_FLOAT8(2),
+				u = PG_GETARG_FLOAT8(3);
+
+	risk_check_finite(x, "x");
+	risk_check_finite(xi, "xi");
+	check_scale(beta, "beta");
+	risk_check_finite(u, "threshold");
+	PG_RETURN_FLOAT8(risk_gpd_pdf(x - u, xi, beta));
+}
+
+PG_FUNCTION_INFO_V1(risk_gpd_quantile_sql);
+Datum
+risk_gpd_quantile_sql(PG_FUNCTION_ARGS)
+{
+	double		p = PG_GETARG_FLOAT8(0),
+				xi = PG_GETARG_FLOAT8(1),
+				beta = PG_GETARG_FLOAT8(2),
+				u = PG_GETARG_FLOAT8(3);
+
+	risk_check_level(p, "probability");
+	risk_check_finite(xi, "xi");
+	check_scale(beta, "beta");
+	risk_check_finite(u, "threshold");
+	PG_RETURN_FLOAT8(u + risk_gpd_quantile(p, xi, beta));
+}
+
+PG_FUNCTION_INFO_V1(risk_gev_cdf_sql);
+Datum
+risk_gev_cdf_sql(PG_FUNCTION_ARGS)
+{
+	double		x = PG_GETARG_FLOAT8(0),
+				xi = PG_GETARG_FLOAT8(1),
+				mu = PG_GETARG_FLOAT8(2),
+				sigma = PG_GETARG_FLOAT8(3);
+
+	risk_check_finite(x, "x");
+	risk_check_finite(xi, "xi");
+	risk_check_finite(mu, "mu");
+	check_scale(sigma, "sigma");
+	PG_RETURN_FLOAT8(risk_gev_cdf(x, xi, mu, sigma));
+}
+
+PG_FUNCTION_INFO_V1(risk_gev_pdf_sql);
+Datum
+risk_gev_pdf_sql(PG_FUNCTION_ARGS)
+{
+	double		x = PG_GETARG_FLOAT8(0),
+				xi = PG_GETARG_FLOAT8(1),
+				mu = PG_GETARG_FLOAT8(2),
+				sigma = PG_GETARG_FLOAT8(3);
+
+	risk_check_finite(x, "x");
+	risk_check_finite(xi, "xi");
+	risk_check_finite(mu, "mu");
+	check_scale(sigma, "sigma");
+	PG_RETURN_FLOAT8(risk_gev_pdf(x, xi, mu, sigma));
+}
+
+PG_FUNCTION_INFO_V1(risk_gev_quantile_sql);
+Datum
+risk_gev_quantile_sql(PG_FUNCTION_ARGS)
+{
+	double		p = PG_GETARG_FLOAT8(0),
+				xi = PG_GETARG_FLOAT8(1),
+				mu = PG_GETARG_FLOAT8(2),
+				sigma = PG_GETARG_FLOAT8(3);
+
+	risk_check_level(p, "probability");
+	risk_check_finite(xi, "xi");
+	risk_check_finite(mu, "mu");
+	check_scale(sigma, "sigma");
+	PG_RETURN_FLOAT8(risk_gev_quantile(p, xi, mu, sigma));
+}
+
+/* ---------------------------------------------------------------------
+ * gpd_fit: value buffer of the excesses over the threshold
+ * --------------------------------------------------------------------- */
+
+/* The method code of 'mle' or 'pwm', read in place (no copy per row). */
+static int32
+gpd_method(text *t)
+{
+	const char *m = VARDATA_ANY(t);
+	int			len = VARSIZE_ANY_EXHDR(t);
+
+	if (len == 3 && memcmp(m, "mle", 3) == 0)
+		return GPD_MLE;
+	if (len == 3 && memcmp(m, "pwm", 3) == 0)
+		return GPD_PWM;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown GPD fitting method \"%s\"", text_to_cstring(t)),
+			 errhint("Use 'mle' (maximum likelihood) or 'pwm' (probability-weighted moments).")));
+	return GPD_MLE;				/* keep the compiler quiet */
+}
+
+PG_FUNCTION_INFO_V1(risk_gpd_accum);
+Datum
+risk_gpd_accum(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = risk_agg_context(fcinfo, "risk_gpd_accum");
+	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
+	double		x,
+				u;
+	int			i;
+
+	for (i = 1; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+		{
+			if (st == NULL)
+				PG_RETURN_NULL();
+			PG_RETURN_POINTER(st);
+		}
+	x = PG_GETARG_FLOAT8(1);
+	u = PG_GETARG_FLOAT8(2);
+	risk_check_finite(x, "loss");
+	if (st == NULL)
+	{
+		risk_check_finite(u, "threshold");
+		st = valbuf_new(ctx, u, PG_NARGS() > 3 ? gpd_method(PG_GETARG_TEXT_PP(3)) : GPD_MLE);
+	}
+	else
+	{
+		if (st->param != u)
+			risk_check_same(st->param, u, "threshold");
+		if (PG_NARGS() > 3 && gpd_method(PG_GETARG_TEXT_PP(3)) != st->tag)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("method must be the same for every row of a group")));
+	}
+	valbuf_add(st, ctx, x, x > u, x - u);
+	PG_RETURN_POINTER(st);
+}
+
+/* Fit the state's excesses; ERROR for what no fit can be made of. */
+static void
+gpd_fit_state(ValBuf *st, risk_gpd_fit *fit)
+{
+	double	   *y;
+
+	if (st->n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("threshold %s is not below any loss", float8out_internal(st->param)),
+				 errdetail("The largest of " INT64_FORMAT " losses is %s.",
+						   st->nall, float8out_internal(st->maxall)),
+				 errhint("Choose a threshold from the mean-excess plot (risk.mean_excess), typically a high quantile.")));
+	if (st->n < GPD_MIN_EXCEED)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a GPD fit needs at least %d losses above the threshold, got " INT64_FORMAT,
+						GPD_MIN_EXCEED, st->n),
+				 errhint("Lower the threshold %s.", float8out_internal(st->param))));
+	/* the fits work on a copy: the state stays as it was */
+	y = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
+	memcpy(y, st->x, st->n * sizeof(double));
+	if (st->tag == GPD_PWM)
+	{
+		risk_status rc = risk_gpd_fit_pwm(y, st->n, fit);
+
+		if (rc == RISK_DEGENERATE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("probability-weighted moments are undefined for these excesses"),
+					 errdetail("The tail is too heavy (xi >= 1) for the estimator.")));
+		risk_raise(rc, "gpd_fit");
+	}
+	else
+		risk_raise(risk_gpd_fit_mle(y, st->n, fit), "gpd_fit");
+	pfree(y);
+}
+
+PG_FUNCTION_INFO_V1(risk_gpd_fit_final);
+Datum
+risk_gpd_fit_final(PG_FUNCTION_ARGS)
+{
+	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
+	TupleDesc	td;
+	Datum		v[10];
+	bool		nulls[10];
+	risk_gpd_fit fit;
+
+	if (st == NULL || st->nall == 0)
+		PG_RETURN_NULL();
+	td = result_desc(fcinfo, "gpd_fit");
+	gpd_fit_state(st, &fit);
+	memset(nulls, 0, sizeof(nulls));
+	v[0] = Float8GetDatum(fit.xi);
+	nulls[0] = !isfinite(fit.xi);
+	v[1] = Float8GetDatum(fit.beta);
+	nulls[1] = !isfinite(fit.beta);
+	v[2] = Float8GetDatum(st->param);
+	v[3] = Int64GetDatum(st->nall);
+	v[4] = Int64GetDatum(st->n);
+	v[5] = Float8GetDatum(fit.se_xi);
+	nulls[5] = !isfinite(fit.se_xi);
+	v[6] = Float8GetDatum(fit.se_beta);
+	nulls[6] = !isfinite(fit.se_beta);
+	v[7] = Float8GetDatum(fit.loglik);
+	nulls[7] = !isfinite(fit.loglik);
+	v[8] = CStringGetTextDatum(st->tag == GPD_PWM ? "pwm" : "mle");
+	v[9] = BoolGetDatum(fit.converged != 0);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+}
+
+/* Read a risk.gpd_model: xi, beta, threshold, n, n_exceed; ERROR if unfit. */
+static void
+gpd_model_get(HeapTupleHeader rec, risk_gpd_fit *fit, double *u, int64 *n, int64 *k)
+{
+	bool		isnull[5];
+	Datum		d[5];
+	static const char *const names[] = {"xi", "beta", "threshold", "n", "n_exceed"};
+	int			i;
+
+	for (i = 0; i < 5; i++)
+		d[i] = GetAttributeByName(rec, names[i], &isnull[i]);
+	if (isnull[0] || isnull[1])
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the GPD model has no estimates"),
+				 errdetail("Its fit did not converge (xi <= -1 or no interior maximum)."),
+				 errhint("Check the column converged of risk.gpd_fit, or fit with method 'pwm'.")));
+	for (i = 2; i < 5; i++)
+		if (isnull[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the GPD model lacks %s", names[i])));
+	fit->xi = DatumGetFloat8(d[0]);
+	fit->beta = DatumGetFloat8(d[1]);
+	*u = DatumGetFloat8(d[2]);
+	*n = DatumGetInt64(d[3]);
+	*k = DatumGetInt64(d[4]);
+	risk_check_finite(fit->xi, "xi");
+	check_scale(fit->beta, "beta");
+	risk_check_finite(*u, "threshold");
+	if (*k <= 0 || *n < *k)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the GPD model needs 0 < n_exceed <= n, got n_exceed " INT64_FORMAT " and n " INT64_FORMAT,
+						*k, *n)));
+}
+
+static Datum
+gpd_risk(FunctionCallInfo fcinfo, bool want_es)
+{
+	HeapTupleHeader rec = PG_GETARG_HEAPTUPLEHEADER(0);
+	double		p = PG_GETARG_FLOAT8(1);
+	risk_gpd_fit fit;
+	double		u,
+				var,
+				es;
+	int64		n,
+				k;
+	risk_status rc;
+
+	risk_check_level(p, "confidence level");
+	gpd_model_get(rec, &fit, &u, &n, &k);
+	rc = risk_gpd_var_es(&fit, u, n, k, p, &var, want_es ? &es : NULL);
+	if (rc == RISK_TOO_FEW)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("confidence level %s is not in the fitted tail", float8out_internal(p)),
+				 errdetail("The threshold is exceeded by " INT64_FORMAT " of " INT64_FORMAT " losses, so the tail starts at %s.",
+						   k, n, float8out_internal(1.0 - (double) k / (double) n)),
+				 errhint("Ask for a higher level or fit with a lower threshold.")));
+	if (rc == RISK_DEGENERATE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("expected shortfall is infinite for xi >= 1, got xi = %s",
+						float8out_internal(fit.xi))));
+	risk_raise(rc, want_es ? "gpd_es" : "gpd_var");
+	PG_RETURN_FLOAT8(want_es ? es : var);
+}
+
+PG_FUNCTION_INFO_V1(risk_gpd_var_sql);
+Datum
+risk_gpd_var_sql(PG_FUNCTION_ARGS)
+{
+	return gpd_risk(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(risk_gpd_es_sql);
+Datum
+risk_gpd_es_sql(PG_FUNCTION_ARGS)
+{
+	return gpd_risk(fcinfo, true);
+}
+
+/* ---------------------------------------------------------------------
+ * hill: value buffer of the losses, param = k
+ * --------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(risk_hill_accum);
+Datum
+risk_hill_accum(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = risk_agg_context(fcinfo, "risk_hill_accum");
+	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
+	double		x;
+	int32		k;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(st);
+	}
+	x = PG_GETARG_FLOAT8(1);
+	k = PG_GETARG_INT32(2);
+	risk_check_finite(x, "loss");
+	if (st == NULL)
+	{
+		if (k < 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("k must be at least 1, got %d", k)));
+		st = valbuf_new(ctx, (double) k, 0);
+	}
+	else if (st->param != (double) k)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("k must be the same for every row of a group"),
+				 errdetail("It was %d and then %d.", (int) st->param, k)));
+	valbuf_add(st, ctx, x, true, x);
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(risk_hill_final);
+Datum
+risk_hill_final(PG_FUNCTION_ARGS)
+{
+	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
+	TupleDesc	td;
+	Datum		v[5];
+	bool		nulls[5] = {false, false, false, false, false};
+	int64		k;
+	double		xi,
+				u,
+			   *x;
+	risk_status rc;
+
+	if (st == NULL || st->n == 0)
+		PG_RETURN_NULL();
+	k = (int64) st->param;
+	td = result_desc(fcinfo, "hill");
+	if (st->n < k + 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("Hill's estimator with k = " INT64_FORMAT " needs at least " INT64_FORMAT " losses, got " INT64_FORMAT,
+						k, k + 1, st->n)));
+	x = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
+	memcpy(x, st->x, st->n * sizeof(double));
+	rc = risk_hill(x, st->n, k, &xi, &u);
+	pfree(x);
+	if (rc == RISK_BADARG)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("Hill's estimator needs the " INT64_FORMAT " largest losses and the next one to be positive", k),
+				 errdetail("The loss ranked " INT64_FORMAT " from the top is %s.",
+						   k + 1, float8out_internal(u)),
+				 errhint("Use a smaller k.")));
+	risk_raise(rc, "hill");
+	v[0] = Float8GetDatum(xi);
+	v[1] = Float8GetDatum(1.0 / xi);
+	nulls[1] = !(xi > 0);
+	v[2] = Float8GetDatum(xi / sqrt((double) k));
+	v[3] = Int32GetDatum((int32) k);
+	v[4] = Float8GetDatum(u);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+}
+
+/* ---------------------------------------------------------------------
+ * mean_excess: float8[] = {m, u[m], n[m], s[m], c[m]} (c: compensation)
+ * --------------------------------------------------------------------- */
+
+#define ME_MAX_THRESHOLDS 10000
+
+static double *
+me_values(ArrayType *a, int *m)
+{
+	int			len;
+
+	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("mean_excess: state must be a one-dimensional float8 array")));
+	len = ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
+	if (len == 0)
+	{
+		*m = 0;
+		return NULL;
+	}
+	*m = (int) ((double *) ARR_DATA_PTR(a))[0];
+	if (*m < 1 || len != 1 + 4 * *m)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("mean_excess: malformed state of %d values", len)));
+	return (double *) ARR_DATA_PTR(a);
+}
+
+static inline void
+neumaier(double *s, double *c, double x)
+{
+	double		t = *s + x;
+
+	if (fabs(*s) >= fabs(x))
+		*c += (*s - t) + x;
+	else
+		*c += (x - t) + *s;
+	*s = t;
+}
+
+PG_FUNCTION_INFO_V1(risk_mean_excess_accum);
+Datum
+risk_mean_excess_accum(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
+	double		x = PG_GETARG_FLOAT8(1);
+	ArrayType  *th = PG_GETARG_ARRAYTYPE_P(2);
+	int			m,
+				nth,
+				j;
+	double	   *v,
+			   *u;
+
+	risk_agg_context(fcinfo, "risk_mean_excess_accum");
+	risk_check_finite(x, "loss");
+	if (ARR_NDIM(th) != 1 || ARR_HASNULL(th) || ARR_ELEMTYPE(th) != FLOAT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("thresholds must be a one-dimensional float8 array without NULLs")));
+	nth = ARR_DIMS(th)[0];
+	u = (double *) ARR_DATA_PTR(th);
+	v = me_values(a, &m);
+	if (v == NULL)
+	{
+		/* first row: lay out the state from the thresholds */
+		MemoryContext ctx = risk_agg_context(fcinfo, "risk_mean_excess_accum");
+		MemoryContext old;
+		Datum	   *d;
+
+		if (nth < 1 || nth > ME_MAX_THRESHOLDS)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("between 1 and %d thresholds are needed, got %d",
+							ME_MAX_THRESHOLDS, nth)));
+		for (j = 0; j < nth; j++)
+			risk_check_finite(u[j], "threshold");
+		old = MemoryContextSwitchTo(ctx);
+		d = palloc0((1 + 4 * nth) * sizeof(Datum));
+		d[0] = Float8GetDatum((double) nth);
+		for (j = 0; j < nth; j++)
+		{
+			d[1 + j] = Float8GetDatum(u[j]);
+			d[1 + nth + j] = Float8GetDatum(0.0);
+			d[1 + 2 * nth + j] = Float8GetDatum(0.0);
+			d[1 + 3 * nth + j] = Float8GetDatum(0.0);
+		}
+		a = construct_array(d, 1 + 4 * nth, FLOAT8OID, sizeof(float8),
+							FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+		MemoryContextSwitchTo(old);
+		v = me_values(a, &m);
+	}
+	else if (nth != m || memcmp(u, v + 1, m * sizeof(double)) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("thresholds must be the same for every row of a group")));
+	for (j = 0; j < m; j++)
+		if (x > v[1 + j])
+		{
+			v[1 + m + j] += 1.0;
+			neumaier(&v[1 + 2 * m + j], &v[1 + 3 * m + j], x - v[1 + j]);
+		}
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+PG_FUNCTION_INFO_V1(risk_mean_excess_combine);
+Datum
+risk_mean_excess_combine(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
+	ArrayType  *b = PG_GETARG_ARRAYTYPE_P(1);
+	int			ma,
+				mb,
+				j;
+	double	   *va,
+			   *vb;
+
+	risk_agg_context(fcinfo, "risk_mean_excess_combine");
+	va = me_values(a, &ma);
+	vb = me_values(b, &mb);
+	if (vb == NULL)
+		PG_RETURN_ARRAYTYPE_P(a);
+	if (va == NULL)
+		PG_RETURN_ARRAYTYPE_P(b);
+	if (ma != mb || memcmp(va + 1, vb + 1, ma * sizeof(double)) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("thresholds must be the same for every row of a group")));
+	for (j = 0; j < ma; j++)
+	{
+		va[1 + ma + j] += vb[1 + ma + j];
+		neumaier(&va[1 + 2 * ma + j], &va[1 + 3 * ma + j], vb[1 + 2 * ma + j]);
+		va[1 + 3 * ma + j] += vb[1 + 3 * ma + j];
+	}
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+PG_FUNCTION_INFO_V1(risk_mean_excess_final);
+Datum
+risk_mean_excess_final(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
+	Oid			arraytype = get_fn_expr_rettype(fcinfo->flinfo);
+	Oid			elemtype = get_element_type(arraytype);
+	TupleDesc	td;
+	Datum	   *elems;
+	double	   *v;
+	int			m,
+				j;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	v = me_values(a, &m);
+	if (v == NULL)
+		PG_RETURN_NULL();
+	if (!OidIsValid(elemtype))
+		elog(ERROR, "mean_excess: return type must be an array of a row type");
+	td = lookup_rowtype_tupdesc_copy(elemtype, -1);
+	td = BlessTupleDesc(td);
+	elems = palloc(m * sizeof(Datum));
+	for (j = 0; j < m; j++)
+	{
+		Datum		f[3];
+		bool		nulls[3] = {false, false, false};
+		double		cnt = v[1 + m + j];
+
+		f[0] = Float8GetDatum(v[1 + j]);
+		f[1] = Int64GetDatum((int64) cnt);
+		f[2] = Float8GetDatum((v[1 + 2 * m + j] + v[1 + 3 * m + j]) / cnt);
+		nulls[2] = !(cnt > 0);
+		elems[j] = HeapTupleGetDatum(heap_form_tuple(td, f, nulls));
+	}
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, m, elemtype, typlen, typbyval, typalign));
+}
