@@ -71,6 +71,22 @@ JOIN evt_expected et ON et.dataset = p.dataset AND et.measure LIKE 'me_threshold
 JOIN evt_expected em ON em.dataset = p.dataset AND em.measure = 'me_' || substr(et.measure, 14)
 JOIN evt_expected en ON en.dataset = p.dataset AND en.measure = 'me_n_' || substr(et.measure, 14);
 
+-- GEV fit to 60 block maxima, and its 100-block return level
+WITH g AS (SELECT risk.gev_fit(loss) AS f FROM evt_losses WHERE dataset = 'block'),
+ours AS (
+    SELECT m.measure, m.value FROM g CROSS JOIN LATERAL (VALUES
+        ('mu', (f).mu), ('sigma', (f).sigma), ('xi', (f).xi), ('loglik', (f).loglik),
+        ('se_mu', (f).se_mu), ('se_sigma', (f).se_sigma), ('se_xi', (f).se_xi),
+        ('n', (f).n::float8),
+        ('return_level_100', risk.gev_return_level(100, (f).xi, (f).mu, (f).sigma))) m(measure, value)
+)
+SELECT e.measure, relerr(o.value, e.value) < CASE WHEN e.measure LIKE 'se%' THEN 1e-7 ELSE 1e-9 END AS matches_r
+FROM evt_expected e JOIN ours o USING (measure)
+WHERE e.dataset = 'block' ORDER BY e.measure;
+SELECT round((f).xi::numeric, 6) AS xi, round((f).mu::numeric, 3) AS mu,
+       round((f).sigma::numeric, 3) AS sigma, (f).n, (f).converged
+FROM (SELECT risk.gev_fit(loss) AS f FROM evt_losses WHERE dataset = 'block') s;
+
 -- distribution functions, including xi at and around 0
 SELECT family, count(*) AS compared,
        bool_and(relerr(CASE family WHEN 'gpd' THEN risk.gpd_cdf(x, xi, scale, loc)
@@ -99,7 +115,8 @@ FROM generate_series(1, 100000) g;
 ANALYZE evt_big;
 CREATE TEMP TABLE evt_serial AS
 SELECT grp, risk.gpd_fit(loss, 3000) AS f, risk.hill(loss, 500) AS h,
-       risk.mean_excess(loss, ARRAY[1000, 2000, 5000]::float8[]) AS me
+       risk.mean_excess(loss, ARRAY[1000, 2000, 5000]::float8[]) AS me,
+       risk.gev_fit(loss) FILTER (WHERE loss > 5000) AS g
 FROM evt_big GROUP BY grp;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -113,10 +130,12 @@ SELECT count(*) AS groups,
        bool_and((p.h).xi = (s.h).xi) AS hill,
        bool_and(p.me::text = s.me::text
                 OR (SELECT bool_and(relerr(a.mean_excess, b.mean_excess) < 1e-13)
-                    FROM unnest(p.me) WITH ORDINALITY a JOIN unnest(s.me) WITH ORDINALITY b USING (ordinality))) AS mean_excess
+                    FROM unnest(p.me) WITH ORDINALITY a JOIN unnest(s.me) WITH ORDINALITY b USING (ordinality))) AS mean_excess,
+       bool_and(relerr((p.g).xi, (s.g).xi) < 1e-8 AND relerr((p.g).mu, (s.g).mu) < 1e-8) AS gev_fit
 FROM evt_serial s
 JOIN (SELECT grp, risk.gpd_fit(loss, 3000) AS f, risk.hill(loss, 500) AS h,
-             risk.mean_excess(loss, ARRAY[1000, 2000, 5000]::float8[]) AS me
+             risk.mean_excess(loss, ARRAY[1000, 2000, 5000]::float8[]) AS me,
+             risk.gev_fit(loss) FILTER (WHERE loss > 5000) AS g
       FROM evt_big GROUP BY grp) p USING (grp);
 RESET ALL;
 
@@ -146,6 +165,9 @@ SELECT try($$SELECT risk.gpd_var(mle, 0.5) FROM fits WHERE dataset = 'heavy'$$);
 SELECT try($$SELECT risk.gpd_var(ROW(NULL, NULL, 100, 200, 20, NULL, NULL, NULL, 'mle', false)::risk.gpd_model, 0.99)$$);
 SELECT try($$SELECT risk.gpd_es(ROW(1.2, 10, 100, 200, 20, NULL, NULL, NULL, 'mle', true)::risk.gpd_model, 0.99)$$);
 SELECT try($$SELECT risk.gpd_var(ROW(0.2, 10, 100, 200, 300, NULL, NULL, NULL, 'mle', true)::risk.gpd_model, 0.99)$$);
+SELECT try('SELECT risk.gev_fit(x) FROM (VALUES (1.0), (2.0), (3.0), (4.0)) v(x)');
+SELECT try('SELECT risk.gev_fit(5.0) FROM generate_series(1, 10)');
+SELECT try('SELECT risk.gev_fit(x) FROM (VALUES (1.0), (''-Infinity''::float8)) v(x)');
 SELECT try('SELECT risk.hill(loss, 0) FROM evt_losses');
 SELECT try('SELECT risk.hill(x, 5) FROM (VALUES (1.0), (2.0), (3.0)) v(x)');
 SELECT try('SELECT risk.hill(x, 2) FROM (VALUES (-1.0), (-2.0), (3.0), (4.0)) v(x)');
@@ -154,5 +176,6 @@ SELECT try('SELECT risk.mean_excess(loss, ARRAY[1, NULL]::float8[]) FROM evt_los
 SELECT try('SELECT risk.mean_excess(loss, CASE WHEN id = 3 THEN ARRAY[1.0] ELSE ARRAY[2.0] END) FROM evt_losses');
 -- empty groups give NULL
 SELECT risk.gpd_fit(loss, 1) IS NULL AS gpd_null, risk.hill(loss, 3) IS NULL AS hill_null,
+       risk.gev_fit(loss) IS NULL AS gev_null,
        risk.mean_excess(loss, ARRAY[1.0]) IS NULL AS me_null
 FROM evt_losses WHERE false;

@@ -365,6 +365,76 @@ risk_gpd_es_sql(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------
+ * gev_fit: value buffer of the block maxima
+ * --------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(risk_gev_accum);
+Datum
+risk_gev_accum(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = risk_agg_context(fcinfo, "risk_gev_accum");
+	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
+	double		x;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(st);
+	}
+	x = PG_GETARG_FLOAT8(1);
+	risk_check_finite(x, "block maximum");
+	if (st == NULL)
+		st = valbuf_new(ctx, 0.0, 0);
+	valbuf_add(st, ctx, x, true, x);
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(risk_gev_fit_final);
+Datum
+risk_gev_fit_final(PG_FUNCTION_ARGS)
+{
+	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
+	TupleDesc	td;
+	Datum		v[9];
+	bool		nulls[9];
+	risk_gev_fit fit;
+	double	   *work;
+	risk_status rc;
+
+	if (st == NULL || st->n == 0)
+		PG_RETURN_NULL();
+	td = result_desc(fcinfo, "gev_fit");
+	work = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
+	rc = risk_gev_fit_mle(st->x, st->n, work, &fit);
+	pfree(work);
+	if (rc == RISK_TOO_FEW)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a GEV fit needs at least 5 block maxima, got " INT64_FORMAT, st->n)));
+	if (rc == RISK_DEGENERATE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a GEV fit needs block maxima that are not all equal")));
+	risk_raise(rc, "gev_fit");
+	memset(nulls, 0, sizeof(nulls));
+	v[0] = Float8GetDatum(fit.xi);
+	v[1] = Float8GetDatum(fit.mu);
+	v[2] = Float8GetDatum(fit.sigma);
+	v[3] = Float8GetDatum(fit.se_xi);
+	nulls[3] = !isfinite(fit.se_xi);
+	v[4] = Float8GetDatum(fit.se_mu);
+	nulls[4] = !isfinite(fit.se_mu);
+	v[5] = Float8GetDatum(fit.se_sigma);
+	nulls[5] = !isfinite(fit.se_sigma);
+	v[6] = Float8GetDatum(fit.loglik);
+	nulls[6] = !isfinite(fit.loglik);
+	v[7] = Int64GetDatum(st->n);
+	v[8] = BoolGetDatum(fit.converged != 0);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+}
+
+/* ---------------------------------------------------------------------
  * hill: value buffer of the losses, param = k
  * --------------------------------------------------------------------- */
 

@@ -22,9 +22,11 @@
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_min.h>
+#include <gsl/gsl_multimin.h>
 
 #include "risk_core.h"
 
@@ -391,7 +393,8 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 		db = -(h[2] * g[0] - h[1] * g[1]) / det;
 		dx = -(-h[1] * g[0] + h[0] * g[1]) / det;
 		while (step > 1e-4 &&
-			   !(risk_gpd_loglik(y, k, fit->xi + step * dx, fit->beta + step * db) >= l0))
+			   !(risk_gpd_loglik(y, k, fit->xi + step * dx, fit->beta + step * db) >=
+				 l0 - 1e-13 * fabs(l0)))
 			step *= 0.5;
 		if (step <= 1e-4)
 			break;
@@ -516,5 +519,267 @@ risk_hill(double *x, int64_t n, int64_t k, double *xi, double *threshold)
 		s += log(x[i]);
 	*xi = s / (double) k - log(u);
 	*threshold = u;
+	return RISK_OK;
+}
+
+/* ---- GEV fit -------------------------------------------------------- */
+
+typedef struct gev_data
+{
+	const double *z;			/* standardized block maxima */
+	int64_t		n;
+} gev_data;
+
+/* Negative log-likelihood at (mu, sigma, xi) of standardized data. */
+static double
+gev_nllh(const gev_data *d, double mu, double sigma, double xi)
+{
+	double		s = 0;
+	int64_t		i;
+
+	if (!(sigma > 0) || !isfinite(xi))
+		return INFINITY;
+	for (i = 0; i < d->n; i++)
+	{
+		double		z = (d->z[i] - mu) / sigma;
+		double		a;
+
+		if (1.0 + xi * z <= 0)
+			return INFINITY;
+		a = log1p_over(xi, z);	/* log(t)/xi, z at xi = 0 */
+		s += log1p(xi * z) + a + exp(-a);
+	}
+	return (double) d->n * log(sigma) + s;
+}
+
+static double
+gev_nm_f(const gsl_vector *v, void *arg)
+{
+	double		r = gev_nllh((const gev_data *) arg, gsl_vector_get(v, 0),
+							 exp(gsl_vector_get(v, 1)), gsl_vector_get(v, 2));
+
+	return isfinite(r) ? r : GSL_POSINF;
+}
+
+/*
+ * Analytic gradient of the nllh in (mu, sigma, xi).  Per block maximum, with
+ * t = 1 + xi z and a = log(t)/xi: d/dz = (1 + xi - e^-a)/t, and
+ * d/dxi = z/t + (1 - e^-a) z^2 psi(xi z), psi as above, exact through xi = 0.
+ */
+static int
+gev_grad(const gev_data *d, const double p[3], double g[3])
+{
+	double		mu = p[0],
+				sigma = p[1],
+				xi = p[2],
+				s1 = 0,
+				s2 = 0,
+				s3 = 0;
+	int64_t		i;
+
+	if (!(sigma > 0))
+		return 0;
+	for (i = 0; i < d->n; i++)
+	{
+		double		z = (d->z[i] - mu) / sigma;
+		double		t = 1.0 + xi * z;
+		double		a,
+					ea,
+					dz;
+
+		if (t <= 0)
+			return 0;
+		a = log1p_over(xi, z);
+		ea = exp(-a);
+		dz = (1.0 + xi - ea) / t;
+		s1 += dz;
+		s2 += z * dz;
+		s3 += z / t + (1.0 - ea) * z * z * psi_series(xi * z);
+	}
+	g[0] = -s1 / sigma;
+	g[1] = ((double) d->n - s2) / sigma;
+	g[2] = s3;
+	return 1;
+}
+
+/* Gradient, and the Hessian by central differences of the gradient. */
+static int
+gev_derivs(const gev_data *d, const double p[3], double g[3], double H[3][3])
+{
+	double		h[3] = {1e-6 * p[1], 1e-6 * p[1], 1e-6};
+	int			i,
+				j;
+
+	if (!gev_grad(d, p, g))
+		return 0;
+	for (j = 0; j < 3; j++)
+	{
+		double		a[3] = {p[0], p[1], p[2]},
+					b[3] = {p[0], p[1], p[2]},
+					ga[3],
+					gb[3];
+
+		a[j] += h[j];
+		b[j] -= h[j];
+		if (!gev_grad(d, a, ga) || !gev_grad(d, b, gb))
+			return 0;
+		for (i = 0; i < 3; i++)
+			H[i][j] = (ga[i] - gb[i]) / (2 * h[j]);
+	}
+	for (i = 0; i < 3; i++)
+		for (j = i + 1; j < 3; j++)
+			H[i][j] = H[j][i] = 0.5 * (H[i][j] + H[j][i]);
+	return 1;
+}
+
+/* Inverse of a symmetric 3x3 matrix; false unless positive definite. */
+static int
+inv3_spd(double H[3][3], double I[3][3])
+{
+	double		a = H[0][0],
+				b = H[0][1],
+				c = H[0][2],
+				d = H[1][1],
+				e = H[1][2],
+				f = H[2][2];
+	double		A = d * f - e * e,
+				B = -(b * f - c * e),
+				C = b * e - c * d,
+				det = a * A + b * B + c * C;
+
+	if (!(a > 0) || !(a * d - b * b > 0) || !(det > 0))
+		return 0;
+	I[0][0] = A / det;
+	I[0][1] = I[1][0] = B / det;
+	I[0][2] = I[2][0] = C / det;
+	I[1][1] = (a * f - c * c) / det;
+	I[1][2] = I[2][1] = -(a * e - b * c) / det;
+	I[2][2] = (a * d - b * b) / det;
+	return 1;
+}
+
+risk_status
+risk_gev_fit_mle(const double *x, int64_t n, double *work, risk_gev_fit *fit)
+{
+	double		m = 0,
+				s = 0,
+				p[3],
+				g[3],
+				H[3][3],
+				I[3][3];
+	gev_data	d;
+	gsl_multimin_function F;
+	gsl_multimin_fminimizer *mz;
+	gsl_vector *v,
+			   *step;
+	int64_t		i;
+	int			it,
+				nm_ok = 0,
+				newton_ok = 0;
+
+	fit->converged = 0;
+	fit->se_mu = fit->se_sigma = fit->se_xi = NAN;
+	if (n < 5)
+		return RISK_TOO_FEW;
+	for (i = 0; i < n; i++)
+		m += x[i];
+	m /= (double) n;
+	for (i = 0; i < n; i++)
+		s += (x[i] - m) * (x[i] - m);
+	s = sqrt(s / (double) (n - 1));
+	if (!(s > 0))
+		return RISK_DEGENERATE;
+	for (i = 0; i < n; i++)
+		work[i] = (x[i] - m) / s;
+	d.z = work;
+	d.n = n;
+
+	/* Nelder-Mead from the Gumbel moment estimates, in (mu, log sigma, xi) */
+	F.n = 3;
+	F.f = gev_nm_f;
+	F.params = &d;
+	v = gsl_vector_alloc(3);
+	step = gsl_vector_alloc(3);
+	mz = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, 3);
+	if (v == NULL || step == NULL || mz == NULL)
+	{
+		if (v)
+			gsl_vector_free(v);
+		if (step)
+			gsl_vector_free(step);
+		if (mz)
+			gsl_multimin_fminimizer_free(mz);
+		return RISK_NUMERIC;
+	}
+	gsl_vector_set(v, 0, -0.5772 * 0.7797);
+	gsl_vector_set(v, 1, log(0.7797));
+	gsl_vector_set(v, 2, 0.1);
+	gsl_vector_set_all(step, 0.2);
+	if (gsl_multimin_fminimizer_set(mz, &F, v, step) == GSL_SUCCESS)
+	{
+		for (it = 0; it < 20000; it++)
+		{
+			if (it % 256 == 0)
+				risk_check_interrupts();
+			if (gsl_multimin_fminimizer_iterate(mz) != GSL_SUCCESS)
+				break;
+			if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), 1e-12) == GSL_SUCCESS)
+			{
+				nm_ok = 1;
+				break;
+			}
+		}
+	}
+	p[0] = gsl_vector_get(mz->x, 0);
+	p[1] = exp(gsl_vector_get(mz->x, 1));
+	p[2] = gsl_vector_get(mz->x, 2);
+	gsl_multimin_fminimizer_free(mz);
+	gsl_vector_free(v);
+	gsl_vector_free(step);
+
+	/* Newton polish on (mu, sigma, xi) */
+	for (it = 0; it < 10; it++)
+	{
+		double		dp[3],
+					f0 = gev_nllh(&d, p[0], p[1], p[2]),
+					t = 1.0;
+		int			a,
+					b;
+
+		if (!gev_derivs(&d, p, g, H) || !inv3_spd(H, I))
+			break;
+		for (a = 0; a < 3; a++)
+		{
+			dp[a] = 0;
+			for (b = 0; b < 3; b++)
+				dp[a] -= I[a][b] * g[b];
+		}
+		/* near the optimum the nllh moves less than its rounding */
+		while (t > 1e-4 && !(gev_nllh(&d, p[0] + t * dp[0], p[1] + t * dp[1],
+									   p[2] + t * dp[2]) <= f0 + 1e-13 * fabs(f0)))
+			t *= 0.5;
+		if (t <= 1e-4)
+			break;
+		for (a = 0; a < 3; a++)
+			p[a] += t * dp[a];
+		if (fabs(dp[0]) < 1e-13 && fabs(dp[1]) < 1e-13 * p[1] && fabs(dp[2]) < 1e-13)
+			break;
+	}
+	/* converged: the gradient vanishes (relative to the sample size) */
+	if (gev_grad(&d, p, g))
+		newton_ok = fabs(g[0]) + fabs(g[1]) + fabs(g[2]) < 1e-8 * (double) n;
+	(void) nm_ok;
+
+	fit->mu = m + s * p[0];
+	fit->sigma = s * p[1];
+	fit->xi = p[2];
+	fit->loglik = -gev_nllh(&d, p[0], p[1], p[2]) - (double) n * log(s);
+	if (gev_derivs(&d, p, g, H) && inv3_spd(H, I))
+	{
+		fit->se_mu = s * sqrt(I[0][0]);
+		fit->se_sigma = s * sqrt(I[1][1]);
+		fit->se_xi = sqrt(I[2][2]);
+		fit->converged = newton_ok && isfinite(fit->loglik) && fit->xi > -1.0;
+	}
 	return RISK_OK;
 }

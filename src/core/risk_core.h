@@ -311,4 +311,24 @@ risk_status risk_gpd_var_es(const risk_gpd_fit *fit, double u, int64_t n,
 risk_status risk_hill(double *x, int64_t n, int64_t k, double *xi,
 					  double *threshold);
 
+typedef struct risk_gev_fit
+{
+	double		xi;
+	double		mu;
+	double		sigma;
+	double		se_xi;			/* NaN when the information is not PD */
+	double		se_mu;
+	double		se_sigma;
+	double		loglik;
+	int			converged;
+} risk_gev_fit;
+
+/*
+ * GEV maximum likelihood on block maxima x[0..n-1] (n >= 5), work an array
+ * of n doubles: Nelder-Mead on standardized data, Newton polish, standard
+ * errors from a finite-difference observed information.
+ */
+risk_status risk_gev_fit_mle(const double *x, int64_t n, double *work,
+							 risk_gev_fit *fit);
+
 #endif							/* RISK_CORE_H */

@@ -103,6 +103,38 @@ CREATE FUNCTION risk.gpd_es(model risk.gpd_model, p float8) RETURNS float8
 COMMENT ON FUNCTION risk.gpd_es(risk.gpd_model, float8) IS
 'POT expected shortfall of losses at confidence p from a fitted GPD tail: VaR/(1-xi) + (beta - xi u)/(1-xi), a positive loss; ERROR for xi >= 1';
 
+-- gev_fit: a value buffer of the block maxima
+
+CREATE TYPE risk.gev_model AS (
+    xi        float8,
+    mu        float8,
+    sigma     float8,
+    se_xi     float8,
+    se_mu     float8,
+    se_sigma  float8,
+    loglik    float8,
+    n         bigint,
+    converged boolean
+);
+COMMENT ON TYPE risk.gev_model IS
+'A GEV fitted to block maxima by maximum likelihood (risk.gev_fit): shape xi, location mu, scale sigma, standard errors from the observed information, log-likelihood, number of maxima, converged';
+
+CREATE FUNCTION risk._gev_accum(internal, float8) RETURNS internal
+    AS 'MODULE_PATHNAME', 'risk_gev_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION risk._gev_fit_final(internal) RETURNS risk.gev_model
+    AS 'MODULE_PATHNAME', 'risk_gev_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION risk._gev_accum(internal, float8) IS 'Support function of risk.gev_fit: transition';
+COMMENT ON FUNCTION risk._gev_fit_final(internal) IS 'Support function of risk.gev_fit: final (the fit)';
+
+CREATE AGGREGATE risk.gev_fit(block_max float8) (
+    SFUNC = risk._gev_accum, STYPE = internal, FINALFUNC = risk._gev_fit_final,
+    COMBINEFUNC = risk._buffer_combine,
+    SERIALFUNC = risk._buffer_serialize, DESERIALFUNC = risk._buffer_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE risk.gev_fit(float8) IS
+'Maximum-likelihood GEV fit to block maxima of losses (e.g. the largest loss of each year), at least 5; the result feeds risk.gev_quantile and risk.gev_return_level';
+
 -- hill: a value buffer of the losses
 
 CREATE FUNCTION risk._hill_accum(internal, float8, int) RETURNS internal

@@ -618,6 +618,22 @@ test_evt(void)
 	risk_gpd_fit_mle(y, K, &fit);
 	check(fabs(fit.xi) < 0.05 && fit.se_xi > 0, "gpd mle exponential data", fit.xi, 0);
 
+	/* GEV fit on GEV quantiles: near the truth, converged, not for n < 5 */
+	{
+		double		x[300],
+					work[300];
+		risk_gev_fit gf;
+		int			j;
+
+		for (j = 0; j < 300; j++)
+			x[j] = risk_gev_quantile((j + 0.5) / 300.0, 0.2, 100.0, 15.0);
+		check(risk_gev_fit_mle(x, 300, work, &gf) == RISK_OK && gf.converged, "gev fit converged", 0, 0);
+		check(fabs(gf.xi - 0.2) < 0.05 && fabs(gf.mu - 100) < 2 && fabs(gf.sigma - 15) < 2,
+			  "gev fit near truth", gf.xi, 0.2);
+		check(gf.se_xi > 0 && gf.se_mu > 0 && gf.se_sigma > 0, "gev standard errors", 0, 0);
+		check(risk_gev_fit_mle(x, 4, work, &gf) == RISK_TOO_FEW, "gev needs 5", 0, 0);
+	}
+
 	/* Hill on exact Pareto order statistics: xi = 1/alpha */
 	{
 		double		x[1000],
