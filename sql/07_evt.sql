@@ -102,11 +102,12 @@ SELECT round(risk.gpd_cdf(risk.gpd_quantile(0.999, 0.3, 2500, 1000), 0.3, 2500, 
        round(risk.gev_return_level(100, 0.1, 50, 10)::numeric, 6) AS return_level_100,
        round(risk.gev_quantile(0.99, 0.1, 50, 10)::numeric, 6) AS quantile_099;
 
--- excesses with an increasing density (true xi < -1): the likelihood is
--- unbounded at the edge of the support; the fit is its interior local
--- maximum, with xi > -1
-SELECT round((f).xi::numeric, 6) AS xi, round((f).beta::numeric, 4) AS beta, (f).converged
+-- excesses with an increasing density (true xi < -1): the likelihood rises
+-- all the way to the edge of the support and has no interior maximum; the
+-- fit says so instead of returning a number
+SELECT (f).converged, (f).xi IS NULL AS xi_null, (f).beta IS NULL AS beta_null, (f).n_exceed
 FROM (SELECT risk.gpd_fit(100 + 100 * sqrt(g / 200.0), 100) AS f FROM generate_series(1, 200) g) s;
+SELECT try($$SELECT risk.gpd_var(risk.gpd_fit(100 + 100 * sqrt(g / 200.0), 100), 0.999) FROM generate_series(1, 200) g$$);
 
 -- parallel partial fits give the serial answer
 CREATE TABLE evt_big AS
@@ -160,6 +161,8 @@ SELECT try('SELECT risk.gpd_cdf(1, 0.1, 0)');
 SELECT try('SELECT risk.gpd_cdf(''NaN'', 0.1, 1)');
 SELECT try('SELECT risk.gpd_quantile(1, 0.1, 1)');
 SELECT try('SELECT risk.gev_quantile(0, 0.1, 0, 1)');
+SELECT try('SELECT risk.gev_return_level(0, 0.1, 0, 1)');
+SELECT try('SELECT risk.gev_return_level(1, 0.1, 0, 1)');
 SELECT try('SELECT risk.gev_pdf(1, ''Infinity'', 0, 1)');
 SELECT try($$SELECT risk.gpd_var(mle, 0.5) FROM fits WHERE dataset = 'heavy'$$);
 SELECT try($$SELECT risk.gpd_var(ROW(NULL, NULL, 100, 200, 20, NULL, NULL, NULL, 'mle', false)::risk.gpd_model, 0.99)$$);
@@ -171,6 +174,14 @@ SELECT try('SELECT risk.gev_fit(x) FROM (VALUES (1.0), (''-Infinity''::float8)) 
 SELECT try('SELECT risk.hill(loss, 0) FROM evt_losses');
 SELECT try('SELECT risk.hill(x, 5) FROM (VALUES (1.0), (2.0), (3.0)) v(x)');
 SELECT try('SELECT risk.hill(x, 2) FROM (VALUES (-1.0), (-2.0), (3.0), (4.0)) v(x)');
+DO $$
+DECLARE d text;
+BEGIN
+    PERFORM risk.hill(x, 2) FROM (VALUES (-1.0), (-2.0), (3.0), (4.0)) v(x);
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+    RAISE NOTICE 'detail: %', d;
+END $$;
 SELECT try('SELECT risk.mean_excess(loss, ''{}''::float8[]) FROM evt_losses');
 SELECT try('SELECT risk.mean_excess(loss, ARRAY[1, NULL]::float8[]) FROM evt_losses');
 SELECT try('SELECT risk.mean_excess(loss, CASE WHEN id = 3 THEN ARRAY[1.0] ELSE ARRAY[2.0] END) FROM evt_losses');

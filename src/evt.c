@@ -150,6 +150,27 @@ risk_gev_quantile_sql(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(risk_gev_quantile(p, xi, mu, sigma));
 }
 
+PG_FUNCTION_INFO_V1(risk_gev_return_level_sql);
+Datum
+risk_gev_return_level_sql(PG_FUNCTION_ARGS)
+{
+	double		period = PG_GETARG_FLOAT8(0),
+				xi = PG_GETARG_FLOAT8(1),
+				mu = PG_GETARG_FLOAT8(2),
+				sigma = PG_GETARG_FLOAT8(3);
+
+	if (!(period > 1) || !isfinite(period))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("return period must be a finite number above 1, got %s",
+						float8out_internal(period)),
+				 errhint("The period counts blocks: 100 for the 100-year level of yearly maxima.")));
+	risk_check_finite(xi, "xi");
+	risk_check_finite(mu, "mu");
+	check_scale(sigma, "sigma");
+	PG_RETURN_FLOAT8(risk_gev_quantile(1.0 - 1.0 / period, xi, mu, sigma));
+}
+
 /* ---------------------------------------------------------------------
  * gpd_fit: value buffer of the excesses over the threshold
  * --------------------------------------------------------------------- */

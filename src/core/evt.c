@@ -314,6 +314,15 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 	for (i = -24; i <= 32; i++)
 		grid[ng++] = pow(10.0, 0.25 * i);
 	qsort(grid, ng, sizeof(double), risk_cmp_double);
+	/* both runs reach -ymean/(2 ymax): keep every point once */
+	{
+		int			m = 1;
+
+		for (i = 1; i < ng; i++)
+			if (grid[i] != grid[m - 1])
+				grid[m++] = grid[i];
+		ng = m;
+	}
 
 	for (i = 0; i < ng; i++)
 	{
@@ -322,7 +331,7 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 	}
 	/* best interior local maximum; the left edge is the non-regular case */
 	for (i = 1; i < ng - 1; i++)
-		if (val[i] >= val[i - 1] && val[i] >= val[i + 1] && val[i] > best)
+		if (val[i] > val[i - 1] && val[i] >= val[i + 1] && val[i] > best)
 		{
 			best = val[i];
 			ibest = i;
@@ -513,6 +522,7 @@ risk_hill(double *x, int64_t n, int64_t k, double *xi, double *threshold)
 		return RISK_TOO_FEW;
 	risk_select_kth(x, n, n - k - 1);
 	u = x[n - k - 1];
+	*threshold = u;
 	if (!(u > 0))
 		return RISK_BADARG;
 	for (i = n - k; i < n; i++)

@@ -60,8 +60,7 @@ CREATE FUNCTION risk.gev_quantile(p float8, xi float8, mu float8, sigma float8)
 COMMENT ON FUNCTION risk.gev_quantile(float8, float8, float8, float8) IS
 'GEV quantile at probability p: mu + sigma/xi ((-log p)^(-xi) - 1), mu - sigma log(-log p) for xi = 0';
 CREATE FUNCTION risk.gev_return_level(period float8, xi float8, mu float8, sigma float8)
-    RETURNS float8 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN risk.gev_quantile(1.0 - 1.0 / period, xi, mu, sigma);
+    RETURNS float8 AS 'MODULE_PATHNAME', 'risk_gev_return_level_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION risk.gev_return_level(float8, float8, float8, float8) IS
 'Return level of a GEV fitted to block maxima: the level exceeded on average once in period blocks, the quantile at 1 - 1/period (period > 1)';
 
