@@ -331,4 +331,112 @@ typedef struct risk_gev_fit
 risk_status risk_gev_fit_mle(const double *x, int64_t n, double *work,
 							 risk_gev_fit *fit);
 
+/* ---- garch.c: GARCH(1,1) and conditional VaR/ES ----------------------- */
+
+typedef enum risk_garch_dist
+{
+	RISK_GARCH_NORM = 0,
+	RISK_GARCH_STD = 1			/* unit-variance Student t, nu > 2 */
+} risk_garch_dist;
+
+typedef struct risk_garch_fit
+{
+	double		mu;
+	double		omega;
+	double		alpha;
+	double		beta;
+	double		nu;				/* NaN for normal innovations */
+	double		se[5];			/* mu, omega, alpha, beta, nu; NaN if unknown */
+	double		loglik;
+	double		sigma_forecast; /* conditional sd of the next period */
+	int			converged;
+} risk_garch_fit;
+
+/*
+ * Maximum likelihood GARCH(1,1) with constant mean of returns r[0..n-1] in
+ * time order (n >= 10).  work: n doubles; on return it holds the
+ * standardized residuals z_t / sqrt(h_t).
+ */
+risk_status risk_garch_fit_mle(const double *r, int64_t n, risk_garch_dist dist,
+							   double *work, risk_garch_fit *fit);
+
+typedef enum risk_cond_method
+{
+	RISK_COND_GARCH,			/* normal quantile on the forecast sd */
+	RISK_COND_FHS,				/* empirical quantile of the residuals */
+	RISK_COND_EVT				/* GPD on the largest 10% residual losses */
+} risk_cond_method;
+
+/*
+ * Conditional VaR and ES (positive losses) at tail probability alpha from a
+ * normal GARCH fit and its standardized residuals e[0..n-1] (reordered).
+ * EVT needs n >= 30 (10% of them, at least 3, above the threshold).
+ */
+risk_status risk_conditional_var_es(const risk_garch_fit *fit, double *e,
+									int64_t n, double alpha,
+									risk_cond_method method,
+									double *var, double *es);
+
+/* ---- oprisk.c: loss distribution approach ----------------------------- */
+
+typedef enum risk_sev_family
+{
+	RISK_SEV_LOGNORMAL,			/* meanlog, sdlog */
+	RISK_SEV_WEIBULL,			/* shape, scale */
+	RISK_SEV_GAMMA,				/* shape, rate */
+	RISK_SEV_GPD				/* xi, beta (threshold 0) */
+} risk_sev_family;
+
+typedef enum risk_freq_family
+{
+	RISK_FREQ_POISSON,			/* lambda */
+	RISK_FREQ_NEGBIN			/* size, mu */
+} risk_freq_family;
+
+typedef struct risk_dist_fit
+{
+	double		p1;
+	double		p2;				/* NaN for one-parameter families */
+	double		loglik;
+	int			converged;
+} risk_dist_fit;
+
+/* ML severity fit of losses x[0..n-1] (all > 0, n >= 2). */
+risk_status risk_severity_fit(double *x, int64_t n, risk_sev_family fam,
+							  risk_dist_fit *fit);
+risk_status risk_severity_check(risk_sev_family fam, double p1, double p2);
+double		risk_severity_pdf(risk_sev_family fam, double p1, double p2, double x);
+double		risk_severity_quantile(risk_sev_family fam, double p1, double p2, double p);
+double		risk_severity_mean(risk_sev_family fam, double p1, double p2);
+
+/*
+ * ML frequency fit of counts c[0..n-1] (non-negative integers, n >= 2).  The
+ * negative binomial has no finite size unless the counts are overdispersed:
+ * then converged = 0 and the parameters NaN.
+ */
+risk_status risk_frequency_fit(const double *c, int64_t n, risk_freq_family fam,
+							   risk_dist_fit *fit);
+double		risk_frequency_mean(risk_freq_family fam, double p1, double p2);
+
+/* Simulated annual losses annual[0..years-1] (MT19937 seeded with seed). */
+risk_status risk_lda_simulate(risk_freq_family ff, double f1, double f2,
+							  risk_sev_family sf, double s1, double s2,
+							  int64_t years, uint64_t seed, double *annual);
+
+/*
+ * From annual losses sorted ascending: the type-7 quantile at p, the mean of
+ * the losses at or above it, and the standard error of the quantile from the
+ * 95% order-statistic interval (Hahn & Meeker) divided by 2 x 1.96.
+ */
+risk_status risk_lda_measures(double *annual, int64_t years, double p,
+							  double *var, double *es, double *se);
+
+/*
+ * Single-loss approximation (Bocker & Kluppelberg): F^-1(1 - (1-p)/lambda),
+ * plus (lambda - 1) E[X] with the mean correction of Bocker & Sprittulla
+ * when mean_correction and E[X] is finite.
+ */
+double		risk_sla_var(double lambda, risk_sev_family sf, double s1, double s2,
+						 double p, int mean_correction);
+
 #endif							/* RISK_CORE_H */

@@ -649,6 +649,129 @@ test_evt(void)
 	}
 }
 
+static void
+test_garch(void)
+{
+	enum {N = 3000};
+	double	   *r = malloc(sizeof(double) * N),
+			   *w = malloc(sizeof(double) * N);
+	double		h = 2e-6 / (1 - 0.08 - 0.9),
+				zp = 0,
+				v1,
+				e1,
+				v2,
+				e2,
+				v3,
+				e3;
+	risk_garch_fit f;
+	int			t;
+
+	/* simulate mu 5e-4, omega 2e-6, alpha 0.08, beta 0.9 */
+	for (t = 0; t < N; t++)
+	{
+		h = 2e-6 + 0.08 * zp * zp + 0.9 * h;
+		zp = sqrt(h) * nrand();
+		r[t] = 5e-4 + zp;
+	}
+	check(risk_garch_fit_mle(r, N, RISK_GARCH_NORM, w, &f) == RISK_OK && f.converged,
+		  "garch fit converged", 0, 0);
+	check(fabs(f.alpha - 0.08) < 0.03 && fabs(f.beta - 0.9) < 0.04,
+		  "garch fit near truth", f.alpha, f.beta);
+	check(f.se[2] > 0 && f.se[3] > 0 && f.sigma_forecast > 0, "garch se and forecast", 0, 0);
+	/* residuals are standardized: mean ~0, variance ~1 */
+	{
+		double		m = 0,
+					v = 0;
+
+		for (t = 0; t < N; t++)
+			m += w[t];
+		m /= N;
+		for (t = 0; t < N; t++)
+			v += (w[t] - m) * (w[t] - m);
+		v /= N - 1;
+		check(fabs(m) < 0.1 && fabs(v - 1) < 0.1, "garch residuals standardized", m, v);
+	}
+	{
+		double	   *e = malloc(sizeof(double) * N);
+
+		memcpy(e, w, sizeof(double) * N);
+		risk_conditional_var_es(&f, e, N, 0.01, RISK_COND_GARCH, &v1, &e1);
+		memcpy(e, w, sizeof(double) * N);
+		risk_conditional_var_es(&f, e, N, 0.01, RISK_COND_FHS, &v2, &e2);
+		memcpy(e, w, sizeof(double) * N);
+		check(risk_conditional_var_es(&f, e, N, 0.01, RISK_COND_EVT, &v3, &e3) == RISK_OK,
+			  "evt conditional status", 0, 0);
+		check(e1 > v1 && e2 > v2 && e3 > v3, "conditional es > var", 0, 0);
+		check(fabs(v2 / v1 - 1) < 0.15 && fabs(v3 / v1 - 1) < 0.15,
+			  "conditional VaRs agree on normal data", v2, v3);
+		memcpy(e, w, sizeof(double) * N);
+		check(risk_conditional_var_es(&f, e, 20, 0.01, RISK_COND_EVT, &v3, &e3) == RISK_TOO_FEW,
+			  "evt conditional needs 30", 0, 0);
+		free(e);
+	}
+	check(risk_garch_fit_mle(r, 5, RISK_GARCH_NORM, w, &f) == RISK_TOO_FEW, "garch needs 10", 0, 0);
+	free(r);
+	free(w);
+}
+
+static void
+test_oprisk(void)
+{
+	enum {N = 2000};
+	double	   *x = malloc(sizeof(double) * N),
+			   *a = malloc(sizeof(double) * 20000);
+	risk_dist_fit f;
+	double		c[6] = {3, 5, 4, 6, 2, 5},
+				var,
+				es,
+				se;
+	int			i;
+
+	/* each severity fit recovers its family from its own quantiles */
+	for (i = 0; i < N; i++)
+		x[i] = risk_severity_quantile(RISK_SEV_WEIBULL, 0.7, 2e4, (i + 0.5) / N);
+	check(risk_severity_fit(x, N, RISK_SEV_WEIBULL, &f) == RISK_OK &&
+		  fabs(f.p1 - 0.7) < 0.02 && fabs(f.p2 / 2e4 - 1) < 0.02, "weibull fit", f.p1, 0.7);
+	for (i = 0; i < N; i++)
+		x[i] = risk_severity_quantile(RISK_SEV_GAMMA, 1.6, 1e-4, (i + 0.5) / N);
+	check(risk_severity_fit(x, N, RISK_SEV_GAMMA, &f) == RISK_OK &&
+		  fabs(f.p1 - 1.6) < 0.05 && fabs(f.p2 / 1e-4 - 1) < 0.05, "gamma fit", f.p1, 1.6);
+	for (i = 0; i < N; i++)
+		x[i] = risk_severity_quantile(RISK_SEV_LOGNORMAL, 9, 1.8, (i + 0.5) / N);
+	check(risk_severity_fit(x, N, RISK_SEV_LOGNORMAL, &f) == RISK_OK &&
+		  fabs(f.p1 - 9) < 0.01 && fabs(f.p2 - 1.8) < 0.02, "lognormal fit", f.p1, 9);
+	x[0] = -1;
+	check(risk_severity_fit(x, N, RISK_SEV_LOGNORMAL, &f) == RISK_BADARG, "severity needs positive", 0, 0);
+
+	/* underdispersed counts: no negative binomial */
+	check(risk_frequency_fit(c, 6, RISK_FREQ_NEGBIN, &f) == RISK_OK && !f.converged,
+		  "negbin needs overdispersion", 0, 0);
+	check(risk_frequency_fit(c, 6, RISK_FREQ_POISSON, &f) == RISK_OK && f.p1 == 25.0 / 6,
+		  "poisson mean", f.p1, 25.0 / 6);
+
+	/* simulation: reproducible, mean near lambda E[X] */
+	risk_lda_simulate(RISK_FREQ_POISSON, 10, 0, RISK_SEV_GAMMA, 2, 0.001, 20000, 5, a);
+	{
+		double		m = 0,
+					b0 = a[0];
+
+		for (i = 0; i < 20000; i++)
+			m += a[i];
+		m /= 20000;
+		/* compound sd = sqrt(lambda E[X^2]) = sqrt(10 * 6e6) */
+		check(fabs(m - 20000) < 4 * sqrt(10 * 6e6 / 20000), "lda mean", m, 20000);
+		risk_lda_simulate(RISK_FREQ_POISSON, 10, 0, RISK_SEV_GAMMA, 2, 0.001, 20000, 5, a);
+		check(a[0] == b0, "lda reproducible", a[0], b0);
+	}
+	qsort(a, 20000, sizeof(double), risk_cmp_double);
+	check(risk_lda_measures(a, 20000, 0.999, &var, &es, &se) == RISK_OK &&
+		  es >= var && se > 0, "lda measures", var, es);
+	check(risk_sla_var(25, RISK_SEV_GPD, 1.2, 1, 0.999, 1) ==
+		  risk_sla_var(25, RISK_SEV_GPD, 1.2, 1, 0.999, 0), "sla: no correction for infinite mean", 0, 0);
+	free(x);
+	free(a);
+}
+
 int
 main(void)
 {
@@ -661,6 +784,8 @@ main(void)
 	test_ewma();
 	test_backtests();
 	test_evt();
+	test_garch();
+	test_oprisk();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
