@@ -100,3 +100,70 @@ FROM (SELECT portfolio, day, var_hist,
 JOIN portfolio p USING (portfolio)
 WHERE day = (SELECT max(day) FROM returns)
 GROUP BY p.desk ORDER BY p.desk;
+
+\echo
+\echo '== Tail risk: GPD on daily losses per desk, threshold at the 95% loss quantile'
+WITH losses AS (
+    SELECT p.desk, -r AS loss FROM returns JOIN portfolio p USING (portfolio)
+), u AS (
+    SELECT desk, percentile_cont(0.95) WITHIN GROUP (ORDER BY loss) AS u FROM losses GROUP BY desk
+), fit AS (
+    SELECT desk, risk.gpd_fit(loss, u.u) AS f, risk.var_historical(-loss, 0.999) AS var_hist
+    FROM losses JOIN u USING (desk) GROUP BY desk
+)
+SELECT desk, (f).n_exceed, round((f).xi::numeric, 3) AS xi,
+       round(100 * (risk.gpd_var(f, 0.999))::numeric, 2) AS gpd_var_999_pct,
+       round(100 * (risk.gpd_es(f, 0.999))::numeric, 2)  AS gpd_es_999_pct,
+       round(100 * var_hist::numeric, 2)                 AS hist_var_999_pct
+FROM fit ORDER BY desk;
+
+\echo
+\echo '== Conditional VaR (99%, next day) of the five riskiest portfolios, from their last 500 days'
+SELECT p.name,
+       round(100 * risk.var_historical(r, 0.99)::numeric, 2)                          AS hist,
+       round(100 * risk.var_garch(r, 0.99 ORDER BY day)::numeric, 2)                   AS garch,
+       round(100 * risk.var_fhs(r, 0.99 ORDER BY day)::numeric, 2)                     AS fhs,
+       round(100 * risk.var_evt_conditional(r, 0.99 ORDER BY day)::numeric, 2)         AS evt_cond,
+       round(((risk.garch_fit(r ORDER BY day)).alpha
+              + (risk.garch_fit(r ORDER BY day)).beta)::numeric, 3)                    AS persistence
+FROM (SELECT portfolio, day, r,
+             row_number() OVER (PARTITION BY portfolio ORDER BY day DESC) AS age
+      FROM returns
+      WHERE portfolio IN (SELECT portfolio FROM rolling
+                          WHERE day = (SELECT max(day) FROM returns)
+                          ORDER BY es_hist DESC LIMIT 5)) s
+JOIN portfolio p USING (portfolio)
+WHERE age <= 500
+GROUP BY p.name ORDER BY p.name;
+
+\echo
+\echo '== Operational risk: loss events of the last 5 years, fitted and simulated (LDA)'
+-- loss events: about 25 a year of lognormal severity
+DO $$ BEGIN PERFORM setseed(0.5); END $$;
+CREATE TABLE loss_event AS
+SELECT (date '2021-01-01' + (random() * 1825)::int) AS event_date,
+       (ARRAY['retail', 'commercial', 'trading'])[1 + (random() * 2.999)::int] AS business_line,
+       exp(9 + 1.9 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())) AS loss
+FROM generate_series(1, 125);
+
+\echo 'Severity: every family by maximum likelihood; the lowest AIC wins'
+SELECT f AS family, (m).param1::real AS param1, (m).param2::real AS param2,
+       round((m).aic::numeric, 1) AS aic
+FROM (SELECT f, risk.severity_fit(loss, f) AS m
+      FROM loss_event, unnest('{lognormal,weibull,gamma,gpd}'::text[]) f GROUP BY f) s
+ORDER BY (m).aic;
+
+\echo 'Frequency: events per year'
+SELECT round((risk.frequency_fit(n, 'poisson')).param1::numeric, 2) AS lambda_per_year
+FROM (SELECT extract(year FROM event_date) AS y, count(*) AS n FROM loss_event GROUP BY 1) c;
+
+\echo 'Annual loss distribution: 1,000,000 simulated years with the fitted lognormal'
+WITH sev AS (SELECT risk.severity_fit(loss, 'lognormal') AS m FROM loss_event),
+     freq AS (SELECT (risk.frequency_fit(n, 'poisson')).param1 AS lambda
+              FROM (SELECT extract(year FROM event_date) AS y, count(*) AS n FROM loss_event GROUP BY 1) c)
+SELECT l.level, round(l.var) AS var, round(l.es) AS es, round(l.se_var) AS se_var, round(l.mean) AS mean,
+       round(risk.sla_var(freq.lambda, 'lognormal', ARRAY[(sev.m).param1, (sev.m).param2], l.level)) AS sla_var
+FROM sev, freq,
+     LATERAL risk.lda_simulate('poisson', ARRAY[freq.lambda], 'lognormal',
+                               ARRAY[(sev.m).param1, (sev.m).param2], 1000000, 2026, '{0.99,0.999}') l
+ORDER BY l.level;
