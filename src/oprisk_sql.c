@@ -248,9 +248,9 @@ risk_frequency_fit_final(PG_FUNCTION_ARGS)
  * Simulation
  * --------------------------------------------------------------------- */
 
-/* Run the simulation the arguments 0..5 describe; annual losses, sorted. */
+/* Run the simulation the arguments 0..5 describe; the annual losses. */
 static double *
-simulate(FunctionCallInfo fcinfo, int64 *years_out, bool sort)
+simulate(FunctionCallInfo fcinfo, int64 *years_out)
 {
 	double		f1,
 				f2,
@@ -276,8 +276,6 @@ simulate(FunctionCallInfo fcinfo, int64 *years_out, bool sort)
 	annual = palloc_extended(years * sizeof(double), MCXT_ALLOC_HUGE);
 	risk_raise(risk_lda_simulate(ff, f1, f2, sf, s1, s2, years, (uint64) seed, annual),
 			   "lda_simulate");
-	if (sort)
-		qsort(annual, years, sizeof(double), risk_cmp_double);
 	*years_out = years;
 	return annual;
 }
@@ -305,10 +303,11 @@ risk_lda_simulate_sql(PG_FUNCTION_ARGS)
 	lv = (double *) ARR_DATA_PTR(levels);
 	for (j = 0; j < nlev; j++)
 		risk_check_level(lv[j], "confidence level");
-	annual = simulate(fcinfo, &years, true);
+	annual = simulate(fcinfo, &years);
 	for (i = 0; i < years; i++)
 		mean += annual[i];
 	mean /= (double) years;
+	risk_lda_sort_tail(annual, years, lv, nlev);
 
 	InitMaterializedSRF(fcinfo, 0);
 	for (j = 0; j < nlev; j++)
@@ -339,7 +338,7 @@ risk_lda_simulate_losses_sql(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	int64		years,
 				i;
-	double	   *annual = simulate(fcinfo, &years, false);
+	double	   *annual = simulate(fcinfo, &years);
 
 	InitMaterializedSRF(fcinfo, 0);
 	for (i = 0; i < years; i++)

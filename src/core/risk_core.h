@@ -418,13 +418,19 @@ risk_status risk_frequency_fit(const double *c, int64_t n, risk_freq_family fam,
 							   risk_dist_fit *fit);
 double		risk_frequency_mean(risk_freq_family fam, double p1, double p2);
 
-/* Simulated annual losses annual[0..years-1] (MT19937 seeded with seed). */
+/* Simulated annual losses annual[0..years-1] (GSL taus2 seeded with seed). */
 risk_status risk_lda_simulate(risk_freq_family ff, double f1, double f2,
 							  risk_sev_family sf, double s1, double s2,
 							  int64_t years, uint64_t seed, double *annual);
 
+/* Order annual losses enough for risk_lda_measures at these levels: the
+ * upper tail sorted, the rest below it (selection, O(years)). */
+void		risk_lda_sort_tail(double *annual, int64_t years, const double *levels,
+							   int nlev);
+
 /*
- * From annual losses sorted ascending: the type-7 quantile at p, the mean of
+ * From annual losses ordered by risk_lda_sort_tail (or fully sorted): the
+ * type-7 quantile at p, the mean of
  * the losses at or above it, and the standard error of the quantile from the
  * 95% order-statistic interval (Hahn & Meeker) divided by 2 x 1.96.
  */

@@ -763,9 +763,26 @@ test_oprisk(void)
 		risk_lda_simulate(RISK_FREQ_POISSON, 10, 0, RISK_SEV_GAMMA, 2, 0.001, 20000, 5, a);
 		check(a[0] == b0, "lda reproducible", a[0], b0);
 	}
-	qsort(a, 20000, sizeof(double), risk_cmp_double);
-	check(risk_lda_measures(a, 20000, 0.999, &var, &es, &se) == RISK_OK &&
-		  es >= var && se > 0, "lda measures", var, es);
+	{
+		double	   *b = malloc(sizeof(double) * 20000);
+		double		lv[2] = {0.99, 0.999},
+					v2,
+					e2,
+					s2;
+
+		memcpy(b, a, sizeof(double) * 20000);
+		qsort(a, 20000, sizeof(double), risk_cmp_double);
+		check(risk_lda_measures(a, 20000, 0.999, &var, &es, &se) == RISK_OK &&
+			  es >= var && se > 0, "lda measures", var, es);
+		/* sorting only the tail gives the same measures */
+		risk_lda_sort_tail(b, 20000, lv, 2);
+		risk_lda_measures(b, 20000, 0.999, &v2, &e2, &s2);
+		check(v2 == var && s2 == se && fabs(e2 - es) <= 1e-12 * es, "lda tail sort", v2, var);
+		risk_lda_measures(b, 20000, 0.99, &v2, &e2, &s2);
+		risk_lda_measures(a, 20000, 0.99, &var, &es, &se);
+		check(v2 == var && s2 == se, "lda tail sort, lower level", v2, var);
+		free(b);
+	}
 	check(risk_sla_var(25, RISK_SEV_GPD, 1.2, 1, 0.999, 1) ==
 		  risk_sla_var(25, RISK_SEV_GPD, 1.2, 1, 0.999, 0), "sla: no correction for infinite mean", 0, 0);
 	free(x);
