@@ -86,6 +86,19 @@ SELECT bool_and(relerr((p.m).param1, (s.m).param1) < 1e-12 AND relerr((p.m).para
 FROM sev_serial s JOIN (SELECT dataset, risk.severity_fit(loss, 'weibull') AS m FROM op_losses GROUP BY dataset) p USING (dataset);
 RESET ALL;
 
+-- severity distribution functions against R (test/data/severity_dist_reference.R)
+\set sevdist_csv :abs_srcdir '/test/data/severity_dist_expected.csv'
+CREATE TABLE sev_dist (family text, p1 float8, p2 float8, x float8, cdf float8, pdf float8, p float8, quantile float8);
+COPY sev_dist FROM :'sevdist_csv' (FORMAT csv, HEADER);
+SELECT family, count(*) AS compared,
+       bool_and(relerr(risk.severity_cdf(x, family, ARRAY[p1, p2]), cdf) < 1e-12) AS cdf,
+       bool_and(relerr(risk.severity_pdf(x, family, ARRAY[p1, p2]), pdf) < 1e-12) AS pdf,
+       bool_and(relerr(risk.severity_quantile(p, family, ARRAY[p1, p2]), quantile) < 1e-12) AS quantile
+FROM sev_dist GROUP BY family ORDER BY family;
+SELECT risk.severity_cdf(0, 'weibull', '{0.7,20000}') AS cdf_at_0, risk.severity_pdf(-1, 'gamma', '{2,1}') AS pdf_below_0;
+SELECT try($$SELECT risk.severity_quantile(1, 'lognormal', '{9,1.8}')$$);
+SELECT try($$SELECT risk.severity_cdf('Infinity', 'lognormal', '{9,1.8}')$$);
+
 -- bad input
 SELECT try('SELECT risk.severity_fit(x, ''lognormal'') FROM (VALUES (10.0), (0.0)) v(x)');
 SELECT try('SELECT risk.severity_fit(x, ''lognormal'') FROM (VALUES (10.0), (-5.0)) v(x)');

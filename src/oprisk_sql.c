@@ -354,6 +354,46 @@ risk_lda_simulate_losses_sql(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/* severity_cdf/pdf/quantile(x or p, family, params) */
+static Datum
+severity_fn(FunctionCallInfo fcinfo, int which)
+{
+	double		x = PG_GETARG_FLOAT8(0),
+				s1,
+				s2;
+	risk_sev_family sf = get_severity(PG_GETARG_TEXT_PP(1), PG_GETARG_ARRAYTYPE_P(2), &s1, &s2);
+
+	if (which == 2)
+	{
+		risk_check_level(x, "probability");
+		PG_RETURN_FLOAT8(risk_severity_quantile(sf, s1, s2, x));
+	}
+	risk_check_finite(x, "x");
+	PG_RETURN_FLOAT8(which == 0 ? risk_severity_cdf(sf, s1, s2, x)
+					 : risk_severity_pdf(sf, s1, s2, x));
+}
+
+PG_FUNCTION_INFO_V1(risk_severity_cdf_sql);
+Datum
+risk_severity_cdf_sql(PG_FUNCTION_ARGS)
+{
+	return severity_fn(fcinfo, 0);
+}
+
+PG_FUNCTION_INFO_V1(risk_severity_pdf_sql);
+Datum
+risk_severity_pdf_sql(PG_FUNCTION_ARGS)
+{
+	return severity_fn(fcinfo, 1);
+}
+
+PG_FUNCTION_INFO_V1(risk_severity_quantile_sql);
+Datum
+risk_severity_quantile_sql(PG_FUNCTION_ARGS)
+{
+	return severity_fn(fcinfo, 2);
+}
+
 PG_FUNCTION_INFO_V1(risk_sla_var_sql);
 Datum
 risk_sla_var_sql(PG_FUNCTION_ARGS)

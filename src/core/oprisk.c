@@ -232,6 +232,8 @@ risk_severity_check(risk_sev_family fam, double p1, double p2)
 double
 risk_severity_pdf(risk_sev_family fam, double p1, double p2, double x)
 {
+	if (x < 0 || (x == 0 && fam != RISK_SEV_GPD))
+		return 0.0;
 	switch (fam)
 	{
 		case RISK_SEV_LOGNORMAL:
@@ -242,6 +244,25 @@ risk_severity_pdf(risk_sev_family fam, double p1, double p2, double x)
 			return gsl_ran_gamma_pdf(x, p1, 1.0 / p2);
 		case RISK_SEV_GPD:
 			return risk_gpd_pdf(x, p1, p2);
+	}
+	return NAN;
+}
+
+double
+risk_severity_cdf(risk_sev_family fam, double p1, double p2, double x)
+{
+	if (x <= 0)
+		return 0.0;
+	switch (fam)
+	{
+		case RISK_SEV_LOGNORMAL:
+			return gsl_cdf_lognormal_P(x, p1, p2);
+		case RISK_SEV_WEIBULL:
+			return -expm1(-pow(x / p2, p1));
+		case RISK_SEV_GAMMA:
+			return gsl_cdf_gamma_P(x, p1, 1.0 / p2);
+		case RISK_SEV_GPD:
+			return risk_gpd_cdf(x, p1, p2);
 	}
 	return NAN;
 }

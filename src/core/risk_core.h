@@ -406,6 +406,7 @@ risk_status risk_severity_fit(double *x, int64_t n, risk_sev_family fam,
 							  risk_dist_fit *fit);
 risk_status risk_severity_check(risk_sev_family fam, double p1, double p2);
 double		risk_severity_pdf(risk_sev_family fam, double p1, double p2, double x);
+double		risk_severity_cdf(risk_sev_family fam, double p1, double p2, double x);
 double		risk_severity_quantile(risk_sev_family fam, double p1, double p2, double p);
 double		risk_severity_mean(risk_sev_family fam, double p1, double p2);
 

@@ -81,3 +81,16 @@ CREATE FUNCTION risk.sla_var(frequency_mean float8, severity text, severity_para
     AS 'MODULE_PATHNAME', 'risk_sla_var_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION risk.sla_var(float8, text, float8[], float8, boolean) IS
 'Single-loss approximation of the annual VaR at confidence p (Bocker & Kluppelberg): F^-1(1 - (1-p)/lambda), plus (lambda - 1) E[X] with the mean correction (Bocker & Sprittulla) when the severity mean is finite';
+
+CREATE FUNCTION risk.severity_cdf(x float8, family text, params float8[]) RETURNS float8
+    AS 'MODULE_PATHNAME', 'risk_severity_cdf_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION risk.severity_cdf(float8, text, float8[]) IS
+'Distribution function of a severity family at loss x: lognormal {meanlog, sdlog}, weibull {shape, scale}, gamma {shape, rate}, gpd {xi, beta} (threshold 0)';
+CREATE FUNCTION risk.severity_pdf(x float8, family text, params float8[]) RETURNS float8
+    AS 'MODULE_PATHNAME', 'risk_severity_pdf_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION risk.severity_pdf(float8, text, float8[]) IS
+'Density of a severity family at loss x (families and parameters as risk.severity_cdf)';
+CREATE FUNCTION risk.severity_quantile(p float8, family text, params float8[]) RETURNS float8
+    AS 'MODULE_PATHNAME', 'risk_severity_quantile_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION risk.severity_quantile(float8, text, float8[]) IS
+'Quantile of a severity family at probability p (families and parameters as risk.severity_cdf)';
