@@ -105,8 +105,12 @@ SELECT round(risk.gpd_cdf(risk.gpd_quantile(0.999, 0.3, 2500, 1000), 0.3, 2500, 
 -- excesses with an increasing density (true xi < -1): the likelihood rises
 -- all the way to the edge of the support and has no interior maximum; the
 -- fit says so instead of returning a number
-SELECT (f).converged, (f).xi IS NULL AS xi_null, (f).beta IS NULL AS beta_null, (f).n_exceed
+SELECT (f).converged, (f).xi IS NULL AS xi_null, (f).beta IS NULL AS beta_null,
+       (f).se_xi IS NULL AND (f).se_beta IS NULL AS se_null, (f).n_exceed
 FROM (SELECT risk.gpd_fit(100 + 100 * sqrt(g / 200.0), 100) AS f FROM generate_series(1, 200) g) s;
+-- the same with more than 10,000 excesses (the grid runs on a sample first)
+SELECT (f).converged, (f).xi IS NULL AS xi_null
+FROM (SELECT risk.gpd_fit(100 + 100 * sqrt(g / 20000.0), 100) AS f FROM generate_series(1, 20000) g) s;
 SELECT try($$SELECT risk.gpd_var(risk.gpd_fit(100 + 100 * sqrt(g / 200.0), 100), 0.999) FROM generate_series(1, 200) g$$);
 
 -- parallel partial fits give the serial answer

@@ -64,10 +64,13 @@ JOIN LATERAL (SELECT risk.var_fhs(r, 0.99 ORDER BY t) AS v FROM garch_returns b
               WHERE b.series = 'short' AND b.t BETWEEN w.t - 99 AND w.t) f ON true
 WHERE w.t % 50 = 0;
 
--- NULL below the minimum number of rows (10; 30 for the EVT measure)
+-- NULL below the minimum number of rows (10; 30 for the EVT measure), and
+-- NULL, not an error, when the residual tail has no GPD fit (here at 30 and
+-- 100: 3 and 10 exceedances of normal residuals)
 SELECT n, risk.var_garch(r, 0.99 ORDER BY t) IS NULL AS garch_null,
-       risk.var_evt_conditional(r, 0.99 ORDER BY t) IS NULL AS evt_null
-FROM (VALUES (9), (10), (29), (30)) v(n), LATERAL (SELECT r, t FROM garch_returns WHERE series = 'norm' AND t <= n) s
+       risk.var_evt_conditional(r, 0.99 ORDER BY t) IS NULL AS evt_null,
+       risk.es_evt_conditional(r, 0.99 ORDER BY t) IS NULL AS evt_es_null
+FROM (VALUES (9), (10), (29), (30), (100), (500)) v(n), LATERAL (SELECT r, t FROM garch_returns WHERE series = 'norm' AND t <= n) s
 GROUP BY n ORDER BY n;
 
 -- the whole plan in a parallel worker gives the same fit

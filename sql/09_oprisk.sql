@@ -49,7 +49,13 @@ FROM op_expected e WHERE e.measure LIKE 'sla%' ORDER BY e.measure;
 -- Monte Carlo: Poisson(25) frequency, lognormal(10, 2) severity, 200,000 years
 CREATE TEMP TABLE lda AS
 SELECT * FROM risk.lda_simulate('poisson', '{25}', 'lognormal', '{10,2}', 200000, 11, '{0.99,0.999,0.9995}');
-SELECT level, years, se_var / var < 0.05 AS se_below_5pct, es > var AS es_above_var FROM lda ORDER BY level;
+-- the Monte Carlo error of the VaR is small: with 200,000 years, 2,000,
+-- 200 and 100 of them lie beyond the three levels, so its relative standard
+-- error is expected near 1%, 3% and 5%
+SELECT level, years,
+       se_var / var < CASE WHEN level < 0.9995 THEN 0.05 ELSE 0.1 END AS se_as_expected,
+       es > var AS es_above_var
+FROM lda ORDER BY level;
 -- the mean is the exact compound mean within 4 standard errors
 SELECT abs(l.mean - m.value) < 4 * s.value / sqrt(200000) AS mean_ok
 FROM lda l, op_expected m, op_expected s
@@ -118,4 +124,16 @@ SELECT try($$SELECT * FROM risk.lda_simulate('poisson', '{25}', 'lognormal', '{1
 SELECT try($$SELECT * FROM risk.lda_simulate('poisson', '{NaN}', 'lognormal', '{10,2}')$$);
 SELECT try($$SELECT risk.sla_var(0, 'lognormal', '{10,2}', 0.999)$$);
 SELECT try($$SELECT risk.sla_var(25, 'gpd', '{0.5}', 0.999)$$);
+SELECT try('SELECT risk.severity_fit(x, ''gpd'') FROM (VALUES (10.0), (5.0)) v(x)');
+SELECT try('SELECT risk.severity_fit(7.5, ''lognormal'') FROM generate_series(1, 20)');
+-- a GPD severity with no interior maximum: not converged, no parameters
+SELECT (m).converged, (m).param1 IS NULL AS no_estimate
+FROM (SELECT risk.severity_fit(100 * sqrt(g / 200.0), 'gpd') AS m FROM generate_series(1, 200) g) s;
 SELECT risk.severity_fit(loss, 'gamma') IS NULL AS empty_is_null FROM op_losses WHERE false;
+-- seeds 0 and 1 draw differently; below one expected loss, no negative correction
+SELECT (SELECT var FROM risk.lda_simulate('poisson', '{3}', 'gamma', '{2,1}', 1000, 0, '{0.99}'))
+    <> (SELECT var FROM risk.lda_simulate('poisson', '{3}', 'gamma', '{2,1}', 1000, 1, '{0.99}')) AS seeds_differ,
+       risk.sla_var(0.002, 'lognormal', '{10,2}', 0.999) = risk.sla_var(0.002, 'lognormal', '{10,2}', 0.999, false) AS no_correction_below_1;
+-- densities at 0 as R gives them
+SELECT risk.severity_pdf(0, 'weibull', '{0.7,2}') AS weibull_below_1, risk.severity_pdf(0, 'weibull', '{1,2}') AS weibull_1,
+       risk.severity_pdf(0, 'gamma', '{1,3}') AS gamma_1, risk.severity_pdf(0, 'gamma', '{2,3}') AS gamma_2;

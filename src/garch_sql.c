@@ -147,6 +147,11 @@ risk_garch_fit_final(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
 }
 
+static const char *const cond_names[3][2] = {
+	{"var_garch", "es_garch"}, {"var_fhs", "es_fhs"},
+	{"var_evt_conditional", "es_evt_conditional"}
+};
+
 /* One conditional measure from the state: NULL when too few rows. */
 static Datum
 cond_final(FunctionCallInfo fcinfo, risk_cond_method method, bool want_es)
@@ -164,10 +169,12 @@ cond_final(FunctionCallInfo fcinfo, risk_cond_method method, bool want_es)
 		PG_RETURN_NULL();
 	rc = risk_conditional_var_es(&fit, resid, st->n, 1.0 - st->param, method, &var, &es);
 	pfree(resid);
-	if (rc == RISK_TOO_FEW)
+	/* too short a series, or a residual tail with no fit: NULL, as documented */
+	if (rc == RISK_TOO_FEW || rc == RISK_NOTFOUND)
 		PG_RETURN_NULL();
-	risk_raise(rc, method == RISK_COND_EVT ? "var_evt_conditional" :
-			   (method == RISK_COND_FHS ? "var_fhs" : "var_garch"));
+	risk_raise(rc, want_es ? cond_names[method][1] : cond_names[method][0]);
+	if (want_es && !isfinite(es))
+		PG_RETURN_NULL();		/* xi >= 1: no finite expected shortfall */
 	PG_RETURN_FLOAT8(want_es ? es : var);
 }
 

@@ -67,7 +67,8 @@ get_params(ArrayType *a, int want, const char *family, double *p)
 	if (n != want)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("family %s takes %d parameters, got %d", family, want, n)));
+				 errmsg("family %s takes %d parameter%s, got %d", family, want,
+						want == 1 ? "" : "s", n)));
 	for (i = 0; i < n; i++)
 	{
 		p[i] = ((double *) ARR_DATA_PTR(a))[i];
@@ -221,6 +222,11 @@ risk_severity_fit_final(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a %s fit needs losses that are not all equal", sev_names[st->tag])));
+	if (rc == RISK_TOO_FEW)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a %s fit needs at least 3 losses, got " INT64_FORMAT,
+						sev_names[st->tag], st->n)));
 	risk_raise(rc, "severity_fit");
 	return fit_result(fcinfo, sev_names[st->tag], &fit, 2, st->n);
 }

@@ -291,6 +291,8 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 	int64_t		j;
 
 	fit->converged = 0;
+	fit->se_xi = NAN;
+	fit->se_beta = NAN;
 	if (k < 3)
 		return RISK_TOO_FEW;
 	for (j = 0; j < k; j++)
@@ -381,27 +383,44 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 		fit->loglik = NAN;
 		return RISK_OK;
 	}
-	/* on every excess, walk uphill along the grid to a bracket */
+	/*
+	 * On every excess, walk strictly uphill along the grid to a bracket.
+	 * Each step raises the profile, so the walk ends; reaching the edge of
+	 * the grid means there is no interior maximum after all.
+	 */
 	if (k > GRID_SAMPLE)
 	{
+		int			steps;
+
 		for (i = ibest - 1; i <= ibest + 1; i++)
 			val[i] = gpd_profile(y, k, grid[i] / ymean, NULL);
-		for (;;)
+		for (steps = 0; steps < ng; steps++)
 		{
+			risk_check_interrupts();
 			if (val[ibest] > val[ibest - 1] && val[ibest] >= val[ibest + 1])
 				break;
-			if (val[ibest - 1] >= val[ibest + 1] && ibest - 1 >= 1)
+			if (val[ibest - 1] > val[ibest] && ibest - 1 >= 1)
 			{
 				ibest--;
 				val[ibest - 1] = gpd_profile(y, k, grid[ibest - 1] / ymean, NULL);
 			}
-			else if (ibest + 2 <= ng - 1)
+			else if (val[ibest + 1] > val[ibest] && ibest + 1 <= ng - 2)
 			{
 				ibest++;
 				val[ibest + 1] = gpd_profile(y, k, grid[ibest + 1] / ymean, NULL);
 			}
 			else
+			{
+				ibest = -1;		/* at the edge, or on a plateau */
 				break;
+			}
+		}
+		if (ibest < 0 || steps == ng)
+		{
+			fit->xi = NAN;
+			fit->beta = NAN;
+			fit->loglik = NAN;
+			return RISK_OK;
 		}
 	}
 	theta_best = grid[ibest];

@@ -496,12 +496,16 @@ risk_conditional_var_es(const risk_garch_fit *fit, double *e, int64_t n,
 				if (rc != RISK_OK)
 					return rc;
 				if (!isfinite(g.xi))
-					return RISK_NUMERIC;
-				rc = risk_gpd_var_es(&g, u, n, m, 1.0 - alpha, &ve, &ee);
+					return RISK_NOTFOUND;	/* the residual tail has no ML fit */
+				rc = risk_gpd_var_es(&g, u, n, m, 1.0 - alpha, &ve, NULL);
 				if (rc != RISK_OK)
 					return rc;
 				*var = -fit->mu + s * ve;
-				*es = -fit->mu + s * ee;
+				/* a tail with xi >= 1 has no finite expected shortfall */
+				if (risk_gpd_var_es(&g, u, n, m, 1.0 - alpha, &ve, &ee) == RISK_OK)
+					*es = -fit->mu + s * ee;
+				else
+					*es = INFINITY;
 				return RISK_OK;
 			}
 	}

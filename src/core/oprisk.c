@@ -10,8 +10,8 @@
  * dpois(lambda), dnbinom(size, mu).  Every fit is the exact maximum of the
  * likelihood: closed form (lognormal, Poisson) or a one-dimensional root of
  * the profile score (Weibull, gamma, negative binomial); the GPD uses
- * evt.c's fit.  The simulation draws from GSL's MT19937 seeded by the
- * caller (taus2), so a seed reproduces its result.
+ * evt.c's fit.  The simulation draws from GSL's taus2 generator, seeded
+ * from all 64 bits of the caller's seed, so a seed reproduces its result.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -108,8 +108,12 @@ risk_severity_fit(double *x, int64_t n, risk_sev_family fam, risk_dist_fit *fit)
 
 	fit->converged = 0;
 	fit->p1 = fit->p2 = fit->loglik = NAN;
-	if (n < 2)
+	if (n < 2 || (fam == RISK_SEV_GPD && n < 3))
 		return RISK_TOO_FEW;
+	for (i = 1; i < n && x[i] == x[0]; i++)
+		;
+	if (i == n)
+		return RISK_DEGENERATE;	/* equal losses: no spread to fit */
 	for (i = 0; i < n; i++)
 	{
 		if (!(x[i] > 0) || !isfinite(x[i]))
@@ -202,7 +206,7 @@ risk_severity_fit(double *x, int64_t n, risk_sev_family fam, risk_dist_fit *fit)
 				if (rc != RISK_OK)
 					return rc;
 				if (!isfinite(g.xi))
-					return RISK_DEGENERATE;
+					return RISK_OK;	/* no interior maximum: not converged */
 				fit->p1 = g.xi;
 				fit->p2 = g.beta;
 				break;
@@ -232,8 +236,17 @@ risk_severity_check(risk_sev_family fam, double p1, double p2)
 double
 risk_severity_pdf(risk_sev_family fam, double p1, double p2, double x)
 {
-	if (x < 0 || (x == 0 && fam != RISK_SEV_GPD))
+	if (x < 0)
 		return 0.0;
+	if (x == 0)
+	{
+		/* the limits at 0, as R gives them */
+		if (fam == RISK_SEV_WEIBULL || fam == RISK_SEV_GAMMA)
+			return p1 < 1 ? INFINITY :
+				(p1 == 1 ? (fam == RISK_SEV_WEIBULL ? 1.0 / p2 : p2) : 0.0);
+		if (fam == RISK_SEV_LOGNORMAL)
+			return 0.0;
+	}
 	switch (fam)
 	{
 		case RISK_SEV_LOGNORMAL:
@@ -363,7 +376,7 @@ risk_frequency_fit(const double *c, int64_t n, risk_freq_family fam, risk_dist_f
 	mean /= (double) n;
 	for (i = 0; i < n; i++)
 		var += (c[i] - mean) * (c[i] - mean);
-	var /= (double) (n - 1);
+	var /= (double) n;			/* the ML condition uses divisor n */
 	if (fam == RISK_FREQ_POISSON)
 	{
 		fit->p1 = mean;
@@ -414,7 +427,17 @@ risk_lda_simulate(risk_freq_family ff, double f1, double f2,
 
 	if (rng == NULL)
 		return RISK_NOSPACE;
-	gsl_rng_set(rng, (unsigned long) seed);
+	{
+		/* taus2 keeps 32 bits of its seed and treats 0 as 1: mix all 64 */
+		uint64_t	z = seed + 0x9E3779B97F4A7C15ULL;
+		uint32_t	s32;
+
+		z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+		z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+		z ^= z >> 31;
+		s32 = (uint32_t) (z ^ (z >> 32));
+		gsl_rng_set(rng, s32 == 0 ? 0x6A09E667UL : (unsigned long) s32);
+	}
 	if (ff == RISK_FREQ_NEGBIN)
 		nbp = f1 / (f1 + f2);	/* success probability for size f1, mean f2 */
 	for (y = 0; y < years; y++)
@@ -513,7 +536,8 @@ risk_sla_var(double lambda, risk_sev_family sf, double s1, double s2,
 	double		q = risk_severity_quantile(sf, s1, s2, 1.0 - (1.0 - p) / lambda);
 	double		mu = risk_severity_mean(sf, s1, s2);
 
-	if (mean_correction && isfinite(mu))
+	/* the correction applies from one expected loss on (it is negative below) */
+	if (mean_correction && isfinite(mu) && lambda > 1.0)
 		q += (lambda - 1.0) * mu;
 	return q;
 }

@@ -370,7 +370,9 @@ typedef enum risk_cond_method
 /*
  * Conditional VaR and ES (positive losses) at tail probability alpha from a
  * normal GARCH fit and its standardized residuals e[0..n-1] (reordered).
- * EVT needs n >= 30 (10% of them, at least 3, above the threshold).
+ * EVT needs n >= 30 (10% of them, at least 3, above the threshold); it
+ * returns RISK_NOTFOUND when the residual tail has no ML fit, and ES =
+ * +inf when the fitted tail has xi >= 1.
  */
 risk_status risk_conditional_var_es(const risk_garch_fit *fit, double *e,
 									int64_t n, double alpha,
@@ -419,7 +421,7 @@ risk_status risk_frequency_fit(const double *c, int64_t n, risk_freq_family fam,
 							   risk_dist_fit *fit);
 double		risk_frequency_mean(risk_freq_family fam, double p1, double p2);
 
-/* Simulated annual losses annual[0..years-1] (GSL taus2 seeded with seed). */
+/* Simulated annual losses annual[0..years-1] (GSL taus2, seeded from seed). */
 risk_status risk_lda_simulate(risk_freq_family ff, double f1, double f2,
 							  risk_sev_family sf, double s1, double s2,
 							  int64_t years, uint64_t seed, double *annual);
@@ -441,9 +443,34 @@ risk_status risk_lda_measures(double *annual, int64_t years, double p,
 /*
  * Single-loss approximation (Bocker & Kluppelberg): F^-1(1 - (1-p)/lambda),
  * plus (lambda - 1) E[X] with the mean correction of Bocker & Sprittulla
- * when mean_correction and E[X] is finite.
+ * when mean_correction, E[X] is finite and lambda > 1.
  */
 double		risk_sla_var(double lambda, risk_sev_family sf, double s1, double s2,
 						 double p, int mean_correction);
+
+/* ---- validation.c: credit score and PD validation -------------------- */
+
+/*
+ * AUC and KS of scores against labels, pairs[2i] the score and pairs[2i+1]
+ * 1 for a bad, 0 for a good.  RISK_DEGENERATE unless both occur.
+ */
+risk_status risk_auc_ks(const double *pairs, int64_t n, double *auc, double *ks,
+						int64_t *nbad, int64_t *ngood);
+
+/*
+ * Hosmer-Lemeshow over (pd, bad) pairs (reordered): groups of equal size by
+ * rank of pd (ties ordered goods first); statistic, df = groups - 2, p-value.
+ */
+risk_status risk_hosmer_lemeshow(double *pairs, int64_t n, int groups,
+								 double *stat, int *df, double *pvalue);
+
+/* Jeffreys test p-value: Beta(D + 1/2, N - D + 1/2) cdf at the PD. */
+double		risk_jeffreys_test(int64_t n, int64_t d, double pd);
+
+/* One-sided binomial test p-value: P(X >= D), X ~ Binomial(N, PD). */
+double		risk_binomial_test(int64_t n, int64_t d, double pd);
+
+/* Population stability index of two count vectors (all counts > 0). */
+risk_status risk_psi(const double *dev, const double *cur, int m, double *psi);
 
 #endif							/* RISK_CORE_H */

@@ -1,0 +1,186 @@
+/*
+ * validation.c
+ *     Validation metrics of credit scores and PDs: AUC (Mann-Whitney, ties
+ *     counted half), Kolmogorov-Smirnov distance, Hosmer-Lemeshow, the
+ *     per-grade binomial and Jeffreys tests, and the population stability
+ *     index.
+ *
+ * A "bad" is the event (default).  AUC is the probability that a bad has a
+ * higher score than a good, ties counting one half (scikit-learn's
+ * roc_auc_score with the bads as the positive class): pass a PD, or minus a
+ * points score, so that higher means riskier.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "risk_core.h"
+
+risk_status
+risk_auc_ks(const double *pairs, int64_t n, double *auc, double *ks,
+			int64_t *nbad_out, int64_t *ngood_out)
+{
+	double	   *b,
+			   *g;
+	int64_t		nb = 0,
+				ng = 0,
+				i,
+				j,
+				lt,
+				le;
+	double		num = 0,
+				d = 0;
+
+	for (i = 0; i < n; i++)
+		if (pairs[2 * i + 1] != 0)
+			nb++;
+	ng = n - nb;
+	*nbad_out = nb;
+	*ngood_out = ng;
+	if (nb == 0 || ng == 0)
+		return RISK_DEGENERATE;
+	b = malloc(sizeof(double) * nb);
+	g = malloc(sizeof(double) * ng);
+	if (b == NULL || g == NULL)
+	{
+		free(b);
+		free(g);
+		return RISK_NOSPACE;
+	}
+	for (i = 0, j = 0, lt = 0; i < n; i++)
+	{
+		if (pairs[2 * i + 1] != 0)
+			b[j++] = pairs[2 * i];
+		else
+			g[lt++] = pairs[2 * i];
+	}
+	risk_check_interrupts();
+	qsort(b, nb, sizeof(double), risk_cmp_double);
+	risk_check_interrupts();
+	qsort(g, ng, sizeof(double), risk_cmp_double);
+
+	/* AUC: for each bad, the goods below it and half the goods level with it */
+	lt = le = 0;
+	for (i = 0; i < nb; i++)
+	{
+		while (lt < ng && g[lt] < b[i])
+			lt++;
+		if (le < lt)
+			le = lt;
+		while (le < ng && g[le] <= b[i])
+			le++;
+		num += (double) lt + 0.5 * (double) (le - lt);
+	}
+	*auc = num / ((double) nb * (double) ng);
+
+	/* KS: largest gap between the two empirical cdfs, at every distinct value */
+	i = j = 0;
+	while (i < nb || j < ng)
+	{
+		double		v = (j >= ng || (i < nb && b[i] <= g[j])) ? b[i] : g[j];
+		double		gap;
+
+		while (i < nb && b[i] <= v)
+			i++;
+		while (j < ng && g[j] <= v)
+			j++;
+		gap = fabs((double) i / (double) nb - (double) j / (double) ng);
+		if (gap > d)
+			d = gap;
+	}
+	*ks = d;
+	free(b);
+	free(g);
+	return RISK_OK;
+}
+
+/* pairs ordered by pd ascending, ties by label (goods first) */
+static int
+cmp_pair(const void *a, const void *b)
+{
+	const double *x = (const double *) a,
+			   *y = (const double *) b;
+
+	if (x[0] != y[0])
+		return (x[0] > y[0]) - (x[0] < y[0]);
+	return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+risk_status
+risk_hosmer_lemeshow(double *pairs, int64_t n, int groups, double *stat,
+					 int *df, double *pvalue)
+{
+	int64_t		i;
+	int			k;
+	double		h = 0;
+
+	if (groups < 3 || (int64_t) groups > n)
+		return RISK_TOO_FEW;
+	qsort(pairs, n, 2 * sizeof(double), cmp_pair);
+	/* group k holds the ranks i with floor(i * groups / n) = k */
+	for (k = 0, i = 0; k < groups; k++)
+	{
+		double		obs = 0,
+					exp_ = 0,
+					cnt = 0;
+
+		for (; i < n && (i * groups) / n == k; i++)
+		{
+			obs += pairs[2 * i + 1];
+			exp_ += pairs[2 * i];
+			cnt += 1;
+		}
+		if (exp_ > 0 && exp_ < cnt)
+			h += (obs - exp_) * (obs - exp_) / (exp_ * (1.0 - exp_ / cnt));
+		else if (obs != exp_)
+			return RISK_DEGENERATE;	/* a group predicted all-or-nothing, wrongly */
+	}
+	*stat = h;
+	*df = groups - 2;
+	*pvalue = risk_pchisq_upper(h, (double) (groups - 2));
+	return RISK_OK;
+}
+
+double
+risk_jeffreys_test(int64_t n, int64_t d, double pd)
+{
+	/* posterior Beta(D + 1/2, N - D + 1/2); p-value: its cdf at the PD */
+	return gsl_cdf_beta_P(pd, (double) d + 0.5, (double) (n - d) + 0.5);
+}
+
+double
+risk_binomial_test(int64_t n, int64_t d, double pd)
+{
+	/* one-sided: P(X >= D) for X ~ Binomial(N, PD) */
+	if (d <= 0)
+		return 1.0;
+	return gsl_cdf_binomial_Q((unsigned int) (d - 1), pd, (unsigned int) n);
+}
+
+risk_status
+risk_psi(const double *dev, const double *cur, int m, double *psi)
+{
+	double		sd = 0,
+				sc = 0,
+				s = 0;
+	int			i;
+
+	for (i = 0; i < m; i++)
+	{
+		if (!(dev[i] > 0) || !(cur[i] > 0))
+			return RISK_DEGENERATE;
+		sd += dev[i];
+		sc += cur[i];
+	}
+	for (i = 0; i < m; i++)
+	{
+		double		e = dev[i] / sd,
+					a = cur[i] / sc;
+
+		s += (a - e) * log(a / e);
+	}
+	*psi = s;
+	return RISK_OK;
+}
