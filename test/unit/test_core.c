@@ -789,6 +789,44 @@ test_oprisk(void)
 	free(a);
 }
 
+static void
+test_validation(void)
+{
+	/* bads 0.9, 0.5; goods 0.1, 0.5, 0.2: pairs won 2 + 1.5 of 6 */
+	double		pairs[] = {0.9, 1, 0.1, 0, 0.5, 1, 0.5, 0, 0.2, 0};
+	double		auc,
+				ks,
+				hl,
+				pv;
+	int64_t		nb,
+				ng;
+	int			df;
+
+	check(risk_auc_ks(pairs, 5, &auc, &ks, &nb, &ng) == RISK_OK && nb == 2 && ng == 3,
+		  "auc status", 0, 0);
+	check_close(auc, 5.5 / 6.0, 1e-15, "auc with a tie");
+	/* cdfs: at 0.2 goods 2/3, bads 0 -> 2/3 */
+	check_close(ks, 2.0 / 3.0, 1e-15, "ks");
+	pairs[1] = pairs[5] = 0;
+	check(risk_auc_ks(pairs, 5, &auc, &ks, &nb, &ng) == RISK_DEGENERATE, "auc all good", 0, 0);
+	check_close(risk_jeffreys_test(1000, 12, 0.01), 0.25238122615134778, 1e-12, "jeffreys");
+	check_close(risk_binomial_test(10, 10, 0.5), 0.0009765625, 1e-14, "binomial all defaults");
+	check(risk_binomial_test(250, 0, 0.004) == 1.0, "binomial no defaults", 0, 0);
+	{
+		double		pd[40];
+		int			i;
+
+		for (i = 0; i < 20; i++)
+		{
+			pd[2 * i] = 0.05 * (i % 10 + 1) / 2;
+			pd[2 * i + 1] = (i % 4 == 0);
+		}
+		check(risk_hosmer_lemeshow(pd, 20, 4, &hl, &df, &pv) == RISK_OK && df == 2 && hl >= 0 &&
+			  pv > 0 && pv <= 1, "hosmer-lemeshow", hl, pv);
+		check(risk_hosmer_lemeshow(pd, 20, 2, &hl, &df, &pv) == RISK_TOO_FEW, "hl needs 3 groups", 0, 0);
+	}
+}
+
 int
 main(void)
 {
@@ -803,6 +841,7 @@ main(void)
 	test_evt();
 	test_garch();
 	test_oprisk();
+	test_validation();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
