@@ -34,6 +34,9 @@ include $(PGXS)
 risk--$(EXTVERSION).sql: $(SQL_PIECES)
 	cat $^ > $@
 
+# every object depends on the project's headers (struct layouts are shared)
+$(OBJS): $(wildcard src/*.h src/core/*.h)
+
 # C unit tests of src/core: no server needed.
 UNIT_CC ?= $(CC)
 test/unit/test_core: test/unit/test_core.c $(CORE_SRCS) src/core/risk_core.h

@@ -4,9 +4,9 @@
  *     the combine/serialize/deserialize functions shared by every aggregate
  *     built on it (var_historical, es_historical, gpd_fit, hill).
  *
- * Serialized form: param, tag, nall, maxall, n, then the n values.  Two
- * partial states combine only when param and tag agree (the same level,
- * threshold or method on every row of a group).
+ * Serialized form: param, param2, tag, nall, maxall, n, then the n values.
+ * Two partial states combine only when param, param2 and tag agree (the
+ * same level, threshold, penalty or method on every row of a group).
  */
 #include "postgres.h"
 
@@ -17,7 +17,7 @@
 #include "risk.h"
 #include "valbuf.h"
 
-#define HDR_SIZE (sizeof(double) + sizeof(int32) + sizeof(int64) + \
+#define HDR_SIZE (2 * sizeof(double) + sizeof(int32) + sizeof(int64) + \
 				  sizeof(double) + sizeof(int64))
 
 ValBuf *
@@ -67,10 +67,14 @@ risk_buffer_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	}
 	if (a == NULL)
+	{
 		a = valbuf_new(ctx, b->param, b->tag);
+		a->param2 = b->param2;
+	}
 	else
 	{
 		risk_check_same(a->param, b->param, "parameter");
+		risk_check_same(a->param2, b->param2, "parameter");
 		if (a->tag != b->tag)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -105,6 +109,8 @@ risk_buffer_serialize(PG_FUNCTION_ARGS)
 	p = VARDATA(out);
 	memcpy(p, &b->param, sizeof(double));
 	p += sizeof(double);
+	memcpy(p, &b->param2, sizeof(double));
+	p += sizeof(double);
 	memcpy(p, &b->tag, sizeof(int32));
 	p += sizeof(int32);
 	memcpy(p, &b->nall, sizeof(int64));
@@ -131,6 +137,8 @@ risk_buffer_deserialize(PG_FUNCTION_ARGS)
 		elog(ERROR, "risk_buffer_deserialize: truncated state");
 	b = palloc0(sizeof(ValBuf));
 	memcpy(&b->param, p, sizeof(double));
+	p += sizeof(double);
+	memcpy(&b->param2, p, sizeof(double));
 	p += sizeof(double);
 	memcpy(&b->tag, p, sizeof(int32));
 	p += sizeof(int32);

@@ -13,6 +13,7 @@
 typedef struct ValBuf
 {
 	double		param;			/* confidence level, threshold or k */
+	double		param2;			/* a second parameter (e.g. a penalty); 0 if unused */
 	int32		tag;			/* e.g. the fitting method; 0 if unused */
 	int64		nall;			/* non-NULL rows seen */
 	double		maxall;			/* largest value seen */

@@ -473,4 +473,29 @@ double		risk_binomial_test(int64_t n, int64_t d, double pd);
 /* Population stability index of two count vectors (all counts > 0). */
 risk_status risk_psi(const double *dev, const double *cur, int m, double *psi);
 
+/* ---- logit.c: logistic regression ------------------------------------ */
+
+#define RISK_LOGIT_MAX_COLS 500
+
+typedef struct risk_logit_result
+{
+	double	   *beta;			/* caller's array of k (+1) coefficients */
+	double	   *se;				/* caller's array, same length */
+	double		loglik;			/* unpenalized */
+	double		max_eta;		/* largest |linear predictor| at the fit */
+	int			iterations;
+	int			converged;
+	int			bad_column;		/* first collinear column (design index) */
+} risk_logit_result;
+
+/*
+ * Logistic regression of rows[r*(k+1)] = y (0/1), followed by x_1..x_k, by
+ * IRLS; intercept adds a leading column of ones; l2 >= 0 penalizes
+ * (l2/2) sum beta_j^2 over the non-intercept coefficients.  RISK_BADARG:
+ * collinear columns (bad_column); RISK_DEGENERATE: separation or a single
+ * class without a penalty; RISK_TOO_FEW: fewer rows than coefficients + 1.
+ */
+risk_status risk_logit_fit(const double *rows, int64_t n, int k, int intercept,
+						   double l2, risk_logit_result *res);
+
 #endif							/* RISK_CORE_H */

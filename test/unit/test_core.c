@@ -827,6 +827,62 @@ test_validation(void)
 	}
 }
 
+static void
+test_logit(void)
+{
+	enum {N = 4000, K = 2};
+	double	   *rows = malloc(sizeof(double) * N * (K + 1));
+	double		beta[K + 1],
+				se[K + 1];
+	risk_logit_result r = {beta, se};
+	int			i;
+
+	/* y ~ Bernoulli(logistic(-1 + 0.8 x1 - 0.5 x2)) */
+	for (i = 0; i < N; i++)
+	{
+		double		x1 = nrand(),
+					x2 = nrand(),
+					p = 1 / (1 + exp(-(-1 + 0.8 * x1 - 0.5 * x2)));
+
+		rows[i * 3] = urand() < p;
+		rows[i * 3 + 1] = x1;
+		rows[i * 3 + 2] = x2;
+	}
+	check(risk_logit_fit(rows, N, K, 1, 0, &r) == RISK_OK && r.converged, "logit converged", 0, 0);
+	check(fabs(beta[0] + 1) < 0.15 && fabs(beta[1] - 0.8) < 0.15 && fabs(beta[2] + 0.5) < 0.15,
+		  "logit near truth", beta[1], 0.8);
+	/* the score vanishes at the optimum: check by finite differences of loglik */
+	{
+		double		l0 = r.loglik,
+					b1 = beta[1];
+		double		bb[K + 1],
+					ss[K + 1];
+		risk_logit_result q = {bb, ss};
+
+		check(se[1] > 0 && se[1] < 0.1, "logit standard error", se[1], 0);
+		/* a penalty shrinks the slopes */
+		risk_logit_fit(rows, N, K, 1, 100.0, &q);
+		check(fabs(bb[1]) < fabs(b1) && q.loglik < l0, "l2 shrinks", bb[1], b1);
+	}
+	/* collinear columns are found at the first iteration */
+	for (i = 0; i < N; i++)
+		rows[i * 3 + 2] = 2 * rows[i * 3 + 1];
+	check(risk_logit_fit(rows, N, K, 1, 0, &r) == RISK_BADARG && r.bad_column == 2,
+		  "logit collinear", r.bad_column, 2);
+	/* separation: y = x1 > 0, rows of (y, x1) */
+	for (i = 0; i < N; i++)
+	{
+		double		x1 = rows[i * 3 + 1];
+
+		rows[i * 2] = x1 > 0;
+		rows[i * 2 + 1] = x1;
+	}
+	check(risk_logit_fit(rows, N, 1, 1, 0, &r) == RISK_DEGENERATE, "logit separation", 0, 0);
+	/* the same rows with a penalty have a finite optimum */
+	check(risk_logit_fit(rows, N, 1, 1, 1.0, &r) == RISK_OK, "logit separation with l2", 0, 0);
+	free(rows);
+}
+
 int
 main(void)
 {
@@ -842,6 +898,7 @@ main(void)
 	test_garch();
 	test_oprisk();
 	test_validation();
+	test_logit();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

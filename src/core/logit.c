@@ -1,0 +1,283 @@
+/*
+ * logit.c
+ *     Logistic regression by iteratively reweighted least squares (Newton's
+ *     method on the log-likelihood), with an optional L2 penalty.
+ *
+ * Rows are stored as y, x_1..x_k (y 0 or 1).  With an intercept the design
+ * matrix gets a leading column of ones, whose coefficient is not penalized.
+ * Each iteration accumulates X'WX and X'(y - mu) in one pass and solves by
+ * Cholesky; standard errors are the square roots of the diagonal of the
+ * inverse (penalized) information at the optimum, as R's glm and
+ * statsmodels report them.  Perfect or quasi-complete separation has no
+ * finite maximum: it is reported (RISK_DEGENERATE) unless a penalty makes
+ * the optimum finite; a singular X'WX (collinear columns) is reported as
+ * RISK_BADARG with the offending column.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "risk_core.h"
+
+#define LOGIT_MAX_ITER 100
+
+/* log(1 + e^t) without overflow */
+static inline double
+log1pexp(double t)
+{
+	return t > 0 ? t + log1p(exp(-t)) : log1p(exp(t));
+}
+
+/*
+ * Cholesky factorization in place (lower triangle of a, order m); returns
+ * -1 on success or the first column whose pivot is not positive relative to
+ * the diagonal it started from.
+ */
+static int
+cholesky(double *a, int m)
+{
+	int			i,
+				j,
+				k;
+
+	for (j = 0; j < m; j++)
+	{
+		double		d = a[j * m + j],
+					orig = d;
+
+		for (k = 0; k < j; k++)
+			d -= a[j * m + k] * a[j * m + k];
+		if (!(d > 1e-12 * (orig > 0 ? orig : 1)))
+			return j;
+		a[j * m + j] = sqrt(d);
+		for (i = j + 1; i < m; i++)
+		{
+			double		s = a[i * m + j];
+
+			for (k = 0; k < j; k++)
+				s -= a[i * m + k] * a[j * m + k];
+			a[i * m + j] = s / a[j * m + j];
+		}
+	}
+	return -1;
+}
+
+/* Solve L L' x = b in place of b. */
+static void
+chol_solve(const double *l, int m, double *b)
+{
+	int			i,
+				k;
+
+	for (i = 0; i < m; i++)
+	{
+		double		s = b[i];
+
+		for (k = 0; k < i; k++)
+			s -= l[i * m + k] * b[k];
+		b[i] = s / l[i * m + i];
+	}
+	for (i = m - 1; i >= 0; i--)
+	{
+		double		s = b[i];
+
+		for (k = i + 1; k < m; k++)
+			s -= l[k * m + i] * b[k];
+		b[i] = s / l[i * m + i];
+	}
+}
+
+/* One pass: log-likelihood, and (if h) X'WX + penalty and X'(y-mu) - penalty. */
+static double
+logit_pass(const double *rows, int64_t n, int k, int intercept, double l2,
+		   const double *beta, double *h, double *g)
+{
+	int			m = k + (intercept ? 1 : 0);
+	double		ll = 0,
+				xr[RISK_LOGIT_MAX_COLS + 1];
+	int64_t		r;
+	int			i,
+				j;
+
+	if (h)
+	{
+		memset(h, 0, sizeof(double) * m * m);
+		memset(g, 0, sizeof(double) * m);
+	}
+	for (r = 0; r < n; r++)
+	{
+		const double *row = rows + r * (k + 1);
+		double		y = row[0],
+					eta = 0,
+					mu,
+					w;
+
+		if (intercept)
+			xr[0] = 1.0;
+		memcpy(xr + (intercept ? 1 : 0), row + 1, sizeof(double) * k);
+		for (j = 0; j < m; j++)
+			eta += xr[j] * beta[j];
+		/* log L = y eta - log(1 + e^eta) */
+		ll += y * eta - log1pexp(eta);
+		if (!h)
+			continue;
+		mu = 1.0 / (1.0 + exp(-eta));
+		w = mu * (1.0 - mu);
+		for (i = 0; i < m; i++)
+		{
+			double		wx = w * xr[i];
+
+			g[i] += (y - mu) * xr[i];
+			for (j = 0; j <= i; j++)
+				h[i * m + j] += wx * xr[j];
+		}
+		if ((r & 65535) == 0)
+			risk_check_interrupts();
+	}
+	for (j = intercept ? 1 : 0; j < m; j++)
+		ll -= 0.5 * l2 * beta[j] * beta[j];
+	if (h)
+	{
+		for (j = intercept ? 1 : 0; j < m; j++)
+		{
+			h[j * m + j] += l2;
+			g[j] -= l2 * beta[j];
+		}
+		for (i = 0; i < m; i++)
+			for (j = i + 1; j < m; j++)
+				h[i * m + j] = h[j * m + i];
+	}
+	return ll;
+}
+
+risk_status
+risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
+			   risk_logit_result *res)
+{
+	int			m = k + (intercept ? 1 : 0);
+	double	   *h,
+			   *l,
+			   *g,
+			   *beta,
+				ll = -INFINITY,
+				maxeta = 0;
+	int			it,
+				i,
+				bad;
+	int64_t		r,
+				ones = 0;
+
+	res->converged = 0;
+	res->iterations = 0;
+	res->bad_column = -1;
+	if (k < 0 || k > RISK_LOGIT_MAX_COLS || m < 1)
+		return RISK_BADARG;
+	if (n < m + 1)
+		return RISK_TOO_FEW;
+	for (r = 0; r < n; r++)
+		ones += rows[r * (k + 1)] != 0;
+	if ((ones == 0 || ones == n) && l2 == 0)
+		return RISK_DEGENERATE;	/* all one class: no finite intercept */
+	h = malloc(sizeof(double) * m * m);
+	l = malloc(sizeof(double) * m * m);
+	g = malloc(sizeof(double) * m);
+	beta = res->beta;
+	if (h == NULL || l == NULL || g == NULL)
+	{
+		free(h);
+		free(l);
+		free(g);
+		return RISK_NOSPACE;
+	}
+	memset(beta, 0, sizeof(double) * m);
+
+	for (it = 1; it <= LOGIT_MAX_ITER; it++)
+	{
+		double		step = 1.0,
+					newll,
+					dmax = 0,
+					bmax = 0;
+		double		trial[RISK_LOGIT_MAX_COLS + 1];
+
+		ll = logit_pass(rows, n, k, intercept, l2, beta, h, g);
+		memcpy(l, h, sizeof(double) * m * m);
+		bad = cholesky(l, m);
+		if (bad >= 0)
+		{
+			/*
+			 * At beta = 0 the information is X'X/4: singular means collinear
+			 * columns.  Later it means the weights vanished: separation.
+			 */
+			res->bad_column = bad;
+			free(h);
+			free(l);
+			free(g);
+			return it == 1 ? RISK_BADARG : RISK_DEGENERATE;
+		}
+		chol_solve(l, m, g);	/* g is now the Newton step */
+		/* halve the step until the likelihood does not fall */
+		for (;;)
+		{
+			for (i = 0; i < m; i++)
+				trial[i] = beta[i] + step * g[i];
+			newll = logit_pass(rows, n, k, intercept, l2, trial, NULL, NULL);
+			if (newll >= ll - 1e-12 * fabs(ll) || step < 1e-8)
+				break;
+			step *= 0.5;
+		}
+		for (i = 0; i < m; i++)
+		{
+			if (fabs(step * g[i]) > dmax)
+				dmax = fabs(step * g[i]);
+			if (fabs(trial[i]) > bmax)
+				bmax = fabs(trial[i]);
+		}
+		memcpy(beta, trial, sizeof(double) * m);
+		res->iterations = it;
+		if (dmax <= 1e-10 * (1.0 + bmax))
+		{
+			res->converged = 1;
+			break;
+		}
+	}
+
+	/* at the optimum: the information, its inverse, the likelihood */
+	ll = logit_pass(rows, n, k, intercept, l2, beta, h, g);
+	memcpy(l, h, sizeof(double) * m * m);
+	bad = cholesky(l, m);
+	for (i = 0; i < m; i++)
+	{
+		if (bad < 0)
+		{
+			double		e[RISK_LOGIT_MAX_COLS + 1];
+
+			memset(e, 0, sizeof(double) * m);
+			e[i] = 1.0;
+			chol_solve(l, m, e);
+			res->se[i] = sqrt(e[i]);
+		}
+		else
+			res->se[i] = NAN;
+	}
+	/* separation: the largest linear predictor runs off */
+	for (r = 0; r < n; r++)
+	{
+		const double *row = rows + r * (k + 1);
+		double		eta = intercept ? beta[0] : 0;
+		int			j;
+
+		for (j = 0; j < k; j++)
+			eta += row[1 + j] * beta[j + (intercept ? 1 : 0)];
+		if (fabs(eta) > maxeta)
+			maxeta = fabs(eta);
+	}
+	free(h);
+	free(l);
+	free(g);
+	/* the reported likelihood (and AIC) is the unpenalized one */
+	res->loglik = l2 > 0 ? logit_pass(rows, n, k, intercept, 0.0, beta, NULL, NULL) : ll;
+	res->max_eta = maxeta;
+	if (l2 == 0 && !res->converged)
+		return RISK_DEGENERATE;
+	return RISK_OK;
+}

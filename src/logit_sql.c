@@ -1,0 +1,235 @@
+/*
+ * logit_sql.c
+ *     SQL face of logistic regression: the logit_fit aggregate (rows kept in
+ *     a value buffer, so it runs in parallel; fitted by IRLS in the final
+ *     function), risk.logit_predict and risk.logit_log_odds.
+ *
+ * A row is (y boolean, x float8[]); every x has the same length, no NULL or
+ * non-finite element.  Rows with a NULL y or x are skipped.  The model is a
+ * risk.logit_model composite whose arrays start with the intercept when
+ * there is one.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+
+#include "risk.h"
+#include "valbuf.h"
+
+/* The float8 values of a feature array of exactly `want` (or any, -1) length. */
+static double *
+features(ArrayType *a, int want, int *len)
+{
+	int			n;
+	double	   *v;
+	int			i;
+
+	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("features must be a one-dimensional float8 array without NULLs")));
+	n = ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
+	if (want >= 0 && n != want)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("expected %d features, got %d", want, n),
+				 errhint("Every row, and the model, must have the same features in the same order.")));
+	v = (double *) ARR_DATA_PTR(a);
+	for (i = 0; i < n; i++)
+		risk_check_finite(v[i], "feature");
+	*len = n;
+	return v;
+}
+
+PG_FUNCTION_INFO_V1(risk_logit_accum);
+Datum
+risk_logit_accum(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = risk_agg_context(fcinfo, "risk_logit_accum");
+	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
+	bool		intercept = true;
+	double		l2 = 0;
+	double	   *x;
+	int			k,
+				i;
+
+	for (i = 1; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+		{
+			if (st == NULL)
+				PG_RETURN_NULL();
+			PG_RETURN_POINTER(st);
+		}
+	if (PG_NARGS() > 3)
+	{
+		intercept = PG_GETARG_BOOL(3);
+		l2 = PG_GETARG_FLOAT8(4);
+		if (!(l2 >= 0) || !isfinite(l2))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the L2 penalty must be a finite number >= 0, got %s",
+							float8out_internal(l2))));
+	}
+	x = features(PG_GETARG_ARRAYTYPE_P(2), st ? (int) st->param : -1, &k);
+	if (st == NULL)
+	{
+		if (k > RISK_LOGIT_MAX_COLS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("at most %d features, got %d", RISK_LOGIT_MAX_COLS, k)));
+		if (k == 0 && !intercept)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a model without intercept needs at least one feature")));
+		st = valbuf_new(ctx, (double) k, intercept ? 1 : 0);
+		st->param2 = l2;
+	}
+	else if (st->tag != (intercept ? 1 : 0) || st->param2 != l2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("intercept and penalty must be the same for every row of a group")));
+	valbuf_reserve(st, ctx, k + 1);
+	st->x[st->n++] = PG_GETARG_BOOL(1) ? 1.0 : 0.0;
+	memcpy(st->x + st->n, x, sizeof(double) * k);
+	st->n += k;
+	st->nall++;
+	PG_RETURN_POINTER(st);
+}
+
+static Datum
+float8_array(const double *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * (n > 0 ? n : 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		d[i] = Float8GetDatum(v[i]);
+	return PointerGetDatum(construct_array(d, n, FLOAT8OID, sizeof(float8),
+										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+PG_FUNCTION_INFO_V1(risk_logit_fit_final);
+Datum
+risk_logit_fit_final(PG_FUNCTION_ARGS)
+{
+	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
+	int			k,
+				m,
+				i;
+	risk_logit_result res;
+	risk_status rc;
+	double	   *z,
+			   *pv;
+	TupleDesc	td;
+	Datum		v[11];
+	bool		nulls[11];
+
+	if (st == NULL || st->nall == 0)
+		PG_RETURN_NULL();
+	k = (int) st->param;
+	m = k + st->tag;
+	res.beta = palloc(sizeof(double) * (m + 1));
+	res.se = palloc(sizeof(double) * (m + 1));
+	rc = risk_logit_fit(st->x, st->nall, k, st->tag, st->param2, &res);
+	if (rc == RISK_TOO_FEW)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a logistic fit with %d coefficients needs at least %d rows, got " INT64_FORMAT,
+						m, m + 1, st->nall)));
+	if (rc == RISK_BADARG)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the features are collinear: %s is a combination of the columns before it",
+						res.bad_column == 0 && st->tag ? "the intercept" :
+						psprintf("feature %d", res.bad_column + 1 - st->tag)),
+				 errhint("Drop the redundant feature, or fit with an L2 penalty.")));
+	if (rc == RISK_DEGENERATE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the classes are separated: the likelihood has no finite maximum"),
+				 errdetail("Some combination of the features predicts every default (or every non-default) perfectly, or all rows have one class."),
+				 errhint("Remove the separating feature, or fit with an L2 penalty.")));
+	risk_raise(rc, "logit_fit");
+	z = palloc(sizeof(double) * m);
+	pv = palloc(sizeof(double) * m);
+	for (i = 0; i < m; i++)
+	{
+		z[i] = res.beta[i] / res.se[i];
+		pv[i] = erfc(fabs(z[i]) / M_SQRT2);	/* two-sided normal p-value */
+	}
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "logit_fit: return type must be a row type");
+	td = BlessTupleDesc(td);
+	memset(nulls, 0, sizeof(nulls));
+	v[0] = float8_array(res.beta, m);
+	v[1] = float8_array(res.se, m);
+	v[2] = float8_array(z, m);
+	v[3] = float8_array(pv, m);
+	v[4] = Float8GetDatum(res.loglik);
+	v[5] = Float8GetDatum(2.0 * m - 2.0 * res.loglik);
+	v[6] = Int64GetDatum(st->nall);
+	v[7] = Int32GetDatum(res.iterations);
+	v[8] = BoolGetDatum(res.converged != 0);
+	v[9] = BoolGetDatum(st->tag != 0);
+	v[10] = Float8GetDatum(st->param2);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+}
+
+/* The linear predictor of a model for features x. */
+static double
+log_odds(HeapTupleHeader model, ArrayType *xa)
+{
+	bool		isnull,
+				inull;
+	Datum		cd = GetAttributeByName(model, "coefficients", &isnull);
+	Datum		id = GetAttributeByName(model, "intercept", &inull);
+	ArrayType  *ca;
+	double	   *c,
+			   *x,
+				eta;
+	int			nc,
+				k,
+				i,
+				off;
+
+	if (isnull || inull)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the model has no coefficients")));
+	ca = DatumGetArrayTypeP(cd);
+	if (ARR_NDIM(ca) != 1 || ARR_HASNULL(ca) || ARR_ELEMTYPE(ca) != FLOAT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the model's coefficients must be a float8 array without NULLs")));
+	nc = ARR_DIMS(ca)[0];
+	c = (double *) ARR_DATA_PTR(ca);
+	off = DatumGetBool(id) ? 1 : 0;
+	x = features(xa, nc - off, &k);
+	eta = off ? c[0] : 0;
+	for (i = 0; i < k; i++)
+		eta += c[i + off] * x[i];
+	return eta;
+}
+
+PG_FUNCTION_INFO_V1(risk_logit_log_odds);
+Datum
+risk_logit_log_odds(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(log_odds(PG_GETARG_HEAPTUPLEHEADER(0), PG_GETARG_ARRAYTYPE_P(1)));
+}
+
+PG_FUNCTION_INFO_V1(risk_logit_predict);
+Datum
+risk_logit_predict(PG_FUNCTION_ARGS)
+{
+	double		eta = log_odds(PG_GETARG_HEAPTUPLEHEADER(0), PG_GETARG_ARRAYTYPE_P(1));
+
+	PG_RETURN_FLOAT8(1.0 / (1.0 + exp(-eta)));
+}
