@@ -83,3 +83,43 @@ SELECT risk.logit_fit(bad, ARRAY[x1]) IS NULL AS empty_null FROM logit_loans WHE
 -- NULL labels and NULL feature arrays are skipped
 SELECT (risk.logit_fit(b, x)).n FROM (SELECT CASE WHEN id % 10 = 0 THEN NULL ELSE bad END AS b,
                                              CASE WHEN id % 7 = 0 THEN NULL ELSE x END AS x FROM logit_x) s;
+
+-- The multi-pass fit of a table equals the in-memory fit
+SELECT (t).iterations, (t).converged,
+       (SELECT bool_and(relerr(a, b) < 1e-10) FROM unnest((t).coefficients, (m).coefficients) u(a, b)) AS coefficients_equal,
+       (SELECT bool_and(relerr(a, b) < 1e-10) FROM unnest((t).std_errors, (m).std_errors) u(a, b)) AS std_errors_equal,
+       relerr((t).loglik, (m).loglik) < 1e-12 AS loglik_equal, (t).n = (m).n AS n_equal
+FROM (SELECT risk.logit_fit_table('logit_loans', 'bad', ARRAY['x1','x2','x3','x4','x5','x6','x7','x8','x9','x10']) AS t) a,
+     models WHERE models.segment = 'all';
+-- with a penalty, and without intercept, the same as logit_fit
+SELECT (SELECT bool_and(relerr(a, b) < 1e-10)
+        FROM unnest((risk.logit_fit_table('logit_loans', 'bad', ARRAY['x1','x2'], false, 2.0)).coefficients,
+                    (SELECT (risk.logit_fit(bad, ARRAY[x1, x2], false, 2.0)).coefficients FROM logit_loans)) u(a, b)) AS penalized_equal;
+-- each pass runs in parallel when the planner chooses
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT risk.logit_step(bad, ARRAY[x1, x2], '{0,0,0}', true) FROM logit_loans;
+SELECT (SELECT bool_and(relerr(a, b) < 1e-10) FROM unnest((t).coefficients, (m).coefficients) u(a, b)) AS parallel_equal
+FROM (SELECT risk.logit_fit_table('logit_loans', 'bad', ARRAY['x1','x2','x3','x4','x5','x6','x7','x8','x9','x10']) AS t) a,
+     models WHERE models.segment = 'all';
+RESET ALL;
+
+-- names are quoted identifiers: odd names work, hostile ones are just names
+CREATE TABLE "odd table" ("default?" boolean, "x; DROP TABLE logit_loans; --" float8, "Mixed Case" float8);
+INSERT INTO "odd table" SELECT bad, x1, x2 FROM logit_loans;
+SELECT round(((risk.logit_fit_table('"odd table"', 'default?', ARRAY['x; DROP TABLE logit_loans; --', 'Mixed Case'])).coefficients[2])::numeric, 6) AS beta_x1;
+SELECT count(*) AS logit_loans_still_there FROM logit_loans;
+SELECT try($$SELECT risk.logit_fit_table('logit_loans', 'bad', ARRAY['x1', 'no_such_column'])$$);
+SELECT try($$SELECT risk.logit_fit_table('no_such_table', 'bad', ARRAY['x1'])$$);
+SELECT try($$SELECT risk.logit_fit_table('logit_loans', 'bad', ARRAY['x1', 'x1'])$$);
+SELECT try($$SELECT risk.logit_fit_table('logit_loans', 'bad', ARRAY['x1'], true, 0, 0)$$);
+-- it runs with the caller's privileges: a role that cannot read the table cannot fit it
+CREATE ROLE risk_no_read;
+GRANT USAGE ON SCHEMA risk TO risk_no_read;
+SET ROLE risk_no_read;
+SELECT try($$SELECT risk.logit_fit_table('logit_loans', 'bad', ARRAY['x1'])$$);
+RESET ROLE;
+DROP OWNED BY risk_no_read;
+DROP ROLE risk_no_read;

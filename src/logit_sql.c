@@ -233,3 +233,260 @@ risk_logit_predict(PG_FUNCTION_ARGS)
 
 	PG_RETURN_FLOAT8(1.0 / (1.0 + exp(-eta)));
 }
+
+/* ---------------------------------------------------------------------
+ * The multi-pass fit for tables of any size: each IRLS iteration is one
+ * pass of risk.logit_step, whose state float8[] = {m, n, loglik, g[m],
+ * H[m*m]} is a real type added up by its combine function (parallel, and
+ * partial aggregation on a distributed system); risk._logit_newton takes a
+ * step, risk._logit_model builds the model at the end.
+ * --------------------------------------------------------------------- */
+
+#define STEP_HDR 3
+
+static double *
+step_values(ArrayType *a, int *m)
+{
+	int			len;
+
+	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("logit_step: state must be a float8 array without NULLs")));
+	len = ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
+	if (len == 0)
+	{
+		*m = 0;
+		return NULL;
+	}
+	*m = (int) ((double *) ARR_DATA_PTR(a))[0];
+	if (*m < 1 || *m > RISK_LOGIT_MAX_COLS + 1 || len != STEP_HDR + *m + *m * *m)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("logit_step: malformed state of %d values", len)));
+	return (double *) ARR_DATA_PTR(a);
+}
+
+PG_FUNCTION_INFO_V1(risk_logit_step_accum);
+Datum
+risk_logit_step_accum(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a;
+	double	   *x,
+			   *beta,
+			   *v,
+				xr[RISK_LOGIT_MAX_COLS + 1],
+				eta = 0,
+				mu,
+				w,
+				y;
+	int			k,
+				m,
+				mb,
+				i,
+				j,
+				off;
+	bool		intercept;
+
+	risk_agg_context(fcinfo, "risk_logit_step_accum");
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	if (PG_ARGISNULL(3) || PG_ARGISNULL(4))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("logit_step needs the coefficients and the intercept flag")));
+	a = PG_GETARG_ARRAYTYPE_P(0);
+	intercept = PG_GETARG_BOOL(4);
+	off = intercept ? 1 : 0;
+	beta = features(PG_GETARG_ARRAYTYPE_P(3), -1, &mb);
+	x = features(PG_GETARG_ARRAYTYPE_P(2), mb - off, &k);
+	m = k + off;
+	if (m < 1 || m > RISK_LOGIT_MAX_COLS + 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("between 1 and %d coefficients are needed, got %d", RISK_LOGIT_MAX_COLS + 1, m)));
+	v = step_values(a, &i);
+	if (v == NULL)
+	{
+		/* first row: lay out a zero state of the right size */
+		MemoryContext ctx = risk_agg_context(fcinfo, "risk_logit_step_accum");
+		MemoryContext old = MemoryContextSwitchTo(ctx);
+		int			len = STEP_HDR + m + m * m;
+		Datum	   *d = palloc(sizeof(Datum) * len);
+
+		for (j = 0; j < len; j++)
+			d[j] = Float8GetDatum(0.0);
+		d[0] = Float8GetDatum((double) m);
+		a = construct_array(d, len, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+		MemoryContextSwitchTo(old);
+		v = step_values(a, &i);
+	}
+	else if (i != m)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("expected %d features, got %d", i - off, k)));
+	y = PG_GETARG_BOOL(1) ? 1.0 : 0.0;
+	if (intercept)
+		xr[0] = 1.0;
+	memcpy(xr + off, x, sizeof(double) * k);
+	for (j = 0; j < m; j++)
+		eta += xr[j] * beta[j];
+	mu = 1.0 / (1.0 + exp(-eta));
+	w = mu * (1.0 - mu);
+	v[1] += 1;
+	v[2] += y * eta - (eta > 0 ? eta + log1p(exp(-eta)) : log1p(exp(eta)));
+	for (i = 0; i < m; i++)
+	{
+		v[STEP_HDR + i] += (y - mu) * xr[i];
+		for (j = 0; j <= i; j++)
+			v[STEP_HDR + m + i * m + j] += w * xr[i] * xr[j];
+	}
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+PG_FUNCTION_INFO_V1(risk_logit_step_combine);
+Datum
+risk_logit_step_combine(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
+	ArrayType  *b = PG_GETARG_ARRAYTYPE_P(1);
+	int			ma,
+				mb,
+				i;
+	double	   *va,
+			   *vb;
+
+	risk_agg_context(fcinfo, "risk_logit_step_combine");
+	va = step_values(a, &ma);
+	vb = step_values(b, &mb);
+	if (vb == NULL)
+		PG_RETURN_ARRAYTYPE_P(a);
+	if (va == NULL)
+		PG_RETURN_ARRAYTYPE_P(b);
+	if (ma != mb)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("logit_step: partial states of %d and %d coefficients", ma, mb)));
+	for (i = 1; i < STEP_HDR + ma + ma * ma; i++)
+		va[i] += vb[i];
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+/* Information (penalized, full symmetric) and score at beta from a state. */
+static void
+step_system(const double *v, int m, const double *beta, bool intercept, double l2,
+			double *h, double *g)
+{
+	int			i,
+				j;
+
+	for (i = 0; i < m; i++)
+	{
+		g[i] = v[STEP_HDR + i];
+		for (j = 0; j <= i; j++)
+			h[i * m + j] = h[j * m + i] = v[STEP_HDR + m + i * m + j];
+	}
+	for (j = intercept ? 1 : 0; j < m; j++)
+	{
+		h[j * m + j] += l2;
+		g[j] -= l2 * beta[j];
+	}
+}
+
+PG_FUNCTION_INFO_V1(risk_logit_newton);
+Datum
+risk_logit_newton(PG_FUNCTION_ARGS)
+{
+	int			m,
+				mb,
+				i;
+	double	   *v = step_values(PG_GETARG_ARRAYTYPE_P(0), &m);
+	double	   *beta = features(PG_GETARG_ARRAYTYPE_P(1), -1, &mb);
+	bool		intercept = PG_GETARG_BOOL(2);
+	double		l2 = PG_GETARG_FLOAT8(3);
+	double	   *h,
+			   *g,
+			   *nb;
+	int			bad;
+
+	if (v == NULL || m != mb)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("logit_newton: the state does not match the coefficients")));
+	h = palloc(sizeof(double) * m * m);
+	g = palloc(sizeof(double) * m);
+	nb = palloc(sizeof(double) * m);
+	step_system(v, m, beta, intercept, l2, h, g);
+	bad = risk_cholesky_solve(h, m, g);
+	if (bad >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the information matrix is singular at column %d", bad + 1),
+				 errdetail("The features are collinear, or the classes are separated."),
+				 errhint("Drop the redundant feature, or fit with an L2 penalty.")));
+	for (i = 0; i < m; i++)
+		nb[i] = beta[i] + g[i];
+	PG_RETURN_DATUM(float8_array(nb, m));
+}
+
+PG_FUNCTION_INFO_V1(risk_logit_model_sql);
+Datum
+risk_logit_model_sql(PG_FUNCTION_ARGS)
+{
+	int			m,
+				mb,
+				i;
+	double	   *v = step_values(PG_GETARG_ARRAYTYPE_P(0), &m);
+	double	   *beta = features(PG_GETARG_ARRAYTYPE_P(1), -1, &mb);
+	bool		intercept = PG_GETARG_BOOL(2);
+	double		l2 = PG_GETARG_FLOAT8(3);
+	int32		iterations = PG_GETARG_INT32(4);
+	bool		converged = PG_GETARG_BOOL(5);
+	double	   *h,
+			   *g,
+			   *se,
+			   *z,
+			   *pv,
+				ll;
+	TupleDesc	td;
+	Datum		d[11];
+	bool		nulls[11];
+
+	if (v == NULL || m != mb)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("logit_model: the state does not match the coefficients")));
+	h = palloc(sizeof(double) * m * m);
+	g = palloc(sizeof(double) * m);
+	se = palloc(sizeof(double) * m);
+	z = palloc(sizeof(double) * m);
+	pv = palloc(sizeof(double) * m);
+	step_system(v, m, beta, intercept, l2, h, g);
+	if (risk_spd_inverse_diag(h, m, se) >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the information matrix is singular at the fit")));
+	ll = v[2];
+	for (i = 0; i < m; i++)
+	{
+		se[i] = sqrt(se[i]);
+		z[i] = beta[i] / se[i];
+		pv[i] = erfc(fabs(z[i]) / M_SQRT2);
+	}
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "logit_model: return type must be a row type");
+	td = BlessTupleDesc(td);
+	memset(nulls, 0, sizeof(nulls));
+	d[0] = float8_array(beta, m);
+	d[1] = float8_array(se, m);
+	d[2] = float8_array(z, m);
+	d[3] = float8_array(pv, m);
+	d[4] = Float8GetDatum(ll);
+	d[5] = Float8GetDatum(2.0 * m - 2.0 * ll);
+	d[6] = Int64GetDatum((int64) v[1]);
+	d[7] = Int32GetDatum(iterations);
+	d[8] = BoolGetDatum(converged);
+	d[9] = BoolGetDatum(intercept);
+	d[10] = Float8GetDatum(l2);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, d, nulls)));
+}

@@ -281,3 +281,36 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 		return RISK_DEGENERATE;
 	return RISK_OK;
 }
+
+int
+risk_cholesky_solve(double *a, int m, double *b)
+{
+	int			bad = cholesky(a, m);
+
+	if (bad < 0)
+		chol_solve(a, m, b);
+	return bad;
+}
+
+int
+risk_spd_inverse_diag(double *a, int m, double *diag)
+{
+	int			bad = cholesky(a, m),
+				i;
+	double	   *e;
+
+	if (bad >= 0)
+		return bad;
+	e = malloc(sizeof(double) * m);
+	if (e == NULL)
+		return 0;
+	for (i = 0; i < m; i++)
+	{
+		memset(e, 0, sizeof(double) * m);
+		e[i] = 1.0;
+		chol_solve(a, m, e);
+		diag[i] = e[i];
+	}
+	free(e);
+	return -1;
+}

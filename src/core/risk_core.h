@@ -498,4 +498,13 @@ typedef struct risk_logit_result
 risk_status risk_logit_fit(const double *rows, int64_t n, int k, int intercept,
 						   double l2, risk_logit_result *res);
 
+/*
+ * Solve a x = b for a symmetric positive definite a (order m; a and b are
+ * overwritten: b by x).  Returns -1, or the column where a is not SPD.
+ */
+int			risk_cholesky_solve(double *a, int m, double *b);
+
+/* The diagonal of the inverse of an SPD a (overwritten); -1 or bad column. */
+int			risk_spd_inverse_diag(double *a, int m, double *diag);
+
 #endif							/* RISK_CORE_H */

@@ -51,3 +51,85 @@ CREATE FUNCTION risk.logit_predict(model risk.logit_model, x float8[]) RETURNS f
     AS 'MODULE_PATHNAME', 'risk_logit_predict' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION risk.logit_predict(risk.logit_model, float8[]) IS
 'The probability of default of a fitted logistic model for features x: 1/(1 + exp(-log-odds))';
+
+-- The multi-pass fit, for tables larger than memory and for parallel or
+-- distributed execution: one pass of risk.logit_step per IRLS iteration.
+
+CREATE FUNCTION risk._logit_step_accum(float8[], boolean, float8[], float8[], boolean) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'risk_logit_step_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION risk._logit_step_combine(float8[], float8[]) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'risk_logit_step_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION risk._logit_step_accum(float8[], boolean, float8[], float8[], boolean) IS 'Support function of risk.logit_step: transition';
+COMMENT ON FUNCTION risk._logit_step_combine(float8[], float8[]) IS 'Support function of risk.logit_step: combine (addition)';
+
+CREATE AGGREGATE risk.logit_step(y boolean, x float8[], beta float8[], intercept boolean) (
+    SFUNC = risk._logit_step_accum, STYPE = float8[], INITCOND = '{}',
+    COMBINEFUNC = risk._logit_step_combine, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE risk.logit_step(boolean, float8[], float8[], boolean) IS
+'One IRLS pass of a logistic regression at coefficients beta: {m, n, loglik, X''(y - mu), X''WX} as a float8[] that partial states add up to; driven by risk.logit_fit_table';
+
+CREATE FUNCTION risk._logit_newton(state float8[], beta float8[], intercept boolean, l2 float8)
+    RETURNS float8[] AS 'MODULE_PATHNAME', 'risk_logit_newton' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION risk._logit_newton(float8[], float8[], boolean, float8) IS
+'Support function of risk.logit_fit_table: the Newton step from a risk.logit_step state';
+CREATE FUNCTION risk._logit_model(state float8[], beta float8[], intercept boolean, l2 float8,
+                                  iterations int, converged boolean)
+    RETURNS risk.logit_model AS 'MODULE_PATHNAME', 'risk_logit_model_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION risk._logit_model(float8[], float8[], boolean, float8, int, boolean) IS
+'Support function of risk.logit_fit_table: the model (standard errors, z, p-values) at the final coefficients';
+
+CREATE FUNCTION risk.logit_fit_table(source regclass, y name, x name[],
+                                     intercept boolean DEFAULT true, l2 float8 DEFAULT 0,
+                                     max_iter int DEFAULT 50)
+    RETURNS risk.logit_model
+    LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    q         text;
+    beta      float8[];
+    nb        float8[];
+    st        float8[];
+    it        int := 0;
+    delta     float8;
+    converged boolean := false;
+BEGIN
+    IF x IS NULL OR cardinality(x) = 0 AND NOT intercept THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = 'a model without intercept needs at least one feature';
+    END IF;
+    IF array_position(x, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = 'feature column names must not be NULL';
+    END IF;
+    IF max_iter IS NULL OR max_iter < 1 OR max_iter > 1000 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('max_iter must be between 1 and 1000, got %s', max_iter);
+    END IF;
+    -- every name quoted as an identifier; the relation by its regclass
+    q := format('SELECT risk.logit_step(%I, ARRAY[%s]::float8[], $1, $2) FROM %s',
+                y, (SELECT string_agg(format('%I', c), ', ' ORDER BY o)
+                    FROM unnest(x) WITH ORDINALITY AS u(c, o)), source);
+    beta := array_fill(0::float8, ARRAY[cardinality(x) + CASE WHEN intercept THEN 1 ELSE 0 END]);
+    WHILE it < max_iter LOOP
+        it := it + 1;
+        EXECUTE q INTO st USING beta, intercept;
+        IF st IS NULL OR cardinality(st) = 0 THEN
+            RETURN NULL;        -- no rows
+        END IF;
+        nb := risk._logit_newton(st, beta, intercept, l2);
+        SELECT max(abs(a - b)) INTO delta FROM unnest(nb, beta) AS u(a, b);
+        beta := nb;
+        IF delta <= 1e-10 * (1 + (SELECT max(abs(a)) FROM unnest(beta) a)) THEN
+            converged := true;
+            EXIT;
+        END IF;
+    END LOOP;
+    EXECUTE q INTO st USING beta, intercept;
+    IF NOT converged AND l2 = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = format('the fit did not converge in %s iterations', it),
+            HINT = 'The classes may be separated: remove the separating feature, or fit with an L2 penalty.';
+    END IF;
+    RETURN risk._logit_model(st, beta, intercept, l2, it, converged);
+END $$;
+COMMENT ON FUNCTION risk.logit_fit_table(regclass, name, name[], boolean, float8, int) IS
+'Logistic regression of a table of any size: IRLS with one pass of risk.logit_step per iteration (parallel where the planner chooses), y a boolean column, x the feature columns; names are quoted, and it runs with the caller''s privileges';
