@@ -298,7 +298,40 @@ risk_logit_step_accum(PG_FUNCTION_ARGS)
 	a = PG_GETARG_ARRAYTYPE_P(0);
 	intercept = PG_GETARG_BOOL(4);
 	off = intercept ? 1 : 0;
-	beta = features(PG_GETARG_ARRAYTYPE_P(3), -1, &mb);
+	{
+		/*
+		 * The coefficients are one value for the whole pass (a parameter of
+		 * the driver's query): read and check them once per distinct datum.
+		 */
+		typedef struct BetaCache
+		{
+			Datum		datum;
+			int			mb;
+			double		beta[RISK_LOGIT_MAX_COLS + 1];
+		}			BetaCache;
+		BetaCache  *bc = (BetaCache *) fcinfo->flinfo->fn_extra;
+		Datum		bd = PG_GETARG_DATUM(3);
+
+		if (bc == NULL)
+		{
+			bc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(BetaCache));
+			fcinfo->flinfo->fn_extra = bc;
+		}
+		if (bc->datum != bd || bc->mb == 0)
+		{
+			double	   *b = features(PG_GETARG_ARRAYTYPE_P(3), -1, &mb);
+
+			if (mb > RISK_LOGIT_MAX_COLS + 1)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("at most %d coefficients, got %d", RISK_LOGIT_MAX_COLS + 1, mb)));
+			memcpy(bc->beta, b, sizeof(double) * mb);
+			bc->mb = mb;
+			bc->datum = bd;
+		}
+		beta = bc->beta;
+		mb = bc->mb;
+	}
 	x = features(PG_GETARG_ARRAYTYPE_P(2), mb - off, &k);
 	m = k + off;
 	if (m < 1 || m > RISK_LOGIT_MAX_COLS + 1)
