@@ -86,5 +86,7 @@ SELECT try('SELECT risk.binomial_test(0, 0, 0.01)');
 SELECT try('SELECT risk.jeffreys_test(100, 3, 0)');
 SELECT try($$SELECT risk.psi('{1,2,3}', '{1,2}')$$);
 SELECT try($$SELECT risk.psi('{1,0,3}', '{1,2,3}')$$);
+SELECT try($$SELECT risk.psi('{1,Infinity,3}', '{1,2,3}')$$);
+SELECT try('SELECT risk.brier(p, b) FROM (VALUES (''NaN''::float8, true)) v(p, b)');
 -- NULL labels are skipped
 SELECT risk.auc(s, b) FROM (VALUES (0.9, true), (0.1, false), (0.5, NULL), (0.2, false)) v(s, b);

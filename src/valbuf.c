@@ -101,7 +101,7 @@ risk_buffer_serialize(PG_FUNCTION_ARGS)
 	if (len + VARHDRSZ > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("partial state of " INT64_FORMAT " rows is too large to pass between parallel workers",
+				 errmsg("partial state of " INT64_FORMAT " values is too large to pass between parallel workers",
 						b->n),
 				 errhint("Set max_parallel_workers_per_gather = 0 for this query.")));
 	out = palloc(len + VARHDRSZ);

@@ -7,7 +7,8 @@
  * A bad is the event (default); scores are oriented so that higher means
  * riskier (a PD, or minus a points score).  auc/gini/ks and hosmer_lemeshow
  * keep (value, label) pairs in a value buffer, so they run in parallel; a
- * group with no bad or no good has no AUC, KS or HL: NULL.
+ * group with no bad or no good has no AUC or KS: NULL (Hosmer-Lemeshow is
+ * still defined there).
  */
 #include "postgres.h"
 
@@ -161,7 +162,7 @@ risk_hosmer_lemeshow_final(PG_FUNCTION_ARGS)
 	if (rc == RISK_DEGENERATE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a Hosmer-Lemeshow group has defaults but an expected count of 0 or all"),
+				 errmsg("a Hosmer-Lemeshow group expects no default, or only defaults, and its outcomes differ"),
 				 errdetail("PDs of exactly 0 or 1 meet outcomes that contradict them.")));
 	risk_raise(rc, "hosmer_lemeshow");
 	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
@@ -187,13 +188,14 @@ risk_brier_accum(PG_FUNCTION_ARGS)
 				t;
 
 	risk_agg_context(fcinfo, "risk_brier_accum");
+	risk_check_finite(pd, "PD");
 	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != 3 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("brier: state must be a float8 array of 3 values")));
 	check_pd(pd);
 	v = (double *) ARR_DATA_PTR(a);
-	e = (pd - y) * (pd - y);
+	e = (pd - y) * (pd - y);		/* pd checked above */
 	/* Neumaier's compensated sum */
 	t = v[1] + e;
 	v[2] += fabs(v[1]) >= e ? (v[1] - t) + e : (e - t) + v[1];
@@ -312,7 +314,7 @@ risk_psi_sql(PG_FUNCTION_ARGS)
 	if (rc == RISK_DEGENERATE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("every bucket needs a positive count in both distributions"),
+				 errmsg("every bucket needs a positive, finite count in both distributions"),
 				 errhint("Merge empty buckets with a neighbour.")));
 	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "psi: return type must be a row type");

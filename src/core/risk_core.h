@@ -507,4 +507,29 @@ int			risk_cholesky_solve(double *a, int m, double *b);
 /* The diagonal of the inverse of an SPD a (overwritten); -1 or bad column. */
 int			risk_spd_inverse_diag(double *a, int m, double *diag);
 
+/* ---- woe.c: weight-of-evidence binning -------------------------------- */
+
+typedef struct risk_woe_bin
+{
+	double		lower;			/* x >= lower (the first bin: -inf) */
+	double		upper;			/* x < upper (the last bin: +inf) */
+	int64_t		goods;
+	int64_t		bads;
+	double		share;			/* of the binned (non-missing) rows */
+	double		woe;			/* ln(bad share / good share) */
+	double		iv;				/* (bad share - good share) * woe */
+} risk_woe_bin;
+
+/*
+ * Bin (x, bad) pairs (pairs[2i] = x, pairs[2i+1] = 1 for a bad; reordered)
+ * into at most max_bins bins of at least min_share of the rows each, with
+ * monotonic WOE; out needs room for 50 bins.  RISK_DEGENERATE when there is
+ * no bad or no good.
+ */
+risk_status risk_woe_binning(double *pairs, int64_t n, int max_bins, double min_share,
+							 risk_woe_bin *out, int *nbins, double *iv);
+
+/* WOE of a bin's counts against the totals, with the 0.5 rule. */
+double		risk_woe_of_counts(double bads, double goods, double tb, double tg);
+
 #endif							/* RISK_CORE_H */

@@ -169,7 +169,7 @@ risk_psi(const double *dev, const double *cur, int m, double *psi)
 
 	for (i = 0; i < m; i++)
 	{
-		if (!(dev[i] > 0) || !(cur[i] > 0))
+		if (!(dev[i] > 0) || !(cur[i] > 0) || !isfinite(dev[i]) || !isfinite(cur[i]))
 			return RISK_DEGENERATE;
 		sd += dev[i];
 		sc += cur[i];
