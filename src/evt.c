@@ -54,101 +54,68 @@ check_scale(double s, const char *name)
  * Distribution functions
  * --------------------------------------------------------------------- */
 
-PG_FUNCTION_INFO_V1(risk_gpd_cdf_sql);
-Datum
-risk_gpd_cdf_sql(PG_FUNCTION_ARGS)
+typedef enum DistFn
+{
+	GPD_CDF, GPD_PDF, GPD_QUANTILE, GEV_CDF, GEV_PDF, GEV_QUANTILE
+} DistFn;
+
+/*
+ * The six distribution functions: argument 0 is x (or p for a quantile),
+ * then xi and, for the GPD, beta and the threshold; for the GEV, mu and
+ * sigma.  Every argument is checked before the core is called.
+ */
+static Datum
+dist_fn(FunctionCallInfo fcinfo, DistFn fn)
 {
 	double		x = PG_GETARG_FLOAT8(0),
 				xi = PG_GETARG_FLOAT8(1),
-				beta = PG_GETARG_FLOAT8(2),
-				u = PG_GETARG_FLOAT8(3);
+				a2 = PG_GETARG_FLOAT8(2),
+				a3 = PG_GETARG_FLOAT8(3);
+	bool		gpd = fn <= GPD_QUANTILE;
 
-	risk_check_finite(x, "x");
+	if (fn == GPD_QUANTILE || fn == GEV_QUANTILE)
+		risk_check_level(x, "probability");
+	else
+		risk_check_finite(x, "x");
 	risk_check_finite(xi, "xi");
-	check_scale(beta, "beta");
-	risk_check_finite(u, "threshold");
-	PG_RETURN_FLOAT8(risk_gpd_cdf(x - u, xi, beta));
+	if (gpd)
+	{
+		check_scale(a2, "beta");
+		risk_check_finite(a3, "threshold");
+	}
+	else
+	{
+		risk_check_finite(a2, "mu");
+		check_scale(a3, "sigma");
+	}
+	switch (fn)
+	{
+		case GPD_CDF:
+			PG_RETURN_FLOAT8(risk_gpd_cdf(x - a3, xi, a2));
+		case GPD_PDF:
+			PG_RETURN_FLOAT8(risk_gpd_pdf(x - a3, xi, a2));
+		case GPD_QUANTILE:
+			PG_RETURN_FLOAT8(a3 + risk_gpd_quantile(x, xi, a2));
+		case GEV_CDF:
+			PG_RETURN_FLOAT8(risk_gev_cdf(x, xi, a2, a3));
+		case GEV_PDF:
+			PG_RETURN_FLOAT8(risk_gev_pdf(x, xi, a2, a3));
+		case GEV_QUANTILE:
+			PG_RETURN_FLOAT8(risk_gev_quantile(x, xi, a2, a3));
+	}
+	PG_RETURN_NULL();
 }
 
-PG_FUNCTION_INFO_V1(risk_gpd_pdf_sql);
-Datum
-risk_gpd_pdf_sql(PG_FUNCTION_ARGS)
-{
-	double		x = PG_GETARG_FLOAT8(0),
-				xi = PG_GETARG_FLOAT8(1),
-				beta = PG_GETARG_FLOAT8(2),
-				u = PG_GETARG_FLOAT8(3);
+#define DIST_SQL(name, fn) \
+PG_FUNCTION_INFO_V1(name); \
+Datum name(PG_FUNCTION_ARGS) { return dist_fn(fcinfo, fn); }
 
-	risk_check_finite(x, "x");
-	risk_check_finite(xi, "xi");
-	check_scale(beta, "beta");
-	risk_check_finite(u, "threshold");
-	PG_RETURN_FLOAT8(risk_gpd_pdf(x - u, xi, beta));
-}
-
-PG_FUNCTION_INFO_V1(risk_gpd_quantile_sql);
-Datum
-risk_gpd_quantile_sql(PG_FUNCTION_ARGS)
-{
-	double		p = PG_GETARG_FLOAT8(0),
-				xi = PG_GETARG_FLOAT8(1),
-				beta = PG_GETARG_FLOAT8(2),
-				u = PG_GETARG_FLOAT8(3);
-
-	risk_check_level(p, "probability");
-	risk_check_finite(xi, "xi");
-	check_scale(beta, "beta");
-	risk_check_finite(u, "threshold");
-	PG_RETURN_FLOAT8(u + risk_gpd_quantile(p, xi, beta));
-}
-
-PG_FUNCTION_INFO_V1(risk_gev_cdf_sql);
-Datum
-risk_gev_cdf_sql(PG_FUNCTION_ARGS)
-{
-	double		x = PG_GETARG_FLOAT8(0),
-				xi = PG_GETARG_FLOAT8(1),
-				mu = PG_GETARG_FLOAT8(2),
-				sigma = PG_GETARG_FLOAT8(3);
-
-	risk_check_finite(x, "x");
-	risk_check_finite(xi, "xi");
-	risk_check_finite(mu, "mu");
-	check_scale(sigma, "sigma");
-	PG_RETURN_FLOAT8(risk_gev_cdf(x, xi, mu, sigma));
-}
-
-PG_FUNCTION_INFO_V1(risk_gev_pdf_sql);
-Datum
-risk_gev_pdf_sql(PG_FUNCTION_ARGS)
-{
-	double		x = PG_GETARG_FLOAT8(0),
-				xi = PG_GETARG_FLOAT8(1),
-				mu = PG_GETARG_FLOAT8(2),
-				sigma = PG_GETARG_FLOAT8(3);
-
-	risk_check_finite(x, "x");
-	risk_check_finite(xi, "xi");
-	risk_check_finite(mu, "mu");
-	check_scale(sigma, "sigma");
-	PG_RETURN_FLOAT8(risk_gev_pdf(x, xi, mu, sigma));
-}
-
-PG_FUNCTION_INFO_V1(risk_gev_quantile_sql);
-Datum
-risk_gev_quantile_sql(PG_FUNCTION_ARGS)
-{
-	double		p = PG_GETARG_FLOAT8(0),
-				xi = PG_GETARG_FLOAT8(1),
-				mu = PG_GETARG_FLOAT8(2),
-				sigma = PG_GETARG_FLOAT8(3);
-
-	risk_check_level(p, "probability");
-	risk_check_finite(xi, "xi");
-	risk_check_finite(mu, "mu");
-	check_scale(sigma, "sigma");
-	PG_RETURN_FLOAT8(risk_gev_quantile(p, xi, mu, sigma));
-}
+DIST_SQL(risk_gpd_cdf_sql, GPD_CDF)
+DIST_SQL(risk_gpd_pdf_sql, GPD_PDF)
+DIST_SQL(risk_gpd_quantile_sql, GPD_QUANTILE)
+DIST_SQL(risk_gev_cdf_sql, GEV_CDF)
+DIST_SQL(risk_gev_pdf_sql, GEV_PDF)
+DIST_SQL(risk_gev_quantile_sql, GEV_QUANTILE)
 
 PG_FUNCTION_INFO_V1(risk_gev_return_level_sql);
 Datum

@@ -103,18 +103,6 @@ risk_logit_accum(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-static Datum
-float8_array(const double *v, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * (n > 0 ? n : 1));
-	int			i;
-
-	for (i = 0; i < n; i++)
-		d[i] = Float8GetDatum(v[i]);
-	return PointerGetDatum(construct_array(d, n, FLOAT8OID, sizeof(float8),
-										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-}
-
 PG_FUNCTION_INFO_V1(risk_logit_fit_final);
 Datum
 risk_logit_fit_final(PG_FUNCTION_ARGS)
@@ -168,10 +156,10 @@ risk_logit_fit_final(PG_FUNCTION_ARGS)
 		elog(ERROR, "logit_fit: return type must be a row type");
 	td = BlessTupleDesc(td);
 	memset(nulls, 0, sizeof(nulls));
-	v[0] = float8_array(res.beta, m);
-	v[1] = float8_array(res.se, m);
-	v[2] = float8_array(z, m);
-	v[3] = float8_array(pv, m);
+	v[0] = risk_float8_array(res.beta, m);
+	v[1] = risk_float8_array(res.se, m);
+	v[2] = risk_float8_array(z, m);
+	v[3] = risk_float8_array(pv, m);
 	v[4] = Float8GetDatum(res.loglik);
 	v[5] = Float8GetDatum(2.0 * m - 2.0 * res.loglik);
 	v[6] = Int64GetDatum(st->nall);
@@ -459,7 +447,7 @@ risk_logit_newton(PG_FUNCTION_ARGS)
 				 errhint("Drop the redundant feature, or fit with an L2 penalty.")));
 	for (i = 0; i < m; i++)
 		nb[i] = beta[i] + g[i];
-	PG_RETURN_DATUM(float8_array(nb, m));
+	PG_RETURN_DATUM(risk_float8_array(nb, m));
 }
 
 PG_FUNCTION_INFO_V1(risk_logit_model_sql);
@@ -510,10 +498,10 @@ risk_logit_model_sql(PG_FUNCTION_ARGS)
 		elog(ERROR, "logit_model: return type must be a row type");
 	td = BlessTupleDesc(td);
 	memset(nulls, 0, sizeof(nulls));
-	d[0] = float8_array(beta, m);
-	d[1] = float8_array(se, m);
-	d[2] = float8_array(z, m);
-	d[3] = float8_array(pv, m);
+	d[0] = risk_float8_array(beta, m);
+	d[1] = risk_float8_array(se, m);
+	d[2] = risk_float8_array(z, m);
+	d[3] = risk_float8_array(pv, m);
 	d[4] = Float8GetDatum(ll);
 	d[5] = Float8GetDatum(2.0 * m - 2.0 * ll);
 	d[6] = Int64GetDatum((int64) v[1]);

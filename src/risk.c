@@ -15,7 +15,9 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/array.h"
 #include "utils/float.h"
+#include "catalog/pg_type.h"
 
 #include "risk.h"
 
@@ -113,4 +115,28 @@ risk_agg_context(FunctionCallInfo fcinfo, const char *func)
 				 errmsg("%s can only be called as part of an aggregate", func),
 				 errhint("Call the aggregate it supports, not the support function.")));
 	return ctx;
+}
+
+Datum
+risk_float8_array(const double *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * (n > 0 ? n : 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		d[i] = Float8GetDatum(v[i]);
+	return PointerGetDatum(construct_array(d, n, FLOAT8OID, sizeof(float8),
+										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+Datum
+risk_int8_array(const int64 *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * (n > 0 ? n : 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		d[i] = Int64GetDatum(v[i]);
+	return PointerGetDatum(construct_array(d, n, INT8OID, sizeof(int64),
+										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }

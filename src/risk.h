@@ -23,6 +23,10 @@ extern void risk_check_same(double was, double now, const char *argname);
 /* ERROR for a status that the caller did not turn into a NULL result. */
 extern void risk_raise(risk_status st, const char *func);
 
+/* A float8[] / int8[] Datum of v[0..n-1]. */
+extern Datum risk_float8_array(const double *v, int n);
+extern Datum risk_int8_array(const int64 *v, int n);
+
 /* Memory context of the running aggregate; ERROR when not in one. */
 extern MemoryContext risk_agg_context(FunctionCallInfo fcinfo, const char *func);
 

@@ -78,30 +78,6 @@ risk_woe_accum(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-static Datum
-float8_vec(const double *v, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * (n > 0 ? n : 1));
-	int			i;
-
-	for (i = 0; i < n; i++)
-		d[i] = Float8GetDatum(v[i]);
-	return PointerGetDatum(construct_array(d, n, FLOAT8OID, sizeof(float8),
-										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-}
-
-static Datum
-int8_vec(const int64 *v, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * (n > 0 ? n : 1));
-	int			i;
-
-	for (i = 0; i < n; i++)
-		d[i] = Int64GetDatum(v[i]);
-	return PointerGetDatum(construct_array(d, n, INT8OID, sizeof(int64),
-										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-}
-
 PG_FUNCTION_INFO_V1(risk_woe_bins_final);
 Datum
 risk_woe_bins_final(PG_FUNCTION_ARGS)
@@ -205,13 +181,13 @@ risk_woe_bins_final(PG_FUNCTION_ARGS)
 		elog(ERROR, "woe_bins: return type must be a row type");
 	td = BlessTupleDesc(td);
 	memset(nulls, 0, sizeof(nulls));
-	v[0] = float8_vec(lo, nb);
-	v[1] = float8_vec(hi, nb);
-	v[2] = int8_vec(goods, nb);
-	v[3] = int8_vec(bads, nb);
-	v[4] = float8_vec(share, nb);
-	v[5] = float8_vec(woe, nb);
-	v[6] = float8_vec(ivc, nb);
+	v[0] = risk_float8_array(lo, nb);
+	v[1] = risk_float8_array(hi, nb);
+	v[2] = risk_int8_array(goods, nb);
+	v[3] = risk_int8_array(bads, nb);
+	v[4] = risk_float8_array(share, nb);
+	v[5] = risk_float8_array(woe, nb);
+	v[6] = risk_float8_array(ivc, nb);
 	v[7] = Float8GetDatum(iv);
 	v[8] = BoolGetDatum(mg + mb > 0);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
