@@ -35,13 +35,15 @@ typedef struct garch_data
 	int64_t		n;
 	risk_garch_dist dist;
 	int			np;				/* 4 (normal) or 5 (t) */
+	int			face;			/* on alpha + beta = 1 (IGARCH) */
 } garch_data;
 
 /* Parameters in range: omega > 0, alpha, beta >= 0, alpha + beta < 1, nu > 2. */
 static int
 garch_feasible(const garch_data *d, const double *p)
 {
-	return p[1] > 0 && p[2] >= 0 && p[3] >= 0 && p[2] + p[3] < 1 &&
+	return p[1] > 0 && p[2] >= 0 && p[3] >= 0 &&
+		(d->face ? p[2] + p[3] <= 1 : p[2] + p[3] < 1) &&
 		(d->np < 5 || p[4] > 2.0) && isfinite(p[0]);
 }
 
@@ -264,6 +266,113 @@ spd_inverse(int n, double A[NP_MAX][NP_MAX], double Inv[NP_MAX][NP_MAX])
 	return 1;
 }
 
+/* Log-likelihood on the face beta = 1 - alpha at q = (mu, omega, alpha[, nu]). */
+static double
+face_loglik(const garch_data *d, const double *q)
+{
+	double		p[NP_MAX];
+
+	if (!(q[2] > 0 && q[2] < 1))
+		return -INFINITY;
+	p[0] = q[0];
+	p[1] = q[1];
+	p[2] = q[2];
+	p[3] = 1.0 - q[2];
+	p[4] = q[3];
+	return garch_loglik(d, p, NULL);
+}
+
+static double
+face_nm_f(const gsl_vector *v, void *arg)
+{
+	const garch_data *d = (const garch_data *) arg;
+	double		q[4],
+				ll;
+
+	q[0] = gsl_vector_get(v, 0);
+	q[1] = exp(gsl_vector_get(v, 1));
+	q[2] = 1.0 / (1.0 + exp(-gsl_vector_get(v, 2)));
+	q[3] = d->np == 5 ? 2.0 + exp(gsl_vector_get(v, 3)) : 0;
+	ll = face_loglik(d, q);
+	return isfinite(ll) ? -ll : GSL_POSINF;
+}
+
+/*
+ * The maximum on the face alpha + beta = 1 (IGARCH), from the interior
+ * fit's point p (scaled units); p is replaced when the face is higher.
+ * Nelder-Mead to a tight tolerance: the face has one dimension less and
+ * the likelihood along it is smooth.
+ */
+static void
+garch_face_fit(garch_data *d, double *p)
+{
+	int			nq = d->np - 1,
+				j,
+				it;
+	gsl_multimin_function F;
+	gsl_multimin_fminimizer *mz;
+	gsl_vector *v,
+			   *step;
+	double		q[4],
+				before = garch_loglik(d, p, NULL);
+
+	d->face = 1;
+	F.n = nq;
+	F.f = face_nm_f;
+	F.params = d;
+	v = gsl_vector_alloc(nq);
+	step = gsl_vector_alloc(nq);
+	mz = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, nq);
+	if (v == NULL || step == NULL || mz == NULL)
+		goto done;
+	/*
+	 * Start from the interior point's mean and alpha, but with omega at a
+	 * few percent of the (scaled, unit) variance: the interior fit presses
+	 * omega to 0 along this edge, where the likelihood is flat in log omega.
+	 */
+	gsl_vector_set(v, 0, p[0]);
+	gsl_vector_set(v, 1, log(0.02));
+	gsl_vector_set(v, 2, log(p[2] / (1.0 - p[2])));
+	if (nq == 4)
+		gsl_vector_set(v, 3, log(p[4] - 2.0));
+	gsl_vector_set_all(step, 0.5);
+	gsl_vector_set(step, 0, 0.02);
+	if (gsl_multimin_fminimizer_set(mz, &F, v, step) != GSL_SUCCESS)
+		goto done;
+	for (it = 0; it < 20000; it++)
+	{
+		if (it % 64 == 0)
+			risk_check_interrupts();
+		if (gsl_multimin_fminimizer_iterate(mz) != GSL_SUCCESS)
+			break;
+		if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), 1e-11) == GSL_SUCCESS)
+			break;
+	}
+	q[0] = gsl_vector_get(mz->x, 0);
+	q[1] = exp(gsl_vector_get(mz->x, 1));
+	q[2] = 1.0 / (1.0 + exp(-gsl_vector_get(mz->x, 2)));
+	q[3] = nq == 4 ? 2.0 + exp(gsl_vector_get(mz->x, 3)) : 0;
+	if (face_loglik(d, q) > before)
+	{
+		p[0] = q[0];
+		p[1] = q[1];
+		p[2] = q[2];
+		p[3] = 1.0 - q[2];
+		if (nq == 4)
+			p[4] = q[3];
+	}
+	else
+		d->face = 0;
+done:
+	if (mz)
+		gsl_multimin_fminimizer_free(mz);
+	if (v)
+		gsl_vector_free(v);
+	if (step)
+		gsl_vector_free(step);
+	(void) j;
+}
+
 risk_status
 risk_garch_fit_mle(const double *r, int64_t n, risk_garch_dist dist,
 				   double *work, risk_garch_fit *fit)
@@ -308,6 +417,7 @@ risk_garch_fit_mle(const double *r, int64_t n, risk_garch_dist dist,
 	d.n = n;
 	d.dist = dist;
 	d.np = dist == RISK_GARCH_STD ? 5 : 4;
+	d.face = 0;
 
 	/* Nelder-Mead from alpha 0.1, beta 0.8, unconditional variance 1 */
 	u[0] = mean / sd;
@@ -393,6 +503,21 @@ risk_garch_fit_mle(const double *r, int64_t n, risk_garch_dist dist,
 			break;
 	}
 
+	/*
+	 * Pressed against alpha + beta = 1: the supremum may lie on that face,
+	 * which the open region never reaches.  Take the face's maximum when
+	 * it is higher (the fit still counts as not converged: a boundary).
+	 */
+	{
+		double		gg[NP_MAX],
+					gn = 0;
+
+		garch_loglik(&d, p, gg);
+		for (j = 0; j < d.np; j++)
+			gn += fabs(gg[j]) * (fabs(p[j]) > 1e-3 ? fabs(p[j]) : 1e-3);
+		if (!(gn < 1e-6 * (double) n) && p[2] + p[3] > 0.999)
+			garch_face_fit(&d, p);
+	}
 	fit->loglik = garch_loglik(&d, p, g) - (double) n * log(sd);
 	fit->mu = p[0] * sd;
 	fit->omega = p[1] * sd * sd;
@@ -408,10 +533,10 @@ risk_garch_fit_mle(const double *r, int64_t n, risk_garch_dist dist,
 		 * An interior optimum: not on alpha or beta = 0, and for the t not
 		 * with nu running off to infinity (the normal fits as well there).
 		 */
-		fit->converged = isfinite(fit->loglik) && gnorm < 1e-6 * (double) n &&
+		fit->converged = !d.face && isfinite(fit->loglik) && gnorm < 1e-6 * (double) n &&
 			p[2] > 1e-8 && p[3] > 1e-8 && (d.np < 5 || p[4] < 1000.0);
 	}
-	if (garch_hessian(&d, p, H) && spd_inverse(d.np, H, Inv))
+	if (!d.face && garch_hessian(&d, p, H) && spd_inverse(d.np, H, Inv))
 	{
 		double		scale[NP_MAX] = {sd, sd * sd, 1, 1, 1};
 
