@@ -9,6 +9,8 @@
  * compensated sums, so that results agree to the last digit or so.
  */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "risk_core.h"
 
@@ -207,4 +209,84 @@ risk_hist_var_es(double *x, int64_t n, double alpha, double *var, double *es)
 		*es = nbelow > 0 ? -risk_mean(x, nbelow) : -q;
 	}
 	return RISK_OK;
+}
+
+/* Order-preserving map of a double (not NaN) to an unsigned 64-bit key. */
+static inline uint64_t
+dkey(double d)
+{
+	uint64_t	u;
+
+	memcpy(&u, &d, sizeof(u));
+	return (u & 0x8000000000000000ULL) ? ~u : (u | 0x8000000000000000ULL);
+}
+
+static inline double
+dval(uint64_t k)
+{
+	uint64_t	u = (k & 0x8000000000000000ULL) ? (k & ~0x8000000000000000ULL) : ~k;
+	double		d;
+
+	memcpy(&d, &u, sizeof(d));
+	return d;
+}
+
+int
+risk_sort_doubles(double *x, int64_t n)
+{
+	enum {BITS = 11, RADIX = 1 << BITS, PASSES = 6};
+	uint64_t   *a,
+			   *b;
+	int64_t		i;
+	int			pass;
+
+	if (n < 4096)
+	{
+		qsort(x, n, sizeof(double), risk_cmp_double);
+		return 0;
+	}
+	a = malloc(sizeof(uint64_t) * n);
+	b = malloc(sizeof(uint64_t) * n);
+	if (a == NULL || b == NULL)
+	{
+		free(a);
+		free(b);
+		qsort(x, n, sizeof(double), risk_cmp_double);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		a[i] = dkey(x[i]);
+	for (pass = 0; pass < PASSES; pass++)
+	{
+		int			shift = pass * BITS;
+		int64_t		count[RADIX];
+		int64_t		sum = 0;
+		uint64_t   *t;
+		int			d;
+
+		risk_check_interrupts();
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[(a[i] >> shift) & (RADIX - 1)]++;
+		/* a digit shared by every key needs no pass */
+		if (count[(a[0] >> shift) & (RADIX - 1)] == n)
+			continue;
+		for (d = 0; d < RADIX; d++)
+		{
+			int64_t		c = count[d];
+
+			count[d] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			b[count[(a[i] >> shift) & (RADIX - 1)]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	for (i = 0; i < n; i++)
+		x[i] = dval(a[i]);
+	free(a);
+	free(b);
+	return 0;
 }

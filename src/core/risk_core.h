@@ -73,6 +73,9 @@ void		risk_select_kth(double *x, int64_t n, int64_t k);
 /* qsort comparator for doubles, ascending. */
 int			risk_cmp_double(const void *a, const void *b);
 
+/* Sort x ascending (no NaN): LSD radix sort for large n, qsort below. */
+int			risk_sort_doubles(double *x, int64_t n);
+
 /* ---- sortedvec.c: sorted array for small sliding windows -------------- */
 
 /*

@@ -57,9 +57,9 @@ risk_auc_ks(const double *pairs, int64_t n, double *auc, double *ks,
 			g[lt++] = pairs[2 * i];
 	}
 	risk_check_interrupts();
-	qsort(b, nb, sizeof(double), risk_cmp_double);
+	risk_sort_doubles(b, nb);
 	risk_check_interrupts();
-	qsort(g, ng, sizeof(double), risk_cmp_double);
+	risk_sort_doubles(g, ng);
 
 	/* AUC: for each bad, the goods below it and half the goods level with it */
 	lt = le = 0;

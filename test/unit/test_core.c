@@ -790,6 +790,33 @@ test_oprisk(void)
 }
 
 static void
+test_sort(void)
+{
+	enum {N = 100000};
+	double	   *x = malloc(sizeof(double) * N),
+			   *y = malloc(sizeof(double) * N);
+	int			i,
+				same = 1;
+
+	for (i = 0; i < N; i++)
+		x[i] = (i % 7 == 0) ? floor(nrand() * 3) : nrand() * pow(10, (i % 11) - 5);
+	x[0] = -0.0;
+	x[1] = 0.0;
+	x[2] = -INFINITY;
+	x[3] = INFINITY;
+	x[4] = -1e-310;				/* subnormal */
+	memcpy(y, x, sizeof(double) * N);
+	risk_sort_doubles(x, N);
+	qsort(y, N, sizeof(double), risk_cmp_double);
+	for (i = 0; i < N; i++)
+		if (!(x[i] == y[i]))
+			same = 0;
+	check(same, "radix sort equals qsort", 0, 0);
+	free(x);
+	free(y);
+}
+
+static void
 test_validation(void)
 {
 	/* bads 0.9, 0.5; goods 0.1, 0.5, 0.2: pairs won 2 + 1.5 of 6 */
@@ -897,6 +924,7 @@ main(void)
 	test_evt();
 	test_garch();
 	test_oprisk();
+	test_sort();
 	test_validation();
 	test_logit();
 	printf("unit: %d passed, %d failed\n", passed, failed);
