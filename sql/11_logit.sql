@@ -72,7 +72,9 @@ SELECT try('SELECT risk.logit_fit(bad, ARRAY[x1, x1]) FROM logit_loans');
 SELECT try('SELECT risk.logit_fit(bad, ARRAY[x1, 2 * x1 + 1]) FROM logit_loans');
 SELECT try('SELECT risk.logit_fit(x1 > 0, ARRAY[x1]) FROM logit_loans');
 SELECT try('SELECT risk.logit_fit(bad, ARRAY[x1]) FROM logit_loans WHERE NOT bad');
-SELECT risk.logit_fit(bad, ARRAY[x1]::float8[], true, 1.0) IS NOT NULL AS penalty_fits_one_class FROM logit_loans WHERE NOT bad;
+-- one class: no finite intercept even with a penalty; without intercept a penalty gives a finite fit
+SELECT try('SELECT risk.logit_fit(bad, ARRAY[x1]::float8[], true, 1.0) FROM logit_loans WHERE NOT bad');
+SELECT (risk.logit_fit(bad, ARRAY[x1]::float8[], false, 1.0)).converged AS penalized_without_intercept FROM logit_loans WHERE NOT bad;
 SELECT try('SELECT risk.logit_fit(bad, CASE WHEN id = 3 THEN ARRAY[x1] ELSE ARRAY[x1, x2] END) FROM logit_loans');
 SELECT try('SELECT risk.logit_fit(bad, ARRAY[x1, ''NaN'']) FROM logit_loans');
 SELECT try('SELECT risk.logit_fit(bad, ARRAY[x1, NULL]) FROM logit_loans');
@@ -115,6 +117,17 @@ SELECT try($$SELECT risk.logit_fit_table('logit_loans', 'bad', ARRAY['x1', 'no_s
 SELECT try($$SELECT risk.logit_fit_table('no_such_table', 'bad', ARRAY['x1'])$$);
 SELECT try($$SELECT risk.logit_fit_table('logit_loans', 'bad', ARRAY['x1', 'x1'])$$);
 SELECT try($$SELECT risk.logit_fit_table('logit_loans', 'bad', ARRAY['x1'], true, 0, 0)$$);
+SELECT try($$SELECT risk.logit_fit_table('logit_loans', 'bad', ARRAY['x1'], true, -1)$$);
+SELECT try($$SELECT risk.logit_fit_table('logit_loans', 'bad', ARRAY['x1'], NULL)$$);
+-- a beta that changes from row to row is read on every row, not cached
+SELECT (risk.logit_step(bad, ARRAY[x1], ARRAY[0, CASE WHEN id % 2 = 0 THEN 0.5 ELSE -0.5 END]::float8[], true))[3]
+     = (SELECT sum(CASE WHEN bad THEN eta ELSE 0 END - ln(1 + exp(eta)))
+        FROM (SELECT bad, x1 * CASE WHEN id % 2 = 0 THEN 0.5 ELSE -0.5 END AS eta FROM logit_loans) t)
+       OR abs((risk.logit_step(bad, ARRAY[x1], ARRAY[0, CASE WHEN id % 2 = 0 THEN 0.5 ELSE -0.5 END]::float8[], true))[3]
+              - (SELECT sum(CASE WHEN bad THEN eta ELSE 0 END - ln(1 + exp(eta)))
+                 FROM (SELECT bad, x1 * CASE WHEN id % 2 = 0 THEN 0.5 ELSE -0.5 END AS eta FROM logit_loans) t)) < 1e-8
+       AS varying_beta_read_per_row
+FROM logit_loans;
 -- it runs with the caller's privileges: a role that cannot read the table cannot fit it
 CREATE ROLE risk_no_read;
 GRANT USAGE ON SCHEMA risk TO risk_no_read;

@@ -58,6 +58,12 @@ FROM chars c, (SELECT b FROM binnings WHERE name = 'x4') x4b,
      LATERAL (SELECT t.woe FROM risk.woe_bins_table(x4b.b) t
               WHERE (t.lower IS NULL AND c.x4 IS NULL) OR (c.x4 >= t.lower AND c.x4 < t.upper)) w;
 SELECT risk.woe((SELECT b FROM binnings WHERE name = 'x1'), NULL) AS no_missing_bin_gives_0;
+SELECT risk.woe(b, '-Infinity') = (b).woe[1] AS minus_infinity_first_bin,
+       risk.woe(b, 'Infinity') = (b).woe[cardinality((b).woe)] AS infinity_last_bin
+FROM binnings WHERE name = 'x1';
+SELECT try($$SELECT risk.woe(b, 'NaN') FROM binnings WHERE name = 'x1'$$);
+SELECT try('SELECT risk.characteristic_points(1, 0.5, -2, 0)');
+SELECT try('SELECT risk.characteristic_points(1, 0.5, -2, 3, 600, 50, -20)');
 
 -- points: 600 at odds 50:1, 20 more for every doubling of the odds
 SELECT round(risk.score_points(1.0 / 51)::numeric, 9) AS at_base_odds,

@@ -288,26 +288,27 @@ risk_logit_step_accum(PG_FUNCTION_ARGS)
 	off = intercept ? 1 : 0;
 	{
 		/*
-		 * The coefficients are one value for the whole pass (a parameter of
-		 * the driver's query): read and check them once per distinct datum.
+		 * The coefficients are normally one value for the whole pass: checked
+		 * once, then each row only compares its array with the checked copy.
 		 */
 		typedef struct BetaCache
 		{
-			Datum		datum;
 			int			mb;
 			double		beta[RISK_LOGIT_MAX_COLS + 1];
 		}			BetaCache;
 		BetaCache  *bc = (BetaCache *) fcinfo->flinfo->fn_extra;
-		Datum		bd = PG_GETARG_DATUM(3);
+		ArrayType  *ba = PG_GETARG_ARRAYTYPE_P(3);
+		int			n = ARR_NDIM(ba) == 1 ? ARR_DIMS(ba)[0] : -1;
 
 		if (bc == NULL)
 		{
 			bc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(BetaCache));
 			fcinfo->flinfo->fn_extra = bc;
 		}
-		if (bc->datum != bd || bc->mb == 0)
+		if (n != bc->mb || ARR_HASNULL(ba) || ARR_ELEMTYPE(ba) != FLOAT8OID ||
+			memcmp(ARR_DATA_PTR(ba), bc->beta, sizeof(double) * n) != 0)
 		{
-			double	   *b = features(PG_GETARG_ARRAYTYPE_P(3), -1, &mb);
+			double	   *b = features(ba, -1, &mb);
 
 			if (mb > RISK_LOGIT_MAX_COLS + 1)
 				ereport(ERROR,
@@ -315,7 +316,6 @@ risk_logit_step_accum(PG_FUNCTION_ARGS)
 						 errmsg("at most %d coefficients, got %d", RISK_LOGIT_MAX_COLS + 1, mb)));
 			memcpy(bc->beta, b, sizeof(double) * mb);
 			bc->mb = mb;
-			bc->datum = bd;
 		}
 		beta = bc->beta;
 		mb = bc->mb;

@@ -56,7 +56,7 @@ risk_woe_accum(PG_FUNCTION_ARGS)
 		if (!(min_share >= 0 && min_share < 0.5))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("min_share must be between 0 and 0.5, got %s", float8out_internal(min_share))));
+					 errmsg("min_share must be at least 0 and below 0.5, got %s", float8out_internal(min_share))));
 		st = valbuf_new(ctx, (double) max_bins, 0);
 		st->param2 = min_share;
 	}

@@ -10,7 +10,8 @@
  * inverse (penalized) information at the optimum, as R's glm and
  * statsmodels report them.  Perfect or quasi-complete separation has no
  * finite maximum: it is reported (RISK_DEGENERATE) unless a penalty makes
- * the optimum finite; a singular X'WX (collinear columns) is reported as
+ * the optimum finite (a single class never has one with an intercept, which
+ * is not penalized); a singular X'WX (collinear columns) is reported as
  * RISK_BADARG with the offending column.
  */
 #include <math.h>
@@ -176,8 +177,9 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 		return RISK_TOO_FEW;
 	for (r = 0; r < n; r++)
 		ones += rows[r * (k + 1)] != 0;
-	if ((ones == 0 || ones == n) && l2 == 0)
-		return RISK_DEGENERATE;	/* all one class: no finite intercept */
+	/* all one class: no finite intercept (it is never penalized) */
+	if ((ones == 0 || ones == n) && (l2 == 0 || intercept))
+		return RISK_DEGENERATE;
 	h = malloc(sizeof(double) * m * m);
 	l = malloc(sizeof(double) * m * m);
 	g = malloc(sizeof(double) * m);

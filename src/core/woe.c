@@ -5,8 +5,9 @@
  * From (x, bad) pairs: sort by x; start from at most WOE_FINE_BINS bins of
  * (about) equal count whose edges never split equal values; then merge
  * adjacent bins, one pair at a time, until (1) every bin holds at least
- * min_share of the rows, (2) the WOE is monotonic in the direction of the
- * overall trend (the sign of the count-weighted covariance between bin
+ * min_share of the (non-missing) rows, (2) the bad rate, and so the WOE, is
+ * monotonic in the direction of the overall trend (the WOE can tie where
+ * the 0.5 rule below applies) (the sign of the count-weighted covariance between bin
  * index and bad rate), and (3) there are at most max_bins bins.  At each
  * step the merged pair is the one with the closest bad rates among those
  * that break the rule being enforced (first rule first).

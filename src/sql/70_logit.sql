@@ -95,7 +95,13 @@ DECLARE
     delta     float8;
     converged boolean := false;
 BEGIN
-    IF x IS NULL OR cardinality(x) = 0 AND NOT intercept THEN
+    IF source IS NULL OR y IS NULL OR x IS NULL OR intercept IS NULL OR l2 IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'source, y, x, intercept and l2 must not be NULL';
+    END IF;
+    IF NOT (l2 >= 0 AND l2 < 'Infinity') THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('the L2 penalty must be a finite number >= 0, got %s', l2);
+    END IF;
+    IF cardinality(x) = 0 AND NOT intercept THEN
         RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = 'a model without intercept needs at least one feature';
     END IF;
     IF array_position(x, NULL) IS NOT NULL THEN

@@ -31,7 +31,7 @@ CREATE AGGREGATE risk.woe_bins(x float8, bad boolean) (
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE risk.woe_bins(float8, boolean) IS
-'Weight-of-evidence binning of a characteristic x against defaults: fine quantile bins merged until WOE is monotonic, each bin holds 5% of the rows and there are at most 10; NULL x gets its own bin';
+'Weight-of-evidence binning of a characteristic x against defaults: fine quantile bins merged until the bad rate (and so the WOE) is monotonic, each bin holds 5% of the non-missing rows and there are at most 10; NULL x gets its own bin';
 CREATE AGGREGATE risk.woe_bins(x float8, bad boolean, max_bins int, min_share float8) (
     SFUNC = risk._woe_accum, STYPE = internal, FINALFUNC = risk._woe_bins_final,
     COMBINEFUNC = risk._buffer_combine,
@@ -42,16 +42,29 @@ COMMENT ON AGGREGATE risk.woe_bins(float8, boolean, int, float8) IS
 'Weight-of-evidence binning with at most max_bins bins (1 to 50) of at least min_share of the rows each';
 
 CREATE FUNCTION risk.woe(binning risk.woe_binning, x float8) RETURNS float8
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE
-        WHEN binning IS NULL THEN NULL
-        WHEN x IS NULL THEN
-            CASE WHEN (binning).has_missing THEN (binning).woe[cardinality((binning).woe)] ELSE 0 END
-        ELSE (SELECT (binning).woe[i]
-              FROM generate_subscripts((binning).lower, 1) i
-              WHERE NOT ((binning).has_missing AND i = cardinality((binning).lower))
-                AND x >= (binning).lower[i] AND x < (binning).upper[i])
-    END;
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k int;
+    w float8;
+BEGIN
+    IF binning IS NULL THEN
+        RETURN NULL;
+    END IF;
+    k := cardinality(binning.lower) - CASE WHEN binning.has_missing THEN 1 ELSE 0 END;
+    IF x IS NULL THEN
+        RETURN CASE WHEN binning.has_missing THEN binning.woe[k + 1] ELSE 0 END;
+    END IF;
+    IF x = 'NaN' THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = 'characteristic must be a number, got NaN';
+    END IF;
+    -- the bins cover the line: the first from -Infinity, the last to +Infinity inclusive
+    SELECT binning.woe[i] INTO w FROM generate_series(1, k) i
+    WHERE x >= binning.lower[i] AND (x < binning.upper[i] OR i = k)
+    ORDER BY i LIMIT 1;
+    RETURN w;
+END $$;
 COMMENT ON FUNCTION risk.woe(risk.woe_binning, float8) IS
 'The WOE of a value in a binning: the bin [lower, upper) holding x; NULL x takes the missing-value bin, or 0 (no evidence) when the binning had no missing value';
 
@@ -97,8 +110,18 @@ COMMENT ON FUNCTION risk.score_points(float8, float8, float8, float8) IS
 CREATE FUNCTION risk.characteristic_points(coefficient float8, woe float8, intercept float8,
                                            n_characteristics int, base_points float8 DEFAULT 600,
                                            base_odds float8 DEFAULT 50, pdo float8 DEFAULT 20)
-    RETURNS float8 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURNS float8 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF n_characteristics < 1 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('n_characteristics must be at least 1, got %s', n_characteristics);
+    END IF;
+    IF NOT (base_odds > 0 AND pdo > 0) THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('base_odds and pdo must be positive, got %s and %s', base_odds, pdo);
+    END IF;
     RETURN (base_points - pdo / ln(2) * ln(base_odds)) / n_characteristics
            - pdo / ln(2) * (coefficient * woe + intercept / n_characteristics);
+END $$;
 COMMENT ON FUNCTION risk.characteristic_points(float8, float8, float8, int, float8, float8, float8) IS
 'Points of one characteristic''s bin in a scorecard from a logistic model of defaults on WOE columns (log-odds of default = intercept + sum coefficient_j woe_j): summed over the characteristics they give risk.score_points of the model''s PD';

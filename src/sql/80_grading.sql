@@ -107,8 +107,6 @@ COMMENT ON FUNCTION risk.grade(float8, text) IS
 
 -- migration matrices
 
-CREATE TYPE risk.grade_pair AS (from_grade text, to_grade text, scale text);
-COMMENT ON TYPE risk.grade_pair IS 'Support type of risk.migration_matrix: one customer''s grades at two dates, and the scale (NULL for the default)';
 CREATE TYPE risk.migration_result AS (
     scale         text,
     grades        text[],
@@ -118,93 +116,26 @@ CREATE TYPE risk.migration_result AS (
 COMMENT ON TYPE risk.migration_result IS
 'Result of risk.migration_matrix: the scale, its grades in order, and the transition counts and row-normalised probabilities as two-dimensional arrays [from grade][to grade] (a row with no customer has NULL probabilities)';
 
-CREATE FUNCTION risk._migration_accum(state risk.grade_pair[], from_grade text, to_grade text, scale text)
-    RETURNS risk.grade_pair[]
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE WHEN from_grade IS NULL OR to_grade IS NULL THEN state
-                ELSE array_append(state, ROW(from_grade, to_grade, coalesce(scale, 'default'))::risk.grade_pair) END;
-CREATE FUNCTION risk._migration_accum(state risk.grade_pair[], from_grade text, to_grade text)
-    RETURNS risk.grade_pair[]
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE WHEN from_grade IS NULL OR to_grade IS NULL THEN state
-                ELSE array_append(state, ROW(from_grade, to_grade, 'default')::risk.grade_pair) END;
-CREATE FUNCTION risk._migration_combine(a risk.grade_pair[], b risk.grade_pair[]) RETURNS risk.grade_pair[]
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN a || b;
-COMMENT ON FUNCTION risk._migration_accum(risk.grade_pair[], text, text, text) IS 'Support function of risk.migration_matrix: transition';
-COMMENT ON FUNCTION risk._migration_accum(risk.grade_pair[], text, text) IS 'Support function of risk.migration_matrix: transition';
-COMMENT ON FUNCTION risk._migration_combine(risk.grade_pair[], risk.grade_pair[]) IS 'Support function of risk.migration_matrix: combine partial states';
-
-CREATE FUNCTION risk._migration_final(state risk.grade_pair[], from_grade text, to_grade text, scale text)
-    RETURNS risk.migration_result
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    -- the scale travels in the state (a final function's extra arguments are NULL)
-    s text := coalesce(state[1].scale, 'default');
-    g text[];
-    m int;
-    cnt bigint[];
-    prob float8[];
-    p risk.grade_pair;
-    i int;
-    j int;
-    rowsum bigint;
-BEGIN
-    IF state IS NULL THEN
-        RETURN NULL;
-    END IF;
-    SELECT array_agg(ms.grade ORDER BY ms.grade_order) INTO g FROM risk.master_scale ms WHERE ms.scale = s;
-    IF g IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('unknown master scale %L', s);
-    END IF;
-    m := cardinality(g);
-    cnt := array_fill(0::bigint, ARRAY[m, m]);
-    FOREACH p IN ARRAY state LOOP
-        IF p.scale IS DISTINCT FROM s THEN
-            RAISE EXCEPTION USING ERRCODE = '22023',
-                MESSAGE = 'scale must be the same for every row of a group';
-        END IF;
-        i := array_position(g, p.from_grade);
-        j := array_position(g, p.to_grade);
-        IF i IS NULL OR j IS NULL THEN
-            RAISE EXCEPTION USING ERRCODE = '22023',
-                MESSAGE = format('grade %L is not on master scale %L', CASE WHEN i IS NULL THEN p.from_grade ELSE p.to_grade END, s);
-        END IF;
-        cnt[i][j] := cnt[i][j] + 1;
-    END LOOP;
-    prob := array_fill(NULL::float8, ARRAY[m, m]);
-    FOR i IN 1 .. m LOOP
-        rowsum := 0;
-        FOR j IN 1 .. m LOOP
-            rowsum := rowsum + cnt[i][j];
-        END LOOP;
-        IF rowsum > 0 THEN
-            FOR j IN 1 .. m LOOP
-                prob[i][j] := cnt[i][j]::float8 / rowsum;
-            END LOOP;
-        END IF;
-    END LOOP;
-    RETURN ROW(s, g, cnt, prob)::risk.migration_result;
-END $$;
-CREATE FUNCTION risk._migration_final(state risk.grade_pair[], from_grade text, to_grade text)
-    RETURNS risk.migration_result
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN risk._migration_final(state, from_grade, to_grade, 'default');
-COMMENT ON FUNCTION risk._migration_final(risk.grade_pair[], text, text, text) IS 'Support function of risk.migration_matrix: final';
-COMMENT ON FUNCTION risk._migration_final(risk.grade_pair[], text, text) IS 'Support function of risk.migration_matrix: final';
+-- counts per distinct (from, to) pair: O(1) per row; the final reads the scale
+CREATE FUNCTION risk._migration_accum(internal, text, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'risk_migration_accum' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION risk._migration_accum(internal, text, text, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'risk_migration_accum' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION risk._migration_final(internal) RETURNS risk.migration_result
+    AS 'MODULE_PATHNAME', 'risk_migration_final' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION risk._migration_accum(internal, text, text) IS 'Support function of risk.migration_matrix: transition';
+COMMENT ON FUNCTION risk._migration_accum(internal, text, text, text) IS 'Support function of risk.migration_matrix: transition';
+COMMENT ON FUNCTION risk._migration_final(internal) IS 'Support function of risk.migration_matrix: final (reads the scale, builds the matrices)';
 
 CREATE AGGREGATE risk.migration_matrix(from_grade text, to_grade text) (
-    SFUNC = risk._migration_accum, STYPE = risk.grade_pair[],
-    FINALFUNC = risk._migration_final, FINALFUNC_EXTRA,
-    COMBINEFUNC = risk._migration_combine, PARALLEL = SAFE
+    SFUNC = risk._migration_accum, STYPE = internal,
+    FINALFUNC = risk._migration_final, PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE risk.migration_matrix(text, text) IS
 'Grade migration matrix on the default master scale: transition counts and row-normalised probabilities from the grades at one date to the grades at another, in the scale''s order; rows with a NULL grade are skipped';
 CREATE AGGREGATE risk.migration_matrix(from_grade text, to_grade text, scale text) (
-    SFUNC = risk._migration_accum, STYPE = risk.grade_pair[],
-    FINALFUNC = risk._migration_final, FINALFUNC_EXTRA,
-    COMBINEFUNC = risk._migration_combine, PARALLEL = SAFE
+    SFUNC = risk._migration_accum, STYPE = internal,
+    FINALFUNC = risk._migration_final, PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE risk.migration_matrix(text, text, text) IS
 'Grade migration matrix on the given master scale (the same on every row): transition counts and row-normalised probabilities in the scale''s order';
