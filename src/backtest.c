@@ -109,11 +109,7 @@ risk_christoffersen_accum(PG_FUNCTION_ARGS)
 	int			cur;
 
 	if (PG_ARGISNULL(1) || (has_p && PG_ARGISNULL(2)))
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
+		RISK_RETURN_STATE(st);
 	if (st == NULL)
 	{
 		st = MemoryContextAllocZero(ctx, sizeof(ChrisState));

@@ -142,22 +142,13 @@ risk_gev_return_level_sql(PG_FUNCTION_ARGS)
  * gpd_fit: value buffer of the excesses over the threshold
  * --------------------------------------------------------------------- */
 
-/* The method code of 'mle' or 'pwm', read in place (no copy per row). */
+static const char *const gpd_methods[] = {"mle", "pwm"};	/* GPD_MLE, GPD_PWM */
+
 static int32
 gpd_method(text *t)
 {
-	const char *m = VARDATA_ANY(t);
-	int			len = VARSIZE_ANY_EXHDR(t);
-
-	if (len == 3 && memcmp(m, "mle", 3) == 0)
-		return GPD_MLE;
-	if (len == 3 && memcmp(m, "pwm", 3) == 0)
-		return GPD_PWM;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown GPD fitting method \"%s\"", text_to_cstring(t)),
-			 errhint("Use 'mle' (maximum likelihood) or 'pwm' (probability-weighted moments).")));
-	return GPD_MLE;				/* keep the compiler quiet */
+	return risk_choice(t, gpd_methods, 2, "GPD fitting method",
+					   "Use 'mle' (maximum likelihood) or 'pwm' (probability-weighted moments).");
 }
 
 PG_FUNCTION_INFO_V1(risk_gpd_accum);
@@ -168,15 +159,9 @@ risk_gpd_accum(PG_FUNCTION_ARGS)
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	double		x,
 				u;
-	int			i;
 
-	for (i = 1; i < PG_NARGS(); i++)
-		if (PG_ARGISNULL(i))
-		{
-			if (st == NULL)
-				PG_RETURN_NULL();
-			PG_RETURN_POINTER(st);
-		}
+	if (risk_row_has_null(fcinfo, 1))
+		RISK_RETURN_STATE(st);
 	x = PG_GETARG_FLOAT8(1);
 	u = PG_GETARG_FLOAT8(2);
 	risk_check_finite(x, "loss");
@@ -365,11 +350,7 @@ risk_gev_accum(PG_FUNCTION_ARGS)
 	double		x;
 
 	if (PG_ARGISNULL(1))
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
+		RISK_RETURN_STATE(st);
 	x = PG_GETARG_FLOAT8(1);
 	risk_check_finite(x, "block maximum");
 	if (st == NULL)
@@ -435,12 +416,8 @@ risk_hill_accum(PG_FUNCTION_ARGS)
 	double		x;
 	int32		k;
 
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
+	if (risk_row_has_null(fcinfo, 1))
+		RISK_RETURN_STATE(st);
 	x = PG_GETARG_FLOAT8(1);
 	k = PG_GETARG_INT32(2);
 	risk_check_finite(x, "loss");

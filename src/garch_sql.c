@@ -25,21 +25,13 @@
 #define GARCH_MIN_ROWS 10
 #define EVT_MIN_ROWS 30
 
+static const char *const garch_dists[] = {"norm", "std"};	/* RISK_GARCH_NORM, _STD */
+
 static int32
 garch_dist(text *t)
 {
-	const char *m = VARDATA_ANY(t);
-	int			len = VARSIZE_ANY_EXHDR(t);
-
-	if (len == 4 && memcmp(m, "norm", 4) == 0)
-		return RISK_GARCH_NORM;
-	if (len == 3 && memcmp(m, "std", 3) == 0)
-		return RISK_GARCH_STD;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown innovation distribution \"%s\"", text_to_cstring(t)),
-			 errhint("Use 'norm' (normal) or 'std' (Student t with unit variance).")));
-	return RISK_GARCH_NORM;
+	return risk_choice(t, garch_dists, 2, "innovation distribution",
+					   "Use 'norm' (normal) or 'std' (Student t with unit variance).");
 }
 
 /* Transition of garch_fit(r [, dist]) and the conditional measures (r, p). */
@@ -53,15 +45,9 @@ risk_garch_accum(PG_FUNCTION_ARGS)
 	double		r,
 				p = NAN;
 	int32		tag = RISK_GARCH_NORM;
-	int			i;
 
-	for (i = 1; i < PG_NARGS(); i++)
-		if (PG_ARGISNULL(i))
-		{
-			if (st == NULL)
-				PG_RETURN_NULL();
-			PG_RETURN_POINTER(st);
-		}
+	if (risk_row_has_null(fcinfo, 1))
+		RISK_RETURN_STATE(st);
 	r = PG_GETARG_FLOAT8(1);
 	risk_check_finite(r, "return");
 	if (PG_NARGS() > 2)

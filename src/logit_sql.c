@@ -57,16 +57,10 @@ risk_logit_accum(PG_FUNCTION_ARGS)
 	bool		intercept = true;
 	double		l2 = 0;
 	double	   *x;
-	int			k,
-				i;
+	int			k;
 
-	for (i = 1; i < PG_NARGS(); i++)
-		if (PG_ARGISNULL(i))
-		{
-			if (st == NULL)
-				PG_RETURN_NULL();
-			PG_RETURN_POINTER(st);
-		}
+	if (risk_row_has_null(fcinfo, 1))
+		RISK_RETURN_STATE(st);
 	if (PG_NARGS() > 3)
 	{
 		intercept = PG_GETARG_BOOL(3);

@@ -38,20 +38,13 @@
 static bool
 row_values(FunctionCallInfo fcinfo, double *r, double *p)
 {
-	int			i;
-
-	for (i = 1; i < PG_NARGS(); i++)
-		if (PG_ARGISNULL(i))
-			return false;
+	if (risk_row_has_null(fcinfo, 1))
+		return false;
 	*r = PG_GETARG_FLOAT8(1);
 	risk_check_finite(*r, "return");
 	*p = PG_NARGS() > 2 ? PG_GETARG_FLOAT8(2) : NAN;
 	return true;
 }
-
-/* Return an internal state, which is still NULL before the first row. */
-#define RETURN_STATE(st) \
-	do { if ((st) == NULL) PG_RETURN_NULL(); PG_RETURN_POINTER(st); } while (0)
 
 /* ---------------------------------------------------------------------
  * Historical: plain state, a value buffer (valbuf.c) with param = p
@@ -67,7 +60,7 @@ risk_hist_accum(PG_FUNCTION_ARGS)
 				p;
 
 	if (!row_values(fcinfo, &r, &p))
-		RETURN_STATE(st);
+		RISK_RETURN_STATE(st);
 	if (st == NULL)
 	{
 		risk_check_level(p, "confidence level");
@@ -167,7 +160,7 @@ risk_hist_madd(PG_FUNCTION_ARGS)
 				p;
 
 	if (!row_values(fcinfo, &r, &p))
-		RETURN_STATE(st);
+		RISK_RETURN_STATE(st);
 	if (st == NULL)
 	{
 		risk_check_level(p, "confidence level");
@@ -207,7 +200,7 @@ risk_hist_mremove(PG_FUNCTION_ARGS)
 
 	risk_agg_context(fcinfo, "risk_hist_mremove");
 	if (!row_values(fcinfo, &r, &p))
-		RETURN_STATE(st);
+		RISK_RETURN_STATE(st);
 	if (st == NULL)
 		elog(ERROR, "risk_hist_mremove: no state to remove from");
 	rc = st->use_tree ? risk_ostree_remove(&st->tree, r)
@@ -550,7 +543,7 @@ risk_moments_madd(PG_FUNCTION_ARGS)
 				p;
 
 	if (!row_values(fcinfo, &r, &p))
-		RETURN_STATE(st);
+		RISK_RETURN_STATE(st);
 	if (st == NULL)
 	{
 		st = MemoryContextAllocZero(ctx, sizeof(MomWinState));
@@ -577,7 +570,7 @@ risk_moments_mremove(PG_FUNCTION_ARGS)
 
 	risk_agg_context(fcinfo, "risk_moments_mremove");
 	if (!row_values(fcinfo, &r, &p))
-		RETURN_STATE(st);
+		RISK_RETURN_STATE(st);
 	if (st == NULL)
 		elog(ERROR, "risk_moments_mremove: no state to remove from");
 

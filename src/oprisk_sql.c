@@ -37,19 +37,9 @@ static const char *const freq_names[] = {"poisson", "negbin"};
 static int
 family_code(text *t, const char *const *names, int nnames, const char *what)
 {
-	const char *s = VARDATA_ANY(t);
-	int			len = VARSIZE_ANY_EXHDR(t);
-	int			i;
-
-	for (i = 0; i < nnames; i++)
-		if ((int) strlen(names[i]) == len && memcmp(s, names[i], len) == 0)
-			return i;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown %s family \"%s\"", what, text_to_cstring(t)),
-			 errhint(nnames == 4 ? "Use 'lognormal', 'weibull', 'gamma' or 'gpd'."
-					 : "Use 'poisson' or 'negbin'.")));
-	return 0;
+	return risk_choice(t, names, nnames, psprintf("%s family", what),
+					   nnames == 4 ? "Use 'lognormal', 'weibull', 'gamma' or 'gpd'."
+					   : "Use 'poisson' or 'negbin'.");
 }
 
 /* The family's parameters from a float8[] of exactly `want` finite values. */
@@ -123,12 +113,8 @@ fit_accum(FunctionCallInfo fcinfo, bool severity)
 	double		x;
 	int			fam;
 
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
+	if (risk_row_has_null(fcinfo, 1))
+		RISK_RETURN_STATE(st);
 	if (severity)
 	{
 		x = PG_GETARG_FLOAT8(1);

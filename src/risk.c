@@ -140,3 +140,32 @@ risk_int8_array(const int64 *v, int n)
 	return PointerGetDatum(construct_array(d, n, INT8OID, sizeof(int64),
 										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
+
+int
+risk_choice(text *t, const char *const *names, int n, const char *what,
+			const char *hint)
+{
+	const char *s = VARDATA_ANY(t);
+	int			len = VARSIZE_ANY_EXHDR(t);
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if ((int) strlen(names[i]) == len && memcmp(s, names[i], len) == 0)
+			return i;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown %s \"%s\"", what, text_to_cstring(t)),
+			 errhint("%s", hint)));
+	return 0;					/* not reached */
+}
+
+bool
+risk_row_has_null(FunctionCallInfo fcinfo, int first)
+{
+	int			i;
+
+	for (i = first; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+			return true;
+	return false;
+}

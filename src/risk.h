@@ -23,6 +23,20 @@ extern void risk_check_same(double was, double now, const char *argname);
 /* ERROR for a status that the caller did not turn into a NULL result. */
 extern void risk_raise(risk_status st, const char *func);
 
+/*
+ * The index of t among names[0..n-1], read in place (no copy per row);
+ * ERROR "unknown <what> "<t>"" with the hint otherwise.
+ */
+extern int	risk_choice(text *t, const char *const *names, int n,
+						const char *what, const char *hint);
+
+/* True when any of arguments first..PG_NARGS()-1 is NULL: a row to skip. */
+extern bool risk_row_has_null(FunctionCallInfo fcinfo, int first);
+
+/* Return an internal aggregate state, which is NULL before the first row. */
+#define RISK_RETURN_STATE(st) \
+	do { if ((st) == NULL) PG_RETURN_NULL(); PG_RETURN_POINTER(st); } while (0)
+
 /* A float8[] / int8[] Datum of v[0..n-1]. */
 extern Datum risk_float8_array(const double *v, int n);
 extern Datum risk_int8_array(const int64 *v, int n);

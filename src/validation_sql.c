@@ -42,15 +42,9 @@ pairs_accum(FunctionCallInfo fcinfo, bool is_pd)
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	double		v;
 	double		param = 0;
-	int			i;
 
-	for (i = 1; i < PG_NARGS(); i++)
-		if (PG_ARGISNULL(i))
-		{
-			if (st == NULL)
-				PG_RETURN_NULL();
-			PG_RETURN_POINTER(st);
-		}
+	if (risk_row_has_null(fcinfo, 1))
+		RISK_RETURN_STATE(st);
 	v = PG_GETARG_FLOAT8(1);
 	risk_check_finite(v, is_pd ? "PD" : "score");
 	if (PG_NARGS() > 3)

@@ -33,11 +33,7 @@ risk_woe_accum(PG_FUNCTION_ARGS)
 				x;
 
 	if (PG_ARGISNULL(2))		/* no label: skipped */
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
+		RISK_RETURN_STATE(st);
 	if (PG_NARGS() > 3)
 	{
 		if (PG_ARGISNULL(3) || PG_ARGISNULL(4))
