@@ -2,7 +2,8 @@
 # Run every test of the risk extension on this machine:
 #   1. C unit tests of src/core (no server), and again under valgrind,
 #   2. pg_regress on a throwaway cluster (pg_virtualenv),
-#   3. TAP tests, when test/t has any.
+#   3. TAP tests of the background workers (test/t, PostgreSQL::Test::Cluster
+#      clusters with shared_preload_libraries = 'risk').
 # As root on a fresh Debian 12 it first installs what is missing.  Exits
 # non-zero on any failure and closes with "N passed, N failed".
 set -euo pipefail
@@ -37,7 +38,7 @@ log "regression tests (pg_regress on a throwaway cluster)"
 dir=$(user_copy)
 trap 'rm -rf "$dir"' EXIT
 set +e
-as_user "$dir" "pg_virtualenv -v $PG_MAJOR make -s installcheck" > "$dir/regress.log" 2>&1
+as_user "$dir" "pg_virtualenv -v $PG_MAJOR make -s installcheck TAP_TESTS=" > "$dir/regress.log" 2>&1
 rc=$?
 set -e
 grep -E '^(ok|not ok|#|test |     )' "$dir/regress.log" | grep -vE '^# (initializing|using|running)' || true
@@ -55,7 +56,28 @@ if [ $rc -ne 0 ]; then
 fi
 pass=$((pass + rok)); fail=$((fail + rbad))
 
+log "TAP tests (background workers on throwaway clusters)"
+tok=0
+tbad=0
+if compgen -G "$TOP/test/t/*.pl" > /dev/null; then
+    set +e
+    as_user "$dir" "make -s installcheck REGRESS= PROVE_FLAGS=-v" > "$dir/tap.log" 2>&1
+    rc=$?
+    set -e
+    grep -E '^(ok|not ok) [0-9]+|^t/|^test/t/|^Result|^Files=' "$dir/tap.log" || true
+    tok=$(grep -cE '^ok [0-9]+' "$dir/tap.log" || true)
+    tbad=$(grep -cE '^not ok [0-9]+' "$dir/tap.log" || true)
+    if [ $rc -ne 0 ]; then
+        grep -E '^#' "$dir/tap.log" | tail -40
+        for f in "$dir"/tmp_check/log/*.log; do
+            [ -f "$f" ] && { echo "--- $f"; tail -30 "$f"; }
+        done
+        [ "$tbad" -eq 0 ] && tbad=1
+    fi
+fi
+pass=$((pass + tok)); fail=$((fail + tbad))
+
 echo
-echo "unit: $up passed, $uf failed; unit under valgrind: 1 run; regression: $rok passed, $rbad failed"
+echo "unit: $up passed, $uf failed; unit under valgrind: 1 run; regression: $rok passed, $rbad failed; TAP: $tok passed, $tbad failed"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -20,6 +20,7 @@
 #include "catalog/pg_type.h"
 
 #include "risk.h"
+#include "worker.h"
 
 PG_MODULE_MAGIC;
 
@@ -36,6 +37,7 @@ _PG_init(void)
 {
 	gsl_set_error_handler_off();
 	risk_interrupt_hook = interrupt_hook;
+	risk_worker_init();
 }
 
 /* Print a float8 the way PostgreSQL does, for error details. */

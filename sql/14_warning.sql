@@ -1,0 +1,179 @@
+--
+-- Early warning: the SQL interface and its errors, and one refresh cycle
+-- driven by hand through the functions the workers call (pg_regress runs
+-- without shared_preload_libraries, so no worker refreshes anything here;
+-- test/t/001_workers.pl tests the workers).
+--
+CREATE TABLE ew_loans (customer int PRIMARY KEY, lim float8, drawn float8, name text);
+INSERT INTO ew_loans VALUES (1, 100, 50, 'a'), (2, 100, 95, 'b'), (3, 100, 20, 'c');
+CREATE MATERIALIZED VIEW ew_util AS
+    SELECT customer, drawn / lim AS utilisation, name FROM ew_loans;
+CREATE UNIQUE INDEX ON ew_util (customer);
+CREATE MATERIALIZED VIEW ew_top AS SELECT max(utilisation) AS top FROM ew_util;
+CREATE VIEW ew_plain AS SELECT * FROM ew_top;
+CREATE MATERIALIZED VIEW ew_top2 AS SELECT top FROM ew_plain;
+CREATE MATERIALIZED VIEW ew_empty AS SELECT 1 AS x WITH NO DATA;
+CREATE UNIQUE INDEX ON ew_empty (x);
+
+-- errors of watch()
+SELECT try($$SELECT risk.watch('ew_nope', '1 minute')$$);
+SELECT try($$SELECT risk.watch('ew_loans', '1 minute')$$);
+SELECT try($$SELECT risk.watch('ew_plain', '1 minute')$$);
+SELECT try($$SELECT risk.watch('ew_util', '0')$$);
+SELECT try($$SELECT risk.watch('ew_util', '-5 minutes')$$);
+SELECT try($$SELECT risk.watch('ew_util', NULL)$$);
+SELECT try($$SELECT risk.watch(NULL, '1 minute')$$);
+SELECT try($$SELECT risk.watch('ew_util', 'soon')$$);
+
+-- watching (without the workers a NOTICE says so); watching again re-times
+SELECT risk.watch('ew_util', '1 minute');
+SELECT risk.watch('ew_util', '5 minutes');
+SELECT risk.watch('ew_top', '5 minutes');
+SELECT risk.watch('ew_top2', '5 minutes');
+SELECT view, every, paused, failures FROM risk.watched ORDER BY view::text;
+
+-- pause, resume, refresh_now, unwatch
+SELECT try($$SELECT risk.pause('ew_empty')$$);
+SELECT try($$SELECT risk.unwatch('ew_empty')$$);
+SELECT try($$SELECT risk.refresh_now('ew_empty')$$);
+SELECT risk.pause('ew_top2');
+SELECT try($$SELECT risk.refresh_now('ew_top2')$$);
+SELECT view, paused FROM risk.watched WHERE view = 'ew_top2'::regclass;
+SELECT risk.resume('ew_top2');
+SELECT risk.refresh_now('ew_top2');
+SELECT next_run <= now() AS due_now FROM risk.watched WHERE view = 'ew_top2'::regclass;
+
+-- errors of add_rule()
+SELECT try($$SELECT risk.add_rule('ew_empty', 'x', '>', 1)$$);
+SELECT try($$SELECT risk.add_rule('ew_util', 'nope', '>', 0.9)$$);
+SELECT try($$SELECT risk.add_rule('ew_util', 'name', '>', 0.9)$$);
+SELECT try($$SELECT risk.add_rule('ew_util', 'utilisation', '>', 0.9, key_columns => '{customer,nope}')$$);
+SELECT try($$SELECT risk.add_rule('ew_util', 'utilisation', '=>', 0.9)$$);
+SELECT try($$SELECT risk.add_rule('ew_util', 'utilisation', '>', 'NaN')$$);
+SELECT try($$SELECT risk.add_rule('ew_util', 'utilisation', '>', 'Infinity')$$);
+SELECT try($$SELECT risk.add_rule('ew_util', 'utilisation', '>', 0.9, 'urgent')$$);
+SELECT try($$SELECT risk.add_rule('ew_util', 'utilisation', '>', NULL)$$);
+SELECT try($$SELECT risk.drop_rule(12345)$$);
+
+SELECT risk.add_rule('ew_util', 'utilisation', '>', 0.9, 'critical', 'cut the limit',
+                     '{customer}', 'utilisation over 90%') AS rule_id \gset
+SELECT risk.add_rule('ew_top', 'top', '>=', 0.5, 'info') AS rule_top \gset
+SELECT rule_name, metric, op, threshold, severity, action, key_columns
+FROM risk.rules ORDER BY id;
+
+-- the due views, ancestors first, each with its watched ancestors
+UPDATE risk.watched SET next_run = now() - interval '1 s';
+SELECT view::regclass, deps::regclass[] FROM risk._due('{}', 86400);
+SELECT view::regclass FROM risk._due(ARRAY['ew_util'::regclass::oid], 86400);
+
+-- one refresh cycle, as the workers run it
+INSERT INTO ew_loans VALUES (4, 100, 99, 'd');
+SELECT risk._refresh_begin('ew_util'::regclass) AS hid \gset
+SELECT outcome, concurrent FROM risk.refresh_history WHERE id = :hid;
+SELECT risk._refresh_as_owner('ew_util', true, 0) AS rows;
+SELECT risk._refresh_end(:hid, 'ok', NULL, NULL, 4);
+SELECT risk._evaluate_rules(:hid);
+SELECT outcome, rows, alerts_opened, alerts_updated, alerts_resolved
+FROM risk.refresh_history WHERE id = :hid;
+SELECT severity, view, rule, key, value, action, refreshes FROM risk.open_alerts;
+
+-- a continuing breach updates, a cleared one resolves, a new one opens
+UPDATE ew_loans SET drawn = 97 WHERE customer = 2;
+UPDATE ew_loans SET drawn = 10 WHERE customer = 4;
+UPDATE ew_loans SET drawn = 91 WHERE customer = 1;
+SELECT risk._refresh_begin('ew_util'::regclass) AS hid \gset
+SELECT risk._refresh_as_owner('ew_util', true, 0) AS rows;
+SELECT risk._refresh_end(:hid, 'ok', NULL, NULL, 4);
+SELECT risk._evaluate_rules(:hid);
+SELECT alerts_opened, alerts_updated, alerts_resolved FROM risk.refresh_history WHERE id = :hid;
+SELECT key, status, value, refreshes, resolution FROM risk.alerts ORDER BY id;
+SELECT severity, view, open FROM risk.alert_summary ORDER BY view;
+
+-- rules with no key: one alert for the view
+SELECT risk._refresh_begin('ew_top'::regclass) AS hid \gset
+SELECT risk._refresh_as_owner('ew_top', false, 0) AS rows;
+SELECT risk._refresh_end(:hid, 'ok', NULL, NULL, 1);
+SELECT risk._evaluate_rules(:hid);
+SELECT key, value, severity FROM risk.open_alerts WHERE view = 'public.ew_top';
+
+-- a failure: recorded, counted, retried no later than the interval
+SELECT risk._refresh_begin('ew_top2'::regclass) AS hid \gset
+SELECT risk._refresh_end(:hid, 'failed', '22012', 'division by zero', NULL);
+SELECT outcome, sqlstate, message, rows FROM risk.refresh_history WHERE id = :hid;
+SELECT failures, last_outcome, next_run - last_finished BETWEEN interval '4.9 s' AND interval '5.1 s' AS backoff
+FROM risk.watched WHERE view = 'ew_top2'::regclass;
+-- the same end twice changes nothing; a lost worker after an end is ignored
+SELECT risk._refresh_end(:hid, 'ok', NULL, NULL, 1);
+SELECT risk._refresh_lost(:hid);
+SELECT outcome FROM risk.refresh_history WHERE id = :hid;
+-- a refresh left running by a crash is closed as lost
+SELECT risk._refresh_begin('ew_top2'::regclass) AS hid \gset
+SELECT risk._scheduler_start();
+SELECT outcome, message FROM risk.refresh_history WHERE id = :hid;
+SELECT failures FROM risk.watched WHERE view = 'ew_top2'::regclass;
+
+-- CONCURRENTLY only for a populated view with a usable unique index
+SELECT v, risk._refresh_concurrently(v::regclass)
+FROM unnest(ARRAY['ew_util', 'ew_top', 'ew_empty']) v;
+
+-- dropping a rule resolves its alerts; dropping a view unwatches it
+SELECT risk.drop_rule(:rule_top);
+SELECT key, status, resolution FROM risk.alerts WHERE view_name = 'public.ew_top';
+DROP MATERIALIZED VIEW ew_top2;
+SELECT view FROM risk.watched ORDER BY view::text;
+
+-- privileges: nothing for PUBLIC; admins only for views their role owns
+CREATE ROLE ew_owner;
+CREATE ROLE ew_admin;
+CREATE ROLE ew_nobody;
+SELECT risk.grant_warning_admin('ew_owner');
+SELECT risk.grant_warning_admin('ew_admin');
+GRANT SELECT ON ew_loans TO ew_owner;
+CREATE MATERIALIZED VIEW ew_owned AS SELECT customer, drawn FROM ew_loans;
+ALTER MATERIALIZED VIEW ew_owned OWNER TO ew_owner;
+SET ROLE ew_nobody;
+SELECT try($$SELECT risk.watch('ew_owned', '1 minute')$$);
+SELECT try($$SELECT count(*) FROM risk.open_alerts$$);
+SELECT try($$SELECT risk._refresh_as_owner('ew_owned', false, 0)$$);
+RESET ROLE;
+SET ROLE ew_admin;
+SELECT try($$SELECT risk.watch('ew_owned', '1 minute')$$);
+SELECT try($$INSERT INTO risk.watched (view, every) VALUES ('ew_owned', '1 minute')$$);
+SELECT count(*) AS alerts_visible FROM risk.open_alerts;
+RESET ROLE;
+SET ROLE ew_owner;
+SELECT risk.watch('ew_owned', '1 minute');
+SELECT view FROM risk.watched;
+RESET ROLE;
+GRANT ew_owner TO ew_admin;
+SET ROLE ew_admin;
+SELECT risk.pause('ew_owned');
+RESET ROLE;
+-- as the owner: the refresh and the rule query read what the owner may
+REVOKE SELECT ON ew_loans FROM ew_owner;
+SELECT try($$SELECT risk._refresh_as_owner('ew_owned', false, 0)$$);
+SELECT risk.unwatch('ew_owned');
+DROP MATERIALIZED VIEW ew_owned;
+REVOKE ew_owner FROM ew_admin;
+DROP OWNED BY ew_owner, ew_admin, ew_nobody;
+DROP ROLE ew_owner, ew_admin, ew_nobody;
+
+-- no function of the early-warning part that writes is open to PUBLIC
+SELECT p.oid::regprocedure
+FROM pg_proc p
+WHERE p.pronamespace = 'risk'::regnamespace
+  AND has_function_privilege('public', p.oid, 'EXECUTE')
+  AND p.proname IN ('watch', 'unwatch', 'pause', 'resume', 'refresh_now', 'add_rule',
+                    'drop_rule', 'grant_warning_admin', 'grant_warning_reader',
+                    '_refresh_as_owner', '_rule_breaches', '_due', '_refresh_begin',
+                    '_refresh_end', '_evaluate_rules', '_scheduler_start', '_on_sql_drop');
+SELECT p.oid::regprocedure, p.proconfig
+FROM pg_proc p
+WHERE p.pronamespace = 'risk'::regnamespace AND p.prosecdef
+ORDER BY p.oid::regprocedure::text;
+
+-- clean up
+SELECT risk.unwatch(view) FROM risk.watched;
+DROP MATERIALIZED VIEW ew_util, ew_empty CASCADE;
+DROP TABLE ew_loans;
+SELECT count(*) AS rules_left FROM risk.rules;

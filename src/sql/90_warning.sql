@@ -1,0 +1,754 @@
+-- Early warning: watched materialized views, refresh history, warning
+-- rules and alerts.  The background workers (shared_preload_libraries =
+-- 'risk') refresh the views and evaluate the rules; see
+-- docs/early-warning.md.
+--
+-- Who may do what: the registry (risk.watched, risk.rules) has row-level
+-- security: a row may be written only by a member of the role that owns the
+-- view, and read by them or by anyone who may read the view.  Alerts and
+-- history are written by the workers only and readable under the same
+-- read rule.  Nothing here is granted to PUBLIC except the two row checks
+-- and the wake-up; docs/early-warning.md lists the grants.
+
+-- May the current user manage (watch, pause, add rules to) relation r?
+CREATE FUNCTION risk._may_manage(r oid) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce((SELECT pg_has_role(c.relowner, 'USAGE')
+                     FROM pg_class c WHERE c.oid = r), false)
+$$;
+
+-- May the current user read what the workers recorded about relation r?
+CREATE FUNCTION risk._may_read(r oid) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce((SELECT pg_has_role(c.relowner, 'USAGE')
+                            OR has_table_privilege(c.oid, 'SELECT')
+                     FROM pg_class c WHERE c.oid = r), false)
+$$;
+
+CREATE TABLE risk.watched (
+    view          regclass    PRIMARY KEY,
+    every         interval    NOT NULL CHECK (every > interval '0'),
+    paused        boolean     NOT NULL DEFAULT false,
+    next_run      timestamptz NOT NULL DEFAULT now(),
+    failures      integer     NOT NULL DEFAULT 0,
+    last_started  timestamptz,
+    last_finished timestamptz,
+    last_outcome  text,
+    last_message  text,
+    watched_by    name        NOT NULL DEFAULT current_user,
+    watched_at    timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE risk.watched IS
+'Materialized views kept fresh by the scheduler of this database: interval, pause flag, next run, failures in a row and the last outcome';
+
+CREATE TABLE risk.refresh_history (
+    id              bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    view_oid        oid         NOT NULL,
+    view_name       text        NOT NULL,
+    started_at      timestamptz NOT NULL,
+    finished_at     timestamptz,
+    duration        interval,
+    concurrent      boolean     NOT NULL DEFAULT false,
+    rows            bigint,
+    outcome         text        NOT NULL
+        CHECK (outcome IN ('running', 'ok', 'failed', 'timeout', 'lost', 'rules_failed')),
+    sqlstate        text,
+    message         text,
+    alerts_opened   integer,
+    alerts_updated  integer,
+    alerts_resolved integer
+);
+CREATE INDEX refresh_history_view ON risk.refresh_history (view_oid, started_at);
+CREATE INDEX refresh_history_finished ON risk.refresh_history (finished_at);
+CREATE INDEX refresh_history_running ON risk.refresh_history (id) WHERE outcome = 'running';
+COMMENT ON TABLE risk.refresh_history IS
+'One row per refresh: start, end, duration, rows, outcome (ok, failed, timeout, lost, rules_failed), error and the alerts it opened, updated and resolved; kept for risk.history_retention';
+
+CREATE TABLE risk.rules (
+    id          integer     GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    view        regclass    NOT NULL REFERENCES risk.watched (view) ON DELETE CASCADE,
+    rule_name   text        NOT NULL,
+    metric      name        NOT NULL,
+    op          text        NOT NULL CHECK (op IN ('>', '>=', '<', '<=', '=', '<>')),
+    threshold   float8      NOT NULL
+        CHECK (threshold <> 'NaN' AND threshold <> 'Infinity' AND threshold <> '-Infinity'),
+    severity    text        NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+    action      text,
+    key_columns name[]      NOT NULL DEFAULT '{}',
+    enabled     boolean     NOT NULL DEFAULT true,
+    created_by  name        NOT NULL DEFAULT current_user,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (view, rule_name)
+);
+COMMENT ON TABLE risk.rules IS
+'Warning rules: on a watched view, a row breaches when metric op threshold; key_columns identify the row (customer, portfolio); severity and the recommended action go into the alert';
+
+CREATE TABLE risk.alerts (
+    id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    rule_id     integer     NOT NULL,
+    rule_name   text        NOT NULL,
+    view_oid    oid         NOT NULL,
+    view_name   text        NOT NULL,
+    key         jsonb       NOT NULL,
+    metric      name        NOT NULL,
+    op          text        NOT NULL,
+    threshold   float8      NOT NULL,
+    value       float8,
+    severity    text        NOT NULL,
+    action      text,
+    status      text        NOT NULL CHECK (status IN ('open', 'resolved')),
+    opened_at   timestamptz NOT NULL,
+    updated_at  timestamptz NOT NULL,
+    resolved_at timestamptz,
+    resolution  text,
+    refreshes   integer     NOT NULL DEFAULT 1
+);
+CREATE UNIQUE INDEX alerts_one_open ON risk.alerts (rule_id, key) WHERE status = 'open';
+CREATE INDEX alerts_view ON risk.alerts (view_oid, opened_at);
+COMMENT ON TABLE risk.alerts IS
+'Alerts: one open row per rule and key while the breach lasts (value and refreshes updated by each refresh), resolved when it clears or the rule goes; kept as an audit trail';
+
+SELECT pg_catalog.pg_extension_config_dump('risk.watched', '');
+SELECT pg_catalog.pg_extension_config_dump('risk.rules', '');
+SELECT pg_catalog.pg_extension_config_dump('risk.alerts', '');
+SELECT pg_catalog.pg_extension_config_dump('risk.refresh_history', '');
+
+ALTER TABLE risk.watched ENABLE ROW LEVEL SECURITY;
+CREATE POLICY watched_read ON risk.watched FOR SELECT USING (risk._may_read(view));
+CREATE POLICY watched_insert ON risk.watched FOR INSERT WITH CHECK (risk._may_manage(view));
+CREATE POLICY watched_update ON risk.watched FOR UPDATE
+    USING (risk._may_manage(view)) WITH CHECK (risk._may_manage(view));
+CREATE POLICY watched_delete ON risk.watched FOR DELETE USING (risk._may_manage(view));
+
+ALTER TABLE risk.rules ENABLE ROW LEVEL SECURITY;
+CREATE POLICY rules_read ON risk.rules FOR SELECT USING (risk._may_read(view));
+CREATE POLICY rules_insert ON risk.rules FOR INSERT WITH CHECK (risk._may_manage(view));
+CREATE POLICY rules_update ON risk.rules FOR UPDATE
+    USING (risk._may_manage(view)) WITH CHECK (risk._may_manage(view));
+CREATE POLICY rules_delete ON risk.rules FOR DELETE USING (risk._may_manage(view));
+
+ALTER TABLE risk.alerts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY alerts_read ON risk.alerts FOR SELECT USING (risk._may_read(view_oid));
+ALTER TABLE risk.refresh_history ENABLE ROW LEVEL SECURITY;
+CREATE POLICY history_read ON risk.refresh_history FOR SELECT USING (risk._may_read(view_oid));
+
+REVOKE ALL ON risk.watched, risk.rules, risk.alerts, risk.refresh_history FROM PUBLIC;
+
+-- BI views: they run with the reader's privileges, so the row checks apply.
+CREATE VIEW risk.open_alerts WITH (security_invoker = true) AS
+SELECT id, severity, view_name AS view, rule_name AS rule, key, metric, op,
+       threshold, value, action, opened_at, updated_at, refreshes
+FROM risk.alerts
+WHERE status = 'open'
+ORDER BY CASE severity WHEN 'critical' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END,
+         opened_at, id;
+COMMENT ON VIEW risk.open_alerts IS
+'Open alerts, most severe first: which view and rule, which row (key), the value against the threshold, the recommended action';
+
+CREATE VIEW risk.alert_summary WITH (security_invoker = true) AS
+SELECT severity, view_name AS view,
+       count(*) FILTER (WHERE status = 'open') AS open,
+       count(*) FILTER (WHERE opened_at > now() - interval '1 day') AS opened_last_day,
+       count(*) FILTER (WHERE resolved_at > now() - interval '1 day') AS resolved_last_day,
+       min(opened_at) FILTER (WHERE status = 'open') AS oldest_open
+FROM risk.alerts
+GROUP BY severity, view_name;
+COMMENT ON VIEW risk.alert_summary IS
+'Alerts by severity and view: open now, opened and resolved in the last day, the oldest open one';
+
+CREATE VIEW risk.refresh_status WITH (security_invoker = true) AS
+SELECT w.view, w.every, w.paused, w.next_run, w.failures, w.last_outcome,
+       w.last_started, w.last_finished, w.last_message,
+       (SELECT count(*) FROM risk.alerts a
+        WHERE a.view_oid = w.view::oid AND a.status = 'open') AS open_alerts
+FROM risk.watched w;
+COMMENT ON VIEW risk.refresh_status IS
+'Each watched view: schedule, last outcome and message, failures in a row, open alerts';
+
+REVOKE ALL ON risk.open_alerts, risk.alert_summary, risk.refresh_status FROM PUBLIC;
+
+-- ---------------------------------------------------------------------
+-- The SQL interface (SECURITY INVOKER: row-level security decides)
+-- ---------------------------------------------------------------------
+
+-- Check that v is a materialized view the current user may manage.
+CREATE FUNCTION risk._check_view(v regclass, what text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    kind "char";
+    owner oid;
+BEGIN
+    IF v IS NULL THEN
+        RAISE EXCEPTION 'risk.%: view must not be NULL', what
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT c.relkind, c.relowner INTO kind, owner FROM pg_class c WHERE c.oid = v;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'risk.%: relation with OID % does not exist', what, v::oid
+            USING ERRCODE = 'undefined_table';
+    END IF;
+    IF kind <> 'm' THEN
+        RAISE EXCEPTION 'risk.%: "%" is not a materialized view', what, v
+            USING ERRCODE = 'wrong_object_type',
+                  HINT = 'Only materialized views can be watched.';
+    END IF;
+    IF NOT pg_has_role(owner, 'USAGE') THEN
+        RAISE EXCEPTION 'risk.%: must be a member of role "%" (owner of materialized view %)',
+                what, pg_get_userbyid(owner), v
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+END
+$$;
+
+CREATE FUNCTION risk._wake() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'risk_wake'
+    LANGUAGE C VOLATILE;
+
+CREATE FUNCTION risk.watch(view regclass, every interval) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM risk._check_view(view, 'watch');
+    IF every IS NULL OR every <= interval '0' THEN
+        RAISE EXCEPTION 'risk.watch: every must be a positive interval, got %',
+                coalesce(every::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO risk.watched AS w (view, every) VALUES (watch.view, watch.every)
+    ON CONFLICT ON CONSTRAINT watched_pkey
+    DO UPDATE SET every = excluded.every, next_run = least(w.next_run, now() + excluded.every);
+    IF NOT risk._wake() THEN
+        RAISE NOTICE 'risk background workers are not running: add risk to shared_preload_libraries to refresh % every %',
+            view, every;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION risk.watch(regclass, interval) IS
+'Register (or re-time) a materialized view for refresh by the scheduler every interval; the caller must be a member of the view''s owning role';
+
+-- The registry row of v, or an error naming the function.
+CREATE FUNCTION risk._watched(v regclass, what text) RETURNS risk.watched
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    w risk.watched;
+BEGIN
+    PERFORM risk._check_view(v, what);
+    SELECT * INTO w FROM risk.watched x WHERE x.view = v;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'risk.%: materialized view % is not watched', what, v
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'Call risk.watch first.';
+    END IF;
+    RETURN w;
+END
+$$;
+
+CREATE FUNCTION risk.unwatch(view regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM risk._watched(view, 'unwatch');
+    DELETE FROM risk.watched w WHERE w.view = unwatch.view;
+END
+$$;
+COMMENT ON FUNCTION risk.unwatch(regclass) IS
+'Stop watching a materialized view; its rules go and their open alerts are resolved';
+
+CREATE FUNCTION risk.pause(view regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM risk._watched(view, 'pause');
+    UPDATE risk.watched w SET paused = true WHERE w.view = pause.view;
+END
+$$;
+COMMENT ON FUNCTION risk.pause(regclass) IS
+'Stop refreshing a watched view until risk.resume; registration and rules are kept';
+
+CREATE FUNCTION risk.resume(view regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM risk._watched(view, 'resume');
+    UPDATE risk.watched w SET paused = false, next_run = least(w.next_run, now())
+    WHERE w.view = resume.view;
+    PERFORM risk._wake();
+END
+$$;
+COMMENT ON FUNCTION risk.resume(regclass) IS
+'Resume refreshing a paused view; it is refreshed at once if it became due meanwhile';
+
+CREATE FUNCTION risk.refresh_now(view regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    w risk.watched;
+BEGIN
+    w := risk._watched(view, 'refresh_now');
+    IF w.paused THEN
+        RAISE EXCEPTION 'risk.refresh_now: materialized view % is paused', view
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Call risk.resume first.';
+    END IF;
+    UPDATE risk.watched x SET next_run = now() WHERE x.view = refresh_now.view;
+    IF NOT risk._wake() THEN
+        RAISE NOTICE 'risk background workers are not running: the refresh of % waits for them', view;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION risk.refresh_now(regclass) IS
+'Make a watched view due now: the scheduler, woken when the transaction commits, refreshes it (and evaluates its rules) at once';
+
+CREATE FUNCTION risk.add_rule(view regclass, metric name, op text, threshold float8,
+                              severity text DEFAULT 'warning',
+                              action text DEFAULT NULL,
+                              key_columns name[] DEFAULT '{}',
+                              rule_name text DEFAULT NULL)
+    RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    typ oid;
+    k name;
+    rid integer;
+BEGIN
+    PERFORM risk._watched(view, 'add_rule');
+    IF metric IS NULL OR op IS NULL OR threshold IS NULL OR severity IS NULL
+       OR key_columns IS NULL THEN
+        RAISE EXCEPTION 'risk.add_rule: metric, op, threshold, severity and key_columns must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT a.atttypid INTO typ FROM pg_attribute a
+    WHERE a.attrelid = view AND a.attname = metric AND a.attnum > 0 AND NOT a.attisdropped;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'risk.add_rule: column "%" of materialized view % does not exist', metric, view
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    IF typ NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'float4'::regtype,
+                   'float8'::regtype, 'numeric'::regtype) THEN
+        RAISE EXCEPTION 'risk.add_rule: column "%" of % is of type %, not a number',
+                metric, view, format_type(typ, NULL)
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    FOREACH k IN ARRAY key_columns LOOP
+        IF k IS NULL OR NOT EXISTS (SELECT 1 FROM pg_attribute a
+                      WHERE a.attrelid = view AND a.attname = k AND a.attnum > 0
+                        AND NOT a.attisdropped) THEN
+            RAISE EXCEPTION 'risk.add_rule: key column "%" of materialized view % does not exist',
+                    coalesce(k::text, 'NULL'), view
+                USING ERRCODE = 'undefined_column';
+        END IF;
+    END LOOP;
+    IF cardinality(key_columns) > 50 THEN
+        RAISE EXCEPTION 'risk.add_rule: at most 50 key columns, got %', cardinality(key_columns)
+            USING ERRCODE = 'program_limit_exceeded';
+    END IF;
+    IF op NOT IN ('>', '>=', '<', '<=', '=', '<>') THEN
+        RAISE EXCEPTION 'risk.add_rule: unknown comparison "%"', op
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use one of >, >=, <, <=, =, <>.';
+    END IF;
+    IF threshold IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN
+        RAISE EXCEPTION 'risk.add_rule: threshold must be finite, got %', threshold
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF severity NOT IN ('info', 'warning', 'critical') THEN
+        RAISE EXCEPTION 'risk.add_rule: unknown severity "%"', severity
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use info, warning or critical.';
+    END IF;
+    INSERT INTO risk.rules (view, rule_name, metric, op, threshold, severity, action, key_columns)
+    VALUES (view, coalesce(rule_name, format('%s %s %s', metric, op, threshold)),
+            metric, op, threshold, severity, action, key_columns)
+    RETURNING id INTO rid;
+    RETURN rid;
+END
+$$;
+COMMENT ON FUNCTION risk.add_rule(regclass, name, text, float8, text, text, name[], text) IS
+'Add a warning rule to a watched view: a row breaches when metric op threshold; key_columns identify the row; evaluated after every refresh';
+
+CREATE FUNCTION risk.drop_rule(rule_id integer) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v regclass;
+BEGIN
+    SELECT r.view INTO v FROM risk.rules r WHERE r.id = rule_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'risk.drop_rule: no rule with id %', coalesce(rule_id::text, 'NULL')
+            USING ERRCODE = 'undefined_object';
+    END IF;
+    PERFORM risk._check_view(v, 'drop_rule');
+    DELETE FROM risk.rules r WHERE r.id = rule_id;
+END
+$$;
+COMMENT ON FUNCTION risk.drop_rule(integer) IS
+'Drop a warning rule; its open alerts are resolved';
+
+REVOKE ALL ON FUNCTION risk.watch(regclass, interval), risk.unwatch(regclass),
+    risk.pause(regclass), risk.resume(regclass), risk.refresh_now(regclass),
+    risk.add_rule(regclass, name, text, float8, text, text, name[], text),
+    risk.drop_rule(integer) FROM PUBLIC;
+
+-- The grants of the two early-warning roles (docs/early-warning.md).
+CREATE FUNCTION risk.grant_warning_admin(r regrole) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    EXECUTE format('GRANT EXECUTE ON FUNCTION risk.watch(regclass, interval), '
+                   'risk.unwatch(regclass), risk.pause(regclass), risk.resume(regclass), '
+                   'risk.refresh_now(regclass), '
+                   'risk.add_rule(regclass, name, text, float8, text, text, name[], text), '
+                   'risk.drop_rule(integer) TO %s', r);
+    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON risk.watched, risk.rules TO %s', r);
+    PERFORM risk.grant_warning_reader(r);
+END
+$$;
+COMMENT ON FUNCTION risk.grant_warning_admin(regrole) IS
+'Let a role watch the materialized views it owns (or whose owner it is a member of), pause, resume and refresh them, and manage their rules; includes the reader grants';
+
+CREATE FUNCTION risk.grant_warning_reader(r regrole) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    EXECUTE format('GRANT SELECT ON risk.alerts, risk.refresh_history, risk.open_alerts, '
+                   'risk.alert_summary, risk.refresh_status, risk.watched, risk.rules TO %s', r);
+END
+$$;
+COMMENT ON FUNCTION risk.grant_warning_reader(regrole) IS
+'Let a role read alerts, refresh history and status, for the views it may read';
+
+REVOKE ALL ON FUNCTION risk.grant_warning_admin(regrole), risk.grant_warning_reader(regrole)
+    FROM PUBLIC;
+
+-- ---------------------------------------------------------------------
+-- Alerts: opening, updating, resolving, notifying
+-- ---------------------------------------------------------------------
+
+-- Send one alert event on channel risk_alerts (JSON, under 8000 bytes).
+CREATE FUNCTION risk._notify(event text, a risk.alerts) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    payload text;
+BEGIN
+    payload := json_build_object('event', event, 'alert_id', a.id, 'view', a.view_name,
+                                 'rule', a.rule_name, 'key', a.key, 'metric', a.metric,
+                                 'op', a.op, 'threshold', a.threshold, 'value', a.value,
+                                 'severity', a.severity, 'action', a.action,
+                                 'at', coalesce(a.resolved_at, a.updated_at))::text;
+    IF octet_length(payload) > 7900 THEN
+        payload := json_build_object('event', event, 'alert_id', a.id, 'view', a.view_name,
+                                     'rule', a.rule_name, 'severity', a.severity,
+                                     'truncated', true)::text;
+    END IF;
+    PERFORM pg_notify('risk_alerts', payload);
+END
+$$;
+
+-- Resolve the open alerts of a rule that goes away.
+CREATE FUNCTION risk._rule_deleted() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    a risk.alerts;
+BEGIN
+    FOR a IN UPDATE risk.alerts
+             SET status = 'resolved', resolved_at = now(), updated_at = now(),
+                 resolution = 'rule dropped'
+             WHERE rule_id = OLD.id AND status = 'open'
+             RETURNING *
+    LOOP
+        PERFORM risk._notify('resolved', a);
+    END LOOP;
+    RETURN OLD;
+END
+$$;
+CREATE TRIGGER rules_deleted AFTER DELETE ON risk.rules
+    FOR EACH ROW EXECUTE FUNCTION risk._rule_deleted();
+
+-- The breaching rows of one rule, one per key, the worst value kept.
+CREATE FUNCTION risk._breach_rows(b jsonb, op text)
+    RETURNS TABLE (key jsonb, value float8)
+    LANGUAGE sql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT DISTINCT ON (e -> 'key') e -> 'key', (e ->> 'value')::float8
+    FROM jsonb_array_elements(b) e
+    ORDER BY e -> 'key',
+             CASE WHEN op IN ('>', '>=') THEN -(e ->> 'value')::float8
+                  ELSE (e ->> 'value')::float8 END
+$$;
+
+-- After a successful refresh: evaluate every rule of the view.
+CREATE FUNCTION risk._evaluate_rules(hid bigint) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v oid;
+    vname text;
+    r risk.rules;
+    b jsonb;
+    a risk.alerts;
+    n integer;
+    opened integer := 0;
+    updated integer := 0;
+    resolved integer := 0;
+BEGIN
+    SELECT h.view_oid, h.view_name INTO v, vname FROM risk.refresh_history h WHERE h.id = hid;
+    FOR r IN SELECT * FROM risk.rules x WHERE x.view = v AND x.enabled ORDER BY x.id LOOP
+        b := risk._rule_breaches(v, r.metric, r.op, r.threshold, r.key_columns);
+
+        UPDATE risk.alerts x
+        SET value = br.value, updated_at = now(), refreshes = x.refreshes + 1
+        FROM risk._breach_rows(b, r.op) br
+        WHERE x.rule_id = r.id AND x.status = 'open' AND x.key = br.key;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        updated := updated + n;
+
+        FOR a IN INSERT INTO risk.alerts
+                     (rule_id, rule_name, view_oid, view_name, key, metric, op, threshold,
+                      value, severity, action, status, opened_at, updated_at)
+                 SELECT r.id, r.rule_name, v, vname, br.key, r.metric, r.op, r.threshold,
+                        br.value, r.severity, r.action, 'open', now(), now()
+                 FROM risk._breach_rows(b, r.op) br
+                 WHERE NOT EXISTS (SELECT 1 FROM risk.alerts x
+                                   WHERE x.rule_id = r.id AND x.status = 'open'
+                                     AND x.key = br.key)
+                 RETURNING *
+        LOOP
+            opened := opened + 1;
+            PERFORM risk._notify('opened', a);
+        END LOOP;
+
+        FOR a IN UPDATE risk.alerts x
+                 SET status = 'resolved', resolved_at = now(), updated_at = now(),
+                     resolution = 'cleared'
+                 WHERE x.rule_id = r.id AND x.status = 'open'
+                   AND NOT EXISTS (SELECT 1 FROM risk._breach_rows(b, r.op) br
+                                   WHERE br.key = x.key)
+                 RETURNING *
+        LOOP
+            resolved := resolved + 1;
+            PERFORM risk._notify('resolved', a);
+        END LOOP;
+    END LOOP;
+    UPDATE risk.refresh_history
+    SET alerts_opened = opened, alerts_updated = updated, alerts_resolved = resolved
+    WHERE id = hid;
+END
+$$;
+
+-- ---------------------------------------------------------------------
+-- Bookkeeping of the workers (run by them as superuser; not for PUBLIC)
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION risk._refresh_as_owner(view regclass, concurrent boolean, timeout_ms integer)
+    RETURNS bigint
+    AS 'MODULE_PATHNAME', 'risk_refresh_as_owner'
+    LANGUAGE C STRICT VOLATILE;
+
+CREATE FUNCTION risk._rule_breaches(view regclass, metric name, op text, threshold float8,
+                                    keys name[])
+    RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'risk_rule_breaches'
+    LANGUAGE C STRICT VOLATILE;
+
+-- Can v be refreshed CONCURRENTLY (populated, with a usable unique index)?
+CREATE FUNCTION risk._refresh_concurrently(v oid) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce((SELECT c.relispopulated AND EXISTS (
+                         SELECT 1 FROM pg_index i
+                         WHERE i.indrelid = c.oid AND i.indisunique AND i.indisvalid
+                           AND i.indimmediate AND i.indpred IS NULL
+                           AND i.indexprs IS NULL)
+                     FROM pg_class c WHERE c.oid = v), false)
+$$;
+
+-- Close the refreshes that a crash or an exit left running.
+CREATE FUNCTION risk._scheduler_start() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    hid bigint;
+BEGIN
+    FOR hid IN SELECT id FROM risk.refresh_history WHERE outcome = 'running' LOOP
+        PERFORM risk._refresh_end(hid, 'lost', NULL,
+                                  'interrupted: the server or the scheduler stopped', NULL);
+    END LOOP;
+END
+$$;
+
+-- Delete expired history; return the due views not already queued, each
+-- with its watched ancestors, ancestors first.
+CREATE FUNCTION risk._due(queued oid[], retention_s integer)
+    RETURNS TABLE (view oid, deps oid[])
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    DELETE FROM risk.refresh_history h
+    WHERE h.finished_at < now() - make_interval(secs => retention_s);
+
+    IF NOT EXISTS (SELECT 1 FROM risk.watched w
+                   WHERE NOT w.paused AND w.next_run <= now()
+                     AND w.view::oid <> ALL (queued)) THEN
+        RETURN;
+    END IF;
+
+    RETURN QUERY
+    WITH RECURSIVE edge AS (
+        -- relation r reads relation ref through its rewrite rule
+        SELECT DISTINCT rw.ev_class AS r, d.refobjid AS ref
+        FROM pg_depend d
+        JOIN pg_rewrite rw ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid
+        WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid <> rw.ev_class
+    ), anc AS (
+        SELECT w.view::oid AS w, e.ref AS a
+        FROM risk.watched w JOIN edge e ON e.r = w.view::oid
+        UNION
+        SELECT anc.w, e.ref FROM anc JOIN edge e ON e.r = anc.a
+    ), wanc AS (
+        SELECT anc.w, array_agg(anc.a ORDER BY anc.a) AS deps
+        FROM anc JOIN risk.watched x ON x.view::oid = anc.a AND anc.a <> anc.w
+        GROUP BY anc.w
+    )
+    SELECT w.view::oid, coalesce(wa.deps, '{}'::oid[])
+    FROM risk.watched w
+    LEFT JOIN wanc wa ON wa.w = w.view::oid
+    WHERE NOT w.paused AND w.next_run <= now() AND w.view::oid <> ALL (queued)
+    ORDER BY cardinality(coalesce(wa.deps, '{}'::oid[])), w.next_run, w.view::oid;
+END
+$$;
+
+-- Start of a refresh: a history row, the next run on the view's grid.
+CREATE FUNCTION risk._refresh_begin(v oid) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    hid bigint;
+BEGIN
+    UPDATE risk.watched w
+    SET next_run = greatest(w.next_run + w.every, now()), last_started = clock_timestamp()
+    WHERE w.view = v AND NOT w.paused;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO risk.refresh_history (view_oid, view_name, started_at, concurrent, outcome)
+    VALUES (v, coalesce((SELECT c.oid::regclass::text FROM pg_class c WHERE c.oid = v), v::text),
+            clock_timestamp(), risk._refresh_concurrently(v), 'running')
+    RETURNING id INTO hid;
+    RETURN hid;
+END
+$$;
+
+-- End of a refresh.  A failure is retried with backoff: after 5 s, 10 s,
+-- 20 s, ... but never later than the view's own interval.
+CREATE FUNCTION risk._refresh_end(hid bigint, outcome text, sqlstate text, message text,
+                                  nrows bigint)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v oid;
+BEGIN
+    UPDATE risk.refresh_history h
+    SET finished_at = clock_timestamp(), duration = clock_timestamp() - h.started_at,
+        outcome = _refresh_end.outcome, sqlstate = _refresh_end.sqlstate,
+        message = _refresh_end.message, rows = nrows
+    WHERE h.id = hid AND h.outcome = 'running'
+    RETURNING h.view_oid INTO v;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    IF outcome = 'ok' THEN
+        UPDATE risk.watched w
+        SET failures = 0, last_finished = clock_timestamp(), last_outcome = 'ok',
+            last_message = NULL
+        WHERE w.view = v;
+    ELSE
+        UPDATE risk.watched w
+        SET failures = w.failures + 1, last_finished = clock_timestamp(),
+            last_outcome = _refresh_end.outcome, last_message = _refresh_end.message,
+            next_run = clock_timestamp()
+                       + least(w.every, interval '5 seconds' * power(2, least(w.failures, 20)))
+        WHERE w.view = v;
+    END IF;
+END
+$$;
+
+-- The worker of hid stopped: if it did not record an outcome, it was lost.
+CREATE FUNCTION risk._refresh_lost(hid bigint) RETURNS void
+    LANGUAGE sql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT risk._refresh_end(hid, 'lost', NULL,
+                             'the refresh worker exited without recording an outcome', NULL)
+$$;
+
+-- The refresh succeeded but a rule could not be evaluated.
+CREATE FUNCTION risk._rules_failed(hid bigint, sqlstate text, message text) RETURNS void
+    LANGUAGE sql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    UPDATE risk.refresh_history h
+    SET outcome = 'rules_failed', sqlstate = _rules_failed.sqlstate,
+        message = _rules_failed.message
+    WHERE h.id = hid;
+    UPDATE risk.watched w
+    SET last_outcome = 'rules_failed', last_message = _rules_failed.message
+    WHERE w.view = (SELECT h.view_oid FROM risk.refresh_history h WHERE h.id = hid);
+$$;
+
+REVOKE ALL ON FUNCTION risk._refresh_as_owner(regclass, boolean, integer),
+    risk._rule_breaches(regclass, name, text, float8, name[]),
+    risk._refresh_concurrently(oid), risk._scheduler_start(),
+    risk._due(oid[], integer), risk._refresh_begin(oid),
+    risk._refresh_end(bigint, text, text, text, bigint), risk._refresh_lost(bigint),
+    risk._rules_failed(bigint, text, text), risk._evaluate_rules(bigint),
+    risk._notify(text, risk.alerts), risk._rule_deleted(),
+    risk._breach_rows(jsonb, text) FROM PUBLIC;
+
+-- A dropped materialized view leaves the registry (its rules and their
+-- open alerts with it).
+CREATE FUNCTION risk._on_sql_drop() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF to_regclass('risk.watched') IS NULL THEN
+        RETURN;
+    END IF;
+    DELETE FROM risk.watched w
+    WHERE w.view::oid IN (SELECT d.objid FROM pg_event_trigger_dropped_objects() d
+                          WHERE d.classid = 'pg_class'::regclass
+                            AND d.object_type = 'materialized view');
+END
+$$;
+REVOKE ALL ON FUNCTION risk._on_sql_drop() FROM PUBLIC;
+CREATE EVENT TRIGGER risk_watched_drop ON sql_drop EXECUTE FUNCTION risk._on_sql_drop();
