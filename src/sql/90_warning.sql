@@ -282,13 +282,12 @@ CREATE FUNCTION risk.resume(view regclass) RETURNS void
 AS $$
 BEGIN
     PERFORM risk._watched(view, 'resume');
-    UPDATE risk.watched w SET paused = false, next_run = least(w.next_run, now())
-    WHERE w.view = resume.view;
+    UPDATE risk.watched w SET paused = false WHERE w.view = resume.view;
     PERFORM risk._wake();
 END
 $$;
 COMMENT ON FUNCTION risk.resume(regclass) IS
-'Resume refreshing a paused view; it is refreshed at once if it became due meanwhile';
+'Resume refreshing a paused view; it is refreshed at once if it became due while paused';
 
 CREATE FUNCTION risk.refresh_now(view regclass) RETURNS void
     LANGUAGE plpgsql
