@@ -112,6 +112,14 @@ SELECT risk._scheduler_start();
 SELECT outcome, message FROM risk.refresh_history WHERE id = :hid;
 SELECT failures FROM risk.watched WHERE view = 'ew_top2'::regclass;
 
+-- history older than risk.history_retention goes at the scheduler's next look
+SELECT count(*) AS history_rows FROM risk.refresh_history;
+UPDATE risk.refresh_history SET finished_at = now() - interval '2 days'
+WHERE view_name = 'public.ew_top2';
+SELECT count(*) FROM risk._due('{}', 86400);
+SELECT count(*) AS history_rows, count(*) FILTER (WHERE view_name = 'public.ew_top2') AS of_ew_top2
+FROM risk.refresh_history;
+
 -- CONCURRENTLY only for a populated view with a usable unique index
 SELECT v, risk._refresh_concurrently(v::regclass)
 FROM unnest(ARRAY['ew_util', 'ew_top', 'ew_empty']) v;

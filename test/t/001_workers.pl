@@ -140,6 +140,19 @@ ok($dur >= 1.4 && $dur < 4.5, "after risk.refresh_timeout (1.5 s): took $dur s")
 is(sq('bank', qq{SELECT sqlstate FROM risk.refresh_history WHERE view_name = 'public.v_slow2' AND id > $mark}),
 	'57014', 'recorded as query_canceled');
 
+# a refresh blocked by a lock is cancelled by the same limit
+my $locker = $node->background_psql('bank');
+$locker->query_safe('BEGIN; LOCK TABLE divisors IN ACCESS EXCLUSIVE MODE');
+$mark = last_id('bank');
+wait_for('bank', qq{SELECT count(*) >= 1 FROM risk.refresh_history
+                    WHERE view_name = 'public.v_bad' AND outcome = 'timeout' AND id > $mark},
+	'a refresh waiting on a lock is cancelled by the time limit and recorded');
+wait_for('bank', qq{SELECT count(*) >= 2 FROM risk.refresh_history
+                    WHERE view_name = 'public.v_a' AND outcome = 'ok' AND id > $mark},
+	'while the other views refresh');
+$locker->query_safe('ROLLBACK');
+$locker->quit;
+
 # a refresh worker killed mid-refresh is recorded as lost
 $node->safe_psql('postgres', q{ALTER SYSTEM SET risk.refresh_timeout = 0});
 $node->reload;
@@ -315,5 +328,13 @@ my $smark = $standby->safe_psql('bank', 'SELECT max(id) FROM risk.refresh_histor
 ok($standby->poll_query_until('bank', qq{SELECT count(*) >= 1 FROM risk.refresh_history WHERE outcome = 'ok' AND id > $smark}),
 	'and refreshes on the promoted node');
 $standby->stop;
+
+# --- nothing starts in binary-upgrade mode ---------------------------------
+PostgreSQL::Test::Utils::system_or_bail('pg_ctl', '-D', $standby->data_dir, '-l', $standby->logfile,
+	'-o', '-b', '-w', 'start');
+sleep 2;
+is($standby->safe_psql('postgres', q{SELECT count(*) FROM pg_stat_activity WHERE backend_type LIKE 'risk%'}),
+	'0', 'a server in binary-upgrade mode starts no worker');
+PostgreSQL::Test::Utils::system_or_bail('pg_ctl', '-D', $standby->data_dir, '-m', 'fast', '-w', 'stop');
 
 done_testing();
