@@ -7,7 +7,12 @@ CORE_SRCS   = $(sort $(wildcard src/core/*.c))
 OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)) $(CORE_SRCS))
 
 SQL_PIECES  = $(sort $(wildcard src/sql/*.sql))
-DATA_built  = risk--$(EXTVERSION).sql
+# the previous version's install script, frozen, and the upgrade from it
+# (its head, then the pieces that version 0.2.0 added)
+UPGRADE_0_2 = src/versions/0.1.0--0.2.0.head.sql src/sql/90_warning.sql \
+              src/sql/95_security.sql src/sql/99_privileges.sql
+DATA        = src/versions/risk--0.1.0.sql
+DATA_built  = risk--$(EXTVERSION).sql risk--0.1.0--0.2.0.sql
 
 REGRESS     = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=risk
@@ -22,6 +27,13 @@ GSL_LIBS   := $(shell gsl-config --libs)
 
 WARN        = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 PG_CFLAGS  += $(WARN) $(EXTRA_CFLAGS)
+
+# make SANITIZE=1: AddressSanitizer + UndefinedBehaviorSanitizer build (the
+# server then needs libasan preloaded: scripts/test_sanitize.sh)
+ifdef SANITIZE
+PG_CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+SHLIB_LINK += -fsanitize=address,undefined
+endif
 PG_CPPFLAGS += -I$(srcdir)/src $(GSL_CFLAGS) -isystem $(shell $(PG_CONFIG) --includedir-server)
 SHLIB_LINK += $(GSL_LIBS) $(EXTRA_LDFLAGS)
 
@@ -32,6 +44,9 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 risk--$(EXTVERSION).sql: $(SQL_PIECES)
+	cat $^ > $@
+
+risk--0.1.0--0.2.0.sql: $(UPGRADE_0_2)
 	cat $^ > $@
 
 # every object depends on the project's headers (struct layouts are shared)

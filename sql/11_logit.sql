@@ -130,7 +130,7 @@ SELECT (risk.logit_step(bad, ARRAY[x1], ARRAY[0, CASE WHEN id % 2 = 0 THEN 0.5 E
 FROM logit_loans;
 -- it runs with the caller's privileges: a role that cannot read the table cannot fit it
 CREATE ROLE risk_no_read;
-GRANT USAGE ON SCHEMA risk TO risk_no_read;
+SELECT risk.grant_analyst('risk_no_read');
 SET ROLE risk_no_read;
 SELECT try($$SELECT risk.logit_fit_table('logit_loans', 'bad', ARRAY['x1'])$$);
 RESET ROLE;

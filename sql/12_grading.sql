@@ -41,7 +41,7 @@ SELECT try($$SELECT risk.grade(-0.01)$$);
 -- pg_dump keeps the bank's scales (not the shipped one, which the extension recreates)
 SELECT c.relname, e.extcondition
 FROM pg_extension x, unnest(x.extconfig, x.extcondition) e(cfg, extcondition)
-JOIN pg_class c ON c.oid = e.cfg WHERE x.extname = 'risk';
+JOIN pg_class c ON c.oid = e.cfg WHERE x.extname = 'risk' ORDER BY c.relname;
 
 -- migration: 3,000 customers graded at two dates, against a plain count
 CREATE TABLE customer_pd AS

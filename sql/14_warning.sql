@@ -134,8 +134,8 @@ SELECT view FROM risk.watched ORDER BY view::text;
 CREATE ROLE ew_owner;
 CREATE ROLE ew_admin;
 CREATE ROLE ew_nobody;
-SELECT risk.grant_warning_admin('ew_owner');
-SELECT risk.grant_warning_admin('ew_admin');
+SELECT risk.grant_admin('ew_owner');
+SELECT risk.grant_admin('ew_admin');
 GRANT SELECT ON ew_loans TO ew_owner;
 CREATE MATERIALIZED VIEW ew_owned AS SELECT customer, drawn FROM ew_loans;
 ALTER MATERIALIZED VIEW ew_owned OWNER TO ew_owner;
@@ -172,7 +172,7 @@ FROM pg_proc p
 WHERE p.pronamespace = 'risk'::regnamespace
   AND has_function_privilege('public', p.oid, 'EXECUTE')
   AND p.proname IN ('watch', 'unwatch', 'pause', 'resume', 'refresh_now', 'add_rule',
-                    'drop_rule', 'grant_warning_admin', 'grant_warning_reader',
+                    'drop_rule', 'grant_admin', 'grant_analyst', 'grant_reader',
                     '_refresh_as_owner', '_rule_breaches', '_due', '_refresh_begin',
                     '_refresh_end', '_evaluate_rules', '_scheduler_start', '_on_sql_drop');
 SELECT p.oid::regprocedure, p.proconfig

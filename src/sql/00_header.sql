@@ -3,8 +3,8 @@
 
 \echo Use "CREATE EXTENSION risk" to load this file. \quit
 
-COMMENT ON SCHEMA risk IS 'Risk analytics: market risk (VaR/ES, backtests) and, as they land, tail risk, credit scoring and early warning';
+COMMENT ON SCHEMA risk IS 'Risk analytics: market, tail and operational risk, credit scoring and grading, early warning';
 
--- every role may call the functions; what is not for everyone (writing the
--- master scales) is guarded by privileges on the objects themselves
+-- every role may see the schema; what it may call or read is granted by
+-- level (risk.grant_reader, grant_analyst, grant_admin: 95_security.sql)
 GRANT USAGE ON SCHEMA risk TO PUBLIC;

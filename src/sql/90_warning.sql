@@ -7,8 +7,9 @@
 -- security: a row may be written only by a member of the role that owns the
 -- view, and read by them or by anyone who may read the view.  Alerts and
 -- history are written by the workers only and readable under the same
--- read rule.  Nothing here is granted to PUBLIC except the two row checks
--- and the wake-up; docs/early-warning.md lists the grants.
+-- read rule.  Nothing here is granted to PUBLIC except the row checks
+-- and the wake-up; risk.grant_admin and risk.grant_reader give the levels
+-- (docs/security.md).
 
 -- May the current user manage (watch, pause, add rules to) relation r?
 CREATE FUNCTION risk._may_manage(r oid) RETURNS boolean
@@ -116,6 +117,9 @@ SELECT pg_catalog.pg_extension_config_dump('risk.watched', '');
 SELECT pg_catalog.pg_extension_config_dump('risk.rules', '');
 SELECT pg_catalog.pg_extension_config_dump('risk.alerts', '');
 SELECT pg_catalog.pg_extension_config_dump('risk.refresh_history', '');
+SELECT pg_catalog.pg_extension_config_dump('risk.rules_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('risk.alerts_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('risk.refresh_history_id_seq', '');
 
 ALTER TABLE risk.watched ENABLE ROW LEVEL SECURITY;
 CREATE POLICY watched_read ON risk.watched FOR SELECT USING (risk._may_read(view));
@@ -404,38 +408,8 @@ REVOKE ALL ON FUNCTION risk.watch(regclass, interval), risk.unwatch(regclass),
     risk.add_rule(regclass, name, text, float8, text, text, name[], text),
     risk.drop_rule(integer) FROM PUBLIC;
 
--- The grants of the two early-warning roles (docs/early-warning.md).
-CREATE FUNCTION risk.grant_warning_admin(r regrole) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    EXECUTE format('GRANT EXECUTE ON FUNCTION risk.watch(regclass, interval), '
-                   'risk.unwatch(regclass), risk.pause(regclass), risk.resume(regclass), '
-                   'risk.refresh_now(regclass), '
-                   'risk.add_rule(regclass, name, text, float8, text, text, name[], text), '
-                   'risk.drop_rule(integer) TO %s', r);
-    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON risk.watched, risk.rules TO %s', r);
-    PERFORM risk.grant_warning_reader(r);
-END
-$$;
-COMMENT ON FUNCTION risk.grant_warning_admin(regrole) IS
-'Let a role watch the materialized views it owns (or whose owner it is a member of), pause, resume and refresh them, and manage their rules; includes the reader grants';
+-- The levels that may call these are granted by risk.grant_admin (95_security.sql).
 
-CREATE FUNCTION risk.grant_warning_reader(r regrole) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    EXECUTE format('GRANT SELECT ON risk.alerts, risk.refresh_history, risk.open_alerts, '
-                   'risk.alert_summary, risk.refresh_status, risk.watched, risk.rules TO %s', r);
-END
-$$;
-COMMENT ON FUNCTION risk.grant_warning_reader(regrole) IS
-'Let a role read alerts, refresh history and status, for the views it may read';
-
-REVOKE ALL ON FUNCTION risk.grant_warning_admin(regrole), risk.grant_warning_reader(regrole)
-    FROM PUBLIC;
 
 -- ---------------------------------------------------------------------
 -- Alerts: opening, updating, resolving, notifying

@@ -19,7 +19,9 @@
 #      slices of a 2,100,000-row table (2,000 to 40,000 rows each; half with
 #      a unique index, refreshed CONCURRENTLY).  By hand: the same 100
 #      REFRESH statements (CONCURRENTLY where the workers use it) in one
-#      session, serially.  Scheduler: all 100 made due in one transaction
+#      session, serially; and once more with each statement the first of a
+#      new session (cold caches, as in a refresh worker, connection time
+#      excluded).  Scheduler: all 100 made due in one transaction
 #      (risk.refresh_now on each; the views are watched every 1 hour, so
 #      nothing else is due), timed from that commit to the last finished_at
 #      of the round in risk.refresh_history.  With risk.max_refresh_workers
@@ -27,7 +29,8 @@
 #      The sum of the round's history durations is printed too: a duration
 #      runs from the scheduler's start of the refresh (before it launches
 #      the worker) to the worker recording the outcome, so sum - by hand is
-#      the per-refresh worker start-up, and round - sum (1 worker) the
+#      what a worker adds to each refresh (start, connection, cold caches:
+#      compare the new-session figure), and round - sum (1 worker) the
 #      scheduler's gaps between refreshes.
 #   3. Idle cost.  With the 100 views watched but none due, the CPU time
 #      (utime + stime from /proc) of the risk scheduler over 10 s at
@@ -60,7 +63,6 @@ fi
 # ---- inside the throwaway cluster, as its owner, in a copy of the tree ----
 export BENCH_NO_BUILD=1
 REPS=10                 # data changes per latency path
-NVIEWS=100
 IDLE_S=10               # seconds of idle scheduler CPU
 psql_q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
@@ -148,7 +150,7 @@ psql_q -c "SELECT bench_wait(\$\$EXISTS (SELECT 1 FROM pg_stat_activity
                              10, 'the risk scheduler')" >/dev/null
 
 echo "== making data"
-psql_q <<'SQL'
+psql_q <<'SQL' >/dev/null
 SELECT setseed(0.42);
 CREATE TABLE lines (customer int PRIMARY KEY, lim float8 NOT NULL, drawn float8 NOT NULL);
 INSERT INTO lines
@@ -214,7 +216,7 @@ for _ in 1 2 3; do
 done
 
 psql_q <<SQL
-SELECT format('  latency %-28s median %s ms, max %s ms (%s changes)',
+SELECT format('  latency %-30s median %s ms, max %s ms (%s changes)',
               CASE path WHEN 'scheduled' THEN 'scheduled (every 1 s):'
                         ELSE 'refresh_now() at commit:' END,
               round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric),
@@ -231,7 +233,7 @@ SQL
 psql_q -c "SELECT risk.unwatch('util')" >/dev/null
 
 # ---------------------------------------------------------------------------
-echo "== 2. Scheduler overhead, $NVIEWS watched views"
+echo "== 2. Scheduler overhead, 100 watched views"
 # The same statements the workers run: CONCURRENTLY for views with a unique index.
 HAND_SQL=$(psql_q <<'SQL'
 SELECT format('REFRESH MATERIALIZED VIEW %s%s;',
@@ -251,6 +253,14 @@ SQL
 )
     T_HAND=$(min "$t" "${T_HAND:-$t}")
 done
+# The same, each statement first in a new session (cold caches, as in a
+# refresh worker); the statements' own time, without connecting.
+T_COLD=0
+while read -r stmt; do
+    t=$(psql -X -q -v ON_ERROR_STOP=1 -c '\timing on' -c "$stmt" 2>&1 |
+        sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1)
+    T_COLD=$(awk -v a="$T_COLD" -v b="$t" 'BEGIN{print a + b}')
+done <<<"$HAND_SQL"
 
 set_guc risk.max_refresh_workers 1
 # Watching makes each view due at once: that first round warms up.
@@ -300,23 +310,25 @@ best_round() {
 report_round() {   # report_round WORKERS "round sum ok other"
     local round sum ok other
     read -r round sum ok other <<<"$2"
-    printf '  %s views, %s refresh worker%s: by hand %.0f ms, scheduler %.0f ms, ratio %s (%s ms per view)\n' \
-        "$NVIEWS" "$1" "$([[ $1 == 1 ]] || echo s)" "$T_HAND" "$round" "$(ratio "$round" "$T_HAND")" \
-        "$(awk -v a="$round" -v b="$T_HAND" -v n="$NVIEWS" 'BEGIN{printf "%.1f", (a-b)/n}')"
-    printf '      sum of history durations %.0f ms = %s x by hand (%s ms per view over by hand); %s ok%s\n' \
+    printf '  100 views, %s refresh worker%s: by hand %.0f ms, scheduler %.0f ms, ratio %s (%s ms per view)\n' \
+        "$1" "$([[ $1 == 1 ]] || echo s)" "$T_HAND" "$round" "$(ratio "$round" "$T_HAND")" \
+        "$(awk -v a="$round" -v b="$T_HAND" -v n=100 'BEGIN{printf "%.1f", (a-b)/n}')"
+    printf '      history durations: sum %.0f ms = %s x by hand (%s ms per view more); %s ok%s\n' \
         "$sum" "$(ratio "$sum" "$T_HAND")" \
-        "$(awk -v a="$sum" -v b="$T_HAND" -v n="$NVIEWS" 'BEGIN{printf "%.1f", (a-b)/n}')" \
+        "$(awk -v a="$sum" -v b="$T_HAND" -v n=100 'BEGIN{printf "%.1f", (a-b)/n}')" \
         "$ok" "$([[ $other == - ]] || echo ", other outcomes: $other")"
 }
 
 R1=$(best_round)
 set_guc risk.max_refresh_workers 2
 R2=$(best_round)
+printf '  %-52s %6.0f ms\n' "by hand, one session (best of 3):" "$T_HAND"
+printf '  %-52s %6.0f ms\n' "by hand, each statement first in a new session:" "$T_COLD"
 report_round 1 "$R1"
 report_round 2 "$R2"
 
 # ---------------------------------------------------------------------------
-echo "== 3. Idle scheduler, $NVIEWS views watched, none due, risk.naptime = 100ms"
+echo "== 3. Idle scheduler, 100 views watched, none due, risk.naptime = 100ms"
 SCHED_PID=$(psql_q -c "SELECT pid FROM pg_stat_activity
                        WHERE backend_type = 'risk scheduler' AND datname = current_database()")
 cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }   # utime + stime

@@ -211,8 +211,8 @@ is(sq('bank', q{SELECT count(*) FROM risk.refresh_history WHERE outcome = 'runni
 sq('bank', q{
 CREATE ROLE alice LOGIN;
 CREATE ROLE bob LOGIN;
-SELECT risk.grant_warning_admin('alice');
-SELECT risk.grant_warning_admin('bob');
+SELECT risk.grant_admin('alice');
+SELECT risk.grant_admin('bob');
 CREATE TABLE secret (v int);
 INSERT INTO secret VALUES (42);
 GRANT SELECT ON secret TO alice;

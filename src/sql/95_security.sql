@@ -1,0 +1,348 @@
+-- Security: the role model (three cumulative levels) and graded protection
+-- of customer data (confidentiality levels on columns, column privileges
+-- and masked views).  docs/security.md explains both.
+
+-- ---------------------------------------------------------------------
+-- Graded protection
+-- ---------------------------------------------------------------------
+
+CREATE TABLE risk.confidentiality_level (
+    level       text    PRIMARY KEY,
+    rank        integer NOT NULL UNIQUE,
+    description text    NOT NULL
+);
+INSERT INTO risk.confidentiality_level VALUES
+    ('public',       0, 'may be published'),
+    ('internal',     1, 'staff of the bank; the level of a column nobody classified'),
+    ('confidential', 2, 'customer data: amounts, ratings, identifiers'),
+    ('restricted',   3, 'names, contact and tax data: need to know only');
+COMMENT ON TABLE risk.confidentiality_level IS
+'The confidentiality levels, in order: public < internal < confidential < restricted';
+REVOKE ALL ON risk.confidentiality_level FROM PUBLIC;
+GRANT SELECT ON risk.confidentiality_level TO PUBLIC;
+
+CREATE TABLE risk.classification (
+    tab           regclass    NOT NULL,
+    col           name        NOT NULL,
+    level         text        NOT NULL REFERENCES risk.confidentiality_level,
+    mask          text        NOT NULL
+        CHECK (mask IN ('pseudonym', 'round', 'month', 'null')),
+    classified_by name        NOT NULL DEFAULT current_user,
+    classified_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tab, col)
+);
+COMMENT ON TABLE risk.classification IS
+'Confidentiality level of table columns and how a masked view shows them to roles cleared below that level (pseudonym, round, month, null); unclassified columns are internal';
+SELECT pg_catalog.pg_extension_config_dump('risk.classification', '');
+ALTER TABLE risk.classification ENABLE ROW LEVEL SECURITY;
+CREATE POLICY classification_read ON risk.classification FOR SELECT USING (risk._may_read(tab));
+CREATE POLICY classification_insert ON risk.classification FOR INSERT WITH CHECK (risk._may_manage(tab));
+CREATE POLICY classification_update ON risk.classification FOR UPDATE
+    USING (risk._may_manage(tab)) WITH CHECK (risk._may_manage(tab));
+CREATE POLICY classification_delete ON risk.classification FOR DELETE USING (risk._may_manage(tab));
+REVOKE ALL ON risk.classification FROM PUBLIC;
+
+-- The key of the pseudonyms: one per database, read only by the owners of
+-- masked views (admins), never by the roles that read them.
+CREATE TABLE risk.masking_key (
+    id     integer PRIMARY KEY CHECK (id = 1),
+    secret text    NOT NULL
+);
+COMMENT ON TABLE risk.masking_key IS
+'The secret of the keyed pseudonyms in masked views (one row, made by the first risk.grant_access); kept by pg_dump so pseudonyms survive a restore; changing it changes every pseudonym';
+SELECT pg_catalog.pg_extension_config_dump('risk.masking_key', '');
+REVOKE ALL ON risk.masking_key FROM PUBLIC;
+
+-- The error of round_significant for a bad digits argument.
+CREATE FUNCTION risk._check_digits(digits integer) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF digits IS NULL OR digits < 1 OR digits > 15 THEN
+        RAISE EXCEPTION 'risk.round_significant: digits must be between 1 and 15, got %',
+                coalesce(digits::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+
+-- x rounded to digits significant digits (0 stays 0; NaN and infinities pass).
+CREATE FUNCTION risk.round_significant(x float8, digits integer DEFAULT 2) RETURNS float8
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM risk._check_digits(digits);
+    IF x = 0 OR x IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN
+        RETURN x;
+    END IF;
+    RETURN round(x::numeric, digits - 1 - floor(log(abs(x)::numeric))::integer)::float8;
+END
+$$;
+COMMENT ON FUNCTION risk.round_significant(float8, integer) IS
+'x rounded to the given number of significant digits (1 to 15): how a masked view shows an amount above the reader''s level';
+
+-- Check that the caller may manage table t (a member of its owner).
+CREATE FUNCTION risk._check_table(t regclass, what text) RETURNS oid
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    owner oid;
+    kind "char";
+BEGIN
+    IF t IS NULL THEN
+        RAISE EXCEPTION 'risk.%: table must not be NULL', what
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT c.relowner, c.relkind INTO owner, kind FROM pg_class c WHERE c.oid = t;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'risk.%: relation with OID % does not exist', what, t::oid
+            USING ERRCODE = 'undefined_table';
+    END IF;
+    IF kind NOT IN ('r', 'p', 'v', 'm', 'f') THEN
+        RAISE EXCEPTION 'risk.%: "%" is not a table or view', what, t
+            USING ERRCODE = 'wrong_object_type';
+    END IF;
+    IF NOT pg_has_role(owner, 'USAGE') THEN
+        RAISE EXCEPTION 'risk.%: must be a member of role "%" (owner of %)',
+                what, pg_get_userbyid(owner), t
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN owner;
+END
+$$;
+
+CREATE FUNCTION risk.classify(tab regclass, col name, level text, mask text DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    typ oid;
+    cat "char";
+BEGIN
+    PERFORM risk._check_table(tab, 'classify');
+    SELECT a.atttypid, t.typcategory INTO typ, cat
+    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+    WHERE a.attrelid = tab AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'risk.classify: column "%" of % does not exist', coalesce(col::text, 'NULL'), tab
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    IF level IS NULL OR NOT EXISTS (SELECT 1 FROM risk.confidentiality_level l WHERE l.level = classify.level) THEN
+        RAISE EXCEPTION 'risk.classify: unknown confidentiality level "%"', coalesce(level, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use public, internal, confidential or restricted.';
+    END IF;
+    IF mask IS NULL THEN
+        mask := CASE cat WHEN 'N' THEN 'round' WHEN 'D' THEN 'month'
+                         WHEN 'S' THEN 'pseudonym' ELSE 'null' END;
+    END IF;
+    IF mask NOT IN ('pseudonym', 'round', 'month', 'null') THEN
+        RAISE EXCEPTION 'risk.classify: unknown mask "%"', mask
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use pseudonym, round, month or null.';
+    END IF;
+    IF (mask = 'round' AND cat <> 'N') OR (mask = 'month' AND cat <> 'D') THEN
+        RAISE EXCEPTION 'risk.classify: mask "%" does not apply to column "%" of type %',
+                mask, col, format_type(typ, NULL)
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    INSERT INTO risk.classification AS c (tab, col, level, mask)
+    VALUES (tab, col, level, mask)
+    ON CONFLICT ON CONSTRAINT classification_pkey
+    DO UPDATE SET level = excluded.level, mask = excluded.mask,
+                  classified_by = current_user, classified_at = now();
+END
+$$;
+COMMENT ON FUNCTION risk.classify(regclass, name, text, text) IS
+'Label a column with a confidentiality level (public, internal, confidential, restricted) and how masked views show it (default by type: numbers rounded, dates to the month, text pseudonymised)';
+
+-- The masked expression of column col (alias t) under mask.
+CREATE FUNCTION risk._masked(col name, typ oid, mask text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE mask
+        WHEN 'pseudonym' THEN format(
+            '(''p'' || pg_catalog.left(pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to('
+            'k.secret || '':'' || t.%1$I::pg_catalog.text, ''UTF8'')), ''hex''), 16))', col)
+        WHEN 'round' THEN format('(risk.round_significant(t.%1$I::pg_catalog.float8, 2))', col)
+        WHEN 'month' THEN format('(pg_catalog.date_trunc(''month'', t.%1$I)::%2$s)', col,
+                                 format_type(typ, NULL))
+        ELSE format('(NULL::%s)', format_type(typ, NULL))
+    END
+$$;
+
+CREATE FUNCTION risk.grant_access(tab regclass, grantee regrole, up_to text) RETURNS regclass
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    lim integer;
+    clear text[] := '{}';
+    cols text[] := '{}';
+    r record;
+    nsp name;
+    rel name;
+    vname text;
+BEGIN
+    PERFORM risk._check_table(tab, 'grant_access');
+    IF grantee IS NULL THEN
+        RAISE EXCEPTION 'risk.grant_access: grantee must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT l.rank INTO lim FROM risk.confidentiality_level l WHERE l.level = up_to;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'risk.grant_access: unknown confidentiality level "%"', coalesce(up_to, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use public, internal, confidential or restricted.';
+    END IF;
+    IF NOT has_table_privilege('risk.masking_key', 'SELECT') THEN
+        RAISE EXCEPTION 'risk.grant_access: the owner of a masked view must be able to read risk.masking_key'
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Grant the level with risk.grant_admin to the role that owns the table.';
+    END IF;
+    INSERT INTO risk.masking_key (id, secret)
+    VALUES (1, replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))
+    ON CONFLICT (id) DO NOTHING;
+    FOR r IN
+        SELECT a.attname, a.atttypid,
+               coalesce(l.rank, 1) AS rank, coalesce(c.mask, 'null') AS mask
+        FROM pg_attribute a
+        LEFT JOIN risk.classification c ON c.tab = grant_access.tab AND c.col = a.attname
+        LEFT JOIN risk.confidentiality_level l ON l.level = c.level
+        WHERE a.attrelid = grant_access.tab AND a.attnum > 0 AND NOT a.attisdropped
+        ORDER BY a.attnum
+    LOOP
+        IF r.rank <= lim THEN
+            clear := clear || quote_ident(r.attname);
+            cols := cols || format('t.%I', r.attname);
+        ELSE
+            cols := cols || format('%s AS %I', risk._masked(r.attname, r.atttypid, r.mask), r.attname);
+        END IF;
+    END LOOP;
+    SELECT n.nspname, c.relname INTO nsp, rel
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tab;
+    vname := format('%I.%I', nsp, left(rel, 40) || '_' || up_to);
+    EXECUTE format('CREATE OR REPLACE VIEW %s WITH (security_barrier) AS SELECT %s FROM %s t '
+                   'CROSS JOIN risk.masking_key k', vname, array_to_string(cols, ', '), tab);
+    EXECUTE format('COMMENT ON VIEW %s IS %L', vname,
+                   format('%s as a role cleared up to %s sees it: columns above that level masked (risk.grant_access)',
+                          tab, up_to));
+    EXECUTE format('GRANT SELECT ON %s TO %s', vname, grantee);
+    IF cardinality(clear) > 0 THEN
+        EXECUTE format('GRANT SELECT (%s) ON %s TO %s', array_to_string(clear, ', '), tab, grantee);
+    END IF;
+    RETURN vname::regclass;
+END
+$$;
+COMMENT ON FUNCTION risk.grant_access(regclass, regrole, text) IS
+'Give a role access to a table up to a confidentiality level: SELECT on the columns at or below it, and a masked view <table>_<level> (returned) showing the others pseudonymised, rounded, truncated to the month or NULL';
+
+-- ---------------------------------------------------------------------
+-- The role model
+-- ---------------------------------------------------------------------
+
+-- Functions that change configuration: for admins only.
+CREATE FUNCTION risk._admin_functions() RETURNS regprocedure[]
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ARRAY[
+        'risk.watch(regclass, interval)', 'risk.unwatch(regclass)', 'risk.pause(regclass)',
+        'risk.resume(regclass)', 'risk.refresh_now(regclass)',
+        'risk.add_rule(regclass, name, text, float8, text, text, name[], text)',
+        'risk.drop_rule(integer)',
+        'risk.classify(regclass, name, text, text)', 'risk.grant_access(regclass, regrole, text)'
+    ]::regprocedure[]
+$$;
+
+-- Functions only the background workers (and superusers) call.
+CREATE FUNCTION risk._worker_functions() RETURNS regprocedure[]
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ARRAY[
+        'risk._refresh_as_owner(regclass, boolean, integer)',
+        'risk._rule_breaches(regclass, name, text, float8, name[])',
+        'risk._refresh_concurrently(oid)', 'risk._scheduler_start()',
+        'risk._due(oid[], integer)', 'risk._refresh_begin(oid)',
+        'risk._refresh_end(bigint, text, text, text, bigint)', 'risk._refresh_lost(bigint)',
+        'risk._rules_failed(bigint, text, text)', 'risk._evaluate_rules(bigint)',
+        'risk._notify(text, risk.alerts)', 'risk._rule_deleted()',
+        'risk._breach_rows(jsonb, text)', 'risk._on_sql_drop()'
+    ]::regprocedure[]
+$$;
+
+CREATE FUNCTION risk.grant_reader(r regrole) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    EXECUTE format('GRANT SELECT ON risk.open_alerts, risk.alert_summary, risk.refresh_status, '
+                   'risk.alerts, risk.watched, risk.rules, risk.refresh_history TO %s', r);
+END
+$$;
+COMMENT ON FUNCTION risk.grant_reader(regrole) IS
+'BI reader level: read the early-warning views (open alerts, summary, refresh status) for the watched views the role may read; nothing else of the extension';
+
+CREATE FUNCTION risk.grant_analyst(r regrole) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f regprocedure;
+BEGIN
+    PERFORM risk.grant_reader(r);
+    FOR f IN
+        SELECT p.oid::regprocedure FROM pg_proc p
+        WHERE p.pronamespace = 'risk'::regnamespace
+          AND p.proname NOT LIKE 'grant\_%' AND p.proname <> 'revoke_levels'
+          AND p.oid::regprocedure <> ALL (risk._admin_functions())
+          AND p.oid::regprocedure <> ALL (risk._worker_functions())
+    LOOP
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %s', f, r);
+    END LOOP;
+    EXECUTE format('GRANT SELECT ON risk.master_scale, risk.classification TO %s', r);
+END
+$$;
+COMMENT ON FUNCTION risk.grant_analyst(regrole) IS
+'Analyst level: run every risk function and aggregate, read master scales, classifications and the early-warning views; no configuration';
+
+CREATE FUNCTION risk.grant_admin(r regrole) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f regprocedure;
+BEGIN
+    PERFORM risk.grant_analyst(r);
+    FOREACH f IN ARRAY risk._admin_functions() LOOP
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %s', f, r);
+    END LOOP;
+    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON risk.watched, risk.rules, '
+                   'risk.classification, risk.master_scale TO %s', r);
+    EXECUTE format('GRANT SELECT, INSERT ON risk.masking_key TO %s', r);
+END
+$$;
+COMMENT ON FUNCTION risk.grant_admin(regrole) IS
+'Admin level: analyst, plus watch views, manage rules, master scales and classifications, and grant access to the tables the role owns';
+
+CREATE FUNCTION risk.revoke_levels(r regrole) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p WHERE p.pronamespace = 'risk'::regnamespace LOOP
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM %s', f, r);
+    END LOOP;
+    EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA risk FROM %s', r);
+END
+$$;
+COMMENT ON FUNCTION risk.revoke_levels(regrole) IS
+'Take back every privilege on the extension''s functions, tables and views that the grant functions gave a role';

@@ -1,0 +1,159 @@
+/*
+ * fuzz_quantile.c
+ *     libFuzzer harness of quantile.c and sortedvec.c: historical VaR/ES
+ *     (risk_hist_var_es, risk_sv_var_es), selection, sorting and the mean.
+ *
+ * As var_historical / es_historical do: returns are finite (the SQL face
+ * rejects the rest), the level p is strictly between 0 and 1 and the core
+ * gets alpha = 1 - p.  Up to 5000 values, so that the radix sort (4096 and
+ * more) is reached.
+ *
+ * Invariants: the status is EMPTY, BADARG (alpha rounds to 1) or OK; VaR
+ * is exactly minus the type-7 quantile of a sorted copy; ES is minus the
+ * mean of the values strictly below it (within rounding), finite, and
+ * VaR <= ES; the buffer comes back a permutation of its input; the sorted
+ * array variant agrees; risk_select_kth partitions around the k-th value;
+ * risk_sort_doubles sorts; risk_mean lies within [min, max].
+ */
+#include "fuzz_common.h"
+
+#define MAX_VALUES 5000
+
+/* A few ulps below/above v: slack for a mean computed with rounding. */
+static double
+ulps_down(double v, int k)
+{
+	while (k-- > 0)
+		v = nextafter(v, -INFINITY);
+	return v;
+}
+
+static double
+ulps_up(double v, int k)
+{
+	while (k-- > 0)
+		v = nextafter(v, INFINITY);
+	return v;
+}
+
+/* Check risk_hist_var_es and risk_sv_var_es on x[0..n-1] at level p. */
+static void
+check_hist(const double *vals, int64_t n, double p)
+{
+	double		alpha = 1.0 - p;
+	double	   *x = malloc(sizeof(double) * (n > 0 ? n : 1));
+	double	   *s = fz_sorted_copy(vals, n);
+	double		var = NAN,
+				es = NAN,
+				var2 = NAN,
+				es2 = NAN,
+				tailmean,
+				q;
+	int64_t		nbelow;
+	risk_status st;
+
+	memcpy(x, vals, sizeof(double) * n);
+	st = risk_hist_var_es(x, n, alpha, &var, &es);
+	FZ_CHECK(fz_status_valid(st), "status %d", (int) st);
+	if (n == 0)
+	{
+		FZ_CHECK(st == RISK_EMPTY, "n = 0 gave status %d", (int) st);
+		goto done;
+	}
+	if (!(alpha > 0 && alpha < 1))
+	{
+		FZ_CHECK(st == RISK_BADARG, "alpha %.17g gave status %d", alpha, (int) st);
+		goto done;
+	}
+	FZ_CHECK(st == RISK_OK, "n = %ld, alpha %.17g gave status %d", (long) n, alpha, (int) st);
+
+	q = fz_ref_quantile(s, n, alpha, &tailmean, &nbelow);
+	FZ_CHECK(var == -q, "VaR %.17g, minus the sorted quantile %.17g (n = %ld, alpha %.17g)",
+			 var, -q, (long) n, alpha);
+	FZ_CHECK(isfinite(var), "VaR %.17g of finite returns", var);
+	FZ_CHECK(isfinite(es), "ES %.17g of finite returns (VaR %.17g, %ld values below)",
+			 es, var, (long) nbelow);
+	if (nbelow == 0)
+		FZ_CHECK(es == var, "no value below the quantile, ES %.17g VaR %.17g", es, var);
+	else
+	{
+		/* both are R's mean of the same values, summed in other orders */
+		double		tol = 64 * DBL_EPSILON * fz_maxabs(s, nbelow);
+
+		FZ_CHECK(fabs(es + tailmean) <= tol,
+				 "ES %.17g, minus the mean below the quantile %.17g (tol %.3g)",
+				 es, -tailmean, tol);
+		FZ_CHECK(es >= var - tol, "ES %.17g below VaR %.17g", es, var);
+	}
+
+	/* the buffer is reordered, not changed */
+	qsort(x, n, sizeof(double), risk_cmp_double);
+	FZ_CHECK(fz_same_values(x, s, n), "the buffer lost or changed values (n = %ld)", (long) n);
+
+	/* the sorted-array state of the sliding window agrees */
+	st = risk_sv_var_es(s, n, alpha, &var2, &es2);
+	FZ_CHECK(st == RISK_OK, "sortedvec status %d", (int) st);
+	FZ_CHECK(var2 == var, "sortedvec VaR %.17g, selection %.17g", var2, var);
+	FZ_CHECK(es2 == es || fabs(es2 - es) <= 64 * DBL_EPSILON * fz_maxabs(s, n),
+			 "sortedvec ES %.17g, selection %.17g", es2, es);
+done:
+	free(x);
+	free(s);
+}
+
+/* Check selection of the k-th value, the sort and the mean. */
+static void
+check_order(const double *vals, int64_t n, int64_t k)
+{
+	double	   *x = malloc(sizeof(double) * n);
+	double	   *s = fz_sorted_copy(vals, n);
+	double		m;
+	int64_t		i;
+
+	memcpy(x, vals, sizeof(double) * n);
+	risk_select_kth(x, n, k);
+	FZ_CHECK(x[k] == s[k], "select_kth(%ld) gave %.17g, sorted %.17g", (long) k, x[k], s[k]);
+	for (i = 0; i < n; i++)
+		FZ_CHECK(i < k ? x[i] <= x[k] : (i > k ? x[i] >= x[k] : 1),
+				 "select_kth(%ld): x[%ld] = %.17g on the wrong side of %.17g",
+				 (long) k, (long) i, x[i], x[k]);
+
+	memcpy(x, vals, sizeof(double) * n);
+	risk_sort_doubles(x, n);
+	FZ_CHECK(fz_same_values(x, s, n), "risk_sort_doubles disagrees with qsort (n = %ld)", (long) n);
+	for (i = 1; i < n; i++)
+		FZ_CHECK(x[i - 1] <= x[i], "risk_sort_doubles: x[%ld] > x[%ld]", (long) i - 1, (long) i);
+
+	m = risk_mean(vals, n);
+	FZ_CHECK(m >= ulps_down(s[0], 4) && m <= ulps_up(s[n - 1], 4),
+			 "risk_mean %.17g outside [%.17g, %.17g] (n = %ld)", m, s[0], s[n - 1], (long) n);
+	free(x);
+	free(s);
+}
+
+int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fz_reader	r;
+	double		p,
+			   *vals;
+	uint16_t	kpick;
+	int64_t		n;
+
+	fz_init(&r, data, size);
+	p = fz_level(&r);
+	kpick = fz_u16(&r);
+	/* the SQL face: risk_check_level */
+	if (!(p > 0.0 && p < 1.0))
+		return 0;
+	vals = malloc(sizeof(double) * MAX_VALUES);
+	n = (int64_t) fz_keep_finite(vals, fz_values(&r, vals, MAX_VALUES));
+
+	check_hist(vals, n, p);
+	if (n > 0)
+		check_order(vals, n, kpick % n);
+	free(vals);
+	return 0;
+}
