@@ -755,18 +755,35 @@ risk_launcher_main(Datum arg)
  * Scheduler
  * --------------------------------------------------------------------- */
 
+/*
+ * A lane is one refresh worker and the refreshes it runs one after the
+ * other (their history ids travel in bgw_extra).  Queued views whose
+ * watched ancestors are neither queued nor running, or are earlier in the
+ * same lane, may join a lane: a worker's start-up cost is paid once per
+ * lane, not once per view, and dependency order holds.
+ */
+#define LANE_MAX ((BGW_EXTRALEN - 2 * (int) sizeof(int32)) / (int) sizeof(int64))
+#define MAX_LANES 64
+
 typedef struct QueueItem
 {
 	Oid			view;
 	int			ndeps;
 	Oid		   *deps;			/* watched ancestors */
-	int64		hid;			/* refresh_history id while running */
-	BackgroundWorkerHandle *handle; /* NULL while queued */
+	int			lane;			/* index in lanes[], -1 while queued */
 } QueueItem;
+
+typedef struct Lane
+{
+	BackgroundWorkerHandle *handle; /* NULL: free */
+	int			n;
+	int64		hid[LANE_MAX];
+} Lane;
 
 static QueueItem *items = NULL;
 static int	nitems = 0;
 static int	maxitems = 0;
+static Lane lanes[MAX_LANES];
 static RiskDbSlot *my_slot = NULL;
 static MemoryContext sched_cxt = NULL;
 
@@ -799,19 +816,17 @@ item_remove(int i)
 {
 	if (items[i].deps)
 		pfree(items[i].deps);
-	if (items[i].handle)
-		pfree(items[i].handle);
 	memmove(&items[i], &items[i + 1], (nitems - i - 1) * sizeof(QueueItem));
 	nitems--;
 }
 
 static int
-running_count(void)
+lanes_running(void)
 {
 	int			n = 0;
 
-	for (int i = 0; i < nitems; i++)
-		if (items[i].handle != NULL)
+	for (int i = 0; i < MAX_LANES; i++)
+		if (lanes[i].handle != NULL)
 			n++;
 	return n;
 }
@@ -844,7 +859,7 @@ scheduler_fetch_due(void)
 		bool		isnull;
 		Oid			view = DatumGetObjectId(SPI_getbinval(tup, td, 1, &isnull));
 		Datum		d = SPI_getbinval(tup, td, 2, &isnull);
-		QueueItem	   *it;
+		QueueItem  *it;
 
 		if (nitems == maxitems)
 		{
@@ -855,6 +870,7 @@ scheduler_fetch_due(void)
 		it = &items[nitems++];
 		memset(it, 0, sizeof(QueueItem));
 		it->view = view;
+		it->lane = -1;
 		if (!isnull)
 		{
 			ArrayType  *a = DatumGetArrayTypeP(d);
@@ -871,124 +887,183 @@ scheduler_fetch_due(void)
 	}
 }
 
+/*
+ * May queued item it run in lane (-1: in a lane of its own)?  Every watched
+ * ancestor must be neither queued nor running, unless it is in that lane
+ * (earlier, so refreshed before it).
+ */
 static bool
-item_ready(const QueueItem *it)
+item_ready(const QueueItem *it, int lane)
 {
 	for (int k = 0; k < it->ndeps; k++)
 		for (int j = 0; j < nitems; j++)
-			if (items[j].view == it->deps[k] && &items[j] != it)
+			if (items[j].view == it->deps[k] && &items[j] != it &&
+				!(lane >= 0 && items[j].lane == lane))
 				return false;
 	return true;
 }
 
-/* Record the start of a refresh and launch its worker. */
+/* Record the start of the lane's refreshes and launch its worker. */
 static void
-scheduler_launch(QueueItem *it)
+scheduler_launch(int lane)
 {
-	Oid			argtypes[1] = {OIDOID};
-	Datum		values[1] = {ObjectIdGetDatum(it->view)};
+	Lane	   *l = &lanes[lane];
 	BackgroundWorker w;
-	int64		hid;
-	bool		ok;
 	bool		registered;
 	MemoryContext old;
 	char		name[BGW_MAXLEN];
+	Oid			first = InvalidOid;
+	int32		n;
 
-	txn_begin("risk scheduler: starting a refresh");
-	ok = spi_int8("SELECT risk._refresh_begin($1)", 1, argtypes, values, &hid);
-	txn_commit();
-	if (!ok)
+	l->n = 0;
+	txn_begin("risk scheduler: starting refreshes");
+	for (int i = 0; i < nitems; i++)
 	{
-		/* no longer watched, or paused meanwhile */
-		it->hid = -1;
-		return;
-	}
+		Oid			t[1] = {OIDOID};
+		Datum		v[1] = {ObjectIdGetDatum(items[i].view)};
+		int64		hid;
 
-	snprintf(name, sizeof(name), "risk refresh of relation %u", it->view);
+		if (items[i].lane != lane)
+			continue;
+		if (spi_int8("SELECT risk._refresh_begin($1)", 1, t, v, &hid))
+		{
+			l->hid[l->n++] = hid;
+			if (!OidIsValid(first))
+				first = items[i].view;
+		}
+		else
+			items[i].lane = -2;	/* no longer watched, or paused meanwhile */
+	}
+	txn_commit();
+	for (int i = 0; i < nitems; i++)
+		if (items[i].lane == -2)
+			item_remove(i--);
+	if (l->n == 0)
+		return;
+
+	snprintf(name, sizeof(name), "risk refresh of relation %u and %d more", first, l->n - 1);
 	worker_init(&w, "risk_refresh_main", "risk refresh", name, BGW_NEVER_RESTART);
-	w.bgw_main_arg = Int64GetDatum(hid);
+	n = l->n;
 	memcpy(w.bgw_extra, &MyDatabaseId, sizeof(Oid));
+	memcpy(w.bgw_extra + sizeof(int32), &n, sizeof(int32));
+	memcpy(w.bgw_extra + 2 * sizeof(int32), l->hid, n * sizeof(int64));
 	w.bgw_notify_pid = MyProcPid;
 
-	it->hid = hid;
 	old = MemoryContextSwitchTo(sched_cxt);
-	registered = RegisterDynamicBackgroundWorker(&w, &it->handle);
+	registered = RegisterDynamicBackgroundWorker(&w, &l->handle);
 	MemoryContextSwitchTo(old);
 	if (!registered)
 	{
-		Oid			t2[2] = {INT8OID, TEXTOID};
-		Datum		v2[2] = {Int64GetDatum(hid),
-		CStringGetTextDatum("no background worker slot for the refresh (raise max_worker_processes)")};
+		l->handle = NULL;
+		txn_begin("risk scheduler: recording refreshes that could not start");
+		for (int k = 0; k < l->n; k++)
+		{
+			Oid			t2[2] = {INT8OID, TEXTOID};
+			Datum		v2[2] = {Int64GetDatum(l->hid[k]),
+			CStringGetTextDatum("no background worker slot for the refresh (raise max_worker_processes)")};
 
-		it->handle = NULL;
-		txn_begin("risk scheduler: recording a refresh that could not start");
-		spi_int8("SELECT risk._refresh_end($1, 'failed', '53000', $2, NULL)",
-				 2, t2, v2, NULL);
+			spi_int8("SELECT risk._refresh_end($1, 'failed', '53000', $2, NULL)",
+					 2, t2, v2, NULL);
+		}
 		txn_commit();
-		it->hid = -1;
+		for (int i = 0; i < nitems; i++)
+			if (items[i].lane == lane)
+				item_remove(i--);
 	}
 }
 
-/* Refresh workers that stopped: close their history row if they did not. */
+/* Lanes whose worker stopped: close the history rows it did not close. */
 static void
 scheduler_reap(void)
 {
-	for (int i = 0; i < nitems; i++)
+	for (int lane = 0; lane < MAX_LANES; lane++)
 	{
+		Lane	   *l = &lanes[lane];
 		pid_t		pid;
-		Oid			t[1] = {INT8OID};
-		Datum		v[1];
 
-		if (items[i].handle == NULL)
+		if (l->handle == NULL ||
+			GetBackgroundWorkerPid(l->handle, &pid) != BGWH_STOPPED)
 			continue;
-		if (GetBackgroundWorkerPid(items[i].handle, &pid) != BGWH_STOPPED)
-			continue;
-		v[0] = Int64GetDatum(items[i].hid);
-		txn_begin("risk scheduler: closing a refresh");
-		spi_int8("SELECT risk._refresh_lost($1)", 1, t, v, NULL);
+		txn_begin("risk scheduler: closing refreshes");
+		for (int k = 0; k < l->n; k++)
+		{
+			Oid			t[1] = {INT8OID};
+			Datum		v[1] = {Int64GetDatum(l->hid[k])};
+
+			spi_int8("SELECT risk._refresh_lost($1)", 1, t, v, NULL);
+		}
 		txn_commit();
-		item_remove(i--);
+		pfree(l->handle);
+		l->handle = NULL;
+		for (int i = 0; i < nitems; i++)
+			if (items[i].lane == lane)
+				item_remove(i--);
 	}
 }
 
+/*
+ * Start lanes for the ready views while workers are free: the ready views
+ * are shared out evenly over the free workers, at most LANE_MAX a lane.
+ */
 static void
 scheduler_start_ready(void)
 {
-	for (int i = 0; i < nitems && running_count() < risk_max_refresh_workers; i++)
-	{
-		QueueItem	   *it = &items[i];
+	int			free_lanes = risk_max_refresh_workers - lanes_running();
+	int			ready = 0;
+	int			per_lane;
 
-		if (it->handle != NULL || !item_ready(it))
+	for (int i = 0; i < nitems; i++)
+		if (items[i].lane == -1 && item_ready(&items[i], -1))
+			ready++;
+	if (free_lanes <= 0 || ready == 0)
+		return;
+	per_lane = Min(LANE_MAX, (ready + free_lanes - 1) / free_lanes);
+
+	for (int lane = 0; lane < MAX_LANES && free_lanes > 0; lane++)
+	{
+		int			taken = 0;
+
+		if (lanes[lane].handle != NULL)
 			continue;
-		scheduler_launch(it);
-		if (it->handle == NULL)
-			item_remove(i--);
+		for (int i = 0; i < nitems && taken < per_lane; i++)
+			if (items[i].lane == -1 && item_ready(&items[i], lane))
+			{
+				items[i].lane = lane;
+				taken++;
+			}
+		if (taken == 0)
+			break;
+		scheduler_launch(lane);
+		free_lanes--;
 	}
 }
 
 static void
 scheduler_stop_refreshes(void)
 {
-	for (int i = 0; i < nitems; i++)
-		if (items[i].handle != NULL)
-			TerminateBackgroundWorker(items[i].handle);
-	for (int i = 0; i < nitems; i++)
-		if (items[i].handle != NULL)
-			(void) WaitForBackgroundWorkerShutdown(items[i].handle);
+	for (int lane = 0; lane < MAX_LANES; lane++)
+		if (lanes[lane].handle != NULL)
+			TerminateBackgroundWorker(lanes[lane].handle);
+	for (int lane = 0; lane < MAX_LANES; lane++)
+		if (lanes[lane].handle != NULL)
+			(void) WaitForBackgroundWorkerShutdown(lanes[lane].handle);
 }
 
 static void
 scheduler_report(void)
 {
 	char		buf[128];
-	int			running = running_count();
+	int			queued = 0;
 
+	for (int i = 0; i < nitems; i++)
+		if (items[i].lane == -1)
+			queued++;
 	if (nitems == 0)
 		pgstat_report_activity(STATE_IDLE, "waiting for due views");
 	else
 	{
-		snprintf(buf, sizeof(buf), "%d refreshes running, %d queued",
-				 running, nitems - running);
+		snprintf(buf, sizeof(buf), "%d refreshes in %d workers, %d queued",
+				 nitems - queued, lanes_running(), queued);
 		pgstat_report_activity(STATE_RUNNING, buf);
 	}
 }
@@ -1097,40 +1172,36 @@ risk_scheduler_main(Datum arg)
  * Refresh worker
  * --------------------------------------------------------------------- */
 
-void
-risk_refresh_main(Datum arg)
+/*
+ * One refresh of a lane, in one transaction: the refresh as the owner
+ * within the time limit, its outcome, then the view's rules in a
+ * subtransaction (a failing rule does not undo the refresh).  A failed
+ * refresh is recorded in a transaction of its own.
+ */
+static void
+refresh_one(int64 hid, MemoryContext cxt)
 {
-	int64		hid = DatumGetInt64(arg);
-	Oid			dboid;
-	MemoryContext cxt;
 	volatile Oid view = InvalidOid;
 	volatile bool concurrently = false;
-	char	   *name = NULL;
-	bool		refreshed = false;
-	TimestampTz start;
+	char	   *volatile name = NULL;
+	TimestampTz start = GetCurrentTimestamp();
 	int			timeout_ms = risk_refresh_timeout_ms;
 
-	memcpy(&dboid, MyBgworkerEntry->bgw_extra, sizeof(Oid));
-	pqsignal(SIGTERM, die);
-	BackgroundWorkerUnblockSignals();
-	BackgroundWorkerInitializeConnectionByOid(dboid, InvalidOid, 0);
-	SetConfigOption("application_name", "risk refresh", PGC_USERSET, PGC_S_SESSION);
-
-	cxt = AllocSetContextCreate(TopMemoryContext, "risk refresh", ALLOCSET_DEFAULT_SIZES);
-	MemoryContextSwitchTo(cxt);
-
-	/* what to refresh */
-	txn_begin("risk refresh: starting");
-	SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_SESSION);
+	PG_TRY();
 	{
-		Oid			t[1] = {INT8OID};
-		Datum		v[1] = {Int64GetDatum(hid)};
-		int			rc = SPI_execute_with_args(
-											   "SELECT view_oid, concurrent, view_name "
-											   "FROM risk.refresh_history WHERE id = $1 AND outcome = 'running'",
-											   1, t, v, NULL, true, 1);
+		Oid			t[3] = {INT8OID, BOOLOID, INT4OID};
+		Datum		v[3];
+		int64		rows = 0;
+		int			rc;
 
-		if (rc == SPI_OK_SELECT && SPI_processed == 1)
+		txn_begin("risk refresh: starting");
+		v[0] = Int64GetDatum(hid);
+		/* the refresh starts now (the row was written when it was queued) */
+		rc = SPI_execute_with_args("UPDATE risk.refresh_history SET started_at = clock_timestamp() "
+								   "WHERE id = $1 AND outcome = 'running' "
+								   "RETURNING view_oid, concurrent, view_name",
+								   1, t, v, NULL, false, 1);
+		if (rc == SPI_OK_UPDATE_RETURNING && SPI_processed == 1)
 		{
 			bool		isnull;
 			HeapTuple	tup = SPI_tuptable->vals[0];
@@ -1142,31 +1213,55 @@ risk_refresh_main(Datum arg)
 			name = SPI_getvalue(tup, td, 3);
 			MemoryContextSwitchTo(spi);
 		}
-	}
-	txn_commit();
-	if (!OidIsValid(view))
-		proc_exit(0);
+		if (OidIsValid(view))
+		{
+			MemoryContext outer = CurrentMemoryContext;
+			ResourceOwner owner = CurrentResourceOwner;
+			Oid			t1[3] = {OIDOID, BOOLOID, INT4OID};
+			Datum		v1[3] = {ObjectIdGetDatum(view), BoolGetDatum(concurrently),
+			Int32GetDatum(timeout_ms)};
+			Oid			t2[2] = {INT8OID, INT8OID};
+			Datum		v2[2];
 
-	/* the refresh, as the owner, within the time limit; recorded with it */
-	start = GetCurrentTimestamp();
-	PG_TRY();
-	{
-		char	   *activity = psprintf("REFRESH MATERIALIZED VIEW %s%s",
-										concurrently ? "CONCURRENTLY " : "", name);
-		Oid			t[3] = {OIDOID, BOOLOID, INT4OID};
-		Datum		v[3] = {ObjectIdGetDatum(view), BoolGetDatum(concurrently),
-		Int32GetDatum(timeout_ms)};
-		int64		rows = 0;
-		Oid			t2[2] = {INT8OID, INT8OID};
-		Datum		v2[2];
+			pgstat_report_activity(STATE_RUNNING,
+								   psprintf("REFRESH MATERIALIZED VIEW %s%s",
+											concurrently ? "CONCURRENTLY " : "", name));
+			spi_int8("SELECT risk._refresh_as_owner($1, $2, $3)", 3, t1, v1, &rows);
+			v2[0] = Int64GetDatum(hid);
+			v2[1] = Int64GetDatum(rows);
+			spi_int8("SELECT risk._refresh_end($1, 'ok', NULL, NULL, $2)", 2, t2, v2, NULL);
 
-		txn_begin(activity);
-		spi_int8("SELECT risk._refresh_as_owner($1, $2, $3)", 3, t, v, &rows);
-		v2[0] = Int64GetDatum(hid);
-		v2[1] = Int64GetDatum(rows);
-		spi_int8("SELECT risk._refresh_end($1, 'ok', NULL, NULL, $2)", 2, t2, v2, NULL);
+			pgstat_report_activity(STATE_RUNNING, "risk refresh: evaluating rules");
+			BeginInternalSubTransaction(NULL);
+			MemoryContextSwitchTo(outer);
+			PG_TRY();
+			{
+				spi_int8("SELECT risk._evaluate_rules($1)", 1, t, v, NULL);
+				ReleaseCurrentSubTransaction();
+				MemoryContextSwitchTo(outer);
+				CurrentResourceOwner = owner;
+			}
+			PG_CATCH();
+			{
+				ErrorData  *ed;
+				Oid			t3[3] = {INT8OID, TEXTOID, TEXTOID};
+				Datum		v3[3];
+
+				MemoryContextSwitchTo(cxt);
+				ed = CopyErrorData();
+				EmitErrorReport();
+				FlushErrorState();
+				RollbackAndReleaseCurrentSubTransaction();
+				MemoryContextSwitchTo(outer);
+				CurrentResourceOwner = owner;
+				v3[0] = Int64GetDatum(hid);
+				v3[1] = CStringGetTextDatum(unpack_sql_state(ed->sqlerrcode));
+				v3[2] = CStringGetTextDatum(ed->message ? ed->message : "unknown error");
+				spi_int8("SELECT risk._rules_failed($1, $2, $3)", 3, t3, v3, NULL);
+			}
+			PG_END_TRY();
+		}
 		txn_commit();
-		refreshed = true;
 	}
 	PG_CATCH();
 	{
@@ -1184,33 +1279,37 @@ risk_refresh_main(Datum arg)
 		txn_commit();
 	}
 	PG_END_TRY();
+}
 
-	if (!refreshed)
-		proc_exit(0);
+/* A lane: the refreshes whose history ids the scheduler put in bgw_extra. */
+void
+risk_refresh_main(Datum arg)
+{
+	Oid			dboid;
+	int32		n;
+	int64		hid[LANE_MAX];
+	MemoryContext cxt;
 
-	/* the view's rules, on what the refresh produced */
-	PG_TRY();
+	memcpy(&dboid, MyBgworkerEntry->bgw_extra, sizeof(Oid));
+	memcpy(&n, MyBgworkerEntry->bgw_extra + sizeof(int32), sizeof(int32));
+	n = Max(0, Min(n, (int32) LANE_MAX));
+	memcpy(hid, MyBgworkerEntry->bgw_extra + 2 * sizeof(int32), n * sizeof(int64));
+
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+	BackgroundWorkerInitializeConnectionByOid(dboid, InvalidOid, 0);
+	SetConfigOption("application_name", "risk refresh", PGC_USERSET, PGC_S_SESSION);
+
+	cxt = AllocSetContextCreate(TopMemoryContext, "risk refresh", ALLOCSET_DEFAULT_SIZES);
+	txn_begin("risk refresh: starting");
+	SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_SESSION);
+	txn_commit();
+
+	for (int k = 0; k < n; k++)
 	{
-		Oid			t[1] = {INT8OID};
-		Datum		v[1] = {Int64GetDatum(hid)};
-
-		txn_begin("risk refresh: evaluating rules");
-		spi_int8("SELECT risk._evaluate_rules($1)", 1, t, v, NULL);
-		txn_commit();
+		MemoryContextSwitchTo(cxt);
+		refresh_one(hid[k], cxt);
+		MemoryContextReset(cxt);
 	}
-	PG_CATCH();
-	{
-		ErrorData  *ed = txn_abort(cxt);
-		Oid			t[3] = {INT8OID, TEXTOID, TEXTOID};
-		Datum		v[3] = {Int64GetDatum(hid),
-			CStringGetTextDatum(unpack_sql_state(ed->sqlerrcode)),
-		CStringGetTextDatum(ed->message ? ed->message : "unknown error")};
-
-		txn_begin("risk refresh: recording a rule failure");
-		spi_int8("SELECT risk._rules_failed($1, $2, $3)", 3, t, v, NULL);
-		txn_commit();
-	}
-	PG_END_TRY();
-
 	proc_exit(0);
 }
