@@ -2,8 +2,9 @@
 # Run every test of the risk extension on this machine:
 #   1. C unit tests of src/core (no server), and again under valgrind,
 #   2. pg_regress on a throwaway cluster (pg_virtualenv),
-#   3. TAP tests of the background workers (test/t, PostgreSQL::Test::Cluster
-#      clusters with shared_preload_libraries = 'risk').
+#   3. TAP tests (test/t, PostgreSQL::Test::Cluster clusters with
+#      shared_preload_libraries = 'risk'): workers, upgrade, dump/restore, faults,
+#   4. a short load test (scripts/load_test.sh).
 # As root on a fresh Debian 12 it first installs what is missing.  Exits
 # non-zero on any failure and closes with "N passed, N failed".
 set -euo pipefail
@@ -77,7 +78,17 @@ if compgen -G "$TOP/test/t/*.pl" > /dev/null; then
 fi
 pass=$((pass + tok)); fail=$((fail + tbad))
 
+log "load test (pgbench clients and the workers at once, briefly)"
+set +e
+LOAD_SECONDS=${LOAD_SECONDS:-15} bash "$TOP/scripts/load_test.sh" --no-setup > /tmp/risk-load.$$ 2>&1
+set -e
+grep -E '^(ok|FAIL) |^load:' /tmp/risk-load.$$ || tail -20 /tmp/risk-load.$$
+read -r lp lf < <(sed -n 's/^load: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' /tmp/risk-load.$$)
+if [ -z "${lp:-}" ]; then tail -20 /tmp/risk-load.$$; lp=0; lf=1; fi
+rm -f /tmp/risk-load.$$
+pass=$((pass + lp)); fail=$((fail + lf))
+
 echo
-echo "unit: $up passed, $uf failed; unit under valgrind: 1 run; regression: $rok passed, $rbad failed; TAP: $tok passed, $tbad failed"
+echo "unit: $up passed, $uf failed; unit under valgrind: 1 run; regression: $rok passed, $rbad failed; TAP: $tok passed, $tbad failed; load: $lp passed, $lf failed"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
