@@ -9,7 +9,7 @@ OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)) $(CORE_SRCS))
 SQL_PIECES  = $(sort $(wildcard src/sql/*.sql))
 # the previous version's install script, frozen, and the upgrade from it
 # (its head, then the pieces that version 0.2.0 added)
-UPGRADE_0_2 = src/versions/0.1.0--0.2.0.head.sql src/sql/90_warning.sql \
+UPGRADE_0_2 = src/versions/0.1.0--0.2.0.head.sql src/sql/72_logit_table.sql src/sql/90_warning.sql \
               src/sql/95_security.sql src/sql/99_privileges.sql
 DATA        = src/versions/risk--0.1.0.sql
 DATA_built  = risk--$(EXTVERSION).sql risk--0.1.0--0.2.0.sql
@@ -28,11 +28,13 @@ GSL_LIBS   := $(shell gsl-config --libs)
 WARN        = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 PG_CFLAGS  += $(WARN) $(EXTRA_CFLAGS)
 
-# make SANITIZE=1: AddressSanitizer + UndefinedBehaviorSanitizer build (the
-# server then needs libasan preloaded: scripts/test_sanitize.sh)
+# make SANITIZE=undefined (or address,undefined): a sanitizer build of the
+# library.  UBSan loads into a stock server; ASan would have to be preloaded
+# into it (scripts/test_sanitize.sh explains why the suite uses UBSan for
+# the server and ASan + UBSan for the core).
 ifdef SANITIZE
-PG_CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-SHLIB_LINK += -fsanitize=address,undefined
+PG_CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+SHLIB_LINK += -fsanitize=$(SANITIZE)
 endif
 PG_CPPFLAGS += -I$(srcdir)/src $(GSL_CFLAGS) -isystem $(shell $(PG_CONFIG) --includedir-server)
 SHLIB_LINK += $(GSL_LIBS) $(EXTRA_LDFLAGS)

@@ -4,7 +4,8 @@
 #   2. pg_regress on a throwaway cluster (pg_virtualenv),
 #   3. TAP tests (test/t, PostgreSQL::Test::Cluster clusters with
 #      shared_preload_libraries = 'risk'): workers, upgrade, dump/restore, faults,
-#   4. a short load test (scripts/load_test.sh).
+#   4. sanitizer runs (scripts/test_sanitize.sh),
+#   5. a short load test (scripts/load_test.sh).
 # As root on a fresh Debian 12 it first installs what is missing.  Exits
 # non-zero on any failure and closes with "N passed, N failed".
 set -euo pipefail
@@ -90,6 +91,16 @@ if compgen -G "$TOP/test/t/*.pl" > /dev/null; then
 fi
 pass=$((pass + tok)); fail=$((fail + tbad))
 
+log "sanitizers (core under ASan + UBSan, the regression suite against a UBSan build)"
+set +e
+bash "$TOP/scripts/test_sanitize.sh" --no-setup > /tmp/risk-san.$$ 2>&1
+set -e
+grep -E '^    |^sanitize:' /tmp/risk-san.$$ || true
+read -r sp sf < <(sed -n 's/^sanitize: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' /tmp/risk-san.$$)
+if [ -z "${sp:-}" ]; then tail -30 /tmp/risk-san.$$; sp=0; sf=1; fi
+rm -f /tmp/risk-san.$$
+pass=$((pass + sp)); fail=$((fail + sf))
+
 log "load test (pgbench clients and the workers at once, briefly)"
 set +e
 LOAD_SECONDS=${LOAD_SECONDS:-15} bash "$TOP/scripts/load_test.sh" --no-setup > /tmp/risk-load.$$ 2>&1
@@ -101,6 +112,6 @@ rm -f /tmp/risk-load.$$
 pass=$((pass + lp)); fail=$((fail + lf))
 
 echo
-echo "unit: $up passed, $uf failed; unit under valgrind: 1 run; regression: $rok passed, $rbad failed; TAP: $tok passed, $tbad failed; load: $lp passed, $lf failed"
+echo "unit: $up passed, $uf failed; unit under valgrind: 1 run; regression: $rok passed, $rbad failed; TAP: $tok passed, $tbad failed; sanitize: $sp passed, $sf failed; load: $lp passed, $lf failed"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

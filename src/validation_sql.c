@@ -170,6 +170,17 @@ risk_hosmer_lemeshow_final(PG_FUNCTION_ARGS)
 }
 
 /* brier: float8[3] = {n, sum, compensation} */
+/* The (count, sum, compensation) of a Brier state, checked: never read past it. */
+static double *
+brier_state(ArrayType *a)
+{
+	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != 3 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("brier: state must be a float8 array of 3 values")));
+	return (double *) ARR_DATA_PTR(a);
+}
+
 PG_FUNCTION_INFO_V1(risk_brier_accum);
 Datum
 risk_brier_accum(PG_FUNCTION_ARGS)
@@ -183,12 +194,8 @@ risk_brier_accum(PG_FUNCTION_ARGS)
 
 	risk_agg_context(fcinfo, "risk_brier_accum");
 	risk_check_finite(pd, "PD");
-	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != 3 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("brier: state must be a float8 array of 3 values")));
+	v = brier_state(a);
 	check_pd(pd);
-	v = (double *) ARR_DATA_PTR(a);
 	e = (pd - y) * (pd - y);		/* pd checked above */
 	/* Neumaier's compensated sum */
 	t = v[1] + e;
@@ -204,13 +211,13 @@ risk_brier_combine(PG_FUNCTION_ARGS)
 {
 	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
 	ArrayType  *b = PG_GETARG_ARRAYTYPE_P(1);
-	double	   *va = (double *) ARR_DATA_PTR(a),
-			   *vb = (double *) ARR_DATA_PTR(b),
+	double	   *va,
+			   *vb,
 				t;
 
 	risk_agg_context(fcinfo, "risk_brier_combine");
-	if (ARR_DIMS(a)[0] != 3 || ARR_DIMS(b)[0] != 3)
-		elog(ERROR, "brier: malformed state");
+	va = brier_state(a);
+	vb = brier_state(b);
 	t = va[1] + vb[1];
 	va[2] += (fabs(va[1]) >= fabs(vb[1]) ? (va[1] - t) + vb[1] : (vb[1] - t) + va[1]) + vb[2];
 	va[1] = t;
@@ -222,7 +229,7 @@ PG_FUNCTION_INFO_V1(risk_brier_final);
 Datum
 risk_brier_final(PG_FUNCTION_ARGS)
 {
-	double	   *v = (double *) ARR_DATA_PTR(PG_GETARG_ARRAYTYPE_P(0));
+	double	   *v = brier_state(PG_GETARG_ARRAYTYPE_P(0));
 
 	if (v[0] == 0)
 		PG_RETURN_NULL();

@@ -103,7 +103,8 @@ back_from_owner(int nest, Oid save_user, int save_sec)
 /*
  * risk._refresh_as_owner(view regclass, concurrently bool, timeout_ms int)
  * REFRESH MATERIALIZED VIEW as the view's owner; returns the rows it holds.
- * A positive timeout arms the statement timer for the refresh alone.
+ * In a refresh worker a positive timeout arms the statement timer for the
+ * refresh alone; in a session the session's statement_timeout applies.
  */
 Datum
 risk_refresh_as_owner(PG_FUNCTION_ARGS)
@@ -118,6 +119,7 @@ risk_refresh_as_owner(PG_FUNCTION_ARGS)
 	int			save_sec;
 	int			nest;
 	char	   *sql;
+	bool		arm;
 
 	stmt->concurrent = concurrently;
 	stmt->skipData = false;
@@ -131,8 +133,10 @@ risk_refresh_as_owner(PG_FUNCTION_ARGS)
 				   quote_qualified_identifier(v.nspname, v.relname));
 	InitializeQueryCompletion(&qc);
 
+	/* only the refresh workers arm the timer: a session keeps its own */
+	arm = timeout_ms > 0 && IsBackgroundWorker;
 	nest = become_owner(&v, false, &save_user, &save_sec);
-	if (timeout_ms > 0)
+	if (arm)
 		enable_timeout_after(STATEMENT_TIMEOUT, timeout_ms);
 	PG_TRY();
 	{
@@ -141,7 +145,7 @@ risk_refresh_as_owner(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		if (timeout_ms > 0)
+		if (arm)
 			disable_timeout(STATEMENT_TIMEOUT, false);
 	}
 	PG_END_TRY();

@@ -347,6 +347,14 @@ BEGIN
                 metric, view, format_type(typ, NULL)
             USING ERRCODE = 'datatype_mismatch';
     END IF;
+    IF cardinality(key_columns) > 50 THEN
+        RAISE EXCEPTION 'risk.add_rule: at most 50 key columns, got %', cardinality(key_columns)
+            USING ERRCODE = 'program_limit_exceeded';
+    END IF;
+    IF length(rule_name) > 200 THEN
+        RAISE EXCEPTION 'risk.add_rule: a rule name has at most 200 characters, got %', length(rule_name)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     FOREACH k IN ARRAY key_columns LOOP
         IF k IS NULL OR NOT EXISTS (SELECT 1 FROM pg_attribute a
                       WHERE a.attrelid = view AND a.attname = k AND a.attnum > 0
@@ -356,10 +364,6 @@ BEGIN
                 USING ERRCODE = 'undefined_column';
         END IF;
     END LOOP;
-    IF cardinality(key_columns) > 50 THEN
-        RAISE EXCEPTION 'risk.add_rule: at most 50 key columns, got %', cardinality(key_columns)
-            USING ERRCODE = 'program_limit_exceeded';
-    END IF;
     IF op NOT IN ('>', '>=', '<', '<=', '=', '<>') THEN
         RAISE EXCEPTION 'risk.add_rule: unknown comparison "%"', op
             USING ERRCODE = 'invalid_parameter_value',
@@ -429,8 +433,8 @@ BEGIN
                                  'severity', a.severity, 'action', a.action,
                                  'at', coalesce(a.resolved_at, a.updated_at))::text;
     IF octet_length(payload) > 7900 THEN
-        payload := json_build_object('event', event, 'alert_id', a.id, 'view', a.view_name,
-                                     'rule', a.rule_name, 'severity', a.severity,
+        payload := json_build_object('event', event, 'alert_id', a.id, 'view', left(a.view_name, 200),
+                                     'rule', left(a.rule_name, 200), 'severity', a.severity,
                                      'truncated', true)::text;
     END IF;
     PERFORM pg_notify('risk_alerts', payload);

@@ -190,10 +190,7 @@ DECLARE
     vname text;
 BEGIN
     PERFORM risk._check_table(tab, 'grant_access');
-    IF grantee IS NULL THEN
-        RAISE EXCEPTION 'risk.grant_access: grantee must not be NULL'
-            USING ERRCODE = 'null_value_not_allowed';
-    END IF;
+    PERFORM risk._check_role(grantee, 'grant_access');
     SELECT l.rank INTO lim FROM risk.confidentiality_level l WHERE l.level = up_to;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'risk.grant_access: unknown confidentiality level "%"', coalesce(up_to, 'NULL')
@@ -277,11 +274,29 @@ AS $$
     ]::regprocedure[]
 $$;
 
+-- ERROR unless r names an existing role.
+CREATE FUNCTION risk._check_role(r regrole, what text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF r IS NULL THEN
+        RAISE EXCEPTION 'risk.%: role must not be NULL', what
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles x WHERE x.oid = r) THEN
+        RAISE EXCEPTION 'risk.%: role with OID % does not exist', what, r::oid
+            USING ERRCODE = 'undefined_object';
+    END IF;
+END
+$$;
+
 CREATE FUNCTION risk.grant_reader(r regrole) RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    PERFORM risk._check_role(r, 'grant_reader');
     EXECUTE format('GRANT SELECT ON risk.open_alerts, risk.alert_summary, risk.refresh_status, '
                    'risk.alerts, risk.watched, risk.rules, risk.refresh_history TO %s', r);
 END
@@ -296,6 +311,7 @@ AS $$
 DECLARE
     f regprocedure;
 BEGIN
+    PERFORM risk._check_role(r, 'grant_analyst');
     PERFORM risk.grant_reader(r);
     FOR f IN
         SELECT p.oid::regprocedure FROM pg_proc p
@@ -319,6 +335,7 @@ AS $$
 DECLARE
     f regprocedure;
 BEGIN
+    PERFORM risk._check_role(r, 'grant_admin');
     PERFORM risk.grant_analyst(r);
     FOREACH f IN ARRAY risk._admin_functions() LOOP
         EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %s', f, r);
@@ -338,6 +355,7 @@ AS $$
 DECLARE
     f regprocedure;
 BEGIN
+    PERFORM risk._check_role(r, 'revoke_levels');
     FOR f IN SELECT p.oid::regprocedure FROM pg_proc p WHERE p.pronamespace = 'risk'::regnamespace LOOP
         EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM %s', f, r);
     END LOOP;

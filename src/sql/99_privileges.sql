@@ -7,7 +7,7 @@ REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA risk FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
     risk._may_manage(oid), risk._may_read(oid),
     risk._check_view(regclass, text), risk._watched(regclass, text), risk._wake(),
-    risk._check_table(regclass, text), risk._masked(name, oid, text),
+    risk._check_table(regclass, text), risk._check_role(regrole, text), risk._masked(name, oid, text),
     risk._check_digits(integer), risk._admin_functions(), risk._worker_functions(),
     risk.round_significant(float8, integer)
     TO PUBLIC;
