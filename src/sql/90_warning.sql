@@ -179,34 +179,23 @@ REVOKE ALL ON risk.open_alerts, risk.alert_summary, risk.refresh_status FROM PUB
 -- The SQL interface (SECURITY INVOKER: row-level security decides)
 -- ---------------------------------------------------------------------
 
--- Check that v is a materialized view the current user may manage.
+-- Check that v is a materialized view the current user may manage (the
+-- owner check is risk._check_table's, 95_security.sql).
 CREATE FUNCTION risk._check_view(v regclass, what text) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    kind "char";
-    owner oid;
 BEGIN
     IF v IS NULL THEN
         RAISE EXCEPTION 'risk.%: view must not be NULL', what
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    SELECT c.relkind, c.relowner INTO kind, owner FROM pg_class c WHERE c.oid = v;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'risk.%: relation with OID % does not exist', what, v::oid
-            USING ERRCODE = 'undefined_table';
-    END IF;
-    IF kind <> 'm' THEN
+    IF EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = v AND c.relkind <> 'm') THEN
         RAISE EXCEPTION 'risk.%: "%" is not a materialized view', what, v
             USING ERRCODE = 'wrong_object_type',
                   HINT = 'Only materialized views can be watched.';
     END IF;
-    IF NOT pg_has_role(owner, 'USAGE') THEN
-        RAISE EXCEPTION 'risk.%: must be a member of role "%" (owner of materialized view %)',
-                what, pg_get_userbyid(owner), v
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
+    PERFORM risk._check_table(v, what);
 END
 $$;
 
