@@ -69,7 +69,7 @@ risk_gpd_cdf(double y, double xi, double beta)
 
 	if (y <= 0)
 		return 0.0;
-	if (xi < 0 && z >= -1.0 / xi)
+	if ((xi < 0 && z >= -1.0 / xi) || isinf(z))
 		return 1.0;
 	return -expm1(-log1p_over(xi, z));
 }
@@ -85,8 +85,10 @@ risk_gpd_pdf(double y, double xi, double beta)
 		return 0.0;
 	if (xi < 0 && z == -1.0 / xi)
 		return xi > -1 ? 0.0 : (xi == -1 ? 1.0 / beta : INFINITY);
+	if (isinf(z))
+		return 0.0;				/* y/beta overflowed: far in the tail */
 	/* (1/beta) (1 + xi z)^(-1/xi - 1) */
-	return exp(-log1p_over(xi, z) - log1p(xi * z)) / beta;
+	return exp(-log1p_over(xi, z) - (xi == 0 ? 0.0 : log1p(xi * z))) / beta;
 }
 
 double
@@ -104,6 +106,10 @@ risk_gev_cdf(double x, double xi, double mu, double sigma)
 	double		z = (x - mu) / sigma;
 	double		t = 1.0 + xi * z;
 
+	if (isinf(z))
+		return z > 0 ? 1.0 : 0.0;	/* (x - mu)/sigma overflowed */
+	if (isinf(t))
+		return xi > 0 ? 1.0 : 0.0;	/* xi z overflowed */
 	if (xi != 0 && t <= 0)
 		return xi > 0 ? 0.0 : 1.0;
 	return exp(-exp(-log1p_over(xi, z)));
@@ -116,7 +122,7 @@ risk_gev_pdf(double x, double xi, double mu, double sigma)
 	double		t = 1.0 + xi * z;
 	double		a;
 
-	if (xi != 0 && t <= 0)
+	if (isinf(z) || isinf(t) || (xi != 0 && t <= 0))
 		return 0.0;
 	a = log1p_over(xi, z);		/* -log of t^(-1/xi) */
 	/* (1/sigma) t^(-1/xi - 1) exp(-t^(-1/xi)) */

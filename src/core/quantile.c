@@ -147,13 +147,35 @@ risk_mean(const double *x, int64_t n)
 	for (i = 0; i < n; i++)
 		neumaier_add(&s, &c, x[i]);
 	mean = (s + c) / n;
-	if (isfinite(mean))
+	if (!isfinite(mean))
 	{
+		/* an infinity or a NaN among the values decides, as IEEE adds them */
 		for (i = 0; i < n; i++)
-			neumaier_add(&t, &tc, x[i] - mean);
-		mean += (t + tc) / n;
+			if (!isfinite(x[i]))
+			{
+				double		p = 0;
+
+				for (i = 0; i < n; i++)
+					p += x[i];
+				return p / n;
+			}
+		/* finite values whose sum overflows: add x/n instead */
+		s = c = 0;
+		for (i = 0; i < n; i++)
+			neumaier_add(&s, &c, x[i] / n);
+		return s + c;
 	}
-	return mean;
+	/* deviations, with the rounding error of each subtraction kept (2Sum) */
+	for (i = 0; i < n; i++)
+	{
+		double		d = x[i] - mean;
+		double		bb = d - x[i];
+		double		e = (x[i] - (d - bb)) + (-mean - bb);
+
+		neumaier_add(&t, &tc, d);
+		neumaier_add(&t, &tc, e);
+	}
+	return mean + (t + tc) / n;
 }
 
 risk_status

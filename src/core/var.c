@@ -39,6 +39,8 @@ risk_pchisq_upper(double x, double df)
 
 	if (x <= 0)
 		return 1.0;
+	if (isinf(x))
+		return 0.0;
 	/* Q(df/2, x/2) is the regularized upper incomplete gamma function */
 	if (gsl_sf_gamma_inc_Q_e(df / 2.0, x / 2.0, &r) != GSL_SUCCESS)
 		return NAN;

@@ -910,6 +910,33 @@ test_logit(void)
 	free(rows);
 }
 
+/* Extreme but finite inputs: no NaN where the answer is a number. */
+static void
+test_extremes(void)
+{
+	double		big[4] = {1.7e308, 1.7e308, 1.6e308, 1.5e308};
+	double		mixed[3] = {1.7e308, -1.7e308, 3.0};
+	double		withinf[2] = {1.0, INFINITY};
+
+	check_close(risk_mean(big, 4), 1.625e308, 1e-15, "mean of values whose sum overflows");
+	check_close(risk_mean(mixed, 3), 1.0, 1e-12, "mean of huge values of both signs");
+	check(isinf(risk_mean(withinf, 2)), "mean with an infinity is infinite", risk_mean(withinf, 2), INFINITY);
+	check(risk_gpd_pdf(1.7976888488148072e+308, 0, 0.01) == 0.0, "GPD pdf where y/beta overflows",
+		  risk_gpd_pdf(1.7976888488148072e+308, 0, 0.01), 0);
+	check(risk_gpd_cdf(1.7976888488148072e+308, 0.2, 0.01) == 1.0, "GPD cdf where y/beta overflows",
+		  risk_gpd_cdf(1.7976888488148072e+308, 0.2, 0.01), 1);
+	check(risk_gev_pdf(-5.2561055068751001e+304, -16.1915, 3, 1e-12) == 0.0,
+		  "GEV pdf where (x - mu)/sigma overflows",
+		  risk_gev_pdf(-5.2561055068751001e+304, -16.1915, 3, 1e-12), 0);
+	check(risk_gev_cdf(-5.2561055068751001e+304, -16.1915, 3, 1e-12) == 0.0,
+		  "GEV cdf where (x - mu)/sigma overflows",
+		  risk_gev_cdf(-5.2561055068751001e+304, -16.1915, 3, 1e-12), 0);
+	check(risk_gev_pdf(1e300, 1e10, 0, 1) == 0.0, "GEV pdf where xi z overflows",
+		  risk_gev_pdf(1e300, 1e10, 0, 1), 0);
+	check(risk_pchisq_upper(INFINITY, 8) == 0.0, "chi-square upper tail at infinity",
+		  risk_pchisq_upper(INFINITY, 8), 0);
+}
+
 int
 main(void)
 {
@@ -927,6 +954,7 @@ main(void)
 	test_sort();
 	test_validation();
 	test_logit();
+	test_extremes();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
