@@ -47,7 +47,7 @@ log1p_over(double xi, double z)
 static inline double
 expm1_over(double xi, double a)
 {
-	if (xi == 0)
+	if (xi == 0 || fabs(xi * a) < 1e-300)
 		return a;
 	return expm1(xi * a) / xi;
 }

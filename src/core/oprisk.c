@@ -252,7 +252,12 @@ risk_severity_pdf(risk_sev_family fam, double p1, double p2, double x)
 		case RISK_SEV_LOGNORMAL:
 			return gsl_ran_lognormal_pdf(x, p1, p2);
 		case RISK_SEV_WEIBULL:
-			return gsl_ran_weibull_pdf(x, p2, p1);
+			{
+				/* in logs: x/scale may overflow where the density is 0 */
+				double		lz = log(x) - log(p2);
+
+				return exp(log(p1) - log(p2) + (p1 - 1) * lz - exp(p1 * lz));
+			}
 		case RISK_SEV_GAMMA:
 			return gsl_ran_gamma_pdf(x, p1, 1.0 / p2);
 		case RISK_SEV_GPD:

@@ -159,11 +159,28 @@ risk_mean(const double *x, int64_t n)
 					p += x[i];
 				return p / n;
 			}
-		/* finite values whose sum overflows: add x/n instead */
-		s = c = 0;
-		for (i = 0; i < n; i++)
-			neumaier_add(&s, &c, x[i] / n);
-		return s + c;
+		/*
+		 * finite values whose sum overflows: add x/n instead; the mean lies
+		 * between the smallest and the largest value, which the rounding of
+		 * a sum near the overflow threshold must not leave
+		 */
+		{
+			double		lo = x[0],
+						hi = x[0],
+						r;
+
+			s = c = 0;
+			for (i = 0; i < n; i++)
+			{
+				neumaier_add(&s, &c, x[i] / n);
+				lo = fmin(lo, x[i]);
+				hi = fmax(hi, x[i]);
+			}
+			r = s + c;
+			if (isnan(r))
+				r = s;
+			return fmax(lo, fmin(hi, r));
+		}
 	}
 	/* deviations, with the rounding error of each subtraction kept (2Sum) */
 	for (i = 0; i < n; i++)

@@ -7,6 +7,7 @@
  * pseudo-random data, or with a published value.  Prints one line per
  * failure and closes with "unit: N passed, M failed".
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -933,6 +934,19 @@ test_extremes(void)
 		  risk_gev_cdf(-5.2561055068751001e+304, -16.1915, 3, 1e-12), 0);
 	check(risk_gev_pdf(1e300, 1e10, 0, 1) == 0.0, "GEV pdf where xi z overflows",
 		  risk_gev_pdf(1e300, 1e10, 0, 1), 0);
+	{
+		double		all_min[9];
+
+		for (int i = 0; i < 9; i++)
+			all_min[i] = -DBL_MAX;
+		check(risk_mean(all_min, 9) == -DBL_MAX, "mean of nine -DBL_MAX", risk_mean(all_min, 9), -DBL_MAX);
+	}
+	check(risk_severity_pdf(RISK_SEV_WEIBULL, 10.62890625, 1.390794793043109e-320, 1) == 0.0,
+		  "Weibull pdf where x/scale overflows",
+		  risk_severity_pdf(RISK_SEV_WEIBULL, 10.62890625, 1.390794793043109e-320, 1), 0);
+	check_close(risk_gpd_cdf(risk_gpd_quantile(0.75, -4.9406564584124654e-324, 0.005),
+							 -4.9406564584124654e-324, 0.005), 0.75, 1e-12,
+				"GPD quantile and cdf at a denormal xi");
 	check(risk_pchisq_upper(INFINITY, 8) == 0.0, "chi-square upper tail at infinity",
 		  risk_pchisq_upper(INFINITY, 8), 0);
 }
