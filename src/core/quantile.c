@@ -192,7 +192,8 @@ risk_mean(const double *x, int64_t n)
 		neumaier_add(&t, &tc, d);
 		neumaier_add(&t, &tc, e);
 	}
-	return mean + (t + tc) / n;
+	/* deviations of huge values of both signs may overflow: keep the sum's mean */
+	return isfinite(t + tc) ? mean + (t + tc) / n : mean;
 }
 
 risk_status

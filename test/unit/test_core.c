@@ -921,6 +921,12 @@ test_extremes(void)
 
 	check_close(risk_mean(big, 4), 1.625e308, 1e-15, "mean of values whose sum overflows");
 	check_close(risk_mean(mixed, 3), 1.0, 1e-12, "mean of huge values of both signs");
+	{
+		double		far[3] = {1.7e308, -1.7e308, -1.6e308};
+
+		check(isfinite(risk_mean(far, 3)), "mean whose deviations overflow is finite",
+			  risk_mean(far, 3), -5.3333333333333333e307);
+	}
 	check(isinf(risk_mean(withinf, 2)), "mean with an infinity is infinite", risk_mean(withinf, 2), INFINITY);
 	check(risk_gpd_pdf(1.7976888488148072e+308, 0, 0.01) == 0.0, "GPD pdf where y/beta overflows",
 		  risk_gpd_pdf(1.7976888488148072e+308, 0, 0.01), 0);
