@@ -87,7 +87,7 @@ for f in src/core/*.c; do
         pids+=($!)
     fi
 done
-for pid in "${pids[@]}"; do
+for pid in ${pids[@]+"${pids[@]}"}; do
     wait "$pid" || { echo "fuzz: building the core failed" >&2; exit 2; }
 done
 
@@ -133,12 +133,15 @@ for h in "${harnesses[@]}"; do
         echo "$h: ${runs:-?} runs in ${took:-$SECS} s, no crash"
         pass=$((pass + 1))
         if [ "${FUZZ_SAVE_CORPUS:-0}" = 1 ]; then
-            mkdir -p "test/fuzz/corpus/$h"
-            before=$(find "test/fuzz/corpus/$h" -type f | wc -l)
-            (cd "$OUT" && "$bin" -merge=1 "$TOP/test/fuzz/corpus/$h" "$work") \
-                > "$OUT/logs/$h.merge" 2>&1 || true
-            after=$(find "test/fuzz/corpus/$h" -type f | wc -l)
-            echo "    corpus: $((after - before)) new file(s) in test/fuzz/corpus/$h"
+            if mkdir -p "test/fuzz/corpus/$h" 2>/dev/null && [ -w "test/fuzz/corpus/$h" ]; then
+                before=$(find "test/fuzz/corpus/$h" -type f | wc -l)
+                (cd "$OUT" && "$bin" -merge=1 "$TOP/test/fuzz/corpus/$h" "$work") \
+                    > "$OUT/logs/$h.merge" 2>&1 || true
+                after=$(find "test/fuzz/corpus/$h" -type f | wc -l)
+                echo "    corpus: $((after - before)) new file(s) in test/fuzz/corpus/$h"
+            else
+                echo "    corpus: test/fuzz/corpus/$h is not writable, nothing saved"
+            fi
         fi
     else
         echo "$h: FAILED after ${runs:-?} runs (exit $rc)"
@@ -149,7 +152,10 @@ for h in "${harnesses[@]}"; do
         first=$(grep -n -m1 -E 'invariant failed|runtime error:|==[0-9]+==ERROR|ERROR: libFuzzer|ALARM: working on the last Unit' \
                 "$log" | cut -d: -f1 || true)
         if [ -n "$first" ]; then
-            sed -n "${first},$((first + 14))p" "$log" | sed 's/^/    /'
+            # the report and the project's frames, without libFuzzer's and libc's
+            sed -n "${first},\$p" "$log" | sed '/^SUMMARY: /q' |
+                grep -v -E 'in fuzzer::|__sanitizer_|libc\.so|/nptl/|/signal/|/stdlib/|/csu/| in _start | in main |^NOTE: |^ *Combine libFuzzer|^ *$' |
+                head -14 | sed 's/^/    /'
         else
             tail -15 "$log" | sed 's/^/    /'
         fi

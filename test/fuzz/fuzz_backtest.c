@@ -76,6 +76,7 @@ check_counts(int64_t n, int64_t x, double p)
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Decode a level, counts and a sequence of exception days; check the backtests. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -79,6 +79,7 @@ typedef struct fz_reader
 	double		last;			/* the previous value, for runs and near-ties */
 } fz_reader;
 
+/* Read data[0..size-1] from the start. */
 static inline void
 fz_init(fz_reader *r, const uint8_t *data, size_t size)
 {
@@ -97,6 +98,7 @@ fz_u8(fz_reader *r)
 	return *r->p++;
 }
 
+/* Little-endian integers from the next 2, 4 or 8 bytes. */
 static inline uint16_t
 fz_u16(fz_reader *r)
 {
@@ -171,6 +173,7 @@ static const double fz_scale[32] = {
 	1e100, 1e150, 1e200, 1e300, 2e-2, 5e-3, 0.3, 1e9
 };
 
+/* The i-th special value: zeros, +-1, NaN, infinities, limits, denormals. */
 static inline double
 fz_special(int i)
 {
@@ -260,6 +263,7 @@ fz_unif(uint64_t *s)
 	return ((double) (fz_next(s) >> 11) + 0.5) / 9007199254740992.0;
 }
 
+/* Standard normal (Box-Muller). */
 static inline double
 fz_norm(uint64_t *s)
 {
@@ -270,7 +274,7 @@ fz_norm(uint64_t *s)
 }
 
 /* Write a generated block of count values of distribution dist to out. */
-static void
+static inline void
 fz_block(uint64_t seed, int dist, double scale, double loc, double *out,
 		 size_t count)
 {
@@ -334,7 +338,7 @@ fz_block(uint64_t seed, int dist, double scale, double loc, double *out,
  * Read chunks until the input ends or cap values are written to out;
  * returns how many.  Values may be anything: the caller filters.
  */
-static size_t
+static inline size_t
 fz_values(fz_reader *r, double *out, size_t cap)
 {
 	static const double loc[8] = {0.0, 0.0, 0.0, 0.0005, 1.0, 100.0, -1.0, 1e6};

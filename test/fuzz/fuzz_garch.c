@@ -10,8 +10,9 @@
  * fit runs Nelder-Mead over the whole series at each step).
  *
  * Invariants: TOO_FEW / DEGENERATE exactly as documented, OK otherwise on
- * moderate data; an OK fit has omega > 0, alpha, beta >= 0, alpha + beta
- * <= 1, nu > 2 (Student) or NaN (normal), finite mean, log-likelihood and
+ * moderate data; an OK fit has omega >= 0 (> 0 when converged), alpha,
+ * beta >= 0, alpha + beta <= 1, nu > 2 (Student) or NaN (normal), finite
+ * mean, log-likelihood and
  * residuals, a positive finite forecast sd, standard errors NaN or
  * positive; the conditional measures return documented statuses, finite
  * VaR, and ES >= VaR within rounding (ES may be +Inf for EVT).
@@ -81,7 +82,9 @@ check_fit(const double *r, int64_t n, risk_garch_dist dist, double *work,
 	FZ_CHECK(dist == RISK_GARCH_STD || isnan(fit->nu), "normal fit with nu %.17g", fit->nu);
 	if (!moderate)
 		return st;
-	FZ_CHECK(fit->omega > 0 && isfinite(fit->omega), "omega %.17g", fit->omega);
+	/* on the boundary omega -> 0 a fit that did not converge may report 0 */
+	FZ_CHECK(fit->omega >= 0 && isfinite(fit->omega), "omega %.17g", fit->omega);
+	FZ_CHECK(!fit->converged || fit->omega > 0, "converged fit with omega %.17g", fit->omega);
 	FZ_CHECK(fit->alpha >= 0 && fit->beta >= 0 && fit->alpha + fit->beta <= 1.0 + 1e-12,
 			 "alpha %.17g beta %.17g", fit->alpha, fit->beta);
 	FZ_CHECK(dist == RISK_GARCH_NORM || fit->nu > 2, "Student fit with nu %.17g", fit->nu);
@@ -95,6 +98,7 @@ check_fit(const double *r, int64_t n, risk_garch_dist dist, double *work,
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Decode a level, a distribution and returns; fit, then the conditional measures. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

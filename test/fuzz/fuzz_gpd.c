@@ -86,6 +86,7 @@ check_dist(double x, double xi, double beta, double u, double p)
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Decode a level, a threshold, a method, a model and losses; check the GPD side. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -36,6 +36,7 @@ typedef struct ref_sums
 	double		maxabs;
 } ref_sums;
 
+/* The long double mean of x[0..n-1] and the sums of |x - mean|^k. */
 static void
 ref_compute(const double *x, int64_t n, ref_sums *r)
 {
@@ -81,6 +82,7 @@ moment_tol(const ref_sums *r, int64_t n, int k)
 	return (double) (16.0L * k * n * em * dk1 + 32.0L * n * DBL_EPSILON * r->absdev[k]);
 }
 
+/* Moments a against b, the whole data's, within moment_tol. */
 static void
 check_same_moments(const risk_moments *a, const risk_moments *b, const ref_sums *r,
 				   const char *what)
@@ -129,6 +131,13 @@ check_measures(const risk_moments *m, double alpha, int finite, const char *what
 	{
 		FZ_CHECK(s1 == RISK_EMPTY && s2 == RISK_EMPTY && s3 == RISK_EMPTY &&
 				 s4 == RISK_EMPTY && s5 == RISK_EMPTY, "%s: empty moments not EMPTY", what);
+		return;
+	}
+	if (!(alpha > 0 && alpha < 1))
+	{
+		/* a level below 2^-53 leaves alpha = 1 */
+		FZ_CHECK(s1 == RISK_BADARG && s2 == RISK_BADARG && s3 == RISK_BADARG && s4 == RISK_BADARG,
+				 "%s: alpha %.17g: statuses %d %d %d %d", what, alpha, s1, s2, s3, s4);
 		return;
 	}
 	FZ_CHECK(s1 == (m->n < 2 ? RISK_TOO_FEW : RISK_OK) && s2 == s1,
@@ -201,6 +210,7 @@ ring_push(mom_win *w, double x)
 	w->count++;
 }
 
+/* The forward transition: ring, power sums and min/max tree. */
 static void
 mom_add(mom_win *w, double r)
 {
@@ -218,6 +228,7 @@ mom_add(mom_win *w, double r)
 	FZ_CHECK(risk_ostree_insert(&w->tree, r) == RISK_OK, "min/max tree insert");
 }
 
+/* The inverse transition, rebuilding the sums when they degraded. */
 static void
 mom_remove(mom_win *w, double r)
 {
@@ -315,6 +326,7 @@ ewma_fresh(const double *frame, int64_t n, double lambda)
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Decode a level, lambda, a split and a frame width; check the moments every way they are kept. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -19,7 +19,7 @@
 
 #define MAX_VALUES 5000
 
-/* A few ulps below/above v: slack for a mean computed with rounding. */
+/* v moved k ulps down: slack for a mean computed with rounding. */
 static double
 ulps_down(double v, int k)
 {
@@ -28,6 +28,7 @@ ulps_down(double v, int k)
 	return v;
 }
 
+/* v moved k ulps up. */
 static double
 ulps_up(double v, int k)
 {
@@ -133,6 +134,7 @@ check_order(const double *vals, int64_t n, int64_t k)
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Decode a level and returns; check the historical measures and the ordering helpers. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

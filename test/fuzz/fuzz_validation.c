@@ -77,6 +77,7 @@ naive_auc_ks(const double *pairs, int64_t n, double *auc, double *ks)
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Decode a label rule, groups, buckets, a grade and pairs; check every metric. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

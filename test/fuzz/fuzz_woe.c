@@ -36,6 +36,7 @@ bin_of(const risk_woe_bin *b, int nb, double x)
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Decode max_bins, min_share, a label rule and (x, label) pairs; bin and check. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
