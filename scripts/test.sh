@@ -4,7 +4,8 @@
 #   2. pg_regress on a throwaway cluster (pg_virtualenv),
 #   3. TAP tests (test/t, PostgreSQL::Test::Cluster clusters with
 #      shared_preload_libraries = 'risk'): workers, upgrade, dump/restore, faults,
-#   4. sanitizer runs (scripts/test_sanitize.sh),
+#   4. sanitizer runs (scripts/test_sanitize.sh) and the libFuzzer harnesses
+#      for a few seconds each (scripts/fuzz.sh),
 #   5. a short load test (scripts/load_test.sh).
 # As root on a fresh Debian 12 it first installs what is missing.  Exits
 # non-zero on any failure and closes with "N passed, N failed".
@@ -101,6 +102,17 @@ if [ -z "${sp:-}" ]; then tail -30 /tmp/risk-san.$$; sp=0; sf=1; fi
 rm -f /tmp/risk-san.$$
 pass=$((pass + sp)); fail=$((fail + sf))
 
+log "fuzzing (each libFuzzer harness of test/fuzz for a few seconds)"
+set +e
+FUZZ_SECONDS=${FUZZ_SECONDS:-5} bash "$TOP/scripts/fuzz.sh" > /tmp/risk-fuzz.$$ 2>&1
+set -e
+grep -E '^fuzz' /tmp/risk-fuzz.$$ || tail -30 /tmp/risk-fuzz.$$
+read -r fp ff < <(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' /tmp/risk-fuzz.$$)
+if [ -z "${fp:-}" ]; then tail -30 /tmp/risk-fuzz.$$; fp=0; ff=1; fi
+[ "$ff" -gt 0 ] && grep -A8 'FAILED' /tmp/risk-fuzz.$$ | head -60
+rm -f /tmp/risk-fuzz.$$
+pass=$((pass + fp)); fail=$((fail + ff))
+
 log "load test (pgbench clients and the workers at once, briefly)"
 set +e
 LOAD_SECONDS=${LOAD_SECONDS:-15} bash "$TOP/scripts/load_test.sh" --no-setup > /tmp/risk-load.$$ 2>&1
@@ -112,6 +124,6 @@ rm -f /tmp/risk-load.$$
 pass=$((pass + lp)); fail=$((fail + lf))
 
 echo
-echo "unit: $up passed, $uf failed; unit under valgrind: 1 run; regression: $rok passed, $rbad failed; TAP: $tok passed, $tbad failed; sanitize: $sp passed, $sf failed; load: $lp passed, $lf failed"
+echo "unit: $up passed, $uf failed; unit under valgrind: 1 run; regression: $rok passed, $rbad failed; TAP: $tok passed, $tbad failed; sanitize: $sp passed, $sf failed; fuzz: $fp passed, $ff failed; load: $lp passed, $lf failed"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -777,6 +777,10 @@ risk_gev_fit_mle(const double *x, int64_t n, double *work, risk_gev_fit *fit)
 	fit->se_mu = fit->se_sigma = fit->se_xi = NAN;
 	if (n < 5)
 		return RISK_TOO_FEW;
+	for (i = 1; i < n && x[i] == x[0]; i++)
+		;
+	if (i == n)
+		return RISK_DEGENERATE;	/* equal maxima: their mean may round off them */
 	for (i = 0; i < n; i++)
 		m += x[i];
 	m /= (double) n;

@@ -228,6 +228,15 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 			step *= 0.5;
 		}
 		for (i = 0; i < m; i++)
+			if (!isfinite(trial[i]) || !isfinite(newll))
+			{
+				/* the step ran out of range: no finite optimum within reach */
+				free(h);
+				free(l);
+				free(g);
+				return RISK_DEGENERATE;
+			}
+		for (i = 0; i < m; i++)
 		{
 			if (fabs(step * g[i]) > dmax)
 				dmax = fabs(step * g[i]);

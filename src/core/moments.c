@@ -249,6 +249,22 @@ risk_msums_degraded(const risk_msums *s)
 
 	if (s->n <= 1)
 		return 0;
+	/* a power sum overflowed (and came back as NaN): only a rebuild helps */
+	if (!isfinite(s->s[0].hi) || !isfinite(s2) || !isfinite(s->s[2].hi) || !isfinite(s4))
+		return 1;
+	/*
+	 * The frame's mean far from the shift (by 100 sd): the central moments
+	 * then cancel (mean - shift)^4 against the fourth moment, and lose 8 of
+	 * double-double's 32 digits on top of the rounding allowed below.  A
+	 * rebuild shifts by the mean.
+	 */
+	{
+		double		m1 = s->s[0].hi / (double) s->n,
+					m2 = s2 / (double) s->n;
+
+		if (m2 - m1 * m1 < 1e-4 * m2)
+			return 1;
+	}
 	return s->a[0] > lost * sqrt((double) s->n * s2) ||
 		s->a[1] > lost * s2 ||
 		s->a[2] > lost * sqrt(s2 * s4) ||

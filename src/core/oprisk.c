@@ -13,6 +13,7 @@
  * evt.c's fit.  The simulation draws from GSL's taus2 generator, seeded
  * from all 64 bits of the caller's seed, so a seed reproduces its result.
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -93,8 +94,38 @@ severity_loglik(const double *x, int64_t n, risk_sev_family fam, double p1, doub
 	double		s = 0;
 	int64_t		i;
 
+	/* log-densities, not logs of densities: a far outlier's pdf underflows */
+	if (fam == RISK_SEV_GPD)
+		return risk_gpd_loglik(x, n, p1, p2);
 	for (i = 0; i < n; i++)
-		s += log(risk_severity_pdf(fam, p1, p2, x[i]));
+	{
+		double		lx = log(x[i]);
+
+		switch (fam)
+		{
+			case RISK_SEV_LOGNORMAL:
+				{
+					double		u = (lx - p1) / p2;
+
+					s += -0.5 * u * u - lx - log(p2) - 0.5 * log(2 * M_PI);
+					break;
+				}
+			case RISK_SEV_WEIBULL:
+				{
+					double		lz = lx - log(p2);
+
+					s += log(p1) - log(p2) + (p1 - 1.0) * lz - exp(p1 * lz);
+					break;
+				}
+			default:
+				{
+					double		lr = lx + log(p2);
+
+					s += log(p2) + (p1 - 1.0) * lr - exp(lr) - lgamma(p1);
+					break;
+				}
+		}
+	}
 	return s;
 }
 
@@ -213,13 +244,17 @@ risk_severity_fit(double *x, int64_t n, risk_sev_family fam, risk_dist_fit *fit)
 			}
 	}
 	fit->loglik = severity_loglik(x, n, fam, fit->p1, fit->p2);
-	fit->converged = isfinite(fit->loglik);
+	fit->converged = isfinite(fit->loglik) &&
+		risk_severity_check(fam, fit->p1, fit->p2) == RISK_OK;
 	return RISK_OK;
 }
 
 risk_status
 risk_severity_check(risk_sev_family fam, double p1, double p2)
 {
+	/* a subnormal scale, rate or shape overflows in its reciprocal */
+	if (fabs(p2) < DBL_MIN || (fam != RISK_SEV_LOGNORMAL && fam != RISK_SEV_GPD && fabs(p1) < DBL_MIN))
+		return RISK_BADARG;
 	switch (fam)
 	{
 		case RISK_SEV_LOGNORMAL:
@@ -250,7 +285,12 @@ risk_severity_pdf(risk_sev_family fam, double p1, double p2, double x)
 	switch (fam)
 	{
 		case RISK_SEV_LOGNORMAL:
-			return gsl_ran_lognormal_pdf(x, p1, p2);
+			{
+				/* in logs: no 1/(x sdlog) overflow times an exp underflow */
+				double		u = (log(x) - p1) / p2;
+
+				return exp(-0.5 * u * u - log(x) - log(p2) - 0.5 * log(2 * M_PI));
+			}
 		case RISK_SEV_WEIBULL:
 			{
 				/* in logs: x/scale may overflow where the density is 0 */
@@ -259,7 +299,11 @@ risk_severity_pdf(risk_sev_family fam, double p1, double p2, double x)
 				return exp(log(p1) - log(p2) + (p1 - 1) * lz - exp(p1 * lz));
 			}
 		case RISK_SEV_GAMMA:
-			return gsl_ran_gamma_pdf(x, p1, 1.0 / p2);
+			{
+				double		lx = log(x) + log(p2);	/* log(rate x) */
+
+				return exp(log(p2) + (p1 - 1.0) * lx - exp(lx) - lgamma(p1));
+			}
 		case RISK_SEV_GPD:
 			return risk_gpd_pdf(x, p1, p2);
 	}
@@ -278,7 +322,19 @@ risk_severity_cdf(risk_sev_family fam, double p1, double p2, double x)
 		case RISK_SEV_WEIBULL:
 			return -expm1(-pow(x / p2, p1));
 		case RISK_SEV_GAMMA:
-			return gsl_cdf_gamma_P(x, p1, 1.0 / p2);
+			{
+				double		c = gsl_cdf_gamma_P(x, p1, 1.0 / p2);
+
+				if (isnan(c))
+				{
+					/* GSL gave up (huge shape): Wilson-Hilferty */
+					double		v = 1.0 / (9.0 * p1),
+								w = cbrt(x * p2 / p1);
+
+					c = gsl_cdf_ugaussian_P((w - 1.0 + v) / sqrt(v));
+				}
+				return c;
+			}
 		case RISK_SEV_GPD:
 			return risk_gpd_cdf(x, p1, p2);
 	}
@@ -295,7 +351,29 @@ risk_severity_quantile(risk_sev_family fam, double p1, double p2, double p)
 		case RISK_SEV_WEIBULL:
 			return p2 * pow(-log1p(-p), 1.0 / p1);
 		case RISK_SEV_GAMMA:
-			return gsl_cdf_gamma_Pinv(p, p1, 1.0 / p2);
+			{
+				double		q = gsl_cdf_gamma_Pinv(p, p1, 1.0 / p2);
+
+				if (isnan(q))
+				{
+					/* GSL's inverse did not converge: bisect on log x */
+					double		lo = -745.0,
+								hi = 710.0;
+					int			it;
+
+					for (it = 0; it < 200; it++)
+					{
+						double		mid = 0.5 * (lo + hi);
+
+						if (gsl_cdf_gamma_P(exp(mid), p1, 1.0) < p)
+							lo = mid;
+						else
+							hi = mid;
+					}
+					q = exp(0.5 * (lo + hi)) / p2;
+				}
+				return q;
+			}
 		case RISK_SEV_GPD:
 			return risk_gpd_quantile(p, p1, p2);
 	}

@@ -360,6 +360,53 @@ risk_ostree_max(const risk_ostree *t)
 	return t->nodes[i].key;
 }
 
+/* Add key * mult * 2^-64 of every node of subtree i to (*s, *c) (Neumaier). */
+static void
+scaled_sum(const risk_ostree *t, int32_t i, double *s, double *c)
+{
+	while (i != NIL)
+	{
+		const risk_osnode *n = &t->nodes[i];
+		double		x = n->key * 0x1p-64 * n->mult,
+					u;
+
+		scaled_sum(t, n->left, s, c);
+		u = *s + x;
+		*c += fabs(*s) >= fabs(x) ? (*s - u) + x : (x - u) + *s;
+		*s = u;
+		i = n->right;
+	}
+}
+
+/* The mean of the values strictly below key when their plain sum overflows. */
+static double
+mean_below_scaled(const risk_ostree *t, double key, int64_t count)
+{
+	int32_t		i = t->root;
+	double		s = 0,
+				c = 0;
+
+	while (i != NIL)
+	{
+		const risk_osnode *n = &t->nodes[i];
+
+		if (n->key < key)
+		{
+			double		x = n->key * 0x1p-64 * n->mult,
+						u;
+
+			scaled_sum(t, n->left, &s, &c);
+			u = s + x;
+			c += fabs(s) >= fabs(x) ? (s - u) + x : (x - u) + s;
+			s = u;
+			i = n->right;
+		}
+		else
+			i = n->left;
+	}
+	return (s + c) / (double) count * 0x1p64;
+}
+
 risk_status
 risk_ostree_var_es(const risk_ostree *t, double alpha, double *var, double *es)
 {
@@ -384,7 +431,10 @@ risk_ostree_var_es(const risk_ostree *t, double alpha, double *var, double *es)
 	if (es)
 	{
 		risk_ostree_below(t, q, &nbelow, &sbelow);
-		*es = nbelow > 0 ? -(sbelow / (double) nbelow) : -q;
+		if (nbelow > 0 && !isfinite(sbelow))
+			*es = -mean_below_scaled(t, q, nbelow);
+		else
+			*es = nbelow > 0 ? -(sbelow / (double) nbelow) : -q;
 	}
 	return RISK_OK;
 }

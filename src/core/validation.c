@@ -179,7 +179,13 @@ risk_psi(const double *dev, const double *cur, int m, double *psi)
 		double		e = dev[i] / sd,
 					a = cur[i] / sc;
 
-		s += (a - e) * log(a / e);
+		double		r = a / e;
+
+		/* a share may underflow to 0: then the log of the ratio from logs */
+		if (!(r > 0) || !isfinite(r))
+			s += (a - e) * ((log(cur[i]) - log(sc)) - (log(dev[i]) - log(sd)));
+		else
+			s += (a - e) * log(r);
 	}
 	*psi = s;
 	return RISK_OK;
