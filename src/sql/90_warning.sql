@@ -718,3 +718,43 @@ END
 $$;
 REVOKE ALL ON FUNCTION risk._on_sql_drop() FROM PUBLIC;
 CREATE EVENT TRIGGER risk_watched_drop ON sql_drop EXECUTE FUNCTION risk._on_sql_drop();
+
+-- What each internal function is for (none of them is for direct use).
+COMMENT ON FUNCTION risk._may_manage(oid) IS
+'Row check of the registry: is the current user a member of the role that owns relation r';
+COMMENT ON FUNCTION risk._may_read(oid) IS
+'Row check of alerts and history: may the current user manage or SELECT relation r';
+COMMENT ON FUNCTION risk._check_view(regclass, text) IS
+'ERROR unless the relation is a materialized view the current user may manage';
+COMMENT ON FUNCTION risk._watched(regclass, text) IS
+'The registry row of a watched view, ERROR if it is not watched';
+COMMENT ON FUNCTION risk._wake() IS
+'Wake this database''s scheduler when the transaction commits; true when the background workers run';
+COMMENT ON FUNCTION risk._refresh_as_owner(regclass, boolean, integer) IS
+'Worker: REFRESH MATERIALIZED VIEW as the view''s owner (CONCURRENTLY if asked, within a time limit in a worker); returns the rows';
+COMMENT ON FUNCTION risk._rule_breaches(regclass, name, text, float8, name[]) IS
+'Worker: as the view''s owner, the rows where metric op threshold holds, as [{key, value}]';
+COMMENT ON FUNCTION risk._refresh_concurrently(oid) IS
+'Worker: can the view be refreshed CONCURRENTLY (populated, with a usable unique index)';
+COMMENT ON FUNCTION risk._scheduler_start() IS
+'Worker: close as lost the refreshes a crash or an exit left running';
+COMMENT ON FUNCTION risk._due(oid[], integer) IS
+'Worker: delete expired history; the due views not already queued, each with its watched ancestors, ancestors first';
+COMMENT ON FUNCTION risk._refresh_begin(oid) IS
+'Worker: record the start of a refresh and move the view''s next run along its grid; NULL if no longer watched or paused';
+COMMENT ON FUNCTION risk._refresh_end(bigint, text, text, text, bigint) IS
+'Worker: record the outcome of a refresh; a failure is retried with backoff';
+COMMENT ON FUNCTION risk._refresh_lost(bigint) IS
+'Worker: a refresh worker stopped without recording an outcome: record it as lost';
+COMMENT ON FUNCTION risk._rules_failed(bigint, text, text) IS
+'Worker: the refresh succeeded but a rule could not be evaluated';
+COMMENT ON FUNCTION risk._evaluate_rules(bigint) IS
+'Worker: evaluate every rule of the refreshed view: open, update and resolve alerts';
+COMMENT ON FUNCTION risk._notify(text, risk.alerts) IS
+'Send an alert event on channel risk_alerts as JSON (shortened under the NOTIFY limit)';
+COMMENT ON FUNCTION risk._rule_deleted() IS
+'Trigger: resolve the open alerts of a rule that is dropped';
+COMMENT ON FUNCTION risk._breach_rows(jsonb, text) IS
+'The breaching rows of one rule, one per key, the worst value kept';
+COMMENT ON FUNCTION risk._on_sql_drop() IS
+'Event trigger: a dropped materialized view leaves the registry, with its rules';

@@ -364,3 +364,17 @@ END
 $$;
 COMMENT ON FUNCTION risk.revoke_levels(regrole) IS
 'Take back every privilege on the extension''s functions, tables and views that the grant functions gave a role';
+
+-- What each internal function is for.
+COMMENT ON FUNCTION risk._check_table(regclass, text) IS
+'ERROR unless the relation is a table or view the current user may manage (a member of its owner); returns the owner';
+COMMENT ON FUNCTION risk._check_role(regrole, text) IS
+'ERROR unless the role is not NULL and exists';
+COMMENT ON FUNCTION risk._check_digits(integer) IS
+'ERROR unless the number of significant digits of risk.round_significant is between 1 and 15';
+COMMENT ON FUNCTION risk._masked(name, oid, text) IS
+'The SQL expression a masked view shows for a column above the reader''s level';
+COMMENT ON FUNCTION risk._admin_functions() IS
+'The functions only the admin level may call';
+COMMENT ON FUNCTION risk._worker_functions() IS
+'The functions only the background workers (and superusers) call';
