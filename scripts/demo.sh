@@ -3,12 +3,14 @@
 # sample data (300 portfolios, 5 years of daily returns, 8,000 loans) and
 # print a risk report: market, tail, operational and credit risk, then early
 # warning: views watched by the background workers (the cluster preloads
-# the library) and the alerts they raise.  As root on a fresh Debian 12 it
-# first installs what is missing.
+# the library) and the alerts they raise.  Then it draws charts of the same
+# data with gnuplot (demo/charts.sql writes their data, demo/charts/*.gp
+# the PNGs) into demo/out/.  As root on a fresh Debian 12 it first installs
+# what is missing.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-ensure_packages
+ensure_packages gnuplot-nox
 build_install
 
 dir=$(user_copy)
@@ -20,4 +22,24 @@ as_user "$dir" "pg_virtualenv -v $PG_MAJOR -o shared_preload_libraries=risk -o r
     psql -X -q -v ON_ERROR_STOP=1 -f demo/sample_data.sql
     psql -X -v ON_ERROR_STOP=1 -f demo/report.sql
     psql -X -v ON_ERROR_STOP=1 -f demo/early_warning.sql
+    mkdir -p demo/out/data
+    psql -X -q -v ON_ERROR_STOP=1 -v outdir=demo/out/data -f demo/charts.sql
 '" 2>&1 | grep -vE '^(Creating new PostgreSQL cluster|Dropping cluster|Ver Cluster|[0-9]+ +regress )'
+
+# The charts, from the data files the cluster wrote; then copied out of the
+# throwaway tree into the checkout.
+echo
+log "drawing charts"
+for gp in "$dir"/demo/charts/*.gp; do
+    [ "$(basename "$gp")" = style.gp ] && continue
+    GNUPLOT_LIB="$dir/demo/charts" gnuplot -c "$gp" "$dir/demo/out/data" "$dir/demo/out"
+done
+out="$TOP/demo/out"
+mkdir -p "$out"
+rm -f "$out"/*.png
+cp "$dir"/demo/out/*.png "$out"/
+if [ "$(id -u)" -eq 0 ]; then
+    chown -R --reference="$TOP" "$out"
+fi
+log "charts in $out:"
+ls "$out"/*.png | sed 's|^.*/|   |'
