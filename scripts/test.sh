@@ -2,8 +2,10 @@
 # Run every test of the risk extension on this machine:
 #   1. C unit tests of src/core (no server), and again under valgrind,
 #   2. pg_regress on a throwaway cluster (pg_virtualenv),
-#   3. TAP tests (test/t, PostgreSQL::Test::Cluster clusters with
-#      shared_preload_libraries = 'risk'): workers, upgrade, dump/restore, faults,
+#   3. TAP tests (test/t, PostgreSQL::Test::Cluster clusters, most with
+#      shared_preload_libraries = 'risk'): workers, upgrade, dump/restore,
+#      faults, full disk, three nodes sharded with postgres_fdw, every
+#      catalog object documented, every SQL block of the tutorial,
 #   4. sanitizer runs (scripts/test_sanitize.sh) and the libFuzzer harnesses
 #      for a few seconds each (scripts/fuzz.sh),
 #   5. a short load test (scripts/load_test.sh).
