@@ -7,12 +7,14 @@ CORE_SRCS   = $(sort $(wildcard src/core/*.c))
 OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)) $(CORE_SRCS))
 
 SQL_PIECES  = $(sort $(wildcard src/sql/*.sql))
-# the previous version's install script, frozen, and the upgrade from it
-# (its head, then the pieces that version 0.2.0 added)
-UPGRADE_0_2 = src/versions/0.1.0--0.2.0.head.sql src/sql/72_logit_table.sql src/sql/90_warning.sql \
-              src/sql/95_security.sql src/sql/99_privileges.sql
-DATA        = src/versions/risk--0.1.0.sql
-DATA_built  = risk--$(EXTVERSION).sql risk--0.1.0--0.2.0.sql
+# the install scripts of earlier versions and the upgrades between them,
+# frozen as they shipped; the upgrade to the current version is built from
+# its head and the pieces that version changed
+OLD_SCRIPTS = src/versions/risk--0.1.0.sql src/versions/risk--0.2.0.sql \
+              src/versions/risk--0.1.0--0.2.0.sql
+UPGRADE_0_2_1 = src/versions/0.2.0--0.2.1.head.sql src/sql/96_grant_access.sql
+DATA        = $(OLD_SCRIPTS)
+DATA_built  = risk--$(EXTVERSION).sql risk--0.2.0--0.2.1.sql
 
 REGRESS     = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=risk
@@ -48,7 +50,7 @@ include $(PGXS)
 risk--$(EXTVERSION).sql: $(SQL_PIECES)
 	cat $^ > $@
 
-risk--0.1.0--0.2.0.sql: $(UPGRADE_0_2)
+risk--0.2.0--0.2.1.sql: $(UPGRADE_0_2_1)
 	cat $^ > $@
 
 # every object depends on the project's headers (struct layouts are shared)

@@ -204,6 +204,45 @@ FROM risk.alerts WHERE view_name = 'public.sec_util';
 SELECT count(*) AS watched_rows_of_dropped_views
 FROM risk.watched w WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = w.view);
 
+-- Raising a column's level and granting again takes the column back;
+-- lowering it grants it again.
+SET ROLE sec_admin;
+SELECT risk.classify('sec_loans', 'pd', 'confidential');
+SELECT risk.grant_access('sec_loans', 'sec_analyst', 'internal') IS NOT NULL AS granted;
+RESET ROLE;
+SELECT has_column_privilege('sec_analyst', 'sec_loans', 'pd', 'SELECT') AS pd_in_clear,
+       has_column_privilege('sec_analyst', 'sec_loans', 'segment', 'SELECT') AS segment_in_clear;
+SET ROLE sec_analyst;
+SELECT try($$SELECT pd FROM sec_loans$$);
+SELECT count(*) AS rows, count(pd) AS pd_shown FROM sec_loans_internal;
+RESET ROLE;
+SET ROLE sec_admin;
+SELECT risk.classify('sec_loans', 'pd', 'internal');
+SELECT risk.grant_access('sec_loans', 'sec_analyst', 'internal') IS NOT NULL AS granted;
+RESET ROLE;
+SELECT has_column_privilege('sec_analyst', 'sec_loans', 'pd', 'SELECT') AS pd_in_clear;
+-- a pseudonymised integer column made clear changes the view's column type:
+-- the view is made anew and its readers keep it
+SET ROLE sec_admin;
+SELECT risk.classify('sec_loans', 'customer', 'internal');
+SELECT risk.grant_access('sec_loans', 'sec_analyst', 'internal') IS NOT NULL AS granted;
+SELECT format_type(atttypid, atttypmod) AS customer_type FROM pg_attribute
+WHERE attrelid = 'sec_loans_internal'::regclass AND attname = 'customer';
+SELECT risk.classify('sec_loans', 'customer', 'confidential', 'pseudonym');
+SELECT risk.grant_access('sec_loans', 'sec_analyst', 'internal') IS NOT NULL AS granted;
+SELECT format_type(atttypid, atttypmod) AS customer_type FROM pg_attribute
+WHERE attrelid = 'sec_loans_internal'::regclass AND attname = 'customer';
+RESET ROLE;
+SELECT has_table_privilege('sec_analyst', 'sec_loans_internal', 'SELECT') AS analyst_reads_view,
+       has_column_privilege('sec_analyst', 'sec_loans', 'customer', 'SELECT') AS customer_in_clear;
+-- a role that can read the whole table anyway is warned about
+SET ROLE sec_admin;
+GRANT SELECT ON sec_loans TO sec_reader;
+SELECT risk.grant_access('sec_loans', 'sec_reader', 'public') IS NOT NULL AS granted;
+REVOKE SELECT ON sec_loans FROM sec_reader;
+SELECT risk.grant_access('sec_loans', 'sec_reader', 'public') IS NOT NULL AS granted;
+RESET ROLE;
+
 -- clean up
 DROP SCHEMA evil CASCADE;
 SELECT risk.unwatch('sec_admin_view');

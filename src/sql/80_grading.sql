@@ -57,7 +57,7 @@ BEGIN
             MESSAGE = format('master scale %L ends at %s: the last band must reach 1', s, prev_upper);
     END IF;
 END $$;
-COMMENT ON FUNCTION risk._check_scale(text) IS 'Support function of risk.master_scale: raise if a scale has a gap or an overlap';
+COMMENT ON FUNCTION risk._check_scale(text) IS 'Support function of risk.master_scale: raise if a scale has a gap or an overlap, or its last band does not reach a PD of 1';
 
 CREATE FUNCTION risk._master_scale_check() RETURNS trigger
     LANGUAGE plpgsql

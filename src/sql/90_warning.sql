@@ -67,7 +67,7 @@ CREATE INDEX refresh_history_view ON risk.refresh_history (view_oid, started_at)
 CREATE INDEX refresh_history_finished ON risk.refresh_history (finished_at);
 CREATE INDEX refresh_history_running ON risk.refresh_history (id) WHERE outcome = 'running';
 COMMENT ON TABLE risk.refresh_history IS
-'One row per refresh: start, end, duration, rows, outcome (ok, failed, timeout, lost, rules_failed), error and the alerts it opened, updated and resolved; kept for risk.history_retention';
+'One row per refresh: start, end, duration, rows, outcome (running while it runs, then ok, failed, timeout, lost or rules_failed), error and the alerts it opened, updated and resolved; kept for risk.history_retention';
 
 CREATE TABLE risk.rules (
     id          integer     GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -721,9 +721,9 @@ CREATE EVENT TRIGGER risk_watched_drop ON sql_drop EXECUTE FUNCTION risk._on_sql
 
 -- What each internal function is for (none of them is for direct use).
 COMMENT ON FUNCTION risk._may_manage(oid) IS
-'Row check of the registry: is the current user a member of the role that owns relation r';
+'Row check of the writes to the registry, rules and classifications: is the current user a member of the role that owns relation r';
 COMMENT ON FUNCTION risk._may_read(oid) IS
-'Row check of alerts and history: may the current user manage or SELECT relation r';
+'Row check of the reads of the registry, rules, alerts, history and classifications: may the current user manage or SELECT relation r';
 COMMENT ON FUNCTION risk._check_view(regclass, text) IS
 'ERROR unless the relation is a materialized view the current user may manage';
 COMMENT ON FUNCTION risk._watched(regclass, text) IS

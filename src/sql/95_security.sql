@@ -176,69 +176,6 @@ AS $$
     END
 $$;
 
-CREATE FUNCTION risk.grant_access(tab regclass, grantee regrole, up_to text) RETURNS regclass
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    lim integer;
-    clear text[] := '{}';
-    cols text[] := '{}';
-    r record;
-    nsp name;
-    rel name;
-    vname text;
-BEGIN
-    PERFORM risk._check_table(tab, 'grant_access');
-    PERFORM risk._check_role(grantee, 'grant_access');
-    SELECT l.rank INTO lim FROM risk.confidentiality_level l WHERE l.level = up_to;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'risk.grant_access: unknown confidentiality level "%"', coalesce(up_to, 'NULL')
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Use public, internal, confidential or restricted.';
-    END IF;
-    IF NOT has_table_privilege('risk.masking_key', 'SELECT') THEN
-        RAISE EXCEPTION 'risk.grant_access: the owner of a masked view must be able to read risk.masking_key'
-            USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'Grant the level with risk.grant_admin to the role that owns the table.';
-    END IF;
-    INSERT INTO risk.masking_key (id, secret)
-    VALUES (1, replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))
-    ON CONFLICT (id) DO NOTHING;
-    FOR r IN
-        SELECT a.attname, a.atttypid,
-               coalesce(l.rank, 1) AS rank, coalesce(c.mask, 'null') AS mask
-        FROM pg_attribute a
-        LEFT JOIN risk.classification c ON c.tab = grant_access.tab AND c.col = a.attname
-        LEFT JOIN risk.confidentiality_level l ON l.level = c.level
-        WHERE a.attrelid = grant_access.tab AND a.attnum > 0 AND NOT a.attisdropped
-        ORDER BY a.attnum
-    LOOP
-        IF r.rank <= lim THEN
-            clear := clear || quote_ident(r.attname);
-            cols := cols || format('t.%I', r.attname);
-        ELSE
-            cols := cols || format('%s AS %I', risk._masked(r.attname, r.atttypid, r.mask), r.attname);
-        END IF;
-    END LOOP;
-    SELECT n.nspname, c.relname INTO nsp, rel
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tab;
-    vname := format('%I.%I', nsp, left(rel, 40) || '_' || up_to);
-    EXECUTE format('CREATE OR REPLACE VIEW %s WITH (security_barrier) AS SELECT %s FROM %s t '
-                   'CROSS JOIN risk.masking_key k', vname, array_to_string(cols, ', '), tab);
-    EXECUTE format('COMMENT ON VIEW %s IS %L', vname,
-                   format('%s as a role cleared up to %s sees it: columns above that level masked (risk.grant_access)',
-                          tab, up_to));
-    EXECUTE format('GRANT SELECT ON %s TO %s', vname, grantee);
-    IF cardinality(clear) > 0 THEN
-        EXECUTE format('GRANT SELECT (%s) ON %s TO %s', array_to_string(clear, ', '), tab, grantee);
-    END IF;
-    RETURN vname::regclass;
-END
-$$;
-COMMENT ON FUNCTION risk.grant_access(regclass, regrole, text) IS
-'Give a role access to a table up to a confidentiality level: SELECT on the columns at or below it, and a masked view <table>_<level> (returned) showing the others pseudonymised, rounded, truncated to the month or NULL';
-
 -- ---------------------------------------------------------------------
 -- The role model
 -- ---------------------------------------------------------------------
@@ -302,7 +239,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION risk.grant_reader(regrole) IS
-'BI reader level: read the early-warning views (open alerts, summary, refresh status) for the watched views the role may read; nothing else of the extension';
+'BI reader level: read the early-warning views (open alerts, summary, refresh status) and the tables under them (alerts, watched views, rules, refresh history), rows of the watched views the role may read only; no function of the extension';
 
 CREATE FUNCTION risk.grant_analyst(r regrole) RETURNS void
     LANGUAGE plpgsql

@@ -1,5 +1,5 @@
 # Upgrade, dump and restore:
-#  - version 0.1.0 upgraded to the current version has the same catalog
+#  - versions 0.1.0 and 0.2.0 upgraded to the current version have the same catalog
 #    (every object of the extension, its definition, privileges and
 #    comments) as a fresh install of the current version, and keeps the
 #    data it had;
@@ -107,21 +107,36 @@ is($node->safe_psql('upgraded', q{SELECT extversion FROM pg_extension WHERE extn
 	$current, "and updates to $current");
 $node->safe_psql('fresh', 'CREATE EXTENSION risk');
 
-my @up = split /\n/, $node->safe_psql('upgraded', $snapshot);
-my @fr = split /\n/, $node->safe_psql('fresh', $snapshot);
-my %in_up = map { $_ => 1 } @up;
-my %in_fr = map { $_ => 1 } @fr;
-my @only_up = grep { !$in_fr{$_} } @up;
-my @only_fr = grep { !$in_up{$_} } @fr;
-ok(@fr > 500, 'the catalog snapshot covers the extension (' . scalar(@fr) . ' lines)');
-is(scalar(@only_up) + scalar(@only_fr), 0, 'upgraded catalog = fresh catalog')
-	or diag("only after upgrade:\n  " . join("\n  ", @only_up[0 .. ($#only_up < 20 ? $#only_up : 20)])
-		. "\nonly in a fresh install:\n  " . join("\n  ", @only_fr[0 .. ($#only_fr < 20 ? $#only_fr : 20)]));
+# The catalog of an upgraded database against the fresh install.
+sub same_catalog
+{
+	my ($db, $what) = @_;
+	my @up = split /\n/, $node->safe_psql($db, $snapshot);
+	my @fr = split /\n/, $node->safe_psql('fresh', $snapshot);
+	my %in_up = map { $_ => 1 } @up;
+	my %in_fr = map { $_ => 1 } @fr;
+	my @only_up = grep { !$in_fr{$_} } @up;
+	my @only_fr = grep { !$in_up{$_} } @fr;
+	ok(@fr > 500, "$what: the catalog snapshot covers the extension (" . scalar(@fr) . ' lines)');
+	is(scalar(@only_up) + scalar(@only_fr), 0, "$what: upgraded catalog = fresh catalog")
+		or diag("only after upgrade:\n  " . join("\n  ", @only_up[0 .. ($#only_up < 20 ? $#only_up : 20)])
+			. "\nonly in a fresh install:\n  " . join("\n  ", @only_fr[0 .. ($#only_fr < 20 ? $#only_fr : 20)]));
+}
+same_catalog('upgraded', 'from 0.1.0');
 is($node->safe_psql('upgraded', q{SELECT string_agg(grade, ',' ORDER BY grade_order) FROM risk.master_scale WHERE scale = 'two'}),
 	'A,B', 'the upgrade keeps the data');
 is($node->safe_psql('upgraded', q{SELECT count(DISTINCT risk.grade(pd, 'two')) FROM pd}), '2',
 	'and the functions of 0.1.0 work on it');
 wait_for_scheduler('upgraded');
+
+# --- upgrade from 0.2.0 ------------------------------------------------
+$node->safe_psql('postgres', 'CREATE DATABASE from020');
+$node->safe_psql('from020', q{CREATE EXTENSION risk VERSION '0.2.0'});
+$node->safe_psql('from020', 'ALTER EXTENSION risk UPDATE');
+is($node->safe_psql('from020', q{SELECT extversion FROM pg_extension WHERE extname = 'risk'}),
+	$current, "0.2.0 updates to $current");
+same_catalog('from020', 'from 0.2.0');
+$node->safe_psql('postgres', 'DROP DATABASE from020');
 
 sub wait_for_scheduler
 {

@@ -1,0 +1,1237 @@
+-- risk upgrade script 0.1.0 -> 0.2.0.  Built by the Makefile: this head,
+-- then the pieces that 0.2.0 added (early warning, security, privileges).
+-- Test: test/t/002_upgrade_dump.pl compares the upgraded catalog with a
+-- fresh install of 0.2.0.
+
+\echo Use "ALTER EXTENSION risk UPDATE TO '0.2.0'" to load this file. \quit
+
+COMMENT ON SCHEMA risk IS 'Risk analytics: market, tail and operational risk, credit scoring and grading, early warning';
+
+-- The multi-pass logistic fit over a table.  A piece of its own because
+-- 0.2.0 changed it (clear errors for a missing relation or a non-boolean
+-- outcome): the upgrade script from 0.1.0 includes this piece.
+
+CREATE OR REPLACE FUNCTION risk.logit_fit_table(source regclass, y name, x name[],
+                                     intercept boolean DEFAULT true, l2 float8 DEFAULT 0,
+                                     max_iter int DEFAULT 50)
+    RETURNS risk.logit_model
+    LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    q         text;
+    beta      float8[];
+    nb        float8[];
+    st        float8[];
+    it        int := 0;
+    delta     float8;
+    converged boolean := false;
+BEGIN
+    IF source IS NULL OR y IS NULL OR x IS NULL OR intercept IS NULL OR l2 IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'source, y, x, intercept and l2 must not be NULL';
+    END IF;
+    IF NOT (l2 >= 0 AND l2 < 'Infinity') THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('the L2 penalty must be a finite number >= 0, got %s', l2);
+    END IF;
+    IF cardinality(x) = 0 AND NOT intercept THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = 'a model without intercept needs at least one feature';
+    END IF;
+    IF array_position(x, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = 'feature column names must not be NULL';
+    END IF;
+    IF max_iter IS NULL OR max_iter < 1 OR max_iter > 1000 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('max_iter must be between 1 and 1000, got %s', max_iter);
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = source) THEN
+        RAISE EXCEPTION USING ERRCODE = '42P01', MESSAGE = format('relation with OID %s does not exist', source::oid);
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = source AND a.attname = y
+                   AND a.atttypid = 'boolean'::regtype AND a.attnum > 0 AND NOT a.attisdropped) THEN
+        RAISE EXCEPTION USING ERRCODE = '42804',
+            MESSAGE = format('the outcome column %I of %s must exist and be boolean', y, source);
+    END IF;
+    -- every name quoted as an identifier; the relation by its regclass
+    q := format('SELECT risk.logit_step(%I, ARRAY[%s]::float8[], $1, $2) FROM %s',
+                y, (SELECT string_agg(format('%I', c), ', ' ORDER BY o)
+                    FROM unnest(x) WITH ORDINALITY AS u(c, o)), source);
+    beta := array_fill(0::float8, ARRAY[cardinality(x) + CASE WHEN intercept THEN 1 ELSE 0 END]);
+    WHILE it < max_iter LOOP
+        it := it + 1;
+        EXECUTE q INTO st USING beta, intercept;
+        IF st IS NULL OR cardinality(st) = 0 THEN
+            RETURN NULL;        -- no rows
+        END IF;
+        nb := risk._logit_newton(st, beta, intercept, l2);
+        SELECT max(abs(a - b)) INTO delta FROM unnest(nb, beta) AS u(a, b);
+        beta := nb;
+        IF delta <= 1e-10 * (1 + (SELECT max(abs(a)) FROM unnest(beta) a)) THEN
+            converged := true;
+            EXIT;
+        END IF;
+    END LOOP;
+    EXECUTE q INTO st USING beta, intercept;
+    IF NOT converged AND l2 = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = format('the fit did not converge in %s iterations', it),
+            HINT = 'The classes may be separated: remove the separating feature, or fit with an L2 penalty.';
+    END IF;
+    RETURN risk._logit_model(st, beta, intercept, l2, it, converged);
+END $$;
+COMMENT ON FUNCTION risk.logit_fit_table(regclass, name, name[], boolean, float8, int) IS
+'Logistic regression of a table of any size: IRLS with one pass of risk.logit_step per iteration (parallel where the planner chooses), y a boolean column, x the feature columns; names are quoted, and it runs with the caller''s privileges';
+-- Early warning: watched materialized views, refresh history, warning
+-- rules and alerts.  The background workers (shared_preload_libraries =
+-- 'risk') refresh the views and evaluate the rules; see
+-- docs/early-warning.md.
+--
+-- Who may do what: the registry (risk.watched, risk.rules) has row-level
+-- security: a row may be written only by a member of the role that owns the
+-- view, and read by them or by anyone who may read the view.  Alerts and
+-- history are written by the workers only and readable under the same
+-- read rule.  Nothing here is granted to PUBLIC except the row checks
+-- and the wake-up; risk.grant_admin and risk.grant_reader give the levels
+-- (docs/security.md).
+
+-- May the current user manage (watch, pause, add rules to) relation r?
+CREATE FUNCTION risk._may_manage(r oid) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce((SELECT pg_has_role(c.relowner, 'USAGE')
+                     FROM pg_class c WHERE c.oid = r), false)
+$$;
+
+-- May the current user read what the workers recorded about relation r?
+CREATE FUNCTION risk._may_read(r oid) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce((SELECT pg_has_role(c.relowner, 'USAGE')
+                            OR has_table_privilege(c.oid, 'SELECT')
+                     FROM pg_class c WHERE c.oid = r), false)
+$$;
+
+CREATE TABLE risk.watched (
+    view          regclass    PRIMARY KEY,
+    every         interval    NOT NULL CHECK (every > interval '0'),
+    paused        boolean     NOT NULL DEFAULT false,
+    next_run      timestamptz NOT NULL DEFAULT now(),
+    failures      integer     NOT NULL DEFAULT 0,
+    last_started  timestamptz,
+    last_finished timestamptz,
+    last_outcome  text,
+    last_message  text,
+    watched_by    name        NOT NULL DEFAULT current_user,
+    watched_at    timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE risk.watched IS
+'Materialized views kept fresh by the scheduler of this database: interval, pause flag, next run, failures in a row and the last outcome';
+
+CREATE TABLE risk.refresh_history (
+    id              bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    view_oid        oid         NOT NULL,
+    view_name       text        NOT NULL,
+    started_at      timestamptz NOT NULL,
+    finished_at     timestamptz,
+    duration        interval,
+    concurrent      boolean     NOT NULL DEFAULT false,
+    rows            bigint,
+    outcome         text        NOT NULL
+        CHECK (outcome IN ('running', 'ok', 'failed', 'timeout', 'lost', 'rules_failed')),
+    sqlstate        text,
+    message         text,
+    alerts_opened   integer,
+    alerts_updated  integer,
+    alerts_resolved integer
+);
+CREATE INDEX refresh_history_view ON risk.refresh_history (view_oid, started_at);
+CREATE INDEX refresh_history_finished ON risk.refresh_history (finished_at);
+CREATE INDEX refresh_history_running ON risk.refresh_history (id) WHERE outcome = 'running';
+COMMENT ON TABLE risk.refresh_history IS
+'One row per refresh: start, end, duration, rows, outcome (ok, failed, timeout, lost, rules_failed), error and the alerts it opened, updated and resolved; kept for risk.history_retention';
+
+CREATE TABLE risk.rules (
+    id          integer     GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    view        regclass    NOT NULL REFERENCES risk.watched (view) ON DELETE CASCADE,
+    rule_name   text        NOT NULL,
+    metric      name        NOT NULL,
+    op          text        NOT NULL CHECK (op IN ('>', '>=', '<', '<=', '=', '<>')),
+    threshold   float8      NOT NULL
+        CHECK (threshold <> 'NaN' AND threshold <> 'Infinity' AND threshold <> '-Infinity'),
+    severity    text        NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+    action      text,
+    key_columns name[]      NOT NULL DEFAULT '{}',
+    enabled     boolean     NOT NULL DEFAULT true,
+    created_by  name        NOT NULL DEFAULT current_user,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (view, rule_name)
+);
+COMMENT ON TABLE risk.rules IS
+'Warning rules: on a watched view, a row breaches when metric op threshold; key_columns identify the row (customer, portfolio); severity and the recommended action go into the alert';
+
+CREATE TABLE risk.alerts (
+    id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    rule_id     integer     NOT NULL,
+    rule_name   text        NOT NULL,
+    view_oid    oid         NOT NULL,
+    view_name   text        NOT NULL,
+    key         jsonb       NOT NULL,
+    metric      name        NOT NULL,
+    op          text        NOT NULL,
+    threshold   float8      NOT NULL,
+    value       float8,
+    severity    text        NOT NULL,
+    action      text,
+    status      text        NOT NULL CHECK (status IN ('open', 'resolved')),
+    opened_at   timestamptz NOT NULL,
+    updated_at  timestamptz NOT NULL,
+    resolved_at timestamptz,
+    resolution  text,
+    refreshes   integer     NOT NULL DEFAULT 1
+);
+CREATE UNIQUE INDEX alerts_one_open ON risk.alerts (rule_id, key) WHERE status = 'open';
+CREATE INDEX alerts_view ON risk.alerts (view_oid, opened_at);
+COMMENT ON TABLE risk.alerts IS
+'Alerts: one open row per rule and key while the breach lasts (value and refreshes updated by each refresh), resolved when it clears or the rule goes; kept as an audit trail';
+
+SELECT pg_catalog.pg_extension_config_dump('risk.watched', '');
+SELECT pg_catalog.pg_extension_config_dump('risk.rules', '');
+SELECT pg_catalog.pg_extension_config_dump('risk.alerts', '');
+SELECT pg_catalog.pg_extension_config_dump('risk.refresh_history', '');
+SELECT pg_catalog.pg_extension_config_dump('risk.rules_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('risk.alerts_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('risk.refresh_history_id_seq', '');
+
+ALTER TABLE risk.watched ENABLE ROW LEVEL SECURITY;
+CREATE POLICY watched_read ON risk.watched FOR SELECT USING (risk._may_read(view));
+CREATE POLICY watched_insert ON risk.watched FOR INSERT WITH CHECK (risk._may_manage(view));
+CREATE POLICY watched_update ON risk.watched FOR UPDATE
+    USING (risk._may_manage(view)) WITH CHECK (risk._may_manage(view));
+CREATE POLICY watched_delete ON risk.watched FOR DELETE USING (risk._may_manage(view));
+
+ALTER TABLE risk.rules ENABLE ROW LEVEL SECURITY;
+CREATE POLICY rules_read ON risk.rules FOR SELECT USING (risk._may_read(view));
+CREATE POLICY rules_insert ON risk.rules FOR INSERT WITH CHECK (risk._may_manage(view));
+CREATE POLICY rules_update ON risk.rules FOR UPDATE
+    USING (risk._may_manage(view)) WITH CHECK (risk._may_manage(view));
+CREATE POLICY rules_delete ON risk.rules FOR DELETE USING (risk._may_manage(view));
+
+ALTER TABLE risk.alerts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY alerts_read ON risk.alerts FOR SELECT USING (risk._may_read(view_oid));
+ALTER TABLE risk.refresh_history ENABLE ROW LEVEL SECURITY;
+CREATE POLICY history_read ON risk.refresh_history FOR SELECT USING (risk._may_read(view_oid));
+
+REVOKE ALL ON risk.watched, risk.rules, risk.alerts, risk.refresh_history FROM PUBLIC;
+
+-- BI views: they run with the reader's privileges, so the row checks apply.
+CREATE VIEW risk.open_alerts WITH (security_invoker = true) AS
+SELECT id, severity, view_name AS view, rule_name AS rule, key, metric, op,
+       threshold, value, action, opened_at, updated_at, refreshes
+FROM risk.alerts
+WHERE status = 'open'
+ORDER BY CASE severity WHEN 'critical' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END,
+         opened_at, id;
+COMMENT ON VIEW risk.open_alerts IS
+'Open alerts, most severe first: which view and rule, which row (key), the value against the threshold, the recommended action';
+
+CREATE VIEW risk.alert_summary WITH (security_invoker = true) AS
+SELECT severity, view_name AS view,
+       count(*) FILTER (WHERE status = 'open') AS open,
+       count(*) FILTER (WHERE opened_at > now() - interval '1 day') AS opened_last_day,
+       count(*) FILTER (WHERE resolved_at > now() - interval '1 day') AS resolved_last_day,
+       min(opened_at) FILTER (WHERE status = 'open') AS oldest_open
+FROM risk.alerts
+GROUP BY severity, view_name;
+COMMENT ON VIEW risk.alert_summary IS
+'Alerts by severity and view: open now, opened and resolved in the last day, the oldest open one';
+
+CREATE VIEW risk.refresh_status WITH (security_invoker = true) AS
+SELECT w.view, w.every, w.paused, w.next_run, w.failures, w.last_outcome,
+       w.last_started, w.last_finished, w.last_message,
+       (SELECT count(*) FROM risk.alerts a
+        WHERE a.view_oid = w.view::oid AND a.status = 'open') AS open_alerts
+FROM risk.watched w;
+COMMENT ON VIEW risk.refresh_status IS
+'Each watched view: schedule, last outcome and message, failures in a row, open alerts';
+
+REVOKE ALL ON risk.open_alerts, risk.alert_summary, risk.refresh_status FROM PUBLIC;
+
+-- ---------------------------------------------------------------------
+-- The SQL interface (SECURITY INVOKER: row-level security decides)
+-- ---------------------------------------------------------------------
+
+-- Check that v is a materialized view the current user may manage (the
+-- owner check is risk._check_table's, 95_security.sql).
+CREATE FUNCTION risk._check_view(v regclass, what text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF v IS NULL THEN
+        RAISE EXCEPTION 'risk.%: view must not be NULL', what
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = v AND c.relkind <> 'm') THEN
+        RAISE EXCEPTION 'risk.%: "%" is not a materialized view', what, v
+            USING ERRCODE = 'wrong_object_type',
+                  HINT = 'Only materialized views can be watched.';
+    END IF;
+    PERFORM risk._check_table(v, what);
+END
+$$;
+
+CREATE FUNCTION risk._wake() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'risk_wake'
+    LANGUAGE C VOLATILE;
+
+CREATE FUNCTION risk.watch(view regclass, every interval) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM risk._check_view(view, 'watch');
+    IF every IS NULL OR every <= interval '0' THEN
+        RAISE EXCEPTION 'risk.watch: every must be a positive interval, got %',
+                coalesce(every::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO risk.watched AS w (view, every) VALUES (watch.view, watch.every)
+    ON CONFLICT ON CONSTRAINT watched_pkey
+    DO UPDATE SET every = excluded.every, next_run = least(w.next_run, now() + excluded.every);
+    IF NOT risk._wake() THEN
+        RAISE NOTICE 'risk background workers are not running: add risk to shared_preload_libraries to refresh % every %',
+            view, every;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION risk.watch(regclass, interval) IS
+'Register (or re-time) a materialized view for refresh by the scheduler every interval; the caller must be a member of the view''s owning role';
+
+-- The registry row of v, or an error naming the function.
+CREATE FUNCTION risk._watched(v regclass, what text) RETURNS risk.watched
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    w risk.watched;
+BEGIN
+    PERFORM risk._check_view(v, what);
+    SELECT * INTO w FROM risk.watched x WHERE x.view = v;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'risk.%: materialized view % is not watched', what, v
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'Call risk.watch first.';
+    END IF;
+    RETURN w;
+END
+$$;
+
+CREATE FUNCTION risk.unwatch(view regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM risk._watched(view, 'unwatch');
+    DELETE FROM risk.watched w WHERE w.view = unwatch.view;
+END
+$$;
+COMMENT ON FUNCTION risk.unwatch(regclass) IS
+'Stop watching a materialized view; its rules go and their open alerts are resolved';
+
+CREATE FUNCTION risk.pause(view regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM risk._watched(view, 'pause');
+    UPDATE risk.watched w SET paused = true WHERE w.view = pause.view;
+END
+$$;
+COMMENT ON FUNCTION risk.pause(regclass) IS
+'Stop refreshing a watched view until risk.resume; registration and rules are kept';
+
+CREATE FUNCTION risk.resume(view regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM risk._watched(view, 'resume');
+    UPDATE risk.watched w SET paused = false WHERE w.view = resume.view;
+    PERFORM risk._wake();
+END
+$$;
+COMMENT ON FUNCTION risk.resume(regclass) IS
+'Resume refreshing a paused view; it is refreshed at once if it became due while paused';
+
+CREATE FUNCTION risk.refresh_now(view regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    w risk.watched;
+BEGIN
+    w := risk._watched(view, 'refresh_now');
+    IF w.paused THEN
+        RAISE EXCEPTION 'risk.refresh_now: materialized view % is paused', view
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Call risk.resume first.';
+    END IF;
+    UPDATE risk.watched x SET next_run = now() WHERE x.view = refresh_now.view;
+    IF NOT risk._wake() THEN
+        RAISE NOTICE 'risk background workers are not running: the refresh of % waits for them', view;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION risk.refresh_now(regclass) IS
+'Make a watched view due now: the scheduler, woken when the transaction commits, refreshes it (and evaluates its rules) at once';
+
+CREATE FUNCTION risk.add_rule(view regclass, metric name, op text, threshold float8,
+                              severity text DEFAULT 'warning',
+                              action text DEFAULT NULL,
+                              key_columns name[] DEFAULT '{}',
+                              rule_name text DEFAULT NULL)
+    RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    typ oid;
+    k name;
+    rid integer;
+BEGIN
+    PERFORM risk._watched(view, 'add_rule');
+    IF metric IS NULL OR op IS NULL OR threshold IS NULL OR severity IS NULL
+       OR key_columns IS NULL THEN
+        RAISE EXCEPTION 'risk.add_rule: metric, op, threshold, severity and key_columns must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT a.atttypid INTO typ FROM pg_attribute a
+    WHERE a.attrelid = view AND a.attname = metric AND a.attnum > 0 AND NOT a.attisdropped;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'risk.add_rule: column "%" of materialized view % does not exist', metric, view
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    IF typ NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'float4'::regtype,
+                   'float8'::regtype, 'numeric'::regtype) THEN
+        RAISE EXCEPTION 'risk.add_rule: column "%" of % is of type %, not a number',
+                metric, view, format_type(typ, NULL)
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    IF cardinality(key_columns) > 50 THEN
+        RAISE EXCEPTION 'risk.add_rule: at most 50 key columns, got %', cardinality(key_columns)
+            USING ERRCODE = 'program_limit_exceeded';
+    END IF;
+    IF length(rule_name) > 200 THEN
+        RAISE EXCEPTION 'risk.add_rule: a rule name has at most 200 characters, got %', length(rule_name)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOREACH k IN ARRAY key_columns LOOP
+        IF k IS NULL OR NOT EXISTS (SELECT 1 FROM pg_attribute a
+                      WHERE a.attrelid = view AND a.attname = k AND a.attnum > 0
+                        AND NOT a.attisdropped) THEN
+            RAISE EXCEPTION 'risk.add_rule: key column "%" of materialized view % does not exist',
+                    coalesce(k::text, 'NULL'), view
+                USING ERRCODE = 'undefined_column';
+        END IF;
+    END LOOP;
+    IF op NOT IN ('>', '>=', '<', '<=', '=', '<>') THEN
+        RAISE EXCEPTION 'risk.add_rule: unknown comparison "%"', op
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use one of >, >=, <, <=, =, <>.';
+    END IF;
+    IF threshold IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN
+        RAISE EXCEPTION 'risk.add_rule: threshold must be finite, got %', threshold
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF severity NOT IN ('info', 'warning', 'critical') THEN
+        RAISE EXCEPTION 'risk.add_rule: unknown severity "%"', severity
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use info, warning or critical.';
+    END IF;
+    INSERT INTO risk.rules (view, rule_name, metric, op, threshold, severity, action, key_columns)
+    VALUES (view, coalesce(rule_name, format('%s %s %s', metric, op, threshold)),
+            metric, op, threshold, severity, action, key_columns)
+    RETURNING id INTO rid;
+    RETURN rid;
+END
+$$;
+COMMENT ON FUNCTION risk.add_rule(regclass, name, text, float8, text, text, name[], text) IS
+'Add a warning rule to a watched view: a row breaches when metric op threshold; key_columns identify the row; evaluated after every refresh';
+
+CREATE FUNCTION risk.drop_rule(rule_id integer) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v regclass;
+BEGIN
+    SELECT r.view INTO v FROM risk.rules r WHERE r.id = rule_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'risk.drop_rule: no rule with id %', coalesce(rule_id::text, 'NULL')
+            USING ERRCODE = 'undefined_object';
+    END IF;
+    PERFORM risk._check_view(v, 'drop_rule');
+    DELETE FROM risk.rules r WHERE r.id = rule_id;
+END
+$$;
+COMMENT ON FUNCTION risk.drop_rule(integer) IS
+'Drop a warning rule; its open alerts are resolved';
+
+REVOKE ALL ON FUNCTION risk.watch(regclass, interval), risk.unwatch(regclass),
+    risk.pause(regclass), risk.resume(regclass), risk.refresh_now(regclass),
+    risk.add_rule(regclass, name, text, float8, text, text, name[], text),
+    risk.drop_rule(integer) FROM PUBLIC;
+
+-- The levels that may call these are granted by risk.grant_admin (95_security.sql).
+
+
+-- ---------------------------------------------------------------------
+-- Alerts: opening, updating, resolving, notifying
+-- ---------------------------------------------------------------------
+
+-- Send one alert event on channel risk_alerts (JSON, under 8000 bytes).
+CREATE FUNCTION risk._notify(event text, a risk.alerts) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    payload text;
+BEGIN
+    payload := json_build_object('event', event, 'alert_id', a.id, 'view', a.view_name,
+                                 'rule', a.rule_name, 'key', a.key, 'metric', a.metric,
+                                 'op', a.op, 'threshold', a.threshold, 'value', a.value,
+                                 'severity', a.severity, 'action', a.action,
+                                 'at', coalesce(a.resolved_at, a.updated_at))::text;
+    IF octet_length(payload) > 7900 THEN
+        payload := json_build_object('event', event, 'alert_id', a.id, 'view', left(a.view_name, 200),
+                                     'rule', left(a.rule_name, 200), 'severity', a.severity,
+                                     'truncated', true)::text;
+    END IF;
+    PERFORM pg_notify('risk_alerts', payload);
+END
+$$;
+
+-- Resolve the open alerts of a rule that goes away.
+CREATE FUNCTION risk._rule_deleted() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    a risk.alerts;
+BEGIN
+    FOR a IN UPDATE risk.alerts
+             SET status = 'resolved', resolved_at = now(), updated_at = now(),
+                 resolution = 'rule dropped'
+             WHERE rule_id = OLD.id AND status = 'open'
+             RETURNING *
+    LOOP
+        PERFORM risk._notify('resolved', a);
+    END LOOP;
+    RETURN OLD;
+END
+$$;
+CREATE TRIGGER rules_deleted AFTER DELETE ON risk.rules
+    FOR EACH ROW EXECUTE FUNCTION risk._rule_deleted();
+
+-- The breaching rows of one rule, one per key, the worst value kept.
+CREATE FUNCTION risk._breach_rows(b jsonb, op text)
+    RETURNS TABLE (key jsonb, value float8)
+    LANGUAGE sql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT DISTINCT ON (e -> 'key') e -> 'key', (e ->> 'value')::float8
+    FROM jsonb_array_elements(b) e
+    ORDER BY e -> 'key',
+             CASE WHEN op IN ('>', '>=') THEN -(e ->> 'value')::float8
+                  ELSE (e ->> 'value')::float8 END
+$$;
+
+-- After a successful refresh: evaluate every rule of the view.
+CREATE FUNCTION risk._evaluate_rules(hid bigint) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v oid;
+    vname text;
+    r risk.rules;
+    b jsonb;
+    a risk.alerts;
+    n integer;
+    opened integer := 0;
+    updated integer := 0;
+    resolved integer := 0;
+BEGIN
+    SELECT h.view_oid, h.view_name INTO v, vname FROM risk.refresh_history h WHERE h.id = hid;
+    FOR r IN SELECT * FROM risk.rules x WHERE x.view = v AND x.enabled ORDER BY x.id LOOP
+        b := risk._rule_breaches(v, r.metric, r.op, r.threshold, r.key_columns);
+
+        UPDATE risk.alerts x
+        SET value = br.value, updated_at = now(), refreshes = x.refreshes + 1
+        FROM risk._breach_rows(b, r.op) br
+        WHERE x.rule_id = r.id AND x.status = 'open' AND x.key = br.key;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        updated := updated + n;
+
+        FOR a IN INSERT INTO risk.alerts
+                     (rule_id, rule_name, view_oid, view_name, key, metric, op, threshold,
+                      value, severity, action, status, opened_at, updated_at)
+                 SELECT r.id, r.rule_name, v, vname, br.key, r.metric, r.op, r.threshold,
+                        br.value, r.severity, r.action, 'open', now(), now()
+                 FROM risk._breach_rows(b, r.op) br
+                 WHERE NOT EXISTS (SELECT 1 FROM risk.alerts x
+                                   WHERE x.rule_id = r.id AND x.status = 'open'
+                                     AND x.key = br.key)
+                 RETURNING *
+        LOOP
+            opened := opened + 1;
+            PERFORM risk._notify('opened', a);
+        END LOOP;
+
+        FOR a IN UPDATE risk.alerts x
+                 SET status = 'resolved', resolved_at = now(), updated_at = now(),
+                     resolution = 'cleared'
+                 WHERE x.rule_id = r.id AND x.status = 'open'
+                   AND NOT EXISTS (SELECT 1 FROM risk._breach_rows(b, r.op) br
+                                   WHERE br.key = x.key)
+                 RETURNING *
+        LOOP
+            resolved := resolved + 1;
+            PERFORM risk._notify('resolved', a);
+        END LOOP;
+    END LOOP;
+    UPDATE risk.refresh_history
+    SET alerts_opened = opened, alerts_updated = updated, alerts_resolved = resolved
+    WHERE id = hid;
+END
+$$;
+
+-- ---------------------------------------------------------------------
+-- Bookkeeping of the workers (run by them as superuser; not for PUBLIC)
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION risk._refresh_as_owner(view regclass, concurrent boolean, timeout_ms integer)
+    RETURNS bigint
+    AS 'MODULE_PATHNAME', 'risk_refresh_as_owner'
+    LANGUAGE C STRICT VOLATILE;
+
+CREATE FUNCTION risk._rule_breaches(view regclass, metric name, op text, threshold float8,
+                                    keys name[])
+    RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'risk_rule_breaches'
+    LANGUAGE C STRICT VOLATILE;
+
+-- Can v be refreshed CONCURRENTLY (populated, with a usable unique index)?
+CREATE FUNCTION risk._refresh_concurrently(v oid) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce((SELECT c.relispopulated AND EXISTS (
+                         SELECT 1 FROM pg_index i
+                         WHERE i.indrelid = c.oid AND i.indisunique AND i.indisvalid
+                           AND i.indimmediate AND i.indpred IS NULL
+                           AND i.indexprs IS NULL)
+                     FROM pg_class c WHERE c.oid = v), false)
+$$;
+
+-- Close the refreshes that a crash or an exit left running.
+CREATE FUNCTION risk._scheduler_start() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    hid bigint;
+BEGIN
+    FOR hid IN SELECT id FROM risk.refresh_history WHERE outcome = 'running' LOOP
+        PERFORM risk._refresh_end(hid, 'lost', NULL,
+                                  'interrupted: the server or the scheduler stopped', NULL);
+    END LOOP;
+END
+$$;
+
+-- Delete expired history; return the due views not already queued, each
+-- with its watched ancestors, ancestors first.
+CREATE FUNCTION risk._due(queued oid[], retention_s integer)
+    RETURNS TABLE (view oid, deps oid[])
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    DELETE FROM risk.refresh_history h
+    WHERE h.finished_at < now() - make_interval(secs => retention_s);
+
+    IF NOT EXISTS (SELECT 1 FROM risk.watched w
+                   WHERE NOT w.paused AND w.next_run <= now()
+                     AND w.view::oid <> ALL (queued)) THEN
+        RETURN;
+    END IF;
+
+    RETURN QUERY
+    WITH RECURSIVE edge AS (
+        -- relation r reads relation ref through its rewrite rule
+        SELECT DISTINCT rw.ev_class AS r, d.refobjid AS ref
+        FROM pg_depend d
+        JOIN pg_rewrite rw ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid
+        WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid <> rw.ev_class
+    ), anc AS (
+        SELECT w.view::oid AS w, e.ref AS a
+        FROM risk.watched w JOIN edge e ON e.r = w.view::oid
+        UNION
+        SELECT anc.w, e.ref FROM anc JOIN edge e ON e.r = anc.a
+    ), wanc AS (
+        SELECT anc.w, array_agg(anc.a ORDER BY anc.a) AS deps
+        FROM anc JOIN risk.watched x ON x.view::oid = anc.a AND anc.a <> anc.w
+        GROUP BY anc.w
+    )
+    SELECT w.view::oid, coalesce(wa.deps, '{}'::oid[])
+    FROM risk.watched w
+    LEFT JOIN wanc wa ON wa.w = w.view::oid
+    WHERE NOT w.paused AND w.next_run <= now() AND w.view::oid <> ALL (queued)
+    ORDER BY cardinality(coalesce(wa.deps, '{}'::oid[])), w.next_run, w.view::oid;
+END
+$$;
+
+-- Start of a refresh: a history row, the next run on the view's grid.
+CREATE FUNCTION risk._refresh_begin(v oid) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    hid bigint;
+BEGIN
+    UPDATE risk.watched w
+    SET next_run = greatest(w.next_run + w.every, now()), last_started = clock_timestamp()
+    WHERE w.view = v AND NOT w.paused;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO risk.refresh_history (view_oid, view_name, started_at, concurrent, outcome)
+    VALUES (v, coalesce((SELECT c.oid::regclass::text FROM pg_class c WHERE c.oid = v), v::text),
+            clock_timestamp(), risk._refresh_concurrently(v), 'running')
+    RETURNING id INTO hid;
+    RETURN hid;
+END
+$$;
+
+-- End of a refresh.  A failure is retried with backoff: after 5 s, 10 s,
+-- 20 s, ... but never later than the view's own interval.
+CREATE FUNCTION risk._refresh_end(hid bigint, outcome text, sqlstate text, message text,
+                                  nrows bigint)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v oid;
+BEGIN
+    UPDATE risk.refresh_history h
+    SET finished_at = clock_timestamp(), duration = clock_timestamp() - h.started_at,
+        outcome = _refresh_end.outcome, sqlstate = _refresh_end.sqlstate,
+        message = _refresh_end.message, rows = nrows
+    WHERE h.id = hid AND h.outcome = 'running'
+    RETURNING h.view_oid INTO v;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    IF outcome = 'ok' THEN
+        UPDATE risk.watched w
+        SET failures = 0, last_finished = clock_timestamp(), last_outcome = 'ok',
+            last_message = NULL
+        WHERE w.view = v;
+    ELSE
+        UPDATE risk.watched w
+        SET failures = w.failures + 1, last_finished = clock_timestamp(),
+            last_outcome = _refresh_end.outcome, last_message = _refresh_end.message,
+            next_run = clock_timestamp()
+                       + least(w.every, interval '5 seconds' * power(2, least(w.failures, 20)))
+        WHERE w.view = v;
+    END IF;
+END
+$$;
+
+-- The worker of hid stopped: if it did not record an outcome, it was lost.
+CREATE FUNCTION risk._refresh_lost(hid bigint) RETURNS void
+    LANGUAGE sql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT risk._refresh_end(hid, 'lost', NULL,
+                             'the refresh worker exited without recording an outcome', NULL)
+$$;
+
+-- The refresh succeeded but a rule could not be evaluated.
+CREATE FUNCTION risk._rules_failed(hid bigint, sqlstate text, message text) RETURNS void
+    LANGUAGE sql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    UPDATE risk.refresh_history h
+    SET outcome = 'rules_failed', sqlstate = _rules_failed.sqlstate,
+        message = _rules_failed.message
+    WHERE h.id = hid;
+    UPDATE risk.watched w
+    SET last_outcome = 'rules_failed', last_message = _rules_failed.message
+    WHERE w.view = (SELECT h.view_oid FROM risk.refresh_history h WHERE h.id = hid);
+$$;
+
+REVOKE ALL ON FUNCTION risk._refresh_as_owner(regclass, boolean, integer),
+    risk._rule_breaches(regclass, name, text, float8, name[]),
+    risk._refresh_concurrently(oid), risk._scheduler_start(),
+    risk._due(oid[], integer), risk._refresh_begin(oid),
+    risk._refresh_end(bigint, text, text, text, bigint), risk._refresh_lost(bigint),
+    risk._rules_failed(bigint, text, text), risk._evaluate_rules(bigint),
+    risk._notify(text, risk.alerts), risk._rule_deleted(),
+    risk._breach_rows(jsonb, text) FROM PUBLIC;
+
+-- A dropped materialized view leaves the registry (its rules and their
+-- open alerts with it).
+CREATE FUNCTION risk._on_sql_drop() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF to_regclass('risk.watched') IS NULL THEN
+        RETURN;
+    END IF;
+    DELETE FROM risk.watched w
+    WHERE w.view::oid IN (SELECT d.objid FROM pg_event_trigger_dropped_objects() d
+                          WHERE d.classid = 'pg_class'::regclass
+                            AND d.object_type = 'materialized view');
+END
+$$;
+REVOKE ALL ON FUNCTION risk._on_sql_drop() FROM PUBLIC;
+CREATE EVENT TRIGGER risk_watched_drop ON sql_drop EXECUTE FUNCTION risk._on_sql_drop();
+
+-- What each internal function is for (none of them is for direct use).
+COMMENT ON FUNCTION risk._may_manage(oid) IS
+'Row check of the registry: is the current user a member of the role that owns relation r';
+COMMENT ON FUNCTION risk._may_read(oid) IS
+'Row check of alerts and history: may the current user manage or SELECT relation r';
+COMMENT ON FUNCTION risk._check_view(regclass, text) IS
+'ERROR unless the relation is a materialized view the current user may manage';
+COMMENT ON FUNCTION risk._watched(regclass, text) IS
+'The registry row of a watched view, ERROR if it is not watched';
+COMMENT ON FUNCTION risk._wake() IS
+'Wake this database''s scheduler when the transaction commits; true when the background workers run';
+COMMENT ON FUNCTION risk._refresh_as_owner(regclass, boolean, integer) IS
+'Worker: REFRESH MATERIALIZED VIEW as the view''s owner (CONCURRENTLY if asked, within a time limit in a worker); returns the rows';
+COMMENT ON FUNCTION risk._rule_breaches(regclass, name, text, float8, name[]) IS
+'Worker: as the view''s owner, the rows where metric op threshold holds, as [{key, value}]';
+COMMENT ON FUNCTION risk._refresh_concurrently(oid) IS
+'Worker: can the view be refreshed CONCURRENTLY (populated, with a usable unique index)';
+COMMENT ON FUNCTION risk._scheduler_start() IS
+'Worker: close as lost the refreshes a crash or an exit left running';
+COMMENT ON FUNCTION risk._due(oid[], integer) IS
+'Worker: delete expired history; the due views not already queued, each with its watched ancestors, ancestors first';
+COMMENT ON FUNCTION risk._refresh_begin(oid) IS
+'Worker: record the start of a refresh and move the view''s next run along its grid; NULL if no longer watched or paused';
+COMMENT ON FUNCTION risk._refresh_end(bigint, text, text, text, bigint) IS
+'Worker: record the outcome of a refresh; a failure is retried with backoff';
+COMMENT ON FUNCTION risk._refresh_lost(bigint) IS
+'Worker: a refresh worker stopped without recording an outcome: record it as lost';
+COMMENT ON FUNCTION risk._rules_failed(bigint, text, text) IS
+'Worker: the refresh succeeded but a rule could not be evaluated';
+COMMENT ON FUNCTION risk._evaluate_rules(bigint) IS
+'Worker: evaluate every rule of the refreshed view: open, update and resolve alerts';
+COMMENT ON FUNCTION risk._notify(text, risk.alerts) IS
+'Send an alert event on channel risk_alerts as JSON (shortened under the NOTIFY limit)';
+COMMENT ON FUNCTION risk._rule_deleted() IS
+'Trigger: resolve the open alerts of a rule that is dropped';
+COMMENT ON FUNCTION risk._breach_rows(jsonb, text) IS
+'The breaching rows of one rule, one per key, the worst value kept';
+COMMENT ON FUNCTION risk._on_sql_drop() IS
+'Event trigger: a dropped materialized view leaves the registry, with its rules';
+-- Security: the role model (three cumulative levels) and graded protection
+-- of customer data (confidentiality levels on columns, column privileges
+-- and masked views).  docs/security.md explains both.
+
+-- ---------------------------------------------------------------------
+-- Graded protection
+-- ---------------------------------------------------------------------
+
+CREATE TABLE risk.confidentiality_level (
+    level       text    PRIMARY KEY,
+    rank        integer NOT NULL UNIQUE,
+    description text    NOT NULL
+);
+INSERT INTO risk.confidentiality_level VALUES
+    ('public',       0, 'may be published'),
+    ('internal',     1, 'staff of the bank; the level of a column nobody classified'),
+    ('confidential', 2, 'customer data: amounts, ratings, identifiers'),
+    ('restricted',   3, 'names, contact and tax data: need to know only');
+COMMENT ON TABLE risk.confidentiality_level IS
+'The confidentiality levels, in order: public < internal < confidential < restricted';
+REVOKE ALL ON risk.confidentiality_level FROM PUBLIC;
+GRANT SELECT ON risk.confidentiality_level TO PUBLIC;
+
+CREATE TABLE risk.classification (
+    tab           regclass    NOT NULL,
+    col           name        NOT NULL,
+    level         text        NOT NULL REFERENCES risk.confidentiality_level,
+    mask          text        NOT NULL
+        CHECK (mask IN ('pseudonym', 'round', 'month', 'null')),
+    classified_by name        NOT NULL DEFAULT current_user,
+    classified_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tab, col)
+);
+COMMENT ON TABLE risk.classification IS
+'Confidentiality level of table columns and how a masked view shows them to roles cleared below that level (pseudonym, round, month, null); unclassified columns are internal';
+SELECT pg_catalog.pg_extension_config_dump('risk.classification', '');
+ALTER TABLE risk.classification ENABLE ROW LEVEL SECURITY;
+CREATE POLICY classification_read ON risk.classification FOR SELECT USING (risk._may_read(tab));
+CREATE POLICY classification_insert ON risk.classification FOR INSERT WITH CHECK (risk._may_manage(tab));
+CREATE POLICY classification_update ON risk.classification FOR UPDATE
+    USING (risk._may_manage(tab)) WITH CHECK (risk._may_manage(tab));
+CREATE POLICY classification_delete ON risk.classification FOR DELETE USING (risk._may_manage(tab));
+REVOKE ALL ON risk.classification FROM PUBLIC;
+
+-- The key of the pseudonyms: one per database, read only by the owners of
+-- masked views (admins), never by the roles that read them.
+CREATE TABLE risk.masking_key (
+    id     integer PRIMARY KEY CHECK (id = 1),
+    secret text    NOT NULL
+);
+COMMENT ON TABLE risk.masking_key IS
+'The secret of the keyed pseudonyms in masked views (one row, made by the first risk.grant_access); kept by pg_dump so pseudonyms survive a restore; changing it changes every pseudonym';
+SELECT pg_catalog.pg_extension_config_dump('risk.masking_key', '');
+REVOKE ALL ON risk.masking_key FROM PUBLIC;
+
+-- The error of round_significant for a bad digits argument.
+CREATE FUNCTION risk._check_digits(digits integer) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF digits IS NULL OR digits < 1 OR digits > 15 THEN
+        RAISE EXCEPTION 'risk.round_significant: digits must be between 1 and 15, got %',
+                coalesce(digits::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+
+-- x rounded to digits significant digits (0 stays 0; NaN and infinities pass).
+CREATE FUNCTION risk.round_significant(x float8, digits integer DEFAULT 2) RETURNS float8
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM risk._check_digits(digits);
+    IF x = 0 OR x IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN
+        RETURN x;
+    END IF;
+    RETURN round(x::numeric, digits - 1 - floor(log(abs(x)::numeric))::integer)::float8;
+END
+$$;
+COMMENT ON FUNCTION risk.round_significant(float8, integer) IS
+'x rounded to the given number of significant digits (1 to 15): how a masked view shows an amount above the reader''s level';
+
+-- Check that the caller may manage table t (a member of its owner).
+CREATE FUNCTION risk._check_table(t regclass, what text) RETURNS oid
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    owner oid;
+    kind "char";
+BEGIN
+    IF t IS NULL THEN
+        RAISE EXCEPTION 'risk.%: table must not be NULL', what
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT c.relowner, c.relkind INTO owner, kind FROM pg_class c WHERE c.oid = t;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'risk.%: relation with OID % does not exist', what, t::oid
+            USING ERRCODE = 'undefined_table';
+    END IF;
+    IF kind NOT IN ('r', 'p', 'v', 'm', 'f') THEN
+        RAISE EXCEPTION 'risk.%: "%" is not a table or view', what, t
+            USING ERRCODE = 'wrong_object_type';
+    END IF;
+    IF NOT pg_has_role(owner, 'USAGE') THEN
+        RAISE EXCEPTION 'risk.%: must be a member of role "%" (owner of %)',
+                what, pg_get_userbyid(owner), t
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN owner;
+END
+$$;
+
+CREATE FUNCTION risk.classify(tab regclass, col name, level text, mask text DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    typ oid;
+    cat "char";
+BEGIN
+    PERFORM risk._check_table(tab, 'classify');
+    SELECT a.atttypid, t.typcategory INTO typ, cat
+    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+    WHERE a.attrelid = tab AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'risk.classify: column "%" of % does not exist', coalesce(col::text, 'NULL'), tab
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    IF level IS NULL OR NOT EXISTS (SELECT 1 FROM risk.confidentiality_level l WHERE l.level = classify.level) THEN
+        RAISE EXCEPTION 'risk.classify: unknown confidentiality level "%"', coalesce(level, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use public, internal, confidential or restricted.';
+    END IF;
+    IF mask IS NULL THEN
+        mask := CASE cat WHEN 'N' THEN 'round' WHEN 'D' THEN 'month'
+                         WHEN 'S' THEN 'pseudonym' ELSE 'null' END;
+    END IF;
+    IF mask NOT IN ('pseudonym', 'round', 'month', 'null') THEN
+        RAISE EXCEPTION 'risk.classify: unknown mask "%"', mask
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use pseudonym, round, month or null.';
+    END IF;
+    IF (mask = 'round' AND cat <> 'N') OR (mask = 'month' AND cat <> 'D') THEN
+        RAISE EXCEPTION 'risk.classify: mask "%" does not apply to column "%" of type %',
+                mask, col, format_type(typ, NULL)
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    INSERT INTO risk.classification AS c (tab, col, level, mask)
+    VALUES (tab, col, level, mask)
+    ON CONFLICT ON CONSTRAINT classification_pkey
+    DO UPDATE SET level = excluded.level, mask = excluded.mask,
+                  classified_by = current_user, classified_at = now();
+END
+$$;
+COMMENT ON FUNCTION risk.classify(regclass, name, text, text) IS
+'Label a column with a confidentiality level (public, internal, confidential, restricted) and how masked views show it (default by type: numbers rounded, dates to the month, text pseudonymised)';
+
+-- The masked expression of column col (alias t) under mask.
+CREATE FUNCTION risk._masked(col name, typ oid, mask text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE mask
+        WHEN 'pseudonym' THEN format(
+            '(''p'' || pg_catalog.left(pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to('
+            'k.secret || '':'' || t.%1$I::pg_catalog.text, ''UTF8'')), ''hex''), 16))', col)
+        WHEN 'round' THEN format('(risk.round_significant(t.%1$I::pg_catalog.float8, 2))', col)
+        WHEN 'month' THEN format('(pg_catalog.date_trunc(''month'', t.%1$I)::%2$s)', col,
+                                 format_type(typ, NULL))
+        ELSE format('(NULL::%s)', format_type(typ, NULL))
+    END
+$$;
+
+CREATE FUNCTION risk.grant_access(tab regclass, grantee regrole, up_to text) RETURNS regclass
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    lim integer;
+    clear text[] := '{}';
+    cols text[] := '{}';
+    r record;
+    nsp name;
+    rel name;
+    vname text;
+BEGIN
+    PERFORM risk._check_table(tab, 'grant_access');
+    PERFORM risk._check_role(grantee, 'grant_access');
+    SELECT l.rank INTO lim FROM risk.confidentiality_level l WHERE l.level = up_to;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'risk.grant_access: unknown confidentiality level "%"', coalesce(up_to, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use public, internal, confidential or restricted.';
+    END IF;
+    IF NOT has_table_privilege('risk.masking_key', 'SELECT') THEN
+        RAISE EXCEPTION 'risk.grant_access: the owner of a masked view must be able to read risk.masking_key'
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Grant the level with risk.grant_admin to the role that owns the table.';
+    END IF;
+    INSERT INTO risk.masking_key (id, secret)
+    VALUES (1, replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))
+    ON CONFLICT (id) DO NOTHING;
+    FOR r IN
+        SELECT a.attname, a.atttypid,
+               coalesce(l.rank, 1) AS rank, coalesce(c.mask, 'null') AS mask
+        FROM pg_attribute a
+        LEFT JOIN risk.classification c ON c.tab = grant_access.tab AND c.col = a.attname
+        LEFT JOIN risk.confidentiality_level l ON l.level = c.level
+        WHERE a.attrelid = grant_access.tab AND a.attnum > 0 AND NOT a.attisdropped
+        ORDER BY a.attnum
+    LOOP
+        IF r.rank <= lim THEN
+            clear := clear || quote_ident(r.attname);
+            cols := cols || format('t.%I', r.attname);
+        ELSE
+            cols := cols || format('%s AS %I', risk._masked(r.attname, r.atttypid, r.mask), r.attname);
+        END IF;
+    END LOOP;
+    SELECT n.nspname, c.relname INTO nsp, rel
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tab;
+    vname := format('%I.%I', nsp, left(rel, 40) || '_' || up_to);
+    EXECUTE format('CREATE OR REPLACE VIEW %s WITH (security_barrier) AS SELECT %s FROM %s t '
+                   'CROSS JOIN risk.masking_key k', vname, array_to_string(cols, ', '), tab);
+    EXECUTE format('COMMENT ON VIEW %s IS %L', vname,
+                   format('%s as a role cleared up to %s sees it: columns above that level masked (risk.grant_access)',
+                          tab, up_to));
+    EXECUTE format('GRANT SELECT ON %s TO %s', vname, grantee);
+    IF cardinality(clear) > 0 THEN
+        EXECUTE format('GRANT SELECT (%s) ON %s TO %s', array_to_string(clear, ', '), tab, grantee);
+    END IF;
+    RETURN vname::regclass;
+END
+$$;
+COMMENT ON FUNCTION risk.grant_access(regclass, regrole, text) IS
+'Give a role access to a table up to a confidentiality level: SELECT on the columns at or below it, and a masked view <table>_<level> (returned) showing the others pseudonymised, rounded, truncated to the month or NULL';
+
+-- ---------------------------------------------------------------------
+-- The role model
+-- ---------------------------------------------------------------------
+
+-- Functions that change configuration: for admins only.
+CREATE FUNCTION risk._admin_functions() RETURNS regprocedure[]
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ARRAY[
+        'risk.watch(regclass, interval)', 'risk.unwatch(regclass)', 'risk.pause(regclass)',
+        'risk.resume(regclass)', 'risk.refresh_now(regclass)',
+        'risk.add_rule(regclass, name, text, float8, text, text, name[], text)',
+        'risk.drop_rule(integer)',
+        'risk.classify(regclass, name, text, text)', 'risk.grant_access(regclass, regrole, text)'
+    ]::regprocedure[]
+$$;
+
+-- Functions only the background workers (and superusers) call.
+CREATE FUNCTION risk._worker_functions() RETURNS regprocedure[]
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ARRAY[
+        'risk._refresh_as_owner(regclass, boolean, integer)',
+        'risk._rule_breaches(regclass, name, text, float8, name[])',
+        'risk._refresh_concurrently(oid)', 'risk._scheduler_start()',
+        'risk._due(oid[], integer)', 'risk._refresh_begin(oid)',
+        'risk._refresh_end(bigint, text, text, text, bigint)', 'risk._refresh_lost(bigint)',
+        'risk._rules_failed(bigint, text, text)', 'risk._evaluate_rules(bigint)',
+        'risk._notify(text, risk.alerts)', 'risk._rule_deleted()',
+        'risk._breach_rows(jsonb, text)', 'risk._on_sql_drop()'
+    ]::regprocedure[]
+$$;
+
+-- ERROR unless r names an existing role.
+CREATE FUNCTION risk._check_role(r regrole, what text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF r IS NULL THEN
+        RAISE EXCEPTION 'risk.%: role must not be NULL', what
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles x WHERE x.oid = r) THEN
+        RAISE EXCEPTION 'risk.%: role with OID % does not exist', what, r::oid
+            USING ERRCODE = 'undefined_object';
+    END IF;
+END
+$$;
+
+CREATE FUNCTION risk.grant_reader(r regrole) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM risk._check_role(r, 'grant_reader');
+    EXECUTE format('GRANT SELECT ON risk.open_alerts, risk.alert_summary, risk.refresh_status, '
+                   'risk.alerts, risk.watched, risk.rules, risk.refresh_history TO %s', r);
+END
+$$;
+COMMENT ON FUNCTION risk.grant_reader(regrole) IS
+'BI reader level: read the early-warning views (open alerts, summary, refresh status) for the watched views the role may read; nothing else of the extension';
+
+CREATE FUNCTION risk.grant_analyst(r regrole) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f regprocedure;
+BEGIN
+    PERFORM risk._check_role(r, 'grant_analyst');
+    PERFORM risk.grant_reader(r);
+    FOR f IN
+        SELECT p.oid::regprocedure FROM pg_proc p
+        WHERE p.pronamespace = 'risk'::regnamespace
+          AND p.proname NOT LIKE 'grant\_%' AND p.proname <> 'revoke_levels'
+          AND p.oid::regprocedure <> ALL (risk._admin_functions())
+          AND p.oid::regprocedure <> ALL (risk._worker_functions())
+    LOOP
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %s', f, r);
+    END LOOP;
+    EXECUTE format('GRANT SELECT ON risk.master_scale, risk.classification TO %s', r);
+END
+$$;
+COMMENT ON FUNCTION risk.grant_analyst(regrole) IS
+'Analyst level: run every risk function and aggregate, read master scales, classifications and the early-warning views; no configuration';
+
+CREATE FUNCTION risk.grant_admin(r regrole) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f regprocedure;
+BEGIN
+    PERFORM risk._check_role(r, 'grant_admin');
+    PERFORM risk.grant_analyst(r);
+    FOREACH f IN ARRAY risk._admin_functions() LOOP
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %s', f, r);
+    END LOOP;
+    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON risk.watched, risk.rules, '
+                   'risk.classification, risk.master_scale TO %s', r);
+    EXECUTE format('GRANT SELECT, INSERT ON risk.masking_key TO %s', r);
+END
+$$;
+COMMENT ON FUNCTION risk.grant_admin(regrole) IS
+'Admin level: analyst, plus watch views, manage rules, master scales and classifications, and grant access to the tables the role owns';
+
+CREATE FUNCTION risk.revoke_levels(r regrole) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f regprocedure;
+BEGIN
+    PERFORM risk._check_role(r, 'revoke_levels');
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p WHERE p.pronamespace = 'risk'::regnamespace LOOP
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM %s', f, r);
+    END LOOP;
+    EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA risk FROM %s', r);
+END
+$$;
+COMMENT ON FUNCTION risk.revoke_levels(regrole) IS
+'Take back every privilege on the extension''s functions, tables and views that the grant functions gave a role';
+
+-- What each internal function is for.
+COMMENT ON FUNCTION risk._check_table(regclass, text) IS
+'ERROR unless the relation is a table or view the current user may manage (a member of its owner); returns the owner';
+COMMENT ON FUNCTION risk._check_role(regrole, text) IS
+'ERROR unless the role is not NULL and exists';
+COMMENT ON FUNCTION risk._check_digits(integer) IS
+'ERROR unless the number of significant digits of risk.round_significant is between 1 and 15';
+COMMENT ON FUNCTION risk._masked(name, oid, text) IS
+'The SQL expression a masked view shows for a column above the reader''s level';
+COMMENT ON FUNCTION risk._admin_functions() IS
+'The functions only the admin level may call';
+COMMENT ON FUNCTION risk._worker_functions() IS
+'The functions only the background workers (and superusers) call';
+-- Who may call what.  Nothing of the extension is executable by PUBLIC but
+-- the few functions that row-level security and the SECURITY INVOKER
+-- interface call on the caller's behalf: they check or wake, and reveal
+-- nothing the caller may not see.  risk.grant_reader, grant_analyst and
+-- grant_admin give the levels (docs/security.md).
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA risk FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+    risk._may_manage(oid), risk._may_read(oid),
+    risk._check_view(regclass, text), risk._watched(regclass, text), risk._wake(),
+    risk._check_table(regclass, text), risk._check_role(regrole, text), risk._masked(name, oid, text),
+    risk._check_digits(integer), risk._admin_functions(), risk._worker_functions(),
+    risk.round_significant(float8, integer)
+    TO PUBLIC;
+
+-- the master scales are read by analysts and written by admins (grant_*)
+REVOKE SELECT ON risk.master_scale FROM PUBLIC;
