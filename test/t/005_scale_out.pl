@@ -183,6 +183,57 @@ is(cq(q{SELECT count(*) FILTER (WHERE (m).converged) FROM
 	is($sharded, $local, 'whole book: sharded = single node');
 }
 
+# The whole book's logistic fit by risk.logit_fit_table, one pass of
+# risk.logit_step per iteration: each pass aggregates each shard's rows into
+# a partial state and combines the two, so the sums are added in another
+# order than on one node; the coefficients agree to rounding.
+{
+	my $cmp = cq(q{
+SELECT max(abs(a - b) / greatest(abs(b), 1e-300)) < 1e-12, count(*), bool_and(a <> 0),
+       max(abs(a - b) / greatest(abs(b), 1e-300))
+FROM unnest((risk.logit_fit_table('loans', 'bad', ARRAY['x1', 'x2', 'x3'])).coefficients,
+            (risk.logit_fit_table('loans_local', 'bad', ARRAY['x1', 'x2', 'x3'])).coefficients) AS c(a, b)});
+	like($cmp, qr/^t\|4\|t\|/, 'logit_fit_table over the sharded book = single node (relative 1e-12)');
+	note("logit_fit_table, sharded vs one node: largest relative difference " . (split /\|/, $cmp)[3]);
+}
+
+# docs/scale-out.md: its plans are this test's plans, and its table of
+# aggregates (text state / internal state / whole group) is the catalog's.
+{
+	my ($doc) = grep { -f $_ } ('docs/scale-out.md', "$ENV{TESTDIR}/docs/scale-out.md");
+	open(my $fh, '<', $doc) or die "docs/scale-out.md: $!";
+	my $page = do { local $/; <$fh> };
+	close $fh;
+	my $plans = 0;
+	while ($page =~ /^```sql\n(EXPLAIN \(VERBOSE, COSTS OFF\).*?)^```\n\s*^```text\n(.*?)^```/msg)
+	{
+		my ($sql, $shown) = ($1, $2);
+		my $plan = cq("$setup $sql");
+		s/^\s+|\s+$//mg for ($plan, $shown);
+		is($plan, $shown, 'docs/scale-out.md shows the plan of: ' . (grep { /\S/ } split /\n/, $sql)[-1]);
+		$plans++;
+	}
+	is($plans, 2, 'docs/scale-out.md: both plans checked');
+
+	my %doc = ($page =~ /^\| `risk\.(\w+)` \| (text state|internal state|whole group) \|/mg);
+	my %cat = split /[|\n]/, cq(q{
+SELECT DISTINCT p.proname,
+       CASE WHEN a.aggcombinefn = 0 THEN 'whole group'
+            WHEN a.aggtranstype = 'internal'::regtype THEN 'internal state'
+            ELSE 'text state' END
+FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
+WHERE p.pronamespace = 'risk'::regnamespace});
+	is(join(' ', map { "$_=$doc{$_}" } sort keys %doc), join(' ', map { "$_=$cat{$_}" } sort keys %cat),
+		'docs/scale-out.md classifies every aggregate as the catalog does');
+	my $bad = cq(q{
+SELECT string_agg(p.proname, ' ') FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
+WHERE p.pronamespace = 'risk'::regnamespace AND a.aggcombinefn <> 0
+  AND (p.proparallel <> 's' OR p.provolatile <> 'i'
+       OR (a.aggtranstype <> 'internal'::regtype
+           AND NOT EXISTS (SELECT FROM pg_type t WHERE t.oid = a.aggtranstype AND t.typinput <> 0 AND t.typoutput <> 0)))});
+	is($bad, '', 'splittable aggregates are parallel safe and immutable, text states have text I/O');
+}
+
 # Without the extensions option postgres_fdw ships no function of risk.
 cq(q{ALTER SERVER shard1 OPTIONS (DROP extensions); ALTER SERVER shard2 OPTIONS (DROP extensions)});
 {
