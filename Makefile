@@ -12,7 +12,8 @@ SQL_PIECES  = $(sort $(wildcard src/sql/*.sql))
 # its head and the pieces that version changed
 OLD_SCRIPTS = src/versions/risk--0.1.0.sql src/versions/risk--0.2.0.sql \
               src/versions/risk--0.1.0--0.2.0.sql
-UPGRADE_0_2_1 = src/versions/0.2.0--0.2.1.head.sql src/sql/96_grant_access.sql
+UPGRADE_0_2_1 = src/versions/0.2.0--0.2.1.head.sql src/sql/96_grant_access.sql \
+                src/sql/97_rule_disabled.sql
 DATA        = $(OLD_SCRIPTS)
 DATA_built  = risk--$(EXTVERSION).sql risk--0.2.0--0.2.1.sql
 

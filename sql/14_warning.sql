@@ -130,6 +130,18 @@ SELECT key, status, resolution FROM risk.alerts WHERE view_name = 'public.ew_top
 DROP MATERIALIZED VIEW ew_top2;
 SELECT view FROM risk.watched ORDER BY view::text;
 
+-- disabling a rule resolves its open alerts at once; enabled again, the
+-- next refresh opens them anew
+SELECT count(*) AS open_before FROM risk.alerts WHERE rule_id = :rule_id AND status = 'open';
+UPDATE risk.rules SET enabled = false WHERE id = :rule_id;
+SELECT key, status, resolution FROM risk.alerts WHERE rule_id = :rule_id ORDER BY id;
+UPDATE risk.rules SET enabled = true WHERE id = :rule_id;
+SELECT risk._refresh_begin('ew_util'::regclass) AS hid \gset
+SELECT risk._refresh_as_owner('ew_util', true, 0) AS rows;
+SELECT risk._refresh_end(:hid, 'ok', NULL, NULL, 4);
+SELECT risk._evaluate_rules(:hid);
+SELECT key, status FROM risk.alerts WHERE rule_id = :rule_id AND status = 'open' ORDER BY id;
+
 -- privileges: nothing for PUBLIC; admins only for views their role owns
 CREATE ROLE ew_owner;
 CREATE ROLE ew_admin;

@@ -194,23 +194,6 @@ AS $$
     ]::regprocedure[]
 $$;
 
--- Functions only the background workers (and superusers) call.
-CREATE FUNCTION risk._worker_functions() RETURNS regprocedure[]
-    LANGUAGE sql STABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT ARRAY[
-        'risk._refresh_as_owner(regclass, boolean, integer)',
-        'risk._rule_breaches(regclass, name, text, float8, name[])',
-        'risk._refresh_concurrently(oid)', 'risk._scheduler_start()',
-        'risk._due(oid[], integer)', 'risk._refresh_begin(oid)',
-        'risk._refresh_end(bigint, text, text, text, bigint)', 'risk._refresh_lost(bigint)',
-        'risk._rules_failed(bigint, text, text)', 'risk._evaluate_rules(bigint)',
-        'risk._notify(text, risk.alerts)', 'risk._rule_deleted()',
-        'risk._breach_rows(jsonb, text)', 'risk._on_sql_drop()'
-    ]::regprocedure[]
-$$;
-
 -- ERROR unless r names an existing role.
 CREATE FUNCTION risk._check_role(r regrole, what text) RETURNS void
     LANGUAGE plpgsql STABLE
@@ -313,5 +296,3 @@ COMMENT ON FUNCTION risk._masked(name, oid, text) IS
 'The SQL expression a masked view shows for a column above the reader''s level';
 COMMENT ON FUNCTION risk._admin_functions() IS
 'The functions only the admin level may call';
-COMMENT ON FUNCTION risk._worker_functions() IS
-'The functions only the background workers (and superusers) call';

@@ -1,6 +1,7 @@
 -- risk upgrade script 0.2.0 -> 0.2.1.  Built by the Makefile: this head,
 -- then the pieces 0.2.1 changed (risk.grant_access takes back the columns
--- above the level and warns when the role can read the whole table).
+-- above the level and warns when the role can read the whole table;
+-- disabling a rule resolves its open alerts).
 -- Test: test/t/002_upgrade_dump.pl compares the upgraded catalog with a
 -- fresh install.
 
