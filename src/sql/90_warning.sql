@@ -430,27 +430,8 @@ BEGIN
 END
 $$;
 
--- Resolve the open alerts of a rule that goes away.
-CREATE FUNCTION risk._rule_deleted() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    a risk.alerts;
-BEGIN
-    FOR a IN UPDATE risk.alerts
-             SET status = 'resolved', resolved_at = now(), updated_at = now(),
-                 resolution = 'rule dropped'
-             WHERE rule_id = OLD.id AND status = 'open'
-             RETURNING *
-    LOOP
-        PERFORM risk._notify('resolved', a);
-    END LOOP;
-    RETURN OLD;
-END
-$$;
-CREATE TRIGGER rules_deleted AFTER DELETE ON risk.rules
-    FOR EACH ROW EXECUTE FUNCTION risk._rule_deleted();
+-- (the triggers that resolve the alerts of a dropped or disabled rule are
+-- in 97_rule_disabled.sql)
 
 -- The breaching rows of one rule, one per key, the worst value kept.
 CREATE FUNCTION risk._breach_rows(b jsonb, op text)
@@ -697,7 +678,7 @@ REVOKE ALL ON FUNCTION risk._refresh_as_owner(regclass, boolean, integer),
     risk._due(oid[], integer), risk._refresh_begin(oid),
     risk._refresh_end(bigint, text, text, text, bigint), risk._refresh_lost(bigint),
     risk._rules_failed(bigint, text, text), risk._evaluate_rules(bigint),
-    risk._notify(text, risk.alerts), risk._rule_deleted(),
+    risk._notify(text, risk.alerts),
     risk._breach_rows(jsonb, text) FROM PUBLIC;
 
 -- A dropped materialized view leaves the registry (its rules and their
@@ -752,8 +733,6 @@ COMMENT ON FUNCTION risk._evaluate_rules(bigint) IS
 'Worker: evaluate every rule of the refreshed view: open, update and resolve alerts';
 COMMENT ON FUNCTION risk._notify(text, risk.alerts) IS
 'Send an alert event on channel risk_alerts as JSON (shortened under the NOTIFY limit)';
-COMMENT ON FUNCTION risk._rule_deleted() IS
-'Trigger: resolve the open alerts of a rule that is dropped';
 COMMENT ON FUNCTION risk._breach_rows(jsonb, text) IS
 'The breaching rows of one rule, one per key, the worst value kept';
 COMMENT ON FUNCTION risk._on_sql_drop() IS
