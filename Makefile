@@ -11,11 +11,11 @@ SQL_PIECES  = $(sort $(wildcard src/sql/*.sql))
 # frozen as they shipped; the upgrade to the current version is built from
 # its head and the pieces that version changed
 OLD_SCRIPTS = src/versions/risk--0.1.0.sql src/versions/risk--0.2.0.sql \
-              src/versions/risk--0.1.0--0.2.0.sql
-UPGRADE_0_2_1 = src/versions/0.2.0--0.2.1.head.sql src/sql/96_grant_access.sql \
-                src/sql/97_rule_disabled.sql
+              src/versions/risk--0.2.1.sql \
+              src/versions/risk--0.1.0--0.2.0.sql src/versions/risk--0.2.0--0.2.1.sql
+UPGRADE_0_2_2 = src/versions/0.2.1--0.2.2.head.sql
 DATA        = $(OLD_SCRIPTS)
-DATA_built  = risk--$(EXTVERSION).sql risk--0.2.0--0.2.1.sql
+DATA_built  = risk--$(EXTVERSION).sql risk--0.2.1--0.2.2.sql
 
 REGRESS     = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=risk
@@ -51,7 +51,7 @@ include $(PGXS)
 risk--$(EXTVERSION).sql: $(SQL_PIECES)
 	cat $^ > $@
 
-risk--0.2.0--0.2.1.sql: $(UPGRADE_0_2_1)
+risk--0.2.1--0.2.2.sql: $(UPGRADE_0_2_2)
 	cat $^ > $@
 
 # every object depends on the project's headers (struct layouts are shared)
