@@ -6,38 +6,38 @@ CREATE TEMP TABLE bad (i int, r float8, p float8);
 INSERT INTO bad VALUES (1, 0.01, 0.99), (2, -0.02, 0.99), (3, 0.005, 0.99);
 
 -- NaN and infinities in the data
-SELECT agg, try(format('SELECT risk.%s(x, 0.99) FROM (VALUES (0.01), (%L::float8)) v(x)', agg, val))
+SELECT agg, try(format('SELECT risk.%s(x, 0.99 ORDER BY x) FROM (VALUES (0.01), (%L::float8)) v(x)', agg, val))
 FROM unnest(ARRAY['var_historical', 'es_historical', 'var_gaussian', 'es_gaussian',
                   'var_modified', 'es_modified', 'var_ewma', 'es_ewma']) agg,
      unnest(ARRAY['NaN', 'Infinity', '-Infinity']) val
 ORDER BY agg, val;
 SELECT try('SELECT risk.moments(x) FROM (VALUES (1.0), (''NaN''::float8)) v(x)');
 
--- confidence level outside (0, 1)
-SELECT agg, try(format('SELECT risk.%s(r, %s) FROM bad', agg, lvl))
+-- confidence level outside [0.5, 1)
+SELECT agg, try(format('SELECT risk.%s(r, %s ORDER BY i) FROM bad', agg, lvl))
 FROM unnest(ARRAY['var_historical', 'var_gaussian', 'var_ewma']) agg,
      unnest(ARRAY['0', '1', '-0.5', '99', '''NaN''::float8']) lvl
 ORDER BY agg, lvl;
 
 -- lambda outside (0, 1)
-SELECT try(format('SELECT risk.var_ewma(r, 0.99, %s) FROM bad', l))
+SELECT try(format('SELECT risk.var_ewma(r, 0.99, %s ORDER BY i) FROM bad', l))
 FROM unnest(ARRAY['0', '1', '1.5', '''NaN''::float8']) l;
 
 -- a level that changes within a group
 SELECT try('SELECT risk.var_historical(r, CASE WHEN i = 2 THEN 0.95 ELSE 0.99 END) FROM bad');
 SELECT try('SELECT risk.var_gaussian(r, CASE WHEN i = 2 THEN 0.95 ELSE 0.99 END) FROM bad');
-SELECT try('SELECT risk.var_ewma(r, 0.99, CASE WHEN i = 2 THEN 0.9 ELSE 0.94 END) FROM bad');
-SELECT try('SELECT risk.christoffersen(r < 0, CASE WHEN i = 2 THEN 0.95 ELSE 0.99 END) FROM bad');
+SELECT try('SELECT risk.var_ewma(r, 0.99, CASE WHEN i = 2 THEN 0.9 ELSE 0.94 END ORDER BY i) FROM bad');
+SELECT try('SELECT risk.christoffersen(r < 0, CASE WHEN i = 2 THEN 0.95 ELSE 0.99 END ORDER BY i) FROM bad');
 -- ... also in a window frame
 SELECT try('SELECT risk.var_historical(r, CASE WHEN i = 3 THEN 0.95 ELSE 0.99 END) OVER (ORDER BY i ROWS 1 PRECEDING) FROM bad');
 
 -- NULL rows are skipped; empty groups and all-NULL groups give NULL
 SELECT risk.var_historical(r, 0.99) AS vh, risk.es_historical(r, 0.99) AS eh,
        risk.var_gaussian(r, 0.99) AS vg, risk.var_modified(r, 0.99) AS vm,
-       risk.var_ewma(r, 0.99) AS ve, risk.moments(r) AS mo
+       risk.var_ewma(r, 0.99 ORDER BY i) AS ve, risk.moments(r) AS mo
 FROM bad WHERE false;
 SELECT risk.var_historical(r, 0.99) AS vh, risk.var_gaussian(r, 0.99) AS vg,
-       risk.var_ewma(r, 0.99) AS ve, risk.moments(r) AS mo
+       risk.var_ewma(r, 0.99 ORDER BY r) AS ve, risk.moments(r) AS mo
 FROM (VALUES (NULL::float8), (NULL)) v(r);
 SELECT risk.var_historical(r, 0.99) = risk.var_historical(r, 0.99) FILTER (WHERE r IS NOT NULL) AS nulls_skipped
 FROM (VALUES (0.01), (NULL), (-0.03), (0.02)) v(r);

@@ -89,7 +89,7 @@ SELECT try('SELECT risk.garch_fit(r, ''ged'' ORDER BY t) FROM garch_returns');
 SELECT try('SELECT risk.garch_fit(r, CASE WHEN t = 5 THEN ''std'' ELSE ''norm'' END ORDER BY t) FROM garch_returns');
 SELECT try('SELECT risk.var_garch(r, 1.5 ORDER BY t) FROM garch_returns');
 SELECT try('SELECT risk.var_fhs(r, CASE WHEN t = 5 THEN 0.95 ELSE 0.99 END ORDER BY t) FROM garch_returns');
-SELECT try('SELECT risk.var_garch(x, 0.99) FROM (VALUES (0.01), (''NaN''::float8)) v(x)');
-SELECT risk.var_garch(0.01, 0.99) IS NULL AS constant_is_null,
-       risk.garch_fit(0.01) IS NULL AS constant_fit_null
+SELECT try('SELECT risk.var_garch(x, 0.99 ORDER BY x) FROM (VALUES (0.01), (''NaN''::float8)) v(x)');
+SELECT risk.var_garch(0.01, 0.99 ORDER BY 1) IS NULL AS constant_is_null,
+       risk.garch_fit(0.01 ORDER BY 1) IS NULL AS constant_fit_null
 FROM generate_series(1, 50);

@@ -75,7 +75,7 @@ INSERT INTO hostile_values (typ, sane, expr)
 SELECT t, s, pg_temp.lit(v, t)
 FROM (VALUES
     ('{float8,float4,numeric}', true,  '{0.99,0.5,10,0.05}'),
-    ('{float8,float4,numeric}', false, '{NULL,0,-0,-1,1,2,1e-12,0.9999999999999999,NaN,Infinity,-Infinity,1e308,-1e308,5e-324}'),
+    ('{float8,float4,numeric}', false, '{NULL,0,-0,-1,1,2,0.01,1e-12,0.9999999999999999,NaN,Infinity,-Infinity,1e308,-1e308,5e-324}'),
     ('{int2}',                  true,  '{10,250,3}'),
     ('{int2}',                  false, '{NULL,0,-1,1,2,32767,-32768}'),
     ('{int4}',                  true,  '{10,250,3}'),

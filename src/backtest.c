@@ -112,6 +112,7 @@ risk_christoffersen_accum(PG_FUNCTION_ARGS)
 		RISK_RETURN_STATE(st);
 	if (st == NULL)
 	{
+		risk_require_order(fcinfo, has_p ? "exception, 0.99" : "exception");
 		st = MemoryContextAllocZero(ctx, sizeof(ChrisState));
 		st->prev = -1;
 		st->p = NAN;

@@ -74,7 +74,7 @@ dist_fn(FunctionCallInfo fcinfo, DistFn fn)
 	bool		gpd = fn <= GPD_QUANTILE;
 
 	if (fn == GPD_QUANTILE || fn == GEV_QUANTILE)
-		risk_check_level(x, "probability");
+		risk_check_probability(x, "probability");
 	else
 		risk_check_finite(x, "x");
 	risk_check_finite(xi, "xi");

@@ -59,6 +59,7 @@ risk_garch_accum(PG_FUNCTION_ARGS)
 	}
 	if (st == NULL)
 	{
+		risk_require_order(fcinfo, has_level ? "r, 0.99" : (PG_NARGS() > 2 ? "r, 'std'" : "r"));
 		if (has_level)
 			risk_check_level(p, "confidence level");
 		st = valbuf_new(ctx, p, tag);

@@ -31,11 +31,24 @@ features(ArrayType *a, int want, int *len)
 	double	   *v;
 	int			i;
 
-	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
+	if (ARR_NDIM(a) > 1 || ARR_ELEMTYPE(a) != FLOAT8OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("features must be a one-dimensional float8 array without NULLs")));
+				 errmsg("features must be a one-dimensional float8 array")));
 	n = ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
+	if (ARR_HASNULL(a))
+	{
+		bits8	   *nb = ARR_NULLBITMAP(a);
+
+		for (i = 0; i < n; i++)
+			if (!(nb[i / 8] & (1 << (i % 8))))
+				break;
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("feature %d of the array is NULL", i + 1),
+				 errdetail("A model needs every feature of every row; a NULL feature has no value to fit or score."),
+				 errhint("Replace it (COALESCE(x, 0), or a WOE of the missing bin), or leave the row out: WHERE array_position(x, NULL) IS NULL.")));
+	}
 	if (want >= 0 && n != want)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -90,7 +103,7 @@ risk_logit_accum(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("intercept and penalty must be the same for every row of a group")));
 	valbuf_reserve(st, ctx, k + 1);
-	st->x[st->n++] = PG_GETARG_BOOL(1) ? 1.0 : 0.0;
+	st->x[st->n++] = risk_get_flag(fcinfo, 1, "outcome") ? 1.0 : 0.0;
 	memcpy(st->x + st->n, x, sizeof(double) * k);
 	st->n += k;
 	st->nall++;
@@ -340,7 +353,7 @@ risk_logit_step_accum(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("expected %d features, got %d", i - off, k)));
-	y = PG_GETARG_BOOL(1) ? 1.0 : 0.0;
+	y = risk_get_flag(fcinfo, 1, "outcome") ? 1.0 : 0.0;
 	if (intercept)
 		xr[0] = 1.0;
 	memcpy(xr + off, x, sizeof(double) * k);
@@ -433,6 +446,27 @@ risk_logit_newton(PG_FUNCTION_ARGS)
 	nb = palloc(sizeof(double) * m);
 	step_system(v, m, beta, intercept, l2, h, g);
 	bad = risk_cholesky_solve(h, m, g);
+	if (bad >= 0 && PG_NARGS() > 4 && !PG_ARGISNULL(4))
+	{
+		/* name the column: the intercept, or names[bad - intercept] */
+		ArrayType  *na = PG_GETARG_ARRAYTYPE_P(4);
+		Datum	   *nd;
+		bool	   *nn;
+		int			nnames;
+		int			j = bad - (intercept ? 1 : 0);
+		char	   *col;
+
+		deconstruct_array(na, TEXTOID, -1, false, TYPALIGN_INT, &nd, &nn, &nnames);
+		col = j < 0 ? "the intercept"
+			: (j < nnames && !nn[j]) ? psprintf("column \"%s\"", TextDatumGetCString(nd[j]))
+			: psprintf("feature %d", j + 1);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the information matrix is singular at %s", col),
+				 errdetail("%s is constant (a copy of the intercept) or a combination of the columns before it, or the classes are separated.",
+						   j < 0 ? "The intercept" : col),
+				 errhint("Drop the redundant column, or fit with an L2 penalty.")));
+	}
 	if (bad >= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -46,6 +46,9 @@ row_values(FunctionCallInfo fcinfo, double *r, double *p)
 	return true;
 }
 
+static void level_track(double *slot, FunctionCallInfo fcinfo, int argno,
+						const char *name);
+
 /* ---------------------------------------------------------------------
  * Historical: plain state, a value buffer (valbuf.c) with param = p
  * --------------------------------------------------------------------- */
@@ -159,18 +162,20 @@ risk_hist_madd(PG_FUNCTION_ARGS)
 	double		r,
 				p;
 
-	if (!row_values(fcinfo, &r, &p))
-		RISK_RETURN_STATE(st);
+	/*
+	 * The state exists from the frame's first row, NULL or not: a moving
+	 * transition must not return NULL, and a frame may start with NULLs.
+	 */
 	if (st == NULL)
 	{
-		risk_check_level(p, "confidence level");
 		st = MemoryContextAllocZero(ctx, sizeof(HistWinState));
-		st->p = p;
+		st->p = NAN;
 		st->vec = MemoryContextAlloc(ctx, (HIST_VEC_MAX + 1) * sizeof(double));
 		risk_ostree_init(&st->tree, NULL, 0);
 	}
-	else
-		risk_check_same(st->p, p, "confidence level");
+	if (!row_values(fcinfo, &r, &p))
+		PG_RETURN_POINTER(st);
+	level_track(&st->p, fcinfo, 2, "confidence level");
 
 	if (!st->use_tree && st->n == HIST_VEC_MAX)
 	{
@@ -542,8 +547,7 @@ risk_moments_madd(PG_FUNCTION_ARGS)
 	double		r,
 				p;
 
-	if (!row_values(fcinfo, &r, &p))
-		RISK_RETURN_STATE(st);
+	/* the state exists from the first row, NULL or not (see hist_madd) */
 	if (st == NULL)
 	{
 		st = MemoryContextAllocZero(ctx, sizeof(MomWinState));
@@ -552,6 +556,8 @@ risk_moments_madd(PG_FUNCTION_ARGS)
 		risk_msums_init(&st->sums);
 		risk_ostree_init(&st->tree, NULL, 0);
 	}
+	if (!row_values(fcinfo, &r, &p))
+		PG_RETURN_POINTER(st);
 	level_track(&st->p, fcinfo, 2, "confidence level");
 	ring_push(st, ctx, r);
 	risk_msums_add(&st->sums, r);
@@ -692,6 +698,7 @@ ewma_row(FunctionCallInfo fcinfo, double *v)
 	risk_check_finite(r, "return");
 	if (isnan(v[4]))
 	{
+		risk_require_order(fcinfo, PG_NARGS() > 3 ? "r, 0.99, 0.94" : "r, 0.99");
 		risk_check_level(p, "confidence level");
 		if (!(lambda > 0.0 && lambda < 1.0))
 			ereport(ERROR,

@@ -357,7 +357,7 @@ severity_fn(FunctionCallInfo fcinfo, int which)
 
 	if (which == 2)
 	{
-		risk_check_level(x, "probability");
+		risk_check_probability(x, "probability");
 		PG_RETURN_FLOAT8(risk_severity_quantile(sf, s1, s2, x));
 	}
 	risk_check_finite(x, "x");

@@ -17,7 +17,12 @@
 #include "utils/builtins.h"
 #include "utils/array.h"
 #include "utils/float.h"
+#include "catalog/pg_aggregate.h"
 #include "catalog/pg_type.h"
+#include "nodes/execnodes.h"
+#include "nodes/plannodes.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
 
 #include "risk.h"
 #include "worker.h"
@@ -50,12 +55,106 @@ show(double x)
 void
 risk_check_level(double p, const char *argname)
 {
+	if (p > 0.0 && p < 0.5)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be at least 0.5 and below 1, got %s",
+						argname, show(p)),
+				 errdetail("A level below 0.5 reads as a tail probability and would give a measure of the wrong sign."),
+				 errhint("A confidence level is written %s; %s is its tail probability.",
+						 show(1.0 - p), show(p))));
+	if (!(p >= 0.5 && p < 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be at least 0.5 and below 1, got %s",
+						argname, show(p)),
+				 errhint("A confidence level is written 0.99; 0.01 is its tail probability.")));
+}
+
+void
+risk_check_probability(double p, const char *argname)
+{
 	if (!(p > 0.0 && p < 1.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be between 0 and 1 exclusive, got %s",
-						argname, show(p)),
-				 errhint("Write a confidence level as 0.99, not 99 or 0.01.")));
+						argname, show(p))));
+}
+
+/*
+ * The name of the aggregate whose transition function is running in window
+ * ws (the first window aggregate with that transition function), or NULL.
+ */
+static char *
+window_agg_name(WindowAggState *ws, Oid transfn)
+{
+	ListCell   *lc;
+
+	foreach(lc, ws->funcs)
+	{
+		WindowFuncExprState *wfs = (WindowFuncExprState *) lfirst(lc);
+		Oid			fn = wfs->wfunc->winfnoid;
+		HeapTuple	tup = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(fn));
+		bool		match = false;
+
+		if (!HeapTupleIsValid(tup))
+			continue;
+		match = ((Form_pg_aggregate) GETSTRUCT(tup))->aggtransfn == transfn ||
+			((Form_pg_aggregate) GETSTRUCT(tup))->aggmtransfn == transfn;
+		ReleaseSysCache(tup);
+		if (match)
+			return get_func_name(fn);
+	}
+	return NULL;
+}
+
+void
+risk_require_order(FunctionCallInfo fcinfo, const char *args)
+{
+	char	   *name = NULL;
+
+	if (fcinfo->context == NULL)
+		return;
+	if (IsA(fcinfo->context, AggState))
+	{
+		Aggref	   *aggref = AggGetAggref(fcinfo);
+
+		if (aggref == NULL || aggref->aggorder != NIL)
+			return;
+		name = get_func_name(aggref->aggfnoid);
+	}
+	else if (IsA(fcinfo->context, WindowAggState))
+	{
+		WindowAggState *ws = (WindowAggState *) fcinfo->context;
+
+		if (((WindowAgg *) ws->ss.ps.plan)->ordNumCols > 0)
+			return;
+		name = window_agg_name(ws, fcinfo->flinfo->fn_oid);
+	}
+	else
+		return;
+	if (name == NULL)
+		name = "this aggregate";
+	ereport(ERROR,
+			(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+			 errmsg("risk.%s needs its rows in order: ORDER BY is missing", name),
+			 errdetail("Its result depends on the order of the rows, which without ORDER BY changes with the plan."),
+			 errhint("Write risk.%s(%s ORDER BY day), or use it over a window with ORDER BY: risk.%s(%s) OVER (PARTITION BY ... ORDER BY day).",
+					 name, args, name, args)));
+}
+
+bool
+risk_get_flag(FunctionCallInfo fcinfo, int argno, const char *argname)
+{
+	Datum		d = PG_GETARG_DATUM(argno);
+
+	if (d == (Datum) 0 || d == (Datum) 1)
+		return d == (Datum) 1;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s must be 0 or 1 (or a boolean), got " INT64_FORMAT, argname, (int64) d),
+			 errhint("Pass 1 for a default (bad) and 0 for a good, or a boolean.")));
+	return false;				/* not reached */
 }
 
 void

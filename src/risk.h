@@ -11,8 +11,30 @@
 
 #include "core/risk_core.h"
 
-/* ERROR unless p is a probability strictly between 0 and 1. */
+/*
+ * ERROR unless p is a confidence level: at least 0.5 and below 1.  A level
+ * under 0.5 is almost always a tail probability (0.01 for 0.99), which
+ * would give a sign-flipped measure without a word.
+ */
 extern void risk_check_level(double p, const char *argname);
+
+/* ERROR unless p is a probability strictly between 0 and 1. */
+extern void risk_check_probability(double p, const char *argname);
+
+/*
+ * ERROR unless the rows of this aggregate call come in a defined order: an
+ * ORDER BY inside the aggregate, or the ORDER BY of its window.  For the
+ * aggregates whose result depends on the order of the rows.
+ */
+extern void risk_require_order(FunctionCallInfo fcinfo, const char *args);
+
+/*
+ * A default flag given as boolean or as a 0/1 integer, read from argument
+ * argno.  Support functions are declared for both types with the same C
+ * symbol; a bool Datum is always 0 or 1, an int4 Datum holds its value, so
+ * any other Datum is an integer other than 0 and 1: ERROR naming it.
+ */
+extern bool risk_get_flag(FunctionCallInfo fcinfo, int argno, const char *argname);
 
 /* ERROR unless x is finite (not NaN, not +-Infinity). */
 extern void risk_check_finite(double x, const char *argname);

@@ -31,7 +31,9 @@ check_pd(double pd)
 	if (!(pd >= 0 && pd <= 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a PD must be between 0 and 1, got %s", float8out_internal(pd))));
+				 errmsg("a PD must be between 0 and 1, got %s", float8out_internal(pd)),
+				 (pd > 1 && pd <= 100) ? errhint("PDs are fractions, not percentages: %s%% is %s.",
+												 float8out_internal(pd), float8out_internal(pd / 100)) : 0));
 }
 
 /* Transition of the pair aggregates: (value, bad [, groups]). */
@@ -65,7 +67,7 @@ pairs_accum(FunctionCallInfo fcinfo, bool is_pd)
 				 errmsg("groups must be the same for every row of a group")));
 	valbuf_reserve(st, ctx, 2);
 	st->x[st->n++] = v;
-	st->x[st->n++] = PG_GETARG_BOOL(2) ? 1.0 : 0.0;
+	st->x[st->n++] = risk_get_flag(fcinfo, 2, "default flag") ? 1.0 : 0.0;
 	if (st->nall == 0 || v > st->maxall)
 		st->maxall = v;
 	st->nall++;
@@ -187,7 +189,7 @@ risk_brier_accum(PG_FUNCTION_ARGS)
 {
 	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
 	double		pd = PG_GETARG_FLOAT8(1);
-	double		y = PG_GETARG_BOOL(2) ? 1.0 : 0.0;
+	double		y = risk_get_flag(fcinfo, 2, "default flag") ? 1.0 : 0.0;
 	double	   *v,
 				e,
 				t;
@@ -255,7 +257,9 @@ grade_args(FunctionCallInfo fcinfo, int64 *n, int64 *d, double *pd)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the grade's PD must be between 0 and 1 exclusive, got %s",
-						float8out_internal(*pd))));
+						float8out_internal(*pd)),
+				 (*pd > 1 && *pd <= 100) ? errhint("PDs are fractions, not percentages: %s%% is %s.",
+												   float8out_internal(*pd), float8out_internal(*pd / 100)) : 0));
 }
 
 PG_FUNCTION_INFO_V1(risk_jeffreys_test_sql);

@@ -69,7 +69,7 @@ risk_woe_accum(PG_FUNCTION_ARGS)
 	}
 	valbuf_reserve(st, ctx, 2);
 	st->x[st->n++] = x;
-	st->x[st->n++] = PG_GETARG_BOOL(2) ? 1.0 : 0.0;
+	st->x[st->n++] = risk_get_flag(fcinfo, 2, "default flag") ? 1.0 : 0.0;
 	st->nall++;
 	PG_RETURN_POINTER(st);
 }

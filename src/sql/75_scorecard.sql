@@ -88,24 +88,7 @@ CREATE FUNCTION risk.iv_strength(iv float8) RETURNS text
 COMMENT ON FUNCTION risk.iv_strength(float8) IS
 'The usual reading of an information value: useless below 0.02, weak below 0.1, medium below 0.3, strong';
 
--- points: score = offset + factor ln(good:bad odds), factor = pdo / ln 2,
--- offset = base_points - factor ln(base_odds)
-CREATE FUNCTION risk.score_points(pd float8, base_points float8 DEFAULT 600,
-                                  base_odds float8 DEFAULT 50, pdo float8 DEFAULT 20)
-    RETURNS float8 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF NOT (pd > 0 AND pd < 1) THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('a PD must be between 0 and 1 exclusive, got %s', pd);
-    END IF;
-    IF NOT (base_odds > 0 AND pdo > 0) THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('base_odds and pdo must be positive, got %s and %s', base_odds, pdo);
-    END IF;
-    RETURN base_points + pdo / ln(2) * (ln((1 - pd) / pd) - ln(base_odds));
-END $$;
-COMMENT ON FUNCTION risk.score_points(float8, float8, float8, float8) IS
-'Scorecard points of a PD: base_points at good:bad odds base_odds, pdo more points for every doubling of the odds: base_points + pdo/ln 2 (ln((1-pd)/pd) - ln base_odds)';
+-- risk.score_points is in 98_first_hour.sql (0.2.2 changed it).
 
 CREATE FUNCTION risk.characteristic_points(coefficient float8, woe float8, intercept float8,
                                            n_characteristics int, base_points float8 DEFAULT 600,

@@ -82,28 +82,7 @@ CREATE CONSTRAINT TRIGGER master_scale_complete
 REVOKE ALL ON risk.master_scale FROM PUBLIC;
 GRANT SELECT ON risk.master_scale TO PUBLIC;
 
-CREATE FUNCTION risk.grade(pd float8, scale text DEFAULT 'default') RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    g text;
-BEGIN
-    IF NOT (pd >= 0 AND pd <= 1) THEN
-        RAISE EXCEPTION USING ERRCODE = '22023',
-            MESSAGE = format('a PD must be between 0 and 1, got %s', pd);
-    END IF;
-    SELECT m.grade INTO g FROM risk.master_scale m
-    WHERE m.scale = grade.scale AND pd >= m.pd_lower AND (pd < m.pd_upper OR (pd = 1 AND m.pd_upper = 1));
-    IF g IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = '22023',
-            MESSAGE = format('unknown master scale %L', grade.scale),
-            HINT = 'The scales are in risk.master_scale.';
-    END IF;
-    RETURN g;
-END $$;
-COMMENT ON FUNCTION risk.grade(float8, text) IS
-'The grade of a PD on a master scale (risk.master_scale): the band [pd_lower, pd_upper) holding it; a PD outside [0, 1] or an unknown scale is an error';
+-- risk.grade is in 98_first_hour.sql (0.2.2 changed it).
 
 -- migration matrices
 
