@@ -10,6 +10,9 @@
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "storage/proc.h"
+#include "utils/float.h"
+#include "utils/snapmgr.h"
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -178,4 +181,146 @@ risk_migration_final(PG_FUNCTION_ARGS)
 	v[3] = PointerGetDatum(construct_md_array(pd, pnull, 2, dims, lbs, FLOAT8OID, sizeof(float8),
 											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+}
+
+/* ---------------------------------------------------------------------
+ * risk.grade: the grade of a PD on a master scale, once per row.  The
+ * scale's bands are read once (SPI, with the caller's privileges and
+ * snapshot) and kept in fn_extra for the rest of the statement: they are
+ * read again when the scale named changes, or when the command or the
+ * transaction does (a PL/pgSQL loop that changes a scale and grades again
+ * sees the change), so a scale written in one session is seen by the next
+ * query in any session.
+ * --------------------------------------------------------------------- */
+
+typedef struct GradeBand
+{
+	double		lower;
+	double		upper;
+	text	   *grade;
+} GradeBand;
+
+typedef struct GradeCache
+{
+	LocalTransactionId lxid;
+	CommandId	cid;
+	text	   *scale;
+	int			n;
+	GradeBand  *bands;			/* by pd_lower */
+} GradeCache;
+
+static void
+grade_load(GradeCache *c, text *scale, MemoryContext mcxt)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1];
+	uint64		i;
+	int			rc;
+
+	args[0] = PointerGetDatum(scale);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "grade: SPI_connect failed");
+	rc = SPI_execute_with_args("SELECT grade, pd_lower, pd_upper FROM risk.master_scale "
+							   "WHERE scale = $1 ORDER BY pd_lower, grade_order",
+							   1, argtypes, args, NULL, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "grade: reading risk.master_scale failed: %d", rc);
+	c->n = (int) SPI_processed;
+	c->bands = MemoryContextAlloc(mcxt, sizeof(GradeBand) * Max(c->n, 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	t = SPI_tuptable->vals[i];
+		TupleDesc	td = SPI_tuptable->tupdesc;
+		bool		isnull;
+		struct varlena *g = pg_detoast_datum_packed((struct varlena *)
+													DatumGetPointer(SPI_getbinval(t, td, 1, &isnull)));
+
+		c->bands[i].grade = (text *) MemoryContextAlloc(mcxt, VARSIZE_ANY(g));
+		memcpy(c->bands[i].grade, g, VARSIZE_ANY(g));
+		c->bands[i].lower = DatumGetFloat8(SPI_getbinval(t, td, 2, &isnull));
+		c->bands[i].upper = DatumGetFloat8(SPI_getbinval(t, td, 3, &isnull));
+	}
+	SPI_finish();
+}
+
+PG_FUNCTION_INFO_V1(risk_grade);
+Datum
+risk_grade(PG_FUNCTION_ARGS)
+{
+	double		pd = PG_GETARG_FLOAT8(0);
+	text	   *scale = PG_GETARG_TEXT_PP(1);
+	GradeCache *c = (GradeCache *) fcinfo->flinfo->fn_extra;
+	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
+	CommandId	cid = snap ? snap->curcid : InvalidCommandId;
+	int			lo,
+				hi;
+
+	if (!(pd >= 0 && pd <= 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a PD must be between 0 and 1, got %s", float8out_internal(pd)),
+				 (pd > 1 && pd <= 100) ?
+				 errhint("PDs are fractions, not percentages: %s%% is %s.",
+						 float8out_internal(pd), float8out_internal(pd / 100)) :
+				 errhint("A PD is a probability: 0.015 for 1.5%%.")));
+	if (c == NULL || c->lxid != MyProc->lxid || c->cid != cid ||
+		VARSIZE_ANY_EXHDR(c->scale) != VARSIZE_ANY_EXHDR(scale) ||
+		memcmp(VARDATA_ANY(c->scale), VARDATA_ANY(scale), VARSIZE_ANY_EXHDR(scale)) != 0)
+	{
+		MemoryContext mcxt = fcinfo->flinfo->fn_mcxt;
+
+		if (c == NULL)
+		{
+			c = MemoryContextAllocZero(mcxt, sizeof(GradeCache));
+			fcinfo->flinfo->fn_extra = c;
+		}
+		else
+		{
+			int			i;
+
+			for (i = 0; i < c->n; i++)
+				pfree(c->bands[i].grade);
+			if (c->bands)
+				pfree(c->bands);
+			if (c->scale)
+				pfree(c->scale);
+		}
+		c->n = 0;
+		c->bands = NULL;
+		c->scale = (text *) MemoryContextAlloc(mcxt, VARSIZE_ANY(scale));
+		memcpy(c->scale, scale, VARSIZE_ANY(scale));
+		grade_load(c, scale, mcxt);
+		c->lxid = MyProc->lxid;
+		c->cid = cid;
+	}
+
+	/* the last band with pd_lower <= pd, then its upper bound */
+	lo = 0;
+	hi = c->n;
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (c->bands[mid].lower <= pd)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0)
+	{
+		GradeBand  *b = &c->bands[lo - 1];
+
+		if (pd < b->upper || (pd == 1 && b->upper == 1))
+		{
+			text	   *g = (text *) palloc(VARSIZE_ANY(b->grade));
+
+			memcpy(g, b->grade, VARSIZE_ANY(b->grade));
+			PG_RETURN_TEXT_P(g);
+		}
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown master scale %s", quote_literal_cstr(text_to_cstring(scale))),
+			 errhint("The scales are in risk.master_scale.")));
+	PG_RETURN_NULL();			/* not reached */
 }

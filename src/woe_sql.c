@@ -188,3 +188,245 @@ risk_woe_bins_final(PG_FUNCTION_ARGS)
 	v[8] = BoolGetDatum(mg + mb > 0);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
 }
+
+/* ---------------------------------------------------------------------
+ * risk.woe: the WOE of a value in a binning, once per row.  The binning is
+ * decoded once and kept in fn_extra with a copy of its bytes; a row whose
+ * binning has the same bytes reuses it (the usual case: one binning per
+ * characteristic for the whole query).  The result is the one the SQL
+ * definition gives, NULLs and odd arrays included: the first bin i of
+ * 1..k with lower[i] <= x and (x < upper[i] or i = k), compared as
+ * PostgreSQL compares float8 (NaN above everything), k the number of bins
+ * without the missing-value bin.
+ * --------------------------------------------------------------------- */
+
+/* the woe_binning fields risk.woe reads, by attribute number */
+#define WOE_ATT_LOWER 1
+#define WOE_ATT_UPPER 2
+#define WOE_ATT_WOE 6
+#define WOE_ATT_HAS_MISSING 9
+
+typedef struct WoeArr
+{
+	int			n;				/* elements; -1 for a NULL array */
+	int			lb;				/* first subscript */
+	bool		flat;			/* one-dimensional: subscripts address it */
+	double	   *v;
+	bool	   *isnull;
+} WoeArr;
+
+typedef struct WoeCache
+{
+	Size		len;			/* the binning's bytes, to recognize it */
+	char	   *raw;
+	WoeArr		lower,
+				upper,
+				woe;
+	int			has_missing;	/* 1, 0, or -1 for NULL */
+	bool		all_null;		/* every field NULL: the row IS NULL */
+} WoeCache;
+
+static void
+woe_arr(HeapTupleHeader rec, int att, WoeArr *a, MemoryContext mcxt)
+{
+	bool		isnull;
+	Datum		d = GetAttributeByNum(rec, att, &isnull);
+	ArrayType  *arr;
+	Datum	   *vals;
+	int			i;
+
+	a->n = -1;
+	a->lb = 1;
+	a->flat = false;
+	a->v = NULL;
+	a->isnull = NULL;
+	if (isnull)
+		return;
+	arr = DatumGetArrayTypeP(d);
+	if (ARR_ELEMTYPE(arr) != FLOAT8OID)
+		elog(ERROR, "woe_binning: bounds and woe must be float8 arrays");
+	deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+					  &vals, &a->isnull, &a->n);
+	a->flat = ARR_NDIM(arr) == 1;
+	a->lb = a->flat ? ARR_LBOUND(arr)[0] : 1;
+	a->v = MemoryContextAlloc(mcxt, sizeof(double) * Max(a->n, 1));
+	for (i = 0; i < a->n; i++)
+		a->v[i] = a->isnull[i] ? 0 : DatumGetFloat8(vals[i]);
+	if (a->n > 0)
+	{
+		bool	   *nulls = MemoryContextAlloc(mcxt, sizeof(bool) * a->n);
+
+		memcpy(nulls, a->isnull, sizeof(bool) * a->n);
+		a->isnull = nulls;
+	}
+}
+
+/* a[i] with SQL's subscript rules; false when it is NULL */
+static inline bool
+woe_at(const WoeArr *a, int64 i, double *v)
+{
+	int64		j = i - a->lb;
+
+	if (!a->flat || j < 0 || j >= a->n || a->isnull[j])
+		return false;
+	*v = a->v[j];
+	return true;
+}
+
+static WoeCache *
+woe_cache(FunctionCallInfo fcinfo, HeapTupleHeader rec)
+{
+	WoeCache   *c = (WoeCache *) fcinfo->flinfo->fn_extra;
+	Size		len = HeapTupleHeaderGetDatumLength(rec);
+	MemoryContext old;
+	bool		isnull;
+	Datum		hm;
+	int			att;
+
+	if (c != NULL && c->len == len && memcmp(c->raw, rec, len) == 0)
+		return c;
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(WoeCache));
+		fcinfo->flinfo->fn_extra = c;
+	}
+	else
+	{
+		if (c->raw)
+			pfree(c->raw);
+		c->raw = NULL;
+	}
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	woe_arr(rec, WOE_ATT_LOWER, &c->lower, fcinfo->flinfo->fn_mcxt);
+	woe_arr(rec, WOE_ATT_UPPER, &c->upper, fcinfo->flinfo->fn_mcxt);
+	woe_arr(rec, WOE_ATT_WOE, &c->woe, fcinfo->flinfo->fn_mcxt);
+	hm = GetAttributeByNum(rec, WOE_ATT_HAS_MISSING, &isnull);
+	c->has_missing = isnull ? -1 : DatumGetBool(hm) ? 1 : 0;
+	c->all_null = true;
+	for (att = 1; att <= (int) HeapTupleHeaderGetNatts(rec) && c->all_null; att++)
+	{
+		(void) GetAttributeByNum(rec, att, &isnull);
+		c->all_null = isnull;
+	}
+	c->raw = palloc(len);
+	memcpy(c->raw, rec, len);
+	c->len = len;
+	MemoryContextSwitchTo(old);
+	return c;
+}
+
+PG_FUNCTION_INFO_V1(risk_woe);
+Datum
+risk_woe(PG_FUNCTION_ARGS)
+{
+	WoeCache   *c;
+	int64		k,
+				i;
+	double		x,
+				lo,
+				up,
+				w;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	c = woe_cache(fcinfo, PG_GETARG_HEAPTUPLEHEADER(0));
+	if (c->all_null)
+		PG_RETURN_NULL();		/* a row of NULLs IS NULL */
+	/* k = cardinality(lower) - (1 if has_missing), NULL with lower */
+	k = c->lower.n < 0 ? -1 : c->lower.n - (c->has_missing == 1 ? 1 : 0);
+	if (PG_ARGISNULL(1))
+	{
+		if (c->has_missing != 1)
+			PG_RETURN_FLOAT8(0.0);
+		if (k < 0 || !woe_at(&c->woe, k + 1, &w))
+			PG_RETURN_NULL();
+		PG_RETURN_FLOAT8(w);
+	}
+	x = PG_GETARG_FLOAT8(1);
+	if (isnan(x))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("characteristic must be a number, got NaN")));
+	for (i = 1; i <= k; i++)
+	{
+		if (!woe_at(&c->lower, i, &lo) || !float8_ge(x, lo))
+			continue;
+		if (i != k && !(woe_at(&c->upper, i, &up) && float8_lt(x, up)))
+			continue;
+		if (!woe_at(&c->woe, i, &w))
+			PG_RETURN_NULL();
+		PG_RETURN_FLOAT8(w);
+	}
+	PG_RETURN_NULL();
+}
+
+/* ---------------------------------------------------------------------
+ * Points: the arithmetic of the SQL definitions, operation for operation
+ * with PostgreSQL's float8 operators (the same bits, the same overflow
+ * errors), comparisons as PostgreSQL compares float8.
+ * --------------------------------------------------------------------- */
+
+static void
+check_odds(double base_odds, double pdo)
+{
+	if (!(float8_gt(base_odds, 0) && float8_gt(pdo, 0)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("base_odds and pdo must be positive, got %s and %s",
+						float8out_internal(base_odds), float8out_internal(pdo))));
+}
+
+PG_FUNCTION_INFO_V1(risk_score_points);
+Datum
+risk_score_points(PG_FUNCTION_ARGS)
+{
+	double		pd = PG_GETARG_FLOAT8(0),
+				base_points = PG_GETARG_FLOAT8(1),
+				base_odds = PG_GETARG_FLOAT8(2),
+				pdo = PG_GETARG_FLOAT8(3);
+
+	if (!(float8_gt(pd, 0) && float8_lt(pd, 1)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a PD must be between 0 and 1 exclusive, got %s", float8out_internal(pd)),
+				 (pd > 1 && pd <= 100) ?
+				 errhint("PDs are fractions, not percentages: %s%% is %s.",
+						 float8out_internal(pd), float8out_internal(pd / 100)) :
+				 errhint("A PD is a probability: 0.015 for 1.5%%.")));
+	check_odds(base_odds, pdo);
+	/* base_points + pdo / ln(2) * (ln((1 - pd) / pd) - ln(base_odds)) */
+	PG_RETURN_FLOAT8(float8_pl(base_points,
+							   float8_mul(float8_div(pdo, log(2.0)),
+										  float8_mi(log(float8_div(float8_mi(1, pd), pd)),
+													log(base_odds)))));
+}
+
+PG_FUNCTION_INFO_V1(risk_characteristic_points);
+Datum
+risk_characteristic_points(PG_FUNCTION_ARGS)
+{
+	double		coefficient = PG_GETARG_FLOAT8(0),
+				woe = PG_GETARG_FLOAT8(1),
+				intercept = PG_GETARG_FLOAT8(2);
+	int32		nc = PG_GETARG_INT32(3);
+	double		base_points = PG_GETARG_FLOAT8(4),
+				base_odds = PG_GETARG_FLOAT8(5),
+				pdo = PG_GETARG_FLOAT8(6),
+				factor;
+
+	if (nc < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("n_characteristics must be at least 1, got %d", nc)));
+	check_odds(base_odds, pdo);
+	/*
+	 * (base_points - pdo / ln(2) * ln(base_odds)) / n
+	 *     - pdo / ln(2) * (coefficient * woe + intercept / n)
+	 */
+	factor = float8_div(pdo, log(2.0));
+	PG_RETURN_FLOAT8(float8_mi(float8_div(float8_mi(base_points, float8_mul(factor, log(base_odds))),
+										  (double) nc),
+							   float8_mul(factor,
+										  float8_pl(float8_mul(coefficient, woe),
+													float8_div(intercept, (double) nc)))));
+}

@@ -41,32 +41,7 @@ CREATE AGGREGATE risk.woe_bins(x float8, bad boolean, max_bins int, min_share fl
 COMMENT ON AGGREGATE risk.woe_bins(float8, boolean, int, float8) IS
 'Weight-of-evidence binning with at most max_bins bins (1 to 50) of at least min_share of the rows each';
 
-CREATE FUNCTION risk.woe(binning risk.woe_binning, x float8) RETURNS float8
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    k int;
-    w float8;
-BEGIN
-    IF binning IS NULL THEN
-        RETURN NULL;
-    END IF;
-    k := cardinality(binning.lower) - CASE WHEN binning.has_missing THEN 1 ELSE 0 END;
-    IF x IS NULL THEN
-        RETURN CASE WHEN binning.has_missing THEN binning.woe[k + 1] ELSE 0 END;
-    END IF;
-    IF x = 'NaN' THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = 'characteristic must be a number, got NaN';
-    END IF;
-    -- the bins cover the line: the first from -Infinity, the last to +Infinity inclusive
-    SELECT binning.woe[i] INTO w FROM generate_series(1, k) i
-    WHERE x >= binning.lower[i] AND (x < binning.upper[i] OR i = k)
-    ORDER BY i LIMIT 1;
-    RETURN w;
-END $$;
-COMMENT ON FUNCTION risk.woe(risk.woe_binning, float8) IS
-'The WOE of a value in a binning: the bin [lower, upper) holding x; NULL x takes the missing-value bin, or 0 (no evidence) when the binning had no missing value';
+-- risk.woe is in 98_first_hour.sql (0.2.2 made it C).
 
 CREATE FUNCTION risk.woe_bins_table(binning risk.woe_binning)
     RETURNS TABLE (bin int, lower float8, upper float8, goods bigint, bads bigint,
@@ -90,21 +65,4 @@ COMMENT ON FUNCTION risk.iv_strength(float8) IS
 
 -- risk.score_points is in 98_first_hour.sql (0.2.2 changed it).
 
-CREATE FUNCTION risk.characteristic_points(coefficient float8, woe float8, intercept float8,
-                                           n_characteristics int, base_points float8 DEFAULT 600,
-                                           base_odds float8 DEFAULT 50, pdo float8 DEFAULT 20)
-    RETURNS float8 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF n_characteristics < 1 THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('n_characteristics must be at least 1, got %s', n_characteristics);
-    END IF;
-    IF NOT (base_odds > 0 AND pdo > 0) THEN
-        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('base_odds and pdo must be positive, got %s and %s', base_odds, pdo);
-    END IF;
-    RETURN (base_points - pdo / ln(2) * ln(base_odds)) / n_characteristics
-           - pdo / ln(2) * (coefficient * woe + intercept / n_characteristics);
-END $$;
-COMMENT ON FUNCTION risk.characteristic_points(float8, float8, float8, int, float8, float8, float8) IS
-'Points of one characteristic''s bin in a scorecard from a logistic model of defaults on WOE columns (log-odds of default = intercept + sum coefficient_j woe_j): summed over the characteristics they give risk.score_points of the model''s PD';
+-- risk.characteristic_points is in 98_first_hour.sql (0.2.2 made it C).

@@ -8,6 +8,7 @@
 
 \echo Use "ALTER EXTENSION risk UPDATE TO '0.2.2'" to load this file. \quit
 
--- risk.grade and risk.score_points move to 98_first_hour.sql, which
+-- risk.grade, risk.score_points, risk.woe and risk.characteristic_points move
+-- to 98_first_hour.sql, which
 -- replaces them (CREATE OR REPLACE keeps their privileges).  The last piece,
 -- 99_privileges.sql, revokes from PUBLIC what the new pieces create.
