@@ -13,7 +13,7 @@ SQL_PIECES  = $(sort $(wildcard src/sql/*.sql))
 OLD_SCRIPTS = src/versions/risk--0.1.0.sql src/versions/risk--0.2.0.sql \
               src/versions/risk--0.2.1.sql \
               src/versions/risk--0.1.0--0.2.0.sql src/versions/risk--0.2.0--0.2.1.sql
-UPGRADE_0_2_2 = src/versions/0.2.1--0.2.2.head.sql
+UPGRADE_0_2_2 = src/versions/0.2.1--0.2.2.head.sql src/sql/98_warning_views.sql src/versions/0.2.1--0.2.2.warning_grants.sql
 DATA        = $(OLD_SCRIPTS)
 DATA_built  = risk--$(EXTVERSION).sql risk--0.2.1--0.2.2.sql
 
