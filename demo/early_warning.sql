@@ -120,10 +120,10 @@ SELECT view_name AS view, outcome, rows, concurrent,
 FROM risk.refresh_history ORDER BY id LIMIT 5;
 
 \echo 'Open alerts by severity and view (risk.alert_summary)'
-SELECT severity, view, open FROM risk.alert_summary ORDER BY severity, view;
+SELECT severity, view_name AS view, open FROM risk.alert_summary ORDER BY severity, view_name;
 
 \echo 'The most severe open alerts (risk.open_alerts)'
-SELECT severity, view, rule, key, round(value::numeric, 4) AS value, action
+SELECT severity, view_name AS view, rule, key, round(value::numeric, 4) AS value, action
 FROM risk.open_alerts LIMIT 8;
 
 \echo 'A customer draws 105% of the limit: time until the alert is visible'

@@ -156,7 +156,7 @@ check "every refresh during the load succeeded ($refreshes refreshes, $not_ok no
 last=$(q -c 'SELECT coalesce(max(id), 0) FROM risk.refresh_history')
 q -c "SELECT risk.refresh_now(view) FROM risk.watched" >/dev/null
 for i in $(seq 1 300); do
-    done_n=$(q -c "SELECT count(DISTINCT view_oid) FROM risk.refresh_history
+    done_n=$(q -c "SELECT count(DISTINCT view) FROM risk.refresh_history
                    WHERE id > $last AND outcome = 'ok' AND started_at > now() - interval '1 hour'")
     [ "$done_n" -ge 2 ] && break
     sleep 0.2

@@ -27,6 +27,10 @@ SELECT try($$SELECT risk.watch('ew_util', 'soon')$$);
 
 -- watching (without the workers a NOTICE says so); watching again re-times
 SELECT risk.watch('ew_util', '1 minute');
+-- an interval shorter than risk.naptime (10s here) is not kept: a NOTICE
+-- names the cadence the scheduler gives; risk.naptime itself is fine
+SELECT risk.watch('ew_util', '2 seconds');
+SELECT risk.watch('ew_util', '10 seconds');
 SELECT risk.watch('ew_util', '5 minutes');
 SELECT risk.watch('ew_top', '5 minutes');
 SELECT risk.watch('ew_top2', '5 minutes');
@@ -73,7 +77,8 @@ SELECT outcome, concurrent FROM risk.refresh_history WHERE id = :hid;
 SELECT risk._refresh_as_owner('ew_util', true, 0) AS rows;
 SELECT risk._refresh_end(:hid, 'ok', NULL, NULL, 4);
 SELECT risk._evaluate_rules(:hid);
-SELECT outcome, rows, alerts_opened, alerts_updated, alerts_resolved
+SELECT outcome, rows, alerts_opened, alerts_updated, alerts_resolved,
+       duration_seconds = extract(epoch FROM duration) AS duration_in_seconds
 FROM risk.refresh_history WHERE id = :hid;
 SELECT severity, view, rule, key, value, action, refreshes FROM risk.open_alerts;
 
@@ -94,7 +99,47 @@ SELECT risk._refresh_begin('ew_top'::regclass) AS hid \gset
 SELECT risk._refresh_as_owner('ew_top', false, 0) AS rows;
 SELECT risk._refresh_end(:hid, 'ok', NULL, NULL, 1);
 SELECT risk._evaluate_rules(:hid);
-SELECT key, value, severity FROM risk.open_alerts WHERE view = 'public.ew_top';
+SELECT key, value, severity FROM risk.open_alerts WHERE view = 'ew_top'::regclass;
+SELECT key, value, severity FROM risk.open_alerts WHERE view_name = 'public.ew_top';
+
+-- the view is a regclass column `view` in every table and view of early
+-- warning, so any two join on it: the open alerts with the state of their
+-- view (the join of docs/early-warning.md)
+SELECT c.oid::regclass AS relation, format_type(a.atttypid, a.atttypmod) AS view_type
+FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'view'
+WHERE c.oid IN ('risk.watched'::regclass, 'risk.rules'::regclass, 'risk.alerts'::regclass,
+                'risk.refresh_history'::regclass, 'risk.open_alerts'::regclass,
+                'risk.alert_summary'::regclass, 'risk.refresh_status'::regclass)
+ORDER BY c.oid::regclass::text;
+SELECT a.severity, a.view, a.rule, a.key, s.every, s.every_seconds, s.paused,
+       s.last_outcome, s.open_alerts
+FROM risk.open_alerts a
+JOIN risk.refresh_status s ON s.view = a.view
+ORDER BY a.id;
+SELECT a.view, h.outcome, h.rows
+FROM risk.alerts a JOIN risk.refresh_history h ON h.view = a.view AND h.started_at <= a.opened_at
+WHERE a.status = 'open'
+ORDER BY a.id, h.id;
+-- columns a BI tool reads: every interval has a companion in seconds
+-- (float8), flags are boolean, times timestamptz
+SELECT c.oid::regclass AS relation, a.attname, format_type(a.atttypid, a.atttypmod) AS type
+FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE c.oid IN ('risk.alerts'::regclass, 'risk.refresh_history'::regclass,
+                'risk.open_alerts'::regclass, 'risk.alert_summary'::regclass,
+                'risk.refresh_status'::regclass)
+  AND a.atttypid IN ('interval'::regtype, 'float8'::regtype, 'boolean'::regtype,
+                     'timestamp'::regtype, 'timestamptz'::regtype)
+ORDER BY c.oid::regclass::text, a.attnum;
+SELECT c.oid::regclass AS relation, a.attname AS interval_without_seconds
+FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE c.relnamespace = 'risk'::regnamespace AND c.relkind IN ('r', 'v')
+  AND c.relname IN ('alerts', 'refresh_history', 'open_alerts', 'alert_summary', 'refresh_status')
+  AND a.atttypid = 'interval'::regtype
+  AND NOT EXISTS (SELECT 1 FROM pg_attribute s
+                  WHERE s.attrelid = c.oid AND s.attname = a.attname || '_seconds'
+                    AND s.atttypid = 'float8'::regtype);
+SELECT view, view_name, every, every_seconds FROM risk.refresh_status ORDER BY view_name;
+SELECT severity, view, view_name, open FROM risk.alert_summary ORDER BY view_name;
 
 -- a failure: recorded, counted, retried no later than the interval
 SELECT risk._refresh_begin('ew_top2'::regclass) AS hid \gset
@@ -116,6 +161,8 @@ SELECT failures FROM risk.watched WHERE view = 'ew_top2'::regclass;
 SELECT count(*) AS history_rows FROM risk.refresh_history;
 UPDATE risk.refresh_history SET finished_at = now() - interval '2 days'
 WHERE view_name = 'public.ew_top2';
+-- (ew_util and ew_top, refreshed by hand above, are still due: it is the
+-- refresh worker that moves a view's next run, when the refresh starts)
 SELECT count(*) FROM risk._due('{}', 86400);
 SELECT count(*) AS history_rows, count(*) FILTER (WHERE view_name = 'public.ew_top2') AS of_ew_top2
 FROM risk.refresh_history;

@@ -16,8 +16,10 @@
  *                most risk.max_refresh_workers at once, never a view before
  *                an ancestor that is queued or running.
  *     refresh    one per refresh: connects as the bootstrap superuser,
- *                refreshes as the view's owner (risk._refresh_as_owner),
- *                records the outcome, evaluates the view's rules.
+ *                records the actual start (the view's next run is one
+ *                interval after it), refreshes as the view's owner
+ *                (risk._refresh_as_owner), records the outcome, evaluates
+ *                the view's rules.
  *
  *     Shared memory holds one slot per database that has (or had) a
  *     scheduler: its pid and latch, whether the extension was absent, and a
@@ -54,6 +56,7 @@
 #include "tcop/utility.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
@@ -529,6 +532,7 @@ spi_int8(const char *sql, int nargs, Oid *types, Datum *values, int64 *out)
 typedef struct LauncherDb
 {
 	Oid			dboid;
+	NameData	name;			/* datname at the last scan, for the log */
 	bool		seen;			/* in pg_database at the last scan */
 	BackgroundWorkerHandle *handle;
 	TimestampTz next_start;		/* 0: as soon as possible */
@@ -575,10 +579,13 @@ launcher_scan_databases(void)
 	while ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
 	{
 		Form_pg_database d = (Form_pg_database) GETSTRUCT(tup);
+		LauncherDb *db;
 
 		if (!d->datallowconn || d->datistemplate || d->datconnlimit == -2)
 			continue;
-		launcher_db(d->oid)->seen = true;
+		db = launcher_db(d->oid);
+		db->seen = true;
+		namestrcpy(&db->name, NameStr(d->datname));
 	}
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
@@ -602,7 +609,7 @@ launcher_start_scheduler(LauncherDb *db)
 	if (busy)
 		return false;
 
-	snprintf(name, sizeof(name), "risk scheduler for database %u", db->dboid);
+	snprintf(name, sizeof(name), "risk scheduler for database %s", NameStr(db->name));
 	worker_init(&w, "risk_scheduler_main", "risk scheduler", name, BGW_NEVER_RESTART);
 	w.bgw_main_arg = ObjectIdGetDatum(db->dboid);
 	w.bgw_notify_pid = MyProcPid;
@@ -610,8 +617,8 @@ launcher_start_scheduler(LauncherDb *db)
 	{
 		db->handle = NULL;
 		ereport(LOG,
-				(errmsg("risk launcher: no background worker slot for the scheduler of database %u",
-						db->dboid),
+				(errmsg("risk launcher: no background worker slot for the scheduler of database \"%s\"",
+						NameStr(db->name)),
 				 errhint("Increase max_worker_processes.")));
 		return false;
 	}
@@ -786,6 +793,7 @@ static int	maxitems = 0;
 static Lane lanes[MAX_LANES];
 static RiskDbSlot *my_slot = NULL;
 static MemoryContext sched_cxt = NULL;
+static char *sched_dbname = NULL;	/* this database's name, for the log */
 
 static void
 scheduler_detach(int code, Datum arg)
@@ -806,8 +814,8 @@ scheduler_exit_absent(void)
 	my_slot->absent = true;
 	SpinLockRelease(&shared->mutex);
 	ereport(LOG,
-			(errmsg("risk scheduler: extension \"risk\" is not installed in database %u; exiting",
-					MyDatabaseId)));
+			(errmsg("risk scheduler: extension \"risk\" is not installed in database \"%s\"; exiting",
+					sched_dbname)));
 	proc_exit(0);
 }
 
@@ -912,6 +920,7 @@ scheduler_launch(int lane)
 	bool		registered;
 	MemoryContext old;
 	char		name[BGW_MAXLEN];
+	char		first_name[NAMEDATALEN] = "";
 	Oid			first = InvalidOid;
 	int32		n;
 
@@ -929,7 +938,12 @@ scheduler_launch(int lane)
 		{
 			l->hid[l->n++] = hid;
 			if (!OidIsValid(first))
+			{
+				char	   *rel = get_rel_name(items[i].view);
+
 				first = items[i].view;
+				strlcpy(first_name, rel ? rel : "?", sizeof(first_name));
+			}
 		}
 		else
 			items[i].lane = -2;	/* no longer watched, or paused meanwhile */
@@ -941,7 +955,10 @@ scheduler_launch(int lane)
 	if (l->n == 0)
 		return;
 
-	snprintf(name, sizeof(name), "risk refresh of relation %u and %d more", first, l->n - 1);
+	if (l->n == 1)
+		snprintf(name, sizeof(name), "risk refresh of %s", first_name);
+	else
+		snprintf(name, sizeof(name), "risk refresh of %s and %d more", first_name, l->n - 1);
 	worker_init(&w, "risk_refresh_main", "risk refresh", name, BGW_NEVER_RESTART);
 	n = l->n;
 	memcpy(w.bgw_extra, &MyDatabaseId, sizeof(Oid));
@@ -1106,6 +1123,13 @@ risk_scheduler_main(Datum arg)
 
 	/* refreshes left 'running' by a crash are closed as lost */
 	txn_begin("risk scheduler: starting");
+	{
+		/* connected, so the database exists: its name is in the catalog */
+		char	   *dbname = get_database_name(MyDatabaseId);
+
+		sched_dbname = MemoryContextStrdup(TopMemoryContext,
+										   dbname ? dbname : psprintf("%u", MyDatabaseId));
+	}
 	if (!OidIsValid(get_extension_oid("risk", true)))
 	{
 		txn_commit();
@@ -1173,10 +1197,34 @@ risk_scheduler_main(Datum arg)
  * --------------------------------------------------------------------- */
 
 /*
- * One refresh of a lane, in one transaction: the refresh as the owner
- * within the time limit, its outcome, then the view's rules in a
- * subtransaction (a failing rule does not undo the refresh).  A failed
- * refresh is recorded in a transaction of its own.
+ * The start of a refresh: the history row gets its actual start and the
+ * view's next run is that plus its interval.  Until ALTER EXTENSION risk
+ * UPDATE has run in this database (a 0.2.1 schema, whose history names the
+ * view in view_oid), only the start is recorded, as 0.2.1 did.
+ */
+static const char *const refresh_start_sql =
+"WITH h AS (UPDATE risk.refresh_history SET started_at = clock_timestamp() "
+"           WHERE id = $1 AND outcome = 'running' "
+"           RETURNING view, concurrent, view_name, started_at), "
+"w AS (UPDATE risk.watched x "
+"      SET last_started = h.started_at, next_run = h.started_at + x.every "
+"      FROM h WHERE x.view = h.view) "
+"SELECT view, concurrent, view_name FROM h";
+static const char *const refresh_start_sql_021 =
+"UPDATE risk.refresh_history SET started_at = clock_timestamp() "
+"WHERE id = $1 AND outcome = 'running' "
+"RETURNING view_oid, concurrent, view_name";
+static bool schema_021 = false;
+
+/*
+ * One refresh of a lane.  A short transaction records that it starts now
+ * and moves the view's next run to one interval after that (the scheduler
+ * queued it earlier, maybe much earlier): so two refreshes of a view are
+ * never closer than its interval, and the registry row is not locked while
+ * the refresh runs.  Then one transaction: the refresh as the owner within
+ * the time limit, its outcome, then the view's rules in a subtransaction
+ * (a failing rule does not undo the refresh).  A failed refresh is recorded
+ * in a transaction of its own.
  */
 static void
 refresh_one(int64 hid, MemoryContext cxt)
@@ -1196,12 +1244,9 @@ refresh_one(int64 hid, MemoryContext cxt)
 
 		txn_begin("risk refresh: starting");
 		v[0] = Int64GetDatum(hid);
-		/* the refresh starts now (the row was written when it was queued) */
-		rc = SPI_execute_with_args("UPDATE risk.refresh_history SET started_at = clock_timestamp() "
-								   "WHERE id = $1 AND outcome = 'running' "
-								   "RETURNING view_oid, concurrent, view_name",
-								   1, t, v, NULL, false, 1);
-		if (rc == SPI_OK_UPDATE_RETURNING && SPI_processed == 1)
+		rc = SPI_execute_with_args(schema_021 ? refresh_start_sql_021 : refresh_start_sql,
+								   1, t, v, NULL, false, 0);
+		if (rc > 0 && SPI_tuptable != NULL && SPI_processed == 1)
 		{
 			bool		isnull;
 			HeapTuple	tup = SPI_tuptable->vals[0];
@@ -1213,16 +1258,21 @@ refresh_one(int64 hid, MemoryContext cxt)
 			name = SPI_getvalue(tup, td, 3);
 			MemoryContextSwitchTo(spi);
 		}
+		txn_commit();
+
 		if (OidIsValid(view))
 		{
-			MemoryContext outer = CurrentMemoryContext;
-			ResourceOwner owner = CurrentResourceOwner;
+			MemoryContext outer;
+			ResourceOwner owner;
 			Oid			t1[3] = {OIDOID, BOOLOID, INT4OID};
 			Datum		v1[3] = {ObjectIdGetDatum(view), BoolGetDatum(concurrently),
 			Int32GetDatum(timeout_ms)};
 			Oid			t2[2] = {INT8OID, INT8OID};
 			Datum		v2[2];
 
+			txn_begin("risk refresh");
+			outer = CurrentMemoryContext;
+			owner = CurrentResourceOwner;
 			pgstat_report_activity(STATE_RUNNING,
 								   psprintf("REFRESH MATERIALIZED VIEW %s%s",
 											concurrently ? "CONCURRENTLY " : "", name));
@@ -1260,8 +1310,8 @@ refresh_one(int64 hid, MemoryContext cxt)
 				spi_int8("SELECT risk._rules_failed($1, $2, $3)", 3, t3, v3, NULL);
 			}
 			PG_END_TRY();
+			txn_commit();
 		}
-		txn_commit();
 	}
 	PG_CATCH();
 	{
@@ -1303,6 +1353,8 @@ risk_refresh_main(Datum arg)
 	cxt = AllocSetContextCreate(TopMemoryContext, "risk refresh", ALLOCSET_DEFAULT_SIZES);
 	txn_begin("risk refresh: starting");
 	SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_SESSION);
+	schema_021 = spi_int8("SELECT 1 FROM pg_attribute WHERE attrelid = 'risk.refresh_history'::regclass "
+						  "AND attname = 'view_oid' AND NOT attisdropped", 0, NULL, NULL, NULL);
 	txn_commit();
 
 	for (int k = 0; k < n; k++)

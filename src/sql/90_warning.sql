@@ -48,7 +48,7 @@ COMMENT ON TABLE risk.watched IS
 
 CREATE TABLE risk.refresh_history (
     id              bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    view_oid        oid         NOT NULL,
+    view            regclass    NOT NULL,
     view_name       text        NOT NULL,
     started_at      timestamptz NOT NULL,
     finished_at     timestamptz,
@@ -61,13 +61,14 @@ CREATE TABLE risk.refresh_history (
     message         text,
     alerts_opened   integer,
     alerts_updated  integer,
-    alerts_resolved integer
+    alerts_resolved integer,
+    duration_seconds float8 GENERATED ALWAYS AS (extract(epoch FROM duration)) STORED
 );
-CREATE INDEX refresh_history_view ON risk.refresh_history (view_oid, started_at);
+CREATE INDEX refresh_history_view ON risk.refresh_history (view, started_at);
 CREATE INDEX refresh_history_finished ON risk.refresh_history (finished_at);
 CREATE INDEX refresh_history_running ON risk.refresh_history (id) WHERE outcome = 'running';
 COMMENT ON TABLE risk.refresh_history IS
-'One row per refresh: start, end, duration, rows, outcome (running while it runs, then ok, failed, timeout, lost or rules_failed), error and the alerts it opened, updated and resolved; kept for risk.history_retention';
+'One row per refresh: the view, start, end, duration (also in seconds), rows, outcome (running while it runs, then ok, failed, timeout, lost or rules_failed), error and the alerts it opened, updated and resolved; kept for risk.history_retention';
 
 CREATE TABLE risk.rules (
     id          integer     GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -92,7 +93,7 @@ CREATE TABLE risk.alerts (
     id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     rule_id     integer     NOT NULL,
     rule_name   text        NOT NULL,
-    view_oid    oid         NOT NULL,
+    view        regclass    NOT NULL,
     view_name   text        NOT NULL,
     key         jsonb       NOT NULL,
     metric      name        NOT NULL,
@@ -109,7 +110,7 @@ CREATE TABLE risk.alerts (
     refreshes   integer     NOT NULL DEFAULT 1
 );
 CREATE UNIQUE INDEX alerts_one_open ON risk.alerts (rule_id, key) WHERE status = 'open';
-CREATE INDEX alerts_view ON risk.alerts (view_oid, opened_at);
+CREATE INDEX alerts_view ON risk.alerts (view, opened_at);
 COMMENT ON TABLE risk.alerts IS
 'Alerts: one open row per rule and key while the breach lasts (value and refreshes updated by each refresh), resolved when it clears or the rule goes; kept as an audit trail';
 
@@ -136,44 +137,14 @@ CREATE POLICY rules_update ON risk.rules FOR UPDATE
 CREATE POLICY rules_delete ON risk.rules FOR DELETE USING (risk._may_manage(view));
 
 ALTER TABLE risk.alerts ENABLE ROW LEVEL SECURITY;
-CREATE POLICY alerts_read ON risk.alerts FOR SELECT USING (risk._may_read(view_oid));
+CREATE POLICY alerts_read ON risk.alerts FOR SELECT USING (risk._may_read(view));
 ALTER TABLE risk.refresh_history ENABLE ROW LEVEL SECURITY;
-CREATE POLICY history_read ON risk.refresh_history FOR SELECT USING (risk._may_read(view_oid));
+CREATE POLICY history_read ON risk.refresh_history FOR SELECT USING (risk._may_read(view));
 
 REVOKE ALL ON risk.watched, risk.rules, risk.alerts, risk.refresh_history FROM PUBLIC;
 
--- BI views: they run with the reader's privileges, so the row checks apply.
-CREATE VIEW risk.open_alerts WITH (security_invoker = true) AS
-SELECT id, severity, view_name AS view, rule_name AS rule, key, metric, op,
-       threshold, value, action, opened_at, updated_at, refreshes
-FROM risk.alerts
-WHERE status = 'open'
-ORDER BY CASE severity WHEN 'critical' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END,
-         opened_at, id;
-COMMENT ON VIEW risk.open_alerts IS
-'Open alerts, most severe first: which view and rule, which row (key), the value against the threshold, the recommended action';
-
-CREATE VIEW risk.alert_summary WITH (security_invoker = true) AS
-SELECT severity, view_name AS view,
-       count(*) FILTER (WHERE status = 'open') AS open,
-       count(*) FILTER (WHERE opened_at > now() - interval '1 day') AS opened_last_day,
-       count(*) FILTER (WHERE resolved_at > now() - interval '1 day') AS resolved_last_day,
-       min(opened_at) FILTER (WHERE status = 'open') AS oldest_open
-FROM risk.alerts
-GROUP BY severity, view_name;
-COMMENT ON VIEW risk.alert_summary IS
-'Alerts by severity and view: open now, opened and resolved in the last day, the oldest open one';
-
-CREATE VIEW risk.refresh_status WITH (security_invoker = true) AS
-SELECT w.view, w.every, w.paused, w.next_run, w.failures, w.last_outcome,
-       w.last_started, w.last_finished, w.last_message,
-       (SELECT count(*) FROM risk.alerts a
-        WHERE a.view_oid = w.view::oid AND a.status = 'open') AS open_alerts
-FROM risk.watched w;
-COMMENT ON VIEW risk.refresh_status IS
-'Each watched view: schedule, last outcome and message, failures in a row, open alerts';
-
-REVOKE ALL ON risk.open_alerts, risk.alert_summary, risk.refresh_status FROM PUBLIC;
+-- (the BI views over these tables, risk.open_alerts, risk.alert_summary and
+-- risk.refresh_status, are in 98_warning_views.sql)
 
 -- ---------------------------------------------------------------------
 -- The SQL interface (SECURITY INVOKER: row-level security decides)
@@ -203,28 +174,7 @@ CREATE FUNCTION risk._wake() RETURNS boolean
     AS 'MODULE_PATHNAME', 'risk_wake'
     LANGUAGE C VOLATILE;
 
-CREATE FUNCTION risk.watch(view regclass, every interval) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    PERFORM risk._check_view(view, 'watch');
-    IF every IS NULL OR every <= interval '0' THEN
-        RAISE EXCEPTION 'risk.watch: every must be a positive interval, got %',
-                coalesce(every::text, 'NULL')
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    INSERT INTO risk.watched AS w (view, every) VALUES (watch.view, watch.every)
-    ON CONFLICT ON CONSTRAINT watched_pkey
-    DO UPDATE SET every = excluded.every, next_run = least(w.next_run, now() + excluded.every);
-    IF NOT risk._wake() THEN
-        RAISE NOTICE 'risk background workers are not running: add risk to shared_preload_libraries to refresh % every %',
-            view, every;
-    END IF;
-END
-$$;
-COMMENT ON FUNCTION risk.watch(regclass, interval) IS
-'Register (or re-time) a materialized view for refresh by the scheduler every interval; the caller must be a member of the view''s owning role';
+-- (risk.watch is in 98_warning_views.sql)
 
 -- The registry row of v, or an error naming the function.
 CREATE FUNCTION risk._watched(v regclass, what text) RETURNS risk.watched
@@ -396,7 +346,7 @@ $$;
 COMMENT ON FUNCTION risk.drop_rule(integer) IS
 'Drop a warning rule; its open alerts are resolved';
 
-REVOKE ALL ON FUNCTION risk.watch(regclass, interval), risk.unwatch(regclass),
+REVOKE ALL ON FUNCTION risk.unwatch(regclass),
     risk.pause(regclass), risk.resume(regclass), risk.refresh_now(regclass),
     risk.add_rule(regclass, name, text, float8, text, text, name[], text),
     risk.drop_rule(integer) FROM PUBLIC;
@@ -431,7 +381,8 @@ END
 $$;
 
 -- (the triggers that resolve the alerts of a dropped or disabled rule are
--- in 97_rule_disabled.sql)
+-- in 97_rule_disabled.sql; risk._evaluate_rules, which opens, updates and
+-- resolves alerts after a refresh, is in 98_warning_views.sql)
 
 -- The breaching rows of one rule, one per key, the worst value kept.
 CREATE FUNCTION risk._breach_rows(b jsonb, op text)
@@ -444,66 +395,6 @@ AS $$
     ORDER BY e -> 'key',
              CASE WHEN op IN ('>', '>=') THEN -(e ->> 'value')::float8
                   ELSE (e ->> 'value')::float8 END
-$$;
-
--- After a successful refresh: evaluate every rule of the view.
-CREATE FUNCTION risk._evaluate_rules(hid bigint) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    v oid;
-    vname text;
-    r risk.rules;
-    b jsonb;
-    a risk.alerts;
-    n integer;
-    opened integer := 0;
-    updated integer := 0;
-    resolved integer := 0;
-BEGIN
-    SELECT h.view_oid, h.view_name INTO v, vname FROM risk.refresh_history h WHERE h.id = hid;
-    FOR r IN SELECT * FROM risk.rules x WHERE x.view = v AND x.enabled ORDER BY x.id LOOP
-        b := risk._rule_breaches(v, r.metric, r.op, r.threshold, r.key_columns);
-
-        UPDATE risk.alerts x
-        SET value = br.value, updated_at = now(), refreshes = x.refreshes + 1
-        FROM risk._breach_rows(b, r.op) br
-        WHERE x.rule_id = r.id AND x.status = 'open' AND x.key = br.key;
-        GET DIAGNOSTICS n = ROW_COUNT;
-        updated := updated + n;
-
-        FOR a IN INSERT INTO risk.alerts
-                     (rule_id, rule_name, view_oid, view_name, key, metric, op, threshold,
-                      value, severity, action, status, opened_at, updated_at)
-                 SELECT r.id, r.rule_name, v, vname, br.key, r.metric, r.op, r.threshold,
-                        br.value, r.severity, r.action, 'open', now(), now()
-                 FROM risk._breach_rows(b, r.op) br
-                 WHERE NOT EXISTS (SELECT 1 FROM risk.alerts x
-                                   WHERE x.rule_id = r.id AND x.status = 'open'
-                                     AND x.key = br.key)
-                 RETURNING *
-        LOOP
-            opened := opened + 1;
-            PERFORM risk._notify('opened', a);
-        END LOOP;
-
-        FOR a IN UPDATE risk.alerts x
-                 SET status = 'resolved', resolved_at = now(), updated_at = now(),
-                     resolution = 'cleared'
-                 WHERE x.rule_id = r.id AND x.status = 'open'
-                   AND NOT EXISTS (SELECT 1 FROM risk._breach_rows(b, r.op) br
-                                   WHERE br.key = x.key)
-                 RETURNING *
-        LOOP
-            resolved := resolved + 1;
-            PERFORM risk._notify('resolved', a);
-        END LOOP;
-    END LOOP;
-    UPDATE risk.refresh_history
-    SET alerts_opened = opened, alerts_updated = updated, alerts_resolved = resolved
-    WHERE id = hid;
-END
 $$;
 
 -- ---------------------------------------------------------------------
@@ -591,93 +482,14 @@ BEGIN
 END
 $$;
 
--- Start of a refresh: a history row, the next run on the view's grid.
-CREATE FUNCTION risk._refresh_begin(v oid) RETURNS bigint
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    hid bigint;
-BEGIN
-    UPDATE risk.watched w
-    SET next_run = greatest(w.next_run + w.every, now()), last_started = clock_timestamp()
-    WHERE w.view = v AND NOT w.paused;
-    IF NOT FOUND THEN
-        RETURN NULL;
-    END IF;
-    INSERT INTO risk.refresh_history (view_oid, view_name, started_at, concurrent, outcome)
-    VALUES (v, coalesce((SELECT c.oid::regclass::text FROM pg_class c WHERE c.oid = v), v::text),
-            clock_timestamp(), risk._refresh_concurrently(v), 'running')
-    RETURNING id INTO hid;
-    RETURN hid;
-END
-$$;
-
--- End of a refresh.  A failure is retried with backoff: after 5 s, 10 s,
--- 20 s, ... but never later than the view's own interval.
-CREATE FUNCTION risk._refresh_end(hid bigint, outcome text, sqlstate text, message text,
-                                  nrows bigint)
-    RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    v oid;
-BEGIN
-    UPDATE risk.refresh_history h
-    SET finished_at = clock_timestamp(), duration = clock_timestamp() - h.started_at,
-        outcome = _refresh_end.outcome, sqlstate = _refresh_end.sqlstate,
-        message = _refresh_end.message, rows = nrows
-    WHERE h.id = hid AND h.outcome = 'running'
-    RETURNING h.view_oid INTO v;
-    IF NOT FOUND THEN
-        RETURN;
-    END IF;
-    IF outcome = 'ok' THEN
-        UPDATE risk.watched w
-        SET failures = 0, last_finished = clock_timestamp(), last_outcome = 'ok',
-            last_message = NULL
-        WHERE w.view = v;
-    ELSE
-        UPDATE risk.watched w
-        SET failures = w.failures + 1, last_finished = clock_timestamp(),
-            last_outcome = _refresh_end.outcome, last_message = _refresh_end.message,
-            next_run = clock_timestamp()
-                       + least(w.every, interval '5 seconds' * power(2, least(w.failures, 20)))
-        WHERE w.view = v;
-    END IF;
-END
-$$;
-
--- The worker of hid stopped: if it did not record an outcome, it was lost.
-CREATE FUNCTION risk._refresh_lost(hid bigint) RETURNS void
-    LANGUAGE sql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT risk._refresh_end(hid, 'lost', NULL,
-                             'the refresh worker exited without recording an outcome', NULL)
-$$;
-
--- The refresh succeeded but a rule could not be evaluated.
-CREATE FUNCTION risk._rules_failed(hid bigint, sqlstate text, message text) RETURNS void
-    LANGUAGE sql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    UPDATE risk.refresh_history h
-    SET outcome = 'rules_failed', sqlstate = _rules_failed.sqlstate,
-        message = _rules_failed.message
-    WHERE h.id = hid;
-    UPDATE risk.watched w
-    SET last_outcome = 'rules_failed', last_message = _rules_failed.message
-    WHERE w.view = (SELECT h.view_oid FROM risk.refresh_history h WHERE h.id = hid);
-$$;
+-- (the queueing, start and end of a refresh, risk._refresh_begin,
+-- _refresh_end, _refresh_lost and _rules_failed, are in 98_warning_views.sql;
+-- the refresh worker records the actual start, src/worker.c)
 
 REVOKE ALL ON FUNCTION risk._refresh_as_owner(regclass, boolean, integer),
     risk._rule_breaches(regclass, name, text, float8, name[]),
     risk._refresh_concurrently(oid), risk._scheduler_start(),
-    risk._due(oid[], integer), risk._refresh_begin(oid),
-    risk._refresh_end(bigint, text, text, text, bigint), risk._refresh_lost(bigint),
-    risk._rules_failed(bigint, text, text), risk._evaluate_rules(bigint),
+    risk._due(oid[], integer),
     risk._notify(text, risk.alerts),
     risk._breach_rows(jsonb, text) FROM PUBLIC;
 
@@ -721,16 +533,6 @@ COMMENT ON FUNCTION risk._scheduler_start() IS
 'Worker: close as lost the refreshes a crash or an exit left running';
 COMMENT ON FUNCTION risk._due(oid[], integer) IS
 'Worker: delete expired history; the due views not already queued, each with its watched ancestors, ancestors first';
-COMMENT ON FUNCTION risk._refresh_begin(oid) IS
-'Worker: record the start of a refresh and move the view''s next run along its grid; NULL if no longer watched or paused';
-COMMENT ON FUNCTION risk._refresh_end(bigint, text, text, text, bigint) IS
-'Worker: record the outcome of a refresh; a failure is retried with backoff';
-COMMENT ON FUNCTION risk._refresh_lost(bigint) IS
-'Worker: a refresh worker stopped without recording an outcome: record it as lost';
-COMMENT ON FUNCTION risk._rules_failed(bigint, text, text) IS
-'Worker: the refresh succeeded but a rule could not be evaluated';
-COMMENT ON FUNCTION risk._evaluate_rules(bigint) IS
-'Worker: evaluate every rule of the refreshed view: open, update and resolve alerts';
 COMMENT ON FUNCTION risk._notify(text, risk.alerts) IS
 'Send an alert event on channel risk_alerts as JSON (shortened under the NOTIFY limit)';
 COMMENT ON FUNCTION risk._breach_rows(jsonb, text) IS

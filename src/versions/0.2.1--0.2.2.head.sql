@@ -12,3 +12,35 @@
 -- to 98_first_hour.sql, which
 -- replaces them (CREATE OR REPLACE keeps their privileges).  The last piece,
 -- 99_privileges.sql, revokes from PUBLIC what the new pieces create.
+
+-- ---------------------------------------------------------------------
+-- Early warning: the watched view is a regclass column `view` in every
+-- table and view (risk.alerts and risk.refresh_history had view_oid oid),
+-- the history has its duration in seconds too, and the BI views are made
+-- again by 98_warning_views.sql with columns of other types.  Their grants
+-- are kept here and given back by 0.2.1--0.2.2.warning_grants.sql, which
+-- the Makefile puts after that piece.  A view of the user's own that reads
+-- one of the BI views stops the upgrade (DROP VIEW would need CASCADE):
+-- drop it first and make it again afterwards.
+-- ---------------------------------------------------------------------
+CREATE TABLE risk._upgrade_view_grants AS
+SELECT c.oid::regclass::text AS view, c.relowner, c.relacl
+FROM pg_catalog.pg_class c
+WHERE c.oid IN ('risk.open_alerts'::regclass, 'risk.alert_summary'::regclass,
+                'risk.refresh_status'::regclass);
+DROP VIEW risk.refresh_status, risk.alert_summary, risk.open_alerts;
+
+-- a column used by a policy cannot change type: the read policies go and
+-- come back on the new column
+DROP POLICY alerts_read ON risk.alerts;
+DROP POLICY history_read ON risk.refresh_history;
+ALTER TABLE risk.alerts RENAME COLUMN view_oid TO view;
+ALTER TABLE risk.alerts ALTER COLUMN view TYPE regclass;
+ALTER TABLE risk.refresh_history RENAME COLUMN view_oid TO view;
+ALTER TABLE risk.refresh_history ALTER COLUMN view TYPE regclass;
+ALTER TABLE risk.refresh_history
+    ADD COLUMN duration_seconds float8 GENERATED ALWAYS AS (extract(epoch FROM duration)) STORED;
+CREATE POLICY alerts_read ON risk.alerts FOR SELECT USING (risk._may_read(view));
+CREATE POLICY history_read ON risk.refresh_history FOR SELECT USING (risk._may_read(view));
+COMMENT ON TABLE risk.refresh_history IS
+'One row per refresh: the view, start, end, duration (also in seconds), rows, outcome (running while it runs, then ok, failed, timeout, lost or rules_failed), error and the alerts it opened, updated and resolved; kept for risk.history_retention';

@@ -190,7 +190,7 @@ psql_q <<'SQL' >/dev/null
 SELECT risk.watch('util', '1 second');
 SELECT risk.add_rule('util', 'utilisation', '>', 0.9, key_columns => '{customer}');
 SELECT bench_wait($$EXISTS (SELECT 1 FROM risk.refresh_history
-                            WHERE view_oid = 'util'::regclass AND outcome <> 'running')$$,
+                            WHERE view = 'util'::regclass AND outcome <> 'running')$$,
                   60, 'the first refresh of util');
 SQL
 psql_q -c "CALL bench_alert_latency('scheduled', $REPS, false)"
@@ -200,7 +200,7 @@ SELECT risk.watch('util', '1 hour');
 SELECT bench_wait($$(SELECT next_run > now() + interval '30 minutes' FROM risk.watched
                      WHERE view = 'util'::regclass)
                     AND NOT EXISTS (SELECT 1 FROM risk.refresh_history
-                                    WHERE view_oid = 'util'::regclass AND outcome = 'running')$$,
+                                    WHERE view = 'util'::regclass AND outcome = 'running')$$,
                   30, 'util to settle on its 1 hour interval');
 SQL
 T_WAKE_FROM=$(psql_q -c "SELECT clock_timestamp()")
@@ -228,7 +228,7 @@ SELECT format('  %-38s median %s ms, max %s ms (%s refreshes after refresh_now)'
               round(1000 * extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY duration))::numeric, 1),
               round(1000 * extract(epoch FROM max(duration))::numeric, 1), count(*))
 FROM risk.refresh_history
-WHERE view_oid = 'util'::regclass AND outcome = 'ok' AND started_at > '$T_WAKE_FROM';
+WHERE view = 'util'::regclass AND outcome = 'ok' AND started_at > '$T_WAKE_FROM';
 SQL
 psql_q -c "SELECT risk.unwatch('util')" >/dev/null
 
@@ -268,7 +268,7 @@ psql_q <<'SQL' >/dev/null
 SELECT risk.watch(c.oid::regclass, '1 hour')
 FROM pg_class c WHERE c.relkind = 'm' AND c.relname LIKE 'mv\_%';
 SELECT bench_wait($$(SELECT count(*) = 100 FROM risk.refresh_history
-                     WHERE view_oid::regclass::text LIKE 'mv\_%' AND outcome <> 'running')$$,
+                     WHERE view::text LIKE 'mv\_%' AND outcome <> 'running')$$,
                   300, 'the first round of the 100 views', 0.05);
 SQL
 
@@ -283,7 +283,7 @@ DO $$ BEGIN PERFORM risk.refresh_now(view) FROM risk.watched WHERE view::text LI
 SELECT clock_timestamp() AS t0 \gset
 COMMIT;
 SELECT bench_wait(format($$(SELECT count(*) = 100 FROM risk.refresh_history
-                            WHERE view_oid::regclass::text LIKE 'mv\_%%' AND started_at > %L
+                            WHERE view::text LIKE 'mv\_%%' AND started_at > %L
                               AND outcome <> 'running')$$, :'t0'),
                   300, 'a round of the 100 views', 0.05) \g /dev/null
 SELECT round(1000 * extract(epoch FROM max(finished_at) - :'t0'::timestamptz), 1)
@@ -291,7 +291,7 @@ SELECT round(1000 * extract(epoch FROM max(finished_at) - :'t0'::timestamptz), 1
        || ' ' || count(*) FILTER (WHERE outcome = 'ok')
        || ' ' || coalesce(string_agg(DISTINCT outcome, ',') FILTER (WHERE outcome <> 'ok'), '-')
 FROM risk.refresh_history
-WHERE view_oid::regclass::text LIKE 'mv\_%' AND started_at > :'t0'::timestamptz;
+WHERE view::text LIKE 'mv\_%' AND started_at > :'t0'::timestamptz;
 SQL
 }
 

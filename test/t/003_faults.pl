@@ -52,7 +52,7 @@ sub check_after
 		"$what: the scheduler is back");
 	my $mark = sq('SELECT coalesce(max(id), 0) FROM risk.refresh_history');
 	ok($node->poll_query_until('bank', qq{SELECT count(*) >= 2 FROM risk.refresh_history
-	                                       WHERE view_oid = 'util'::regclass AND outcome = 'ok' AND id > $mark}),
+	                                       WHERE view = 'util'::regclass AND outcome = 'ok' AND id > $mark}),
 		"$what: refreshes resume");
 	is(sq($state_sql), $state, "$what: registry, rules, alerts and scales intact");
 	is(sq(q{SELECT count(*) FROM risk.refresh_history WHERE outcome = 'running' AND id <= } . $mark), '0',
@@ -99,7 +99,7 @@ ok($node->poll_query_until('bank', q{SELECT count(*) = 1 FROM pg_stat_activity
 my $rpid = sq(q{SELECT pid FROM pg_stat_activity WHERE backend_type = 'risk refresh' AND query LIKE '%slow_view%'});
 kill 'KILL', $rpid;
 check_after('kill -9 of a refresh worker');
-is(sq(q{SELECT outcome FROM risk.refresh_history WHERE view_oid = 'slow_view'::regclass ORDER BY id LIMIT 1}),
+is(sq(q{SELECT outcome FROM risk.refresh_history WHERE view = 'slow_view'::regclass ORDER BY id LIMIT 1}),
 	'lost', 'the killed refresh is recorded as lost');
 sq(q{SELECT risk.unwatch('slow_view')});
 $state = sq($state_sql);

@@ -46,11 +46,11 @@ ok($node->poll_query_until('bank', q{SELECT count(*) = 1 FROM risk.open_alerts})
 sq(q{INSERT INTO big SELECT g, repeat('x', 100) FROM generate_series(1, 100000) g});
 my $mark = sq('SELECT max(id) FROM risk.refresh_history');
 ok($node->poll_query_until('bank', qq{SELECT count(*) >= 2 FROM risk.refresh_history
-                                      WHERE view_oid = 'on_tiny'::regclass AND outcome = 'failed'
+                                      WHERE view = 'on_tiny'::regclass AND outcome = 'failed'
                                         AND sqlstate = '53100' AND id > $mark}),
 	'a refresh that fills the disk fails with 53100 and is retried');
 ok($node->poll_query_until('bank', qq{SELECT count(*) >= 3 FROM risk.refresh_history
-                                      WHERE view_oid = 'elsewhere'::regclass AND outcome = 'ok' AND id > $mark}),
+                                      WHERE view = 'elsewhere'::regclass AND outcome = 'ok' AND id > $mark}),
 	'the other view keeps refreshing');
 is(sq(q{SELECT count(*) FROM on_tiny}), '1000', 'the view keeps its last contents');
 sq(q{UPDATE small SET v = 0.5});
