@@ -10,8 +10,8 @@
 
 -- risk.grade, risk.score_points, risk.woe and risk.characteristic_points move
 -- to 98_first_hour.sql, which
--- replaces them (CREATE OR REPLACE keeps their privileges).  The last piece,
--- 99_privileges.sql, revokes from PUBLIC what the new pieces create.
+-- replaces them (CREATE OR REPLACE keeps their privileges).  The tail,
+-- 0.2.1--0.2.2.tail.sql, revokes from PUBLIC what the new pieces create.
 
 -- ---------------------------------------------------------------------
 -- Early warning: the watched view is a regclass column `view` in every
