@@ -221,18 +221,15 @@ gpd_fit_state(ValBuf *st, risk_gpd_fit *fit)
 	pfree(y);
 }
 
-PG_FUNCTION_INFO_V1(risk_gpd_fit_final);
-Datum
-risk_gpd_fit_final(PG_FUNCTION_ARGS)
+/* The risk.gpd_model of a state of excesses over st->param. */
+static Datum
+gpd_model_datum(FunctionCallInfo fcinfo, ValBuf *st)
 {
-	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	TupleDesc	td;
 	Datum		v[10];
 	bool		nulls[10];
 	risk_gpd_fit fit;
 
-	if (st == NULL || st->nall == 0)
-		PG_RETURN_NULL();
 	td = result_desc(fcinfo, "gpd_fit");
 	gpd_fit_state(st, &fit);
 	memset(nulls, 0, sizeof(nulls));
@@ -252,6 +249,84 @@ risk_gpd_fit_final(PG_FUNCTION_ARGS)
 	v[8] = CStringGetTextDatum(st->tag == GPD_PWM ? "pwm" : "mle");
 	v[9] = BoolGetDatum(fit.converged != 0);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+}
+
+PG_FUNCTION_INFO_V1(risk_gpd_fit_final);
+Datum
+risk_gpd_fit_final(PG_FUNCTION_ARGS)
+{
+	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
+
+	if (st == NULL || st->nall == 0)
+		PG_RETURN_NULL();
+	return gpd_model_datum(fcinfo, st);
+}
+
+/*
+ * gpd_fit_quantile(loss, q [, method]): the threshold is the type-7
+ * quantile at q of the group's own losses (percentile_cont(q)), found in
+ * the final function, so one pass over the rows fits the tail.  The state
+ * keeps every loss (param = q).
+ */
+PG_FUNCTION_INFO_V1(risk_gpd_q_accum);
+Datum
+risk_gpd_q_accum(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = risk_agg_context(fcinfo, "risk_gpd_q_accum");
+	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
+	double		x,
+				q;
+
+	if (risk_row_has_null(fcinfo, 1))
+		RISK_RETURN_STATE(st);
+	x = PG_GETARG_FLOAT8(1);
+	q = PG_GETARG_FLOAT8(2);
+	risk_check_finite(x, "loss");
+	if (st == NULL)
+	{
+		risk_check_probability(q, "threshold quantile");
+		st = valbuf_new(ctx, q, PG_NARGS() > 3 ? gpd_method(PG_GETARG_TEXT_PP(3)) : GPD_MLE);
+	}
+	else
+	{
+		if (st->param != q)
+			risk_check_same(st->param, q, "threshold quantile");
+		if (PG_NARGS() > 3 && gpd_method(PG_GETARG_TEXT_PP(3)) != st->tag)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("method must be the same for every row of a group")));
+	}
+	valbuf_add(st, ctx, x, true, x);
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(risk_gpd_q_final);
+Datum
+risk_gpd_q_final(PG_FUNCTION_ARGS)
+{
+	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
+	ValBuf		tail;
+	double	   *work,
+				var;
+	int64		i;
+
+	if (st == NULL || st->nall == 0)
+		PG_RETURN_NULL();
+	/* the threshold: -VaR at tail probability q is the q-quantile */
+	work = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
+	memcpy(work, st->x, st->n * sizeof(double));
+	risk_raise(risk_hist_var_es(work, st->n, st->param, &var, NULL), "gpd_fit_quantile");
+	memset(&tail, 0, sizeof(tail));
+	tail.param = -var;
+	tail.tag = st->tag;
+	tail.nall = st->nall;
+	tail.maxall = st->maxall;
+	tail.x = work;
+	for (i = 0; i < st->n; i++)
+		if (st->x[i] > tail.param)
+			work[tail.n++] = st->x[i] - tail.param;
+	tail.cap = tail.n;
+	return gpd_model_datum(fcinfo, &tail);
 }
 
 /* Read a risk.gpd_model: xi, beta, threshold, n, n_exceed; ERROR if unfit. */

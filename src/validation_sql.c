@@ -16,6 +16,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -327,4 +328,249 @@ risk_psi_sql(PG_FUNCTION_ARGS)
 	v[0] = Float8GetDatum(psi);
 	v[1] = CStringGetTextDatum(psi < 0.1 ? "stable" : (psi < 0.25 ? "moderate shift" : "significant shift"));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+}
+
+/* ---------------------------------------------------------------------
+ * psi_scores: the population stability index from raw scores, the
+ * development sample's and the current one's in one group, told apart by
+ * a flag.  Buckets: [b(i-1), b(i)) with b(0) = -Infinity and b(B) =
+ * +Infinity; the inner edges are either the development sample's type-7
+ * quantiles at 1/B, ..., (B-1)/B (an edge repeated by ties counts once), or
+ * given.  With given edges each row is bucketed at once and only its
+ * bucket kept; with quantile edges every score is kept (value buffer, so
+ * both forms run in parallel).
+ * --------------------------------------------------------------------- */
+
+/* the PSI of counts, as risk.psi returns it */
+static Datum
+psi_result(FunctionCallInfo fcinfo, double *dev, double *cur, int m)
+{
+	double		psi;
+	TupleDesc	td;
+	Datum		v[2];
+	bool		nulls[2] = {false, false};
+
+	if (risk_psi(dev, cur, m, &psi) == RISK_DEGENERATE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("every bucket needs scores from both samples"),
+				 errhint("Use fewer buckets, or breakpoints that leave no bucket empty.")));
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "psi: return type must be a row type");
+	td = BlessTupleDesc(td);
+	v[0] = Float8GetDatum(psi);
+	v[1] = CStringGetTextDatum(psi < 0.1 ? "stable" : (psi < 0.25 ? "moderate shift" : "significant shift"));
+	return HeapTupleGetDatum(heap_form_tuple(td, v, nulls));
+}
+
+/* the bucket of x among sorted edges e[0..ne-1]: the number of edges <= x */
+static int
+psi_bucket(const double *e, int ne, double x)
+{
+	int			lo = 0,
+				hi = ne;
+
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (e[mid] <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+typedef struct PsiEdges
+{
+	Size		len;
+	char	   *raw;			/* the array's bytes, to recognize it */
+	int			ne;
+	double	   *e;
+	double		sig;			/* a signature of the edges for the state */
+} PsiEdges;
+
+/* The breakpoints argument, checked and decoded once per query. */
+static PsiEdges *
+psi_edges(FunctionCallInfo fcinfo, ArrayType *a)
+{
+	PsiEdges   *pe = (PsiEdges *) fcinfo->flinfo->fn_extra;
+	Size		len = VARSIZE(a);
+	double	   *v;
+	int			n,
+				i;
+
+	if (pe != NULL && pe->len == len && memcmp(pe->raw, a, len) == 0)
+		return pe;
+	if (ARR_NDIM(a) != 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
+		ARR_DIMS(a)[0] < 1 || ARR_DIMS(a)[0] > 1000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("breakpoints must be a float8 array of 1 to 1000 values without NULLs")));
+	n = ARR_DIMS(a)[0];
+	v = (double *) ARR_DATA_PTR(a);
+	for (i = 0; i < n; i++)
+	{
+		risk_check_finite(v[i], "breakpoint");
+		if (i > 0 && !(v[i] > v[i - 1]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("breakpoints must be increasing, got %s after %s",
+							float8out_internal(v[i]), float8out_internal(v[i - 1]))));
+	}
+	if (pe == NULL)
+		pe = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PsiEdges));
+	else
+	{
+		pfree(pe->raw);
+		pfree(pe->e);
+	}
+	pe->raw = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len);
+	memcpy(pe->raw, a, len);
+	pe->len = len;
+	pe->ne = n;
+	pe->e = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(double) * n);
+	memcpy(pe->e, v, sizeof(double) * n);
+	pe->sig = (double) hash_bytes((const unsigned char *) v, (int) (sizeof(double) * n));
+	fcinfo->flinfo->fn_extra = pe;
+	return pe;
+}
+
+/*
+ * Transition of psi_scores(score, current [, buckets | breakpoints]): keeps
+ * (score or bucket, current) pairs.  param: the number of buckets; param2:
+ * the edges' signature (0 for quantile edges); tag: 1 with given edges.
+ */
+static Datum
+psi_scores_accum(FunctionCallInfo fcinfo, bool given)
+{
+	MemoryContext ctx = risk_agg_context(fcinfo, "risk_psi_scores_accum");
+	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
+	double		x,
+				buckets = 10,
+				sig = 0;
+	PsiEdges   *pe = NULL;
+
+	if (risk_row_has_null(fcinfo, 1))
+		RISK_RETURN_STATE(st);
+	x = PG_GETARG_FLOAT8(1);
+	risk_check_finite(x, "score");
+	if (given)
+	{
+		pe = psi_edges(fcinfo, PG_GETARG_ARRAYTYPE_P(3));
+		buckets = pe->ne + 1;
+		sig = pe->sig;
+	}
+	else if (PG_NARGS() > 3)
+	{
+		buckets = PG_GETARG_INT32(3);
+		if (buckets < 2 || buckets > 1000)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("buckets must be between 2 and 1000, got %d", (int) buckets)));
+	}
+	if (st == NULL)
+	{
+		st = valbuf_new(ctx, buckets, given ? 1 : 0);
+		st->param2 = sig;
+	}
+	else if (st->param != buckets || st->param2 != sig || st->tag != (given ? 1 : 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("buckets and breakpoints must be the same for every row of a group")));
+	valbuf_reserve(st, ctx, 2);
+	st->x[st->n++] = given ? (double) psi_bucket(pe->e, pe->ne, x) : x;
+	st->x[st->n++] = risk_get_flag(fcinfo, 2, "current flag") ? 1.0 : 0.0;
+	st->nall++;
+	PG_RETURN_POINTER(st);
+}
+
+/* (score, current [, buckets int]) */
+PG_FUNCTION_INFO_V1(risk_psi_scores_accum);
+Datum
+risk_psi_scores_accum(PG_FUNCTION_ARGS)
+{
+	return psi_scores_accum(fcinfo, false);
+}
+
+/* (score, current, breakpoints float8[]) */
+PG_FUNCTION_INFO_V1(risk_psi_scores_edges_accum);
+Datum
+risk_psi_scores_edges_accum(PG_FUNCTION_ARGS)
+{
+	return psi_scores_accum(fcinfo, true);
+}
+
+static int
+cmp_float8(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+PG_FUNCTION_INFO_V1(risk_psi_scores_final);
+Datum
+risk_psi_scores_final(PG_FUNCTION_ARGS)
+{
+	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
+	int			m,
+				ne = 0,
+				j;
+	int64		i,
+				nd = 0,
+				ncur = 0;
+	double	   *dev,
+			   *cur,
+			   *e = NULL;
+
+	if (st == NULL || st->nall == 0)
+		PG_RETURN_NULL();
+	m = (int) st->param;
+	for (i = 0; i < st->n; i += 2)
+		nd += st->x[i + 1] == 0.0;
+	ncur = st->nall - nd;
+	if (nd == 0 || ncur == 0)
+		PG_RETURN_NULL();		/* one of the samples is empty: no PSI */
+	if (st->tag == 0)
+	{
+		/* the development sample's quantiles, sorted, ties merged */
+		double	   *d = palloc_extended(nd * sizeof(double), MCXT_ALLOC_HUGE);
+		int64		k = 0;
+
+		for (i = 0; i < st->n; i += 2)
+			if (st->x[i + 1] == 0.0)
+				d[k++] = st->x[i];
+		qsort(d, nd, sizeof(double), cmp_float8);
+		e = palloc(sizeof(double) * m);
+		for (j = 1; j < m; j++)
+		{
+			double		h = (double) j / m * (double) (nd - 1);
+			int64		lo = (int64) floor(h);
+			double		q = risk_q7_combine(d[lo], d[Min(lo + 1, nd - 1)], h - (double) lo);
+
+			if (ne == 0 || q > e[ne - 1])
+				e[ne++] = q;
+		}
+		pfree(d);
+		m = ne + 1;
+	}
+	dev = palloc0(sizeof(double) * m);
+	cur = palloc0(sizeof(double) * m);
+	for (i = 0; i < st->n; i += 2)
+	{
+		int			b = st->tag == 0 ? psi_bucket(e, ne, st->x[i]) : (int) st->x[i];
+
+		if (st->x[i + 1] == 0.0)
+			dev[b] += 1;
+		else
+			cur[b] += 1;
+	}
+	if (m < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the development scores take a single value: no buckets to compare")));
+	PG_RETURN_DATUM(psi_result(fcinfo, dev, cur, m));
 }
