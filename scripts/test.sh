@@ -8,13 +8,22 @@
 #      catalog object documented, every SQL block of the tutorial,
 #   4. sanitizer runs (scripts/test_sanitize.sh) and the libFuzzer harnesses
 #      for a few seconds each (scripts/fuzz.sh),
-#   5. a short load test (scripts/load_test.sh).
-# As root on a fresh Debian 12 it first installs what is missing.  Exits
-# non-zero on any failure and closes with "N passed, N failed".
+#   5. a short load test (scripts/load_test.sh),
+#   6. each benchmark of test/bench in smoke mode (BENCH_SMOKE=1: tiny data,
+#      one run each, ratios not checked): it fails if it does not start,
+#      exits non-zero or prints an ERROR, FATAL or PANIC.
+# As root on a fresh Debian 12 it first installs what is missing, the
+# benchmarks' peers (R, SciPy, statsmodels, scikit-learn, tdigest)
+# included; as another user the benchmarks skip the peers that are missing.
+# Exits non-zero on any failure and closes with "N passed, N failed".
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-ensure_packages
+if [ "$(id -u)" -eq 0 ]; then
+    ensure_packages "${BENCH_PEER_PACKAGES[@]}"
+else
+    ensure_packages
+fi
 build_install
 
 pass=0
@@ -125,7 +134,38 @@ if [ -z "${lp:-}" ]; then tail -20 /tmp/risk-load.$$; lp=0; lf=1; fi
 rm -f /tmp/risk-load.$$
 pass=$((pass + lp)); fail=$((fail + lf))
 
+log "benchmarks in smoke mode (each of test/bench on tiny data, one run: it must start and end without an error)"
+bp=0
+bf=0
+bench_start=$SECONDS
+for b in "$TOP"/test/bench/*.sh; do
+    name=$(basename "$b" .sh)
+    t0=$SECONDS
+    set +e
+    BENCH_SMOKE=1 BENCH_NO_BUILD=1 timeout -k 10 180 bash "$b" > /tmp/risk-bench.$$ 2>&1
+    rc=$?
+    set -e
+    nerr=$(grep -cE '(^|[^[:alpha:]])(ERROR|FATAL|PANIC):' /tmp/risk-bench.$$ || true)
+    nskip=$(grep -c 'skipped: not installed' /tmp/risk-bench.$$ || true)
+    note=""
+    [ "$nskip" -gt 0 ] && note=", $nskip peer timings skipped (not installed)"
+    if [ $rc -eq 0 ] && [ "$nerr" -eq 0 ]; then
+        echo "ok   $name ($((SECONDS - t0)) s$note)"
+        bp=$((bp + 1))
+    else
+        why="exit $rc"
+        [ $rc -eq 124 ] && why="timed out after 180 s"
+        echo "FAIL $name ($((SECONDS - t0)) s): $why, $nerr ERROR/FATAL/PANIC lines"
+        grep -E '(^|[^[:alpha:]])(ERROR|FATAL|PANIC):' /tmp/risk-bench.$$ | head -10 || true
+        tail -30 /tmp/risk-bench.$$
+        bf=$((bf + 1))
+    fi
+done
+rm -f /tmp/risk-bench.$$
+echo "bench smoke: $bp passed, $bf failed in $((SECONDS - bench_start)) s"
+pass=$((pass + bp)); fail=$((fail + bf))
+
 echo
-echo "unit: $up passed, $uf failed; unit under valgrind: 1 run; regression: $rok passed, $rbad failed; TAP: $tok passed, $tbad failed; sanitize: $sp passed, $sf failed; fuzz: $fp passed, $ff failed; load: $lp passed, $lf failed"
+echo "unit: $up passed, $uf failed; unit under valgrind: 1 run; regression: $rok passed, $rbad failed; TAP: $tok passed, $tbad failed; sanitize: $sp passed, $sf failed; fuzz: $fp passed, $ff failed; load: $lp passed, $lf failed; bench smoke: $bp passed, $bf failed"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

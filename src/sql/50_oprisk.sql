@@ -1,4 +1,4 @@
--- Operational risk, loss distribution approach.  Losses are positive amounts.
+-- Operational risk, loss distribution approach (LDA).  Losses are positive amounts.
 -- Families: severity 'lognormal' {meanlog, sdlog}, 'weibull' {shape, scale},
 -- 'gamma' {shape, rate}, 'gpd' {xi, beta}; frequency 'poisson' {lambda},
 -- 'negbin' {size, mu} (R's parameterizations).
@@ -65,7 +65,7 @@ CREATE FUNCTION risk.lda_simulate(frequency text, frequency_params float8[],
     RETURNS TABLE (level float8, var float8, es float8, se_var float8, mean float8, years int)
     AS 'MODULE_PATHNAME', 'risk_lda_simulate_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION risk.lda_simulate(text, float8[], text, float8[], int, bigint, float8[]) IS
-'Monte Carlo compound annual loss (positive = loss) for a frequency and a severity: per level the VaR (type-7 quantile), ES (mean at or above it), the standard error of the VaR from the 95% order-statistic interval, and the mean; reproducible for a seed; 100 to 10,000,000 years';
+'Loss distribution approach (LDA, the operational-risk model; not linear discriminant analysis): Monte Carlo compound annual loss (positive = loss) for a frequency and a severity: per level the VaR (type-7 quantile), ES (mean at or above it), the standard error of the VaR from the 95% order-statistic interval, and the mean; reproducible for a seed; 100 to 10,000,000 years';
 
 CREATE FUNCTION risk.lda_simulate_losses(frequency text, frequency_params float8[],
                                          severity text, severity_params float8[],
@@ -73,14 +73,14 @@ CREATE FUNCTION risk.lda_simulate_losses(frequency text, frequency_params float8
     RETURNS TABLE (year int, loss float8)
     AS 'MODULE_PATHNAME', 'risk_lda_simulate_losses_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION risk.lda_simulate_losses(text, float8[], text, float8[], int, bigint) IS
-'The simulated annual losses of risk.lda_simulate (same seed, same years), one row per year, for plotting the loss distribution';
+'The simulated annual losses of risk.lda_simulate, the loss distribution approach (same seed, same years), one row per year, for plotting the loss distribution';
 
 CREATE FUNCTION risk.sla_var(frequency_mean float8, severity text, severity_params float8[],
                              p float8, mean_correction boolean DEFAULT true)
     RETURNS float8
     AS 'MODULE_PATHNAME', 'risk_sla_var_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION risk.sla_var(float8, text, float8[], float8, boolean) IS
-'Single-loss approximation of the annual VaR at confidence p (Bocker & Kluppelberg): F^-1(1 - (1-p)/lambda), plus (lambda - 1) E[X] with the mean correction (Bocker & Sprittulla) when the severity mean is finite';
+'Single-loss approximation (SLA) of the annual operational-risk VaR of the loss distribution approach at confidence p (Bocker & Kluppelberg): F^-1(1 - (1-p)/lambda), plus (lambda - 1) E[X] with the mean correction (Bocker & Sprittulla) when the severity mean is finite';
 
 CREATE FUNCTION risk.severity_cdf(x float8, family text, params float8[]) RETURNS float8
     AS 'MODULE_PATHNAME', 'risk_severity_cdf_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

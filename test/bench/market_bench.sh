@@ -26,7 +26,8 @@
 # shipped to the client.  Fast queries are timed best of 3, the queries of
 # one comparison taken in turn; the plain-SQL peer runs once (and once more,
 # untimed, for a row-by-row comparison of the results).  Targets in the
-# summary are informational: the script exits 0 whether they are met or not.
+# summary are informational: the script exits 0 whether they are met or
+# not, and non-zero when a query fails.
 #
 # How to run (from the repository root):
 #
@@ -34,7 +35,9 @@
 #
 # As root on Debian 12 it first installs what is missing (tdigest included)
 # and builds and installs the extension, as scripts/test.sh does; set
-# BENCH_NO_BUILD=1 to measure what is installed already.
+# BENCH_NO_BUILD=1 to measure what is installed already.  As an ordinary
+# user it builds and installs nothing: the extension must be installed
+# (tdigest is skipped if it is not).
 #
 # It may be run as an ordinary user or as root; as root the server part runs
 # as the `postgres` OS user.  It starts its own cluster in a temporary
@@ -43,29 +46,41 @@
 # 2 cores and needs about 3 GB of memory and 1 GB of disk.  Optional
 # environment:
 #
-#     PGBIN            server binaries (default: pg_config --bindir)
+#     PGBIN            server binaries (default: /usr/lib/postgresql/15/bin)
 #     PEER_PORTFOLIOS  portfolios given to the plain-SQL peer (default 100)
 #     BENCH_REPS       runs per fast query, best kept (default 3)
+#     BENCH_SMOKE=1    20 portfolios x 300 days, 100,000 rows, 5 portfolios
+#                      for the peer, one run each, shared_buffers = 256MB,
+#                      parallel plans at any size: seconds, the ratios
+#                      mean nothing (scripts/test.sh)
 #
 set -euo pipefail
+# shellcheck source=../../scripts/common.sh
+source "$(dirname "$0")/../../scripts/common.sh"
 
-if [[ -z ${BENCH_NO_BUILD:-} ]]; then
-    # shellcheck source=../../scripts/common.sh
-    source "$(dirname "$0")/../../scripts/common.sh"
-    ensure_packages postgresql-$PG_MAJOR-tdigest
-    build_install
+bench_setup market_bench postgresql-$PG_MAJOR-tdigest
+
+if bench_smoke; then
+    PEER_PORTFOLIOS=${PEER_PORTFOLIOS:-5}
+    REPS=${BENCH_REPS:-1}
+    N_PORTFOLIOS=20
+    N_DAYS=300
+    N_BIG=100000
+    SHARED_BUFFERS=256MB
+    # so that the small table still gets a parallel plan
+    EXTRA_CONF=$'min_parallel_table_scan_size = 0\nparallel_setup_cost = 0\nparallel_tuple_cost = 0'
+else
+    PEER_PORTFOLIOS=${PEER_PORTFOLIOS:-100}
+    REPS=${BENCH_REPS:-3}
+    N_PORTFOLIOS=1000
+    N_DAYS=2520
+    N_BIG=10000000
+    SHARED_BUFFERS=2GB
+    EXTRA_CONF=
 fi
-
-PEER_PORTFOLIOS=${PEER_PORTFOLIOS:-100}
-REPS=${BENCH_REPS:-3}
-N_PORTFOLIOS=1000
-N_DAYS=2520
-N_BIG=10000000
 WINDOW_ROWS=250
 
-if [[ -z ${PGBIN:-} ]]; then
-    PGBIN=$(pg_config --bindir)
-fi
+PGBIN=${PGBIN:-$PG_BIN}
 for b in initdb pg_ctl psql; do
     [[ -x $PGBIN/$b ]] || { echo "market_bench: $PGBIN/$b not found (set PGBIN)" >&2; exit 1; }
 done
@@ -120,7 +135,7 @@ cat >>"$DATA_DIR/postgresql.conf" <<EOF
 # market_bench.sh
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$BENCH_DIR'
-shared_buffers = 2GB
+shared_buffers = $SHARED_BUFFERS
 work_mem = 256MB
 maintenance_work_mem = 1GB
 effective_cache_size = 16GB
@@ -134,6 +149,7 @@ synchronous_commit = off
 full_page_writes = off
 max_wal_size = 8GB
 checkpoint_timeout = 30min
+$EXTRA_CONF
 EOF
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -258,7 +274,7 @@ SERVER_VERSION=$(sql -c 'SHOW server_version')
 echo "risk market benchmark"
 echo "  server:   PostgreSQL $SERVER_VERSION on 127.0.0.1:$PORT (socket in $BENCH_DIR)"
 echo "  machine:  $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM"
-echo "  settings: shared_buffers=2GB work_mem=256MB max_parallel_workers_per_gather=2 jit=off"
+echo "  settings: shared_buffers=$SHARED_BUFFERS work_mem=256MB max_parallel_workers_per_gather=2 jit=off"
 echo
 
 sql -c 'CREATE EXTENSION risk' >/dev/null
@@ -528,4 +544,8 @@ if (( ${#ERRORS[@]} )); then
     printf '    %s\n' "${ERRORS[@]}"
 fi
 echo "  total run time: $(( SECONDS - START_SECONDS )) s"
+if (( ${#ERRORS[@]} )); then
+    echo "market_bench: a query failed (errors above)" >&2
+    exit 1
+fi
 exit 0

@@ -39,41 +39,46 @@
 # differently).  With 2 cores, 2 workers plus the leader share 2 cores: the
 # ideal speed-up is 2 at best, less the serial part (the final function runs
 # once, in the leader, on the combined state).  Prints a table and exits 0
-# whatever the speed-ups.
+# whatever the speed-ups, non-zero when a query fails.
 #
 # Run from the repository root:  bash test/bench/parallel_bench.sh
-# As root on Debian 12 it installs what is missing and builds and installs
-# the extension; BENCH_NO_BUILD=1 skips that.  BENCH_REPS (default 3) sets
+# As root on Debian 12 it installs what is missing, builds and installs the
+# extension and runs the cluster as the postgres user; BENCH_NO_BUILD=1
+# measures what is installed.  As an ordinary user it builds and installs
+# nothing: the extension must be installed.  BENCH_REPS (default 3) sets
 # the runs per query and setting.  It takes about 6 minutes on 2 cores and
-# needs about 4 GB of memory and 3 GB of disk.
+# needs about 4 GB of memory and 3 GB of disk.  BENCH_SMOKE=1: a hundredth
+# of the rows, one run each, shared_buffers = 256MB (seconds; the speed-ups
+# mean nothing), as scripts/test.sh runs it.
 set -euo pipefail
 source "$(dirname "$0")/../../scripts/common.sh"
 
-REPS=${BENCH_REPS:-3}
+if bench_smoke; then REPS=${BENCH_REPS:-1}; else REPS=${BENCH_REPS:-3}; fi
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || { echo "parallel_bench: BENCH_REPS must be a positive integer" >&2; exit 1; }
 
 if [[ ${1:-} != --inner ]]; then
-    if [[ -z ${BENCH_NO_BUILD:-} ]]; then
-        ensure_packages
-        build_install
-    fi
+    bench_setup parallel_bench
     dir=$(user_copy)
     trap 'rm -rf "$dir"' EXIT
-    as_user "$dir" "BENCH_REPS=$REPS pg_virtualenv -v $PG_MAJOR -o shared_buffers=2GB -o work_mem=512MB -o max_parallel_workers_per_gather=2 -o max_parallel_workers=8 -o max_worker_processes=8 -o jit=off -o autovacuum=off -o fsync=off -o synchronous_commit=off -o full_page_writes=off -o max_wal_size=8GB bash test/bench/parallel_bench.sh --inner" 2>&1 |
+    sb=2GB; bench_smoke && sb=256MB
+    as_user "$dir" "BENCH_SMOKE='${BENCH_SMOKE:-}' BENCH_REPS=$REPS pg_virtualenv -v $PG_MAJOR -o shared_buffers=$sb -o work_mem=512MB -o max_parallel_workers_per_gather=2 -o max_parallel_workers=8 -o max_worker_processes=8 -o jit=off -o autovacuum=off -o fsync=off -o synchronous_commit=off -o full_page_writes=off -o max_wal_size=8GB bash test/bench/parallel_bench.sh --inner" 2>&1 |
         grep -vE '^(Creating new PostgreSQL cluster|Dropping cluster|Ver Cluster|[0-9]+ +regress )'
     exit 0
 fi
 
 # ---- inside the throwaway cluster, as its owner, in a copy of the tree ----
-export BENCH_NO_BUILD=1
 START_SECONDS=$SECONDS
 SLOW_REPS=$(( REPS < 2 ? REPS : 2 ))
-N_RETURNS=10000000
-N_PORTFOLIOS=300
-N_LOSSES=5000000
-N_SCORES=10000000
-N_LOANS=1000000
-HILL_K=10000
+if bench_smoke; then
+    N_RETURNS=100000 N_PORTFOLIOS=30 N_LOSSES=50000 N_SCORES=100000 N_LOANS=10000 HILL_K=100
+    SB=256MB
+else
+    N_RETURNS=10000000 N_PORTFOLIOS=300 N_LOSSES=5000000 N_SCORES=10000000 N_LOANS=1000000 HILL_K=10000
+    SB=2GB
+fi
+# size N: 10000000 -> 10M, 500000 -> 500k
+size() { awk -v n="$1" 'BEGIN { if (n >= 1e6) printf "%gM", n / 1e6; else if (n >= 1e3) printf "%gk", n / 1e3; else print n }'; }
+NR=$(size $N_RETURNS) NL=$(size $N_LOSSES) NS=$(size $N_SCORES) NN=$(size $N_LOANS)
 MODES=(0 1 2)
 PARALLEL_SETTINGS=(
     "SET parallel_setup_cost = 0;"
@@ -243,7 +248,7 @@ bench() {
 
 echo "risk parallel-query benchmark"
 echo "  server:   $(psql_q -c 'SHOW server_version'), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM"
-echo "  settings: shared_buffers=2GB work_mem=512MB jit=off; per run max_parallel_workers_per_gather = 0, 1 or 2,"
+echo "  settings: shared_buffers=$SB work_mem=512MB jit=off; per run max_parallel_workers_per_gather = 0, 1 or 2,"
 echo "            parallel_setup_cost = parallel_tuple_cost = min_parallel_table_scan_size = 0"
 echo "  load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine makes timings noisy)"
 psql_q -c "CREATE EXTENSION risk" >/dev/null
@@ -319,47 +324,47 @@ echo
 
 X="ARRAY[x1, x2, x3, x4, x5]"
 
-echo "== Market risk, $N_RETURNS returns, whole table (one group)"
-bench var_historical "risk.var_historical (10M)" "$REPS" \
+echo "== Market risk, $(commas $N_RETURNS) returns, whole table (one group)"
+bench var_historical "risk.var_historical ($NR)" "$REPS" \
     "SELECT risk.var_historical(r, 0.99) FROM rets"
-bench es_historical "risk.es_historical (10M)" "$REPS" \
+bench es_historical "risk.es_historical ($NR)" "$REPS" \
     "SELECT risk.es_historical(r, 0.99) FROM rets"
-bench pct_disc "peer: -percentile_disc(0.01) (10M)" "$SLOW_REPS" \
+bench pct_disc "peer: -percentile_disc(0.01) ($NR)" "$SLOW_REPS" \
     "SELECT -percentile_disc(0.01) WITHIN GROUP (ORDER BY r) FROM rets"
-bench var_gaussian "risk.var_gaussian (10M)" "$REPS" \
+bench var_gaussian "risk.var_gaussian ($NR)" "$REPS" \
     "SELECT risk.var_gaussian(r, 0.99) FROM rets"
 bench avg_sd "peer: Gaussian VaR by avg, stddev_pop" "$REPS" \
     "SELECT -avg(r) + 2.3263478740408408 * stddev_pop(r) FROM rets"
-bench moments "risk.moments (10M)" "$REPS" \
+bench moments "risk.moments ($NR)" "$REPS" \
     "SELECT risk.moments(r) FROM rets"
-bench var_modified "risk.var_modified (10M)" "$REPS" \
+bench var_modified "risk.var_modified ($NR)" "$REPS" \
     "SELECT risk.var_modified(r, 0.99) FROM rets"
 
-echo "== Grouped: $N_PORTFOLIOS portfolios over the same $N_RETURNS returns"
+echo "== Grouped: $N_PORTFOLIOS portfolios over the same $(commas $N_RETURNS) returns"
 echo "   (the per-portfolio VaRs are summed in portfolio order and hashed, so that"
 echo "   only one row comes back and the comparison covers every group)"
-bench grouped "risk.var_historical GROUP BY (300)" "$REPS" \
+bench grouped "risk.var_historical GROUP BY ($N_PORTFOLIOS)" "$REPS" \
     "SELECT count(*), sum(v ORDER BY portfolio), md5(string_agg(v::text, ',' ORDER BY portfolio))
        FROM (SELECT portfolio, risk.var_historical(r, 0.99) AS v FROM rets GROUP BY portfolio) s"
 
-echo "== Tail and operational risk, $N_LOSSES losses"
-bench gpd_fit "risk.gpd_fit (5M, 500k excesses)" "$REPS" \
+echo "== Tail and operational risk, $(commas $N_LOSSES) losses"
+bench gpd_fit "risk.gpd_fit ($NL, $(size $((N_LOSSES / 10))) excesses)" "$REPS" \
     "SELECT risk.gpd_fit(loss, $U) FROM losses"
-bench hill "risk.hill (5M, k = $HILL_K)" "$REPS" \
+bench hill "risk.hill ($NL, k = $HILL_K)" "$REPS" \
     "SELECT risk.hill(loss, $HILL_K) FROM losses"
-bench severity_fit "risk.severity_fit lognormal (5M)" "$REPS" \
+bench severity_fit "risk.severity_fit lognormal ($NL)" "$REPS" \
     "SELECT risk.severity_fit(loss, 'lognormal') FROM losses"
 
-echo "== Credit, $N_SCORES scored loans; $N_LOANS loans x 5 features"
-bench auc "risk.auc (10M)" "$SLOW_REPS" \
+echo "== Credit, $(commas $N_SCORES) scored loans; $(commas $N_LOANS) loans x 5 features"
+bench auc "risk.auc ($NS)" "$SLOW_REPS" \
     "SELECT risk.auc(score, bad) FROM scores"
-bench ks "risk.ks (10M)" "$SLOW_REPS" \
+bench ks "risk.ks ($NS)" "$SLOW_REPS" \
     "SELECT risk.ks(score, bad) FROM scores"
-bench hosmer_lemeshow "risk.hosmer_lemeshow (10M)" "$SLOW_REPS" \
+bench hosmer_lemeshow "risk.hosmer_lemeshow ($NS)" "$SLOW_REPS" \
     "SELECT risk.hosmer_lemeshow(pd, bad) FROM scores"
-bench logit_fit "risk.logit_fit (1M x 5)" "$REPS" \
+bench logit_fit "risk.logit_fit ($NN x 5)" "$REPS" \
     "SELECT risk.logit_fit(bad, $X) FROM loans"
-bench woe_bins "risk.woe_bins (1M)" "$REPS" \
+bench woe_bins "risk.woe_bins ($NN)" "$REPS" \
     "SELECT risk.woe_bins(x1, bad) FROM loans"
 
 # ---------------------------------------------------------------------------
@@ -398,4 +403,8 @@ if (( ${#ERRORS[@]} )); then
 fi
 echo "  load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  total run time: $(( SECONDS - START_SECONDS )) s"
+if (( ${#ERRORS[@]} )); then
+    echo "parallel_bench: a query failed (errors above)" >&2
+    exit 1
+fi
 exit 0

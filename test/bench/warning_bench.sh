@@ -39,31 +39,40 @@
 # On a throwaway cluster (pg_virtualenv) with risk preloaded.  Prints
 # timings and ratios (scheduler / by hand: 1 means no overhead), then the
 # outcomes in risk.refresh_history and the errors in the server log.
-# Exits 0 whatever the ratios.
+# Exits 0 whatever the ratios, non-zero when a query fails or times out.
 #
 # Run from the repository root:  bash test/bench/warning_bench.sh
-# As root on Debian 12 it installs what is missing and builds and installs
-# the extension; BENCH_NO_BUILD=1 skips that.
+# As root on Debian 12 it installs what is missing, builds and installs the
+# extension and runs the cluster as the postgres user; BENCH_NO_BUILD=1
+# measures what is installed.  As an ordinary user it builds and installs
+# nothing: the extension must be installed.  BENCH_SMOKE=1: 1,000 lines,
+# 6 views, 2 changes per path, one round each, 1 s idle (seconds; the
+# ratios mean nothing), as scripts/test.sh runs it.
 set -euo pipefail
 source "$(dirname "$0")/../../scripts/common.sh"
 
-if [[ -z ${BENCH_NO_BUILD:-} ]]; then
-    ensure_packages
-    build_install
-fi
-
 if [[ ${1:-} != --inner ]]; then
+    bench_setup warning_bench
     dir=$(user_copy)
     trap 'rm -rf "$dir"' EXIT
-    as_user "$dir" "pg_virtualenv -v $PG_MAJOR -o shared_preload_libraries=risk -o risk.naptime=100ms -o max_worker_processes=16 bash test/bench/warning_bench.sh --inner" 2>&1 |
+    as_user "$dir" "BENCH_SMOKE='${BENCH_SMOKE:-}' pg_virtualenv -v $PG_MAJOR -o shared_preload_libraries=risk -o risk.naptime=100ms -o max_worker_processes=16 bash test/bench/warning_bench.sh --inner" 2>&1 |
         grep -vE '^(Creating new PostgreSQL cluster|Dropping cluster|Ver Cluster|[0-9]+ +regress )'
     exit 0
 fi
 
 # ---- inside the throwaway cluster, as its owner, in a copy of the tree ----
-export BENCH_NO_BUILD=1
-REPS=10                 # data changes per latency path
-IDLE_S=10               # seconds of idle scheduler CPU
+if bench_smoke; then
+    REPS=2 IDLE_S=1 N_LINES=1000 N_VIEWS=6 SLICE=50 ROUNDS=1
+else
+    REPS=10             # data changes per latency path
+    IDLE_S=10           # seconds of idle scheduler CPU
+    N_LINES=100000      # credit lines in the watched view of part 1
+    N_VIEWS=100         # watched views of parts 2 and 3
+    SLICE=2000          # a view's slice has SLICE * (1 + s % 20) rows
+    ROUNDS=3            # refreshes by hand and rounds of the workers, best kept
+fi
+# Every session sees the sizes as bench.* settings, for the SQL below.
+export PGOPTIONS="-c bench.n_lines=$N_LINES -c bench.n_views=$N_VIEWS -c bench.slice=$SLICE"
 psql_q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
 min() { awk -v a="$1" -v b="$2" 'BEGIN{print (a<b)?a:b}'; }
@@ -116,7 +125,7 @@ DECLARE
     open_pred text;
 BEGIN
     FOR n IN 1..reps LOOP
-        c := 1 + (n * 7919 + length(path) * 104729) % 100000;
+        c := 1 + (n * 7919 + length(path) * 104729) % current_setting('bench.n_lines')::int;
         open_pred := format($p$EXISTS (SELECT 1 FROM risk.open_alerts
                                        WHERE key ->> 'customer' = %L)$p$, c);
         IF NOT wake THEN
@@ -155,21 +164,23 @@ SELECT setseed(0.42);
 CREATE TABLE lines (customer int PRIMARY KEY, lim float8 NOT NULL, drawn float8 NOT NULL);
 INSERT INTO lines
 SELECT g, l, l * 0.85 * random()
-FROM (SELECT g, round(1000 + 99000 * random()) AS l FROM generate_series(1, 100000) g) s;
+FROM (SELECT g, round(1000 + 99000 * random()) AS l
+      FROM generate_series(1, current_setting('bench.n_lines')::int) g) s;
 ANALYZE lines;
 CREATE MATERIALIZED VIEW util AS
 SELECT customer, lim, drawn, drawn / lim AS utilisation FROM lines;
 CREATE UNIQUE INDEX ON util (customer);
 
--- slice s has 2,000 * (1 + s % 20) rows: 2,000 to 40,000
+-- slice s has bench.slice * (1 + s % 20) rows: 2,000 to 40,000 (smoke: 50 to 1,000)
 CREATE TABLE facts AS
 SELECT s AS slice, (random() * 100000)::int AS customer, random() * 1000 AS amount
-FROM generate_series(1, 100) s, LATERAL generate_series(1, 2000 * (1 + s % 20)) g;
+FROM generate_series(1, current_setting('bench.n_views')::int) s,
+     LATERAL generate_series(1, current_setting('bench.slice')::int * (1 + s % 20)) g;
 CREATE INDEX ON facts (slice);
 ANALYZE facts;
 DO $$
 BEGIN
-    FOR s IN 1..100 LOOP
+    FOR s IN 1 .. current_setting('bench.n_views')::int LOOP
         EXECUTE format('CREATE MATERIALIZED VIEW %I AS
                         SELECT customer %% 1000 AS bucket, count(*) AS n, sum(amount) AS total
                         FROM facts WHERE slice = %s GROUP BY 1',
@@ -185,7 +196,7 @@ VACUUM ANALYZE;
 SQL
 
 # ---------------------------------------------------------------------------
-echo "== 1. Data change to alert visible (100,000 credit lines)"
+echo "== 1. Data change to alert visible ($(commas $N_LINES) credit lines)"
 psql_q <<'SQL' >/dev/null
 SELECT risk.watch('util', '1 second');
 SELECT risk.add_rule('util', 'utilisation', '>', 0.9, key_columns => '{customer}');
@@ -209,7 +220,7 @@ psql_q -c "CALL bench_alert_latency('refresh_now', $REPS, true)"
 # One refresh by hand, with the workers leaving the view alone.
 psql_q -c "SELECT risk.pause('util')" >/dev/null
 T_UTIL_HAND=
-for _ in 1 2 3; do
+for ((i = 0; i < ROUNDS; i++)); do
     t=$(psql -X -q -v ON_ERROR_STOP=1 -c '\timing on' -c "REFRESH MATERIALIZED VIEW CONCURRENTLY util" 2>&1 |
         sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1)
     T_UTIL_HAND=$(min "$t" "${T_UTIL_HAND:-$t}")
@@ -222,7 +233,7 @@ SELECT format('  latency %-30s median %s ms, max %s ms (%s changes)',
               round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric),
               round(max(ms)::numeric), count(*))
 FROM bench_latency GROUP BY path ORDER BY path DESC;
-SELECT format('  %-38s %s ms', 'refresh of util by hand (best of 3):', round($T_UTIL_HAND, 1));
+SELECT format('  %-38s %s ms', 'refresh of util by hand (best of $ROUNDS):', round($T_UTIL_HAND, 1));
 SELECT format('  %-38s median %s ms, max %s ms (%s refreshes after refresh_now)',
               'refresh of util by a worker:',
               round(1000 * extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY duration))::numeric, 1),
@@ -233,7 +244,7 @@ SQL
 psql_q -c "SELECT risk.unwatch('util')" >/dev/null
 
 # ---------------------------------------------------------------------------
-echo "== 2. Scheduler overhead, 100 watched views"
+echo "== 2. Scheduler overhead, $N_VIEWS watched views"
 # The same statements the workers run: CONCURRENTLY for views with a unique index.
 HAND_SQL=$(psql_q <<'SQL'
 SELECT format('REFRESH MATERIALIZED VIEW %s%s;',
@@ -244,7 +255,7 @@ FROM pg_class c WHERE c.relkind = 'm' AND c.relname LIKE 'mv\_%' ORDER BY c.reln
 SQL
 )
 T_HAND=
-for _ in 1 2 3; do
+for ((i = 0; i < ROUNDS; i++)); do
     t=$(psql_q <<SQL
 SELECT clock_timestamp() AS t0 \gset
 $HAND_SQL
@@ -267,9 +278,9 @@ set_guc risk.max_refresh_workers 1
 psql_q <<'SQL' >/dev/null
 SELECT risk.watch(c.oid::regclass, '1 hour')
 FROM pg_class c WHERE c.relkind = 'm' AND c.relname LIKE 'mv\_%';
-SELECT bench_wait($$(SELECT count(*) = 100 FROM risk.refresh_history
+SELECT bench_wait($$(SELECT count(*) = current_setting('bench.n_views')::int FROM risk.refresh_history
                      WHERE view::text LIKE 'mv\_%' AND outcome <> 'running')$$,
-                  300, 'the first round of the 100 views', 0.05);
+                  300, 'the first round of the views', 0.05);
 SQL
 
 # One round: make all 100 due in one transaction, wait until each has a
@@ -282,10 +293,10 @@ UPDATE risk.watched SET next_run = now() WHERE view::text LIKE 'mv\_%';
 DO $$ BEGIN PERFORM risk.refresh_now(view) FROM risk.watched WHERE view::text LIKE 'mv\_%'; END $$;
 SELECT clock_timestamp() AS t0 \gset
 COMMIT;
-SELECT bench_wait(format($$(SELECT count(*) = 100 FROM risk.refresh_history
+SELECT bench_wait(format($$(SELECT count(*) = current_setting('bench.n_views')::int FROM risk.refresh_history
                             WHERE view::text LIKE 'mv\_%%' AND started_at > %L
                               AND outcome <> 'running')$$, :'t0'),
-                  300, 'a round of the 100 views', 0.05) \g /dev/null
+                  300, 'a round of the views', 0.05) \g /dev/null
 SELECT round(1000 * extract(epoch FROM max(finished_at) - :'t0'::timestamptz), 1)
        || ' ' || round(1000 * extract(epoch FROM sum(duration)), 1)
        || ' ' || count(*) FILTER (WHERE outcome = 'ok')
@@ -295,10 +306,11 @@ WHERE view::text LIKE 'mv\_%' AND started_at > :'t0'::timestamptz;
 SQL
 }
 
-# best of 3 rounds: "round_ms sum_duration_ms ok_count other_outcomes"
+# best of ROUNDS rounds: "round_ms sum_duration_ms ok_count other_outcomes"
 best_round() {
     local best= r
-    for _ in 1 2 3; do
+    local i
+    for ((i = 0; i < ROUNDS; i++)); do
         r=$(round_once)
         if [[ -z $best ]] || awk -v a="${r%% *}" -v b="${best%% *}" 'BEGIN{exit !(a<b)}'; then
             best=$r
@@ -310,25 +322,25 @@ best_round() {
 report_round() {   # report_round WORKERS "round sum ok other"
     local round sum ok other
     read -r round sum ok other <<<"$2"
-    printf '  100 views, %s refresh worker%s: by hand %.0f ms, scheduler %.0f ms, ratio %s (%s ms per view)\n' \
-        "$1" "$([[ $1 == 1 ]] || echo s)" "$T_HAND" "$round" "$(ratio "$round" "$T_HAND")" \
-        "$(awk -v a="$round" -v b="$T_HAND" -v n=100 'BEGIN{printf "%.1f", (a-b)/n}')"
+    printf '  %s views, %s refresh worker%s: by hand %.0f ms, scheduler %.0f ms, ratio %s (%s ms per view)\n' \
+        "$N_VIEWS" "$1" "$([[ $1 == 1 ]] || echo s)" "$T_HAND" "$round" "$(ratio "$round" "$T_HAND")" \
+        "$(awk -v a="$round" -v b="$T_HAND" -v n="$N_VIEWS" 'BEGIN{printf "%.1f", (a-b)/n}')"
     printf '      history durations: sum %.0f ms = %s x by hand (%s ms per view more); %s ok%s\n' \
         "$sum" "$(ratio "$sum" "$T_HAND")" \
-        "$(awk -v a="$sum" -v b="$T_HAND" -v n=100 'BEGIN{printf "%.1f", (a-b)/n}')" \
+        "$(awk -v a="$sum" -v b="$T_HAND" -v n="$N_VIEWS" 'BEGIN{printf "%.1f", (a-b)/n}')" \
         "$ok" "$([[ $other == - ]] || echo ", other outcomes: $other")"
 }
 
 R1=$(best_round)
 set_guc risk.max_refresh_workers 2
 R2=$(best_round)
-printf '  %-52s %6.0f ms\n' "by hand, one session (best of 3):" "$T_HAND"
+printf '  %-52s %6.0f ms\n' "by hand, one session (best of $ROUNDS):" "$T_HAND"
 printf '  %-52s %6.0f ms\n' "by hand, each statement first in a new session:" "$T_COLD"
 report_round 1 "$R1"
 report_round 2 "$R2"
 
 # ---------------------------------------------------------------------------
-echo "== 3. Idle scheduler, 100 views watched, none due, risk.naptime = 100ms"
+echo "== 3. Idle scheduler, $N_VIEWS views watched, none due, risk.naptime = 100ms"
 SCHED_PID=$(psql_q -c "SELECT pid FROM pg_stat_activity
                        WHERE backend_type = 'risk scheduler' AND datname = current_database()")
 cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }   # utime + stime
