@@ -144,6 +144,26 @@ FROM unnest(ARRAY['x1', 'null']) n;
 SELECT count(*) FILTER (WHERE risk.woe(b, x1) IS NOT DISTINCT FROM ref_woe(b, x1)) = count(*) AS join_same
 FROM logit_loans JOIN pr_binnings ON (id % 3) = CASE name WHEN 'x1' THEN 0 WHEN 'x4 missing' THEN 1 WHEN 'x9 5 bins' THEN 2 END;
 
+-- a binning large enough to be stored compressed, read from its table on
+-- every row of a join
+CREATE TABLE pr_wide AS
+SELECT risk.woe_bins(x1 + x4 * 1e-3, bad, 50, 0.01) AS b FROM logit_loans;
+SELECT cardinality((b).woe) AS bins, pg_column_size(b) < octet_length(b::text) AS stored_smaller FROM pr_wide;
+SELECT count(*) FILTER (WHERE risk.woe(w.b, l.x1) IS NOT DISTINCT FROM ref_woe(w.b, l.x1)) = count(*) AS compressed_same
+FROM logit_loans l CROSS JOIN pr_wide w;
+-- a PL/pgSQL record variable that changes between calls of one expression
+DO $$
+DECLARE
+    b risk.woe_binning;
+    i int;
+BEGIN
+    b := (SELECT p.b FROM pr_binnings p WHERE name = 'x1');
+    FOR i IN 1 .. 3 LOOP
+        b.woe := array_fill(i::float8, ARRAY[cardinality(b.woe)]);
+        RAISE NOTICE 'pass %: woe %, reference %', i, risk.woe(b, 0.1), ref_woe(b, 0.1);
+    END LOOP;
+END $$;
+
 -- ---------------------------------------------------------------------
 -- risk.score_points and risk.characteristic_points: bit for bit
 -- ---------------------------------------------------------------------

@@ -274,17 +274,34 @@ woe_at(const WoeArr *a, int64 i, double *v)
 }
 
 static WoeCache *
-woe_cache(FunctionCallInfo fcinfo, HeapTupleHeader rec)
+woe_cache(FunctionCallInfo fcinfo, Datum d)
 {
 	WoeCache   *c = (WoeCache *) fcinfo->flinfo->fn_extra;
-	Size		len = HeapTupleHeaderGetDatumLength(rec);
+	struct varlena *raw = (struct varlena *) DatumGetPointer(d);
+	Size		len;
+	HeapTupleHeader rec = NULL;
 	MemoryContext old;
 	bool		isnull;
 	Datum		hm;
 	int			att;
 
-	if (c != NULL && c->len == len && memcmp(c->raw, rec, len) == 0)
+	/*
+	 * Recognized by its bytes as passed, before any detoasting: a binning
+	 * stored compressed, or out of line (then the bytes are the TOAST
+	 * pointer, which names the value), is decompressed once, not per row.
+	 * An expanded record (PL/pgSQL) can change in place: its flat form is
+	 * the key.
+	 */
+	if (VARATT_IS_EXTERNAL_EXPANDED(raw))
+	{
+		rec = DatumGetHeapTupleHeader(d);
+		raw = (struct varlena *) rec;
+	}
+	len = VARSIZE_ANY(raw);
+	if (c != NULL && c->len == len && memcmp(c->raw, raw, len) == 0)
 		return c;
+	if (rec == NULL)
+		rec = DatumGetHeapTupleHeader(d);
 	if (c == NULL)
 	{
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(WoeCache));
@@ -309,7 +326,7 @@ woe_cache(FunctionCallInfo fcinfo, HeapTupleHeader rec)
 		c->all_null = isnull;
 	}
 	c->raw = palloc(len);
-	memcpy(c->raw, rec, len);
+	memcpy(c->raw, raw, len);
 	c->len = len;
 	MemoryContextSwitchTo(old);
 	return c;
@@ -329,7 +346,7 @@ risk_woe(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	c = woe_cache(fcinfo, PG_GETARG_HEAPTUPLEHEADER(0));
+	c = woe_cache(fcinfo, PG_GETARG_DATUM(0));
 	if (c->all_null)
 		PG_RETURN_NULL();		/* a row of NULLs IS NULL */
 	/* k = cardinality(lower) - (1 if has_missing), NULL with lower */
