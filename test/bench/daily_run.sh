@@ -94,6 +94,14 @@ psql_q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 HAVE_PY=; bench_have_py numpy pandas scipy.stats scipy.signal scipy.optimize statsmodels.api sklearn.metrics && HAVE_PY=1
 
 psql_q -c "CREATE EXTENSION risk" >/dev/null
+# what the job calls that older builds of 0.2.2 lack
+missing=$(psql_q -c "SELECT string_agg(f, ', ') FROM unnest(ARRAY['risk.psi_scores(float8, boolean)',
+                                                                'risk.gpd_fit_quantile(float8, float8)']) f
+                     WHERE to_regprocedure(f) IS NULL")
+if [[ -n $missing ]]; then
+    echo "daily_run: the installed risk extension lacks $missing; install this tree's (as root: make && make install)" >&2
+    exit 1
+fi
 if [[ $(psql_q -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'risk launcher'") != 1 ]]; then
     echo "daily_run: the risk library is not preloaded (no risk launcher)" >&2
     exit 1
