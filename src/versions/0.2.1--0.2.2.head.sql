@@ -44,3 +44,13 @@ CREATE POLICY alerts_read ON risk.alerts FOR SELECT USING (risk._may_read(view))
 CREATE POLICY history_read ON risk.refresh_history FOR SELECT USING (risk._may_read(view));
 COMMENT ON TABLE risk.refresh_history IS
 'One row per refresh: the view, start, end, duration (also in seconds), rows, outcome (running while it runs, then ok, failed, timeout, lost or rules_failed), error and the alerts it opened, updated and resolved; kept for risk.history_retention';
+
+-- ---------------------------------------------------------------------
+-- Early warning in bulk: a rule's breaching rows come as a relation
+-- (risk._rule_breach_rows, made by 98_warning_batch.sql with the new
+-- risk._evaluate_rules), not as a jsonb array expanded again for every
+-- open alert; the array and its expansion go.  The library keeps the C
+-- function of the array for a 0.2.1 schema not yet upgraded.
+-- ---------------------------------------------------------------------
+DROP FUNCTION risk._rule_breaches(regclass, name, text, float8, name[]);
+DROP FUNCTION risk._breach_rows(jsonb, text);
