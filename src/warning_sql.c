@@ -35,6 +35,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "nodes/makefuncs.h"
 #include "nodes/params.h"
 #include "nodes/plannodes.h"
@@ -364,6 +365,7 @@ typedef enum BookStmt
 	Q_START_021,
 	Q_OK,
 	Q_FAILED,
+	Q_HAS_RULES,
 	Q_RULES,
 	Q_RULES_FAILED,
 	NUM_BOOK_STMTS
@@ -392,6 +394,9 @@ static const struct
 	[Q_OK] = {"SELECT risk._refresh_end($1, 'ok', NULL, NULL, $2)", 2, {INT8OID, INT8OID}},
 	[Q_FAILED] = {"SELECT risk._refresh_end($1, $2, $3, $4, NULL)", 4,
 	{INT8OID, TEXTOID, TEXTOID, TEXTOID}},
+	[Q_HAS_RULES] = {
+		"SELECT 1 FROM risk.rules r WHERE r.view OPERATOR(pg_catalog.=) $1 AND r.enabled LIMIT 1",
+		1, {REGCLASSOID}},
 	[Q_RULES] = {"SELECT risk._evaluate_rules($1)", 1, {INT8OID}},
 	[Q_RULES_FAILED] = {"SELECT risk._rules_failed($1, $2, $3)", 3, {INT8OID, TEXTOID, TEXTOID}},
 };
@@ -428,6 +433,7 @@ risk_refresh_start(RiskRefresh *r, bool schema_021)
 	bool		isnull;
 	MemoryContext spi;
 
+	r->schema_021 = schema_021;
 	book(schema_021 ? Q_START_021 : Q_START, v);
 	if (SPI_tuptable == NULL || SPI_processed != 1)
 		return false;
@@ -532,6 +538,15 @@ risk_refresh_run(RiskRefresh *r, bool catch_cancel)
 		book(Q_FAILED, v);
 		return;
 	}
+	/* a view without rules: nothing to evaluate (0.2.2 recorded no alerts) */
+	if (!r->schema_021)
+	{
+		Datum		v[1] = {ObjectIdGetDatum(r->view)};
+
+		book(Q_HAS_RULES, v);
+		if (SPI_processed == 0)
+			return;
+	}
 	if (IsBackgroundWorker)
 		pgstat_report_activity(STATE_RUNNING, "risk refresh: evaluating rules");
 	if (!in_subtransaction(rules_step, r, catch_cancel, &ed))
@@ -612,6 +627,25 @@ risk_refresh_and_evaluate(PG_FUNCTION_ARGS)
 							  NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "risk: risk._refresh_begin failed");
 	r.hid = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (!isnull)
+	{
+		/*
+		 * The view's lock first, in the mode its refresh takes, then the
+		 * registry row (the start): the order of a refresh worker, which
+		 * commits the start before it refreshes.  The other order would
+		 * deadlock with a worker refreshing the view.
+		 */
+		values[0] = Int64GetDatum(r.hid);
+		argtypes[0] = INT8OID;
+		if (SPI_execute_with_args("SELECT h.concurrent FROM risk.refresh_history h "
+								  "WHERE h.id OPERATOR(pg_catalog.=) $1",
+								  1, argtypes, values, NULL, false, 1) != SPI_OK_SELECT ||
+			SPI_processed != 1)
+			elog(ERROR, "risk: the history row of refresh " INT64_FORMAT " is missing", r.hid);
+		LockRelationOid(relid, DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+														  SPI_tuptable->tupdesc, 1, &isnull))
+						? ExclusiveLock : AccessExclusiveLock);
+	}
 	if (isnull || !risk_refresh_start(&r, false))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),

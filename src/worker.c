@@ -975,28 +975,72 @@ scheduler_launch(int lane)
 		l->hid = MemoryContextAlloc(sched_cxt, LANE_MAX * sizeof(int64));
 	l->n = 0;
 	txn_begin("risk scheduler: starting refreshes");
-	for (int i = 0; i < nitems; i++)
+	if (spi_int8("SELECT 1 WHERE pg_catalog.to_regprocedure('risk._refresh_queue(oid[])') IS NOT NULL",
+				 0, NULL, NULL, NULL))
 	{
-		Oid			t[1] = {OIDOID};
-		Datum		v[1] = {ObjectIdGetDatum(items[i].view)};
-		int64		hid;
+		/* one statement for the lane; the ids in the lane's order */
+		Datum	   *views = palloc(sizeof(Datum) * nitems);
+		int			nviews = 0;
+		Oid			t[1] = {OIDARRAYOID};
+		Datum		v[1];
+		int			rc;
 
-		if (items[i].lane != lane)
-			continue;
-		if (spi_int8("SELECT risk._refresh_begin($1)", 1, t, v, &hid))
+		for (int i = 0; i < nitems; i++)
+			if (items[i].lane == lane)
+				views[nviews++] = ObjectIdGetDatum(items[i].view);
+		v[0] = PointerGetDatum(construct_array(views, nviews, OIDOID, sizeof(Oid), true,
+											   TYPALIGN_INT));
+		rc = SPI_execute_with_args("SELECT view, id FROM risk._refresh_queue($1)", 1, t, v,
+								   NULL, false, 0);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "risk scheduler: risk._refresh_queue failed: %s", SPI_result_code_string(rc));
+		for (int i = 0; i < nitems; i++)
 		{
-			l->hid[l->n++] = hid;
-			if (!OidIsValid(first))
-			{
-				char	   *rel = get_rel_name(items[i].view);
+			bool		queued = false;
 
-				first = items[i].view;
-				strlcpy(first_name, rel ? rel : "?", sizeof(first_name));
+			if (items[i].lane != lane)
+				continue;
+			for (uint64 r = 0; r < SPI_processed && !queued; r++)
+			{
+				bool		isnull;
+				HeapTuple	tup = SPI_tuptable->vals[r];
+				TupleDesc	td = SPI_tuptable->tupdesc;
+
+				if (DatumGetObjectId(SPI_getbinval(tup, td, 1, &isnull)) == items[i].view)
+				{
+					l->hid[l->n++] = DatumGetInt64(SPI_getbinval(tup, td, 2, &isnull));
+					queued = true;
+				}
 			}
+			if (!queued)
+				items[i].lane = -2; /* no longer watched, or paused meanwhile */
 		}
-		else
-			items[i].lane = -2;	/* no longer watched, or paused meanwhile */
 	}
+	else
+	{
+		/* a 0.2.1 schema (before ALTER EXTENSION risk UPDATE): one by one */
+		for (int i = 0; i < nitems; i++)
+		{
+			Oid			t[1] = {OIDOID};
+			Datum		v[1] = {ObjectIdGetDatum(items[i].view)};
+			int64		hid;
+
+			if (items[i].lane != lane)
+				continue;
+			if (spi_int8("SELECT risk._refresh_begin($1)", 1, t, v, &hid))
+				l->hid[l->n++] = hid;
+			else
+				items[i].lane = -2; /* no longer watched, or paused meanwhile */
+		}
+	}
+	for (int i = 0; i < nitems && !OidIsValid(first); i++)
+		if (items[i].lane == lane)
+		{
+			char	   *rel = get_rel_name(items[i].view);
+
+			first = items[i].view;
+			strlcpy(first_name, rel ? rel : "?", sizeof(first_name));
+		}
 	txn_commit();
 	for (int i = 0; i < nitems; i++)
 		if (items[i].lane == -2)

@@ -53,6 +53,7 @@ typedef struct RiskRefresh
 	bool		concurrently;
 	char	   *name;			/* qualified name, in cxt */
 	int			timeout_ms;		/* the worker's time limit; 0: none */
+	bool		schema_021;		/* a 0.2.1 schema, not yet upgraded */
 	MemoryContext cxt;			/* for name and the error data */
 } RiskRefresh;
 

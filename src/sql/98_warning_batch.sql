@@ -25,6 +25,28 @@ COMMENT ON FUNCTION risk.refresh_and_evaluate(regclass) IS
 'Refresh a watched view now, in this session and transaction, as its owner, evaluate its rules and return the refresh as recorded in risk.refresh_history (id, rows, outcome, alerts opened, updated and resolved); a failed refresh or rule is recorded and returned, not raised; works without the background workers';
 
 -- ---------------------------------------------------------------------
+-- Queueing a lane of refreshes
+-- ---------------------------------------------------------------------
+
+-- The scheduler queues the views of a lane at once: a history row each
+-- (running), in the order given; the views no longer watched, or paused,
+-- are left out.  As risk._refresh_begin, for many views in one statement.
+CREATE OR REPLACE FUNCTION risk._refresh_queue(views oid[])
+    RETURNS TABLE (view oid, id bigint)
+    LANGUAGE sql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    INSERT INTO risk.refresh_history AS h (view, view_name, started_at, concurrent, outcome)
+    SELECT w.view, w.view::text, clock_timestamp(), risk._refresh_concurrently(w.view), 'running'
+    FROM unnest(views) WITH ORDINALITY AS u(v, o)
+    JOIN risk.watched w ON w.view = u.v AND NOT w.paused
+    ORDER BY u.o
+    RETURNING h.view::oid, h.id
+$$;
+COMMENT ON FUNCTION risk._refresh_queue(oid[]) IS
+'Worker: record the refreshes of a lane as queued (a running history row each, in the order given); returns each view with its history id, none for a view no longer watched or paused';
+
+-- ---------------------------------------------------------------------
 -- Rules in bulk
 -- ---------------------------------------------------------------------
 
@@ -85,6 +107,7 @@ DECLARE
     n_open integer;
     n_res integer;
     sent bigint;
+    nrules integer := 0;
     opened integer := 0;
     updated integer := 0;
     resolved integer := 0;
@@ -136,7 +159,12 @@ BEGIN
         updated := updated + n_upd;
         opened := opened + n_open;
         resolved := resolved + n_res;
+        nrules := nrules + 1;
     END LOOP;
+    -- without rules the counts stay the zeros risk._refresh_end wrote
+    IF nrules = 0 THEN
+        RETURN;
+    END IF;
     UPDATE risk.refresh_history
     SET alerts_opened = opened, alerts_updated = updated, alerts_resolved = resolved
     WHERE id = hid;
@@ -201,7 +229,7 @@ AS $$
         'risk._refresh_as_owner(regclass, boolean, integer)',
         'risk._rule_breach_rows(regclass, name, text, float8, name[])',
         'risk._refresh_concurrently(oid)', 'risk._scheduler_start()',
-        'risk._due(oid[], integer)', 'risk._refresh_begin(oid)',
+        'risk._due(oid[], integer)', 'risk._refresh_begin(oid)', 'risk._refresh_queue(oid[])',
         'risk._refresh_end(bigint, text, text, text, bigint)', 'risk._refresh_lost(bigint)',
         'risk._rules_failed(bigint, text, text)', 'risk._evaluate_rules(bigint)',
         'risk._notify(text, risk.alerts)', 'risk._notify_summary(risk.alerts, bigint, bigint, bigint)',

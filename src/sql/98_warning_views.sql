@@ -96,10 +96,15 @@ AS $$
 DECLARE
     v regclass;
 BEGIN
+    -- a successful refresh has opened, updated and resolved no alert until
+    -- its rules are evaluated (risk._evaluate_rules counts them, if any)
     UPDATE risk.refresh_history h
     SET finished_at = clock_timestamp(), duration = clock_timestamp() - h.started_at,
         outcome = _refresh_end.outcome, sqlstate = _refresh_end.sqlstate,
-        message = _refresh_end.message, rows = nrows
+        message = _refresh_end.message, rows = nrows,
+        alerts_opened = CASE WHEN _refresh_end.outcome = 'ok' THEN 0 END,
+        alerts_updated = CASE WHEN _refresh_end.outcome = 'ok' THEN 0 END,
+        alerts_resolved = CASE WHEN _refresh_end.outcome = 'ok' THEN 0 END
     WHERE h.id = hid AND h.outcome = 'running'
     RETURNING h.view INTO v;
     IF NOT FOUND THEN
@@ -141,7 +146,8 @@ CREATE OR REPLACE FUNCTION risk._rules_failed(hid bigint, sqlstate text, message
 AS $$
     UPDATE risk.refresh_history h
     SET outcome = 'rules_failed', sqlstate = _rules_failed.sqlstate,
-        message = _rules_failed.message
+        message = _rules_failed.message,
+        alerts_opened = NULL, alerts_updated = NULL, alerts_resolved = NULL
     WHERE h.id = hid;
     UPDATE risk.watched w
     SET last_outcome = 'rules_failed', last_message = _rules_failed.message
