@@ -386,6 +386,7 @@ ${2:-}
 UPDATE bulk_lines SET drawn = $drawn;
 REFRESH MATERIALIZED VIEW CONCURRENTLY bulk_util;
 SELECT risk._refresh_begin('bulk_util'::regclass) AS hid \gset
+SELECT risk._refresh_end(:hid, 'ok', NULL, NULL, 20000) \g /dev/null
 SELECT clock_timestamp() AS t0 \gset
 SELECT risk._evaluate_rules(:hid) \g /dev/null
 SELECT clock_timestamp() AS t1 \gset
