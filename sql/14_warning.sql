@@ -189,6 +189,131 @@ SELECT risk._refresh_end(:hid, 'ok', NULL, NULL, 4);
 SELECT risk._evaluate_rules(:hid);
 SELECT key, status FROM risk.alerts WHERE rule_id = :rule_id AND status = 'open' ORDER BY id;
 
+-- risk.refresh_and_evaluate: the refresh workers' path in the calling
+-- session (no worker runs here): refresh, outcome, rules, history, and the
+-- history row back
+UPDATE ew_loans SET drawn = 95 WHERE customer = 3;
+CREATE TEMP TABLE ew_sync AS SELECT * FROM risk.refresh_and_evaluate('ew_util');
+SELECT view, outcome, rows, concurrent, alerts_opened, alerts_updated, alerts_resolved,
+       sqlstate, message, finished_at >= started_at AS finished
+FROM ew_sync;
+SELECT h::text = s::text AS returns_the_history_row
+FROM risk.refresh_history h JOIN ew_sync s ON s.id = h.id;
+SELECT key, status, value, refreshes FROM risk.alerts WHERE rule_id = :rule_id ORDER BY id;
+-- the start counts for the schedule, as a worker's does
+SELECT last_started = (SELECT max(started_at) FROM risk.refresh_history
+                       WHERE view = 'ew_util'::regclass) AS last_started,
+       next_run = last_started + every AS next_run_one_interval_later, last_outcome
+FROM risk.watched WHERE view = 'ew_util'::regclass;
+UPDATE ew_loans SET drawn = 50 WHERE customer IN (2, 3);
+SELECT outcome, alerts_opened, alerts_updated, alerts_resolved
+FROM risk.refresh_and_evaluate('ew_util');
+SELECT key, status, resolution FROM risk.alerts WHERE rule_id = :rule_id ORDER BY id;
+-- in a transaction the refresh, its history and its alerts go with a rollback
+BEGIN;
+UPDATE ew_loans SET drawn = 99 WHERE customer = 1;
+SELECT outcome, alerts_opened FROM risk.refresh_and_evaluate('ew_util');
+SELECT count(*) AS open_inside FROM risk.alerts WHERE rule_id = :rule_id AND status = 'open';
+ROLLBACK;
+SELECT count(*) AS open_after_rollback FROM risk.alerts WHERE rule_id = :rule_id AND status = 'open';
+SELECT utilisation FROM ew_util WHERE customer = 1;
+-- errors
+SELECT try($$SELECT risk.refresh_and_evaluate(NULL)$$);
+SELECT try($$SELECT risk.refresh_and_evaluate('ew_loans')$$);
+SELECT try($$SELECT risk.refresh_and_evaluate('ew_nope')$$);
+SELECT try($$SELECT risk.refresh_and_evaluate(0)$$);
+CREATE MATERIALIZED VIEW ew_unwatched AS SELECT 1 AS x;
+SELECT try($$SELECT risk.refresh_and_evaluate('ew_unwatched')$$);
+SELECT risk.pause('ew_util');
+SELECT try($$SELECT risk.refresh_and_evaluate('ew_util')$$);
+SELECT risk.resume('ew_util');
+-- a failed refresh is recorded, counted and returned, not raised
+CREATE TABLE ew_div (x int);
+INSERT INTO ew_div VALUES (1);
+CREATE MATERIALIZED VIEW ew_ratio AS SELECT 1 / x AS r, x::numeric AS big FROM ew_div;
+SELECT risk.watch('ew_ratio', '1 hour');
+UPDATE ew_div SET x = 0;
+SELECT outcome, rows, sqlstate, message, alerts_opened FROM risk.refresh_and_evaluate('ew_ratio');
+SELECT failures, last_outcome, last_message FROM risk.watched WHERE view = 'ew_ratio'::regclass;
+SELECT count(*) AS rows_kept FROM ew_ratio;
+-- a rule that cannot be evaluated: the refresh stands, the rule's error is recorded
+TRUNCATE ew_div;
+INSERT INTO ew_div SELECT 1;
+CREATE OR REPLACE FUNCTION ew_huge() RETURNS numeric LANGUAGE sql AS 'SELECT 1e400::numeric';
+DROP MATERIALIZED VIEW ew_ratio;
+CREATE MATERIALIZED VIEW ew_ratio AS SELECT 1 / x AS r, ew_huge() AS big FROM ew_div;
+SELECT risk.watch('ew_ratio', '1 hour');
+SELECT risk.add_rule('ew_ratio', 'big', '>', 1, key_columns => '{r}') AS rule_big \gset
+SELECT outcome, rows, sqlstate, left(message, 20) AS message, alerts_opened
+FROM risk.refresh_and_evaluate('ew_ratio');
+SELECT count(*) AS refreshed_rows FROM ew_ratio;
+SELECT last_outcome FROM risk.watched WHERE view = 'ew_ratio'::regclass;
+SELECT risk.unwatch('ew_ratio');
+DROP MATERIALIZED VIEW ew_ratio, ew_unwatched;
+DROP FUNCTION ew_huge();
+DROP TABLE ew_div;
+
+-- rules in bulk: 300 keys breach, a key that appears twice keeps its worst
+-- value, a rule without keys gives one alert; then they update and resolve
+CREATE TABLE ew_book (customer int, part int, u float8);
+INSERT INTO ew_book SELECT g, 1, 0.95 + (g % 4) / 100.0 FROM generate_series(1, 300) g;
+INSERT INTO ew_book VALUES (7, 2, 0.999), (8, 2, 0.1), (301, 1, 0.5), (302, 1, NULL);
+CREATE MATERIALIZED VIEW ew_bulk AS SELECT customer, part, u FROM ew_book;
+SELECT risk.watch('ew_bulk', '1 hour');
+SELECT risk.add_rule('ew_bulk', 'u', '>', 0.9, key_columns => '{customer}') AS rule_bulk \gset
+SELECT risk.add_rule('ew_bulk', 'u', '<', 0.2, 'info') AS rule_low \gset
+SELECT outcome, rows, alerts_opened, alerts_updated, alerts_resolved
+FROM risk.refresh_and_evaluate('ew_bulk');
+SELECT count(*) AS open, count(DISTINCT key) AS keys, min(value) AS lowest, max(value) AS highest
+FROM risk.alerts WHERE rule_id = :rule_bulk AND status = 'open';
+SELECT key, value FROM risk.alerts WHERE rule_id = :rule_bulk AND key IN ('{"customer": 7}', '{"customer": 8}');
+SELECT key, value FROM risk.alerts WHERE rule_id = :rule_low;
+-- the same breaches: updated, none opened again
+SELECT outcome, alerts_opened, alerts_updated, alerts_resolved FROM risk.refresh_and_evaluate('ew_bulk');
+-- half clear, one new: resolved, updated and opened in one refresh
+UPDATE ew_book SET u = 0.5 WHERE customer % 2 = 0;
+UPDATE ew_book SET u = 0.91 WHERE customer = 301;
+SELECT outcome, alerts_opened, alerts_updated, alerts_resolved FROM risk.refresh_and_evaluate('ew_bulk');
+SELECT status, count(*), min(refreshes), max(refreshes) FROM risk.alerts
+WHERE rule_id = :rule_bulk GROUP BY status ORDER BY status;
+SELECT count(*) AS alerts_of_301 FROM risk.alerts
+WHERE rule_id = :rule_bulk AND key = '{"customer": 301}' AND status = 'open';
+-- under a hostile search_path nothing but pg_catalog is called
+CREATE SCHEMA ew_evil;
+CREATE TABLE ew_evil.log (what text);
+CREATE FUNCTION ew_evil.now() RETURNS timestamptz LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO ew_evil.log VALUES ('now'); RETURN '2000-01-01'; END $$;
+CREATE FUNCTION ew_evil.clock_timestamp() RETURNS timestamptz LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO ew_evil.log VALUES ('clock_timestamp'); RETURN '2000-01-01'; END $$;
+CREATE FUNCTION ew_evil.jsonb_build_object(text, integer) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO ew_evil.log VALUES ('jsonb_build_object'); RETURN '{}'; END $$;
+CREATE FUNCTION ew_evil.pg_notify(text, text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO ew_evil.log VALUES ('pg_notify'); END $$;
+CREATE FUNCTION ew_evil.bigger(float8, float8) RETURNS float8 LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO ew_evil.log VALUES ('max'); RETURN greatest($1, $2); END $$;
+CREATE AGGREGATE ew_evil.max(float8) (SFUNC = ew_evil.bigger, STYPE = float8);
+UPDATE ew_book SET u = 0.1 WHERE customer = 301;
+SET search_path = ew_evil, pg_catalog, public;
+SELECT outcome, alerts_opened, alerts_updated, alerts_resolved FROM risk.refresh_and_evaluate('ew_bulk');
+RESET search_path;
+SELECT count(*) AS hostile_objects_used FROM ew_evil.log;
+DROP SCHEMA ew_evil CASCADE;
+-- risk.alert_notify_limit: at most this many alerts of a rule's refresh
+-- get a NOTIFY each (test/t/010_warning_batch.pl reads the events)
+SHOW risk.alert_notify_limit;
+SELECT risk._alert_notify_limit();
+SET risk.alert_notify_limit = -1;
+SELECT risk._alert_notify_limit();
+SELECT try($$SET risk.alert_notify_limit = -2$$);
+RESET risk.alert_notify_limit;
+-- a dropped rule's open alerts are resolved in one statement
+SELECT risk.drop_rule(:rule_bulk);
+SELECT status, resolution, count(*) FROM risk.alerts WHERE rule_id = :rule_bulk
+GROUP BY status, resolution ORDER BY status, resolution;
+SELECT risk.unwatch('ew_bulk');
+DROP MATERIALIZED VIEW ew_bulk;
+DROP TABLE ew_book;
+
 -- privileges: nothing for PUBLIC; admins only for views their role owns
 CREATE ROLE ew_owner;
 CREATE ROLE ew_admin;
@@ -202,6 +327,7 @@ SET ROLE ew_nobody;
 SELECT try($$SELECT risk.watch('ew_owned', '1 minute')$$);
 SELECT try($$SELECT count(*) FROM risk.open_alerts$$);
 SELECT try($$SELECT risk._refresh_as_owner('ew_owned', false, 0)$$);
+SELECT try($$SELECT risk.refresh_and_evaluate('ew_owned')$$);
 RESET ROLE;
 SET ROLE ew_admin;
 SELECT try($$SELECT risk.watch('ew_owned', '1 minute')$$);
@@ -211,6 +337,14 @@ RESET ROLE;
 SET ROLE ew_owner;
 SELECT risk.watch('ew_owned', '1 minute');
 SELECT view FROM risk.watched;
+-- the owner refreshes and evaluates its view: the history and the registry
+-- are written for it (it may not write them itself)
+SELECT outcome, rows FROM risk.refresh_and_evaluate('ew_owned');
+SELECT try($$INSERT INTO risk.refresh_history (view, view_name, started_at, outcome)
+             VALUES ('ew_owned', 'x', now(), 'ok')$$);
+RESET ROLE;
+SET ROLE ew_admin;
+SELECT try($$SELECT risk.refresh_and_evaluate('ew_owned')$$);
 RESET ROLE;
 GRANT ew_owner TO ew_admin;
 SET ROLE ew_admin;
@@ -219,6 +353,12 @@ RESET ROLE;
 -- as the owner: the refresh and the rule query read what the owner may
 REVOKE SELECT ON ew_loans FROM ew_owner;
 SELECT try($$SELECT risk._refresh_as_owner('ew_owned', false, 0)$$);
+-- also when an admin of the role, or a superuser, calls refresh_and_evaluate
+SET ROLE ew_admin;
+SELECT risk.resume('ew_owned');
+SELECT outcome, sqlstate, message FROM risk.refresh_and_evaluate('ew_owned');
+RESET ROLE;
+SELECT outcome, sqlstate, message FROM risk.refresh_and_evaluate('ew_owned');
 SELECT risk.unwatch('ew_owned');
 DROP MATERIALIZED VIEW ew_owned;
 REVOKE ew_owner FROM ew_admin;
@@ -232,8 +372,9 @@ WHERE p.pronamespace = 'risk'::regnamespace
   AND has_function_privilege('public', p.oid, 'EXECUTE')
   AND p.proname IN ('watch', 'unwatch', 'pause', 'resume', 'refresh_now', 'add_rule',
                     'drop_rule', 'grant_admin', 'grant_analyst', 'grant_reader',
-                    '_refresh_as_owner', '_rule_breaches', '_due', '_refresh_begin',
-                    '_refresh_end', '_evaluate_rules', '_scheduler_start', '_on_sql_drop');
+                    '_refresh_as_owner', '_rule_breach_rows', '_due', '_refresh_begin',
+                    '_refresh_end', '_evaluate_rules', '_scheduler_start', '_on_sql_drop',
+                    'refresh_and_evaluate', '_notify_summary', '_resolve_rule_alerts');
 SELECT p.oid::regprocedure, p.proconfig
 FROM pg_proc p
 WHERE p.pronamespace = 'risk'::regnamespace AND p.prosecdef

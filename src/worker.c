@@ -15,11 +15,13 @@
  *                their watched ancestors, and starts refresh workers, at
  *                most risk.max_refresh_workers at once, never a view before
  *                an ancestor that is queued or running.
- *     refresh    one per refresh: connects as the bootstrap superuser,
- *                records the actual start (the view's next run is one
- *                interval after it), refreshes as the view's owner
- *                (risk._refresh_as_owner), records the outcome, evaluates
- *                the view's rules.
+ *     refresh    one per lane of due views (all that are ready when a
+ *                worker is free, shared out over the free workers): connects
+ *                as the bootstrap superuser and, for each view, takes the
+ *                path of risk.refresh_and_evaluate (warning_sql.c): records
+ *                the actual start (the view's next run is one interval after
+ *                it), refreshes as the view's owner, records the outcome,
+ *                evaluates the view's rules.
  *
  *     Shared memory holds one slot per database that has (or had) a
  *     scheduler: its pid and latch, whether the extension was absent, and a
@@ -47,6 +49,7 @@
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
 #include "postmaster/interrupt.h"
+#include "storage/dsm.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
 #include "storage/proc.h"
@@ -72,6 +75,7 @@ int			risk_naptime_ms = 10000;
 int			risk_max_refresh_workers = 2;
 int			risk_refresh_timeout_ms = 600000;
 int			risk_history_retention_s = 30 * 86400;
+int			risk_alert_notify_limit = 100;
 
 /* One database's scheduler, as seen by every process. */
 typedef struct RiskDbSlot
@@ -449,6 +453,11 @@ risk_worker_init(void)
 							NULL,
 							&risk_history_retention_s, 30 * 86400, 60, INT_MAX,
 							PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("risk.alert_notify_limit",
+							"Most alerts a rule may open and resolve in one refresh with one NOTIFY each.",
+							"Above it the refresh sends one summary NOTIFY for the rule; -1: no limit.",
+							&risk_alert_notify_limit, 100, -1, INT_MAX,
+							PGC_SUSET, 0, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("risk");
 
 	if (!process_shared_preload_libraries_in_progress || IsBinaryUpgrade)
@@ -764,13 +773,23 @@ risk_launcher_main(Datum arg)
 
 /*
  * A lane is one refresh worker and the refreshes it runs one after the
- * other (their history ids travel in bgw_extra).  Queued views whose
+ * other; their history ids travel in a dynamic shared memory segment that
+ * the scheduler keeps until the worker has stopped.  Queued views whose
  * watched ancestors are neither queued nor running, or are earlier in the
- * same lane, may join a lane: a worker's start-up cost is paid once per
- * lane, not once per view, and dependency order holds.
+ * same lane, may join a lane: a worker's start-up cost (a new backend, cold
+ * caches) is paid once per lane, not once per view, and dependency order
+ * holds.  The ready views are shared out evenly over the free workers, so
+ * with one worker a round of due views is one lane.
  */
-#define LANE_MAX ((BGW_EXTRALEN - 2 * (int) sizeof(int32)) / (int) sizeof(int64))
+#define LANE_MAX 1000
 #define MAX_LANES 64
+
+/* What a refresh worker finds in its segment. */
+typedef struct LaneShared
+{
+	int32		n;
+	int64		hid[FLEXIBLE_ARRAY_MEMBER];
+} LaneShared;
 
 typedef struct QueueItem
 {
@@ -783,8 +802,9 @@ typedef struct QueueItem
 typedef struct Lane
 {
 	BackgroundWorkerHandle *handle; /* NULL: free */
+	dsm_segment *seg;			/* the lane's history ids, for the worker */
 	int			n;
-	int64		hid[LANE_MAX];
+	int64	   *hid;			/* in sched_cxt, LANE_MAX of them */
 } Lane;
 
 static QueueItem *items = NULL;
@@ -911,7 +931,32 @@ item_ready(const QueueItem *it, int lane)
 	return true;
 }
 
-/* Record the start of the lane's refreshes and launch its worker. */
+/* The lane's queued refreshes failed to start: record why, drop them. */
+static void
+scheduler_launch_failed(int lane, const char *why)
+{
+	Lane	   *l = &lanes[lane];
+
+	l->handle = NULL;
+	txn_begin("risk scheduler: recording refreshes that could not start");
+	for (int k = 0; k < l->n; k++)
+	{
+		Oid			t2[2] = {INT8OID, TEXTOID};
+		Datum		v2[2] = {Int64GetDatum(l->hid[k]), CStringGetTextDatum(why)};
+
+		spi_int8("SELECT risk._refresh_end($1, 'failed', '53000', $2, NULL)",
+				 2, t2, v2, NULL);
+	}
+	txn_commit();
+	for (int i = 0; i < nitems; i++)
+		if (items[i].lane == lane)
+			item_remove(i--);
+}
+
+/*
+ * Record the lane's refreshes as queued (history rows, running), give
+ * their ids to a segment and launch the lane's worker.
+ */
 static void
 scheduler_launch(int lane)
 {
@@ -922,32 +967,80 @@ scheduler_launch(int lane)
 	char		name[BGW_MAXLEN];
 	char		first_name[NAMEDATALEN] = "";
 	Oid			first = InvalidOid;
+	dsm_segment *seg;
+	LaneShared *ls;
 	int32		n;
 
+	if (l->hid == NULL)
+		l->hid = MemoryContextAlloc(sched_cxt, LANE_MAX * sizeof(int64));
 	l->n = 0;
 	txn_begin("risk scheduler: starting refreshes");
-	for (int i = 0; i < nitems; i++)
+	if (spi_int8("SELECT 1 WHERE pg_catalog.to_regprocedure('risk._refresh_queue(oid[])') IS NOT NULL",
+				 0, NULL, NULL, NULL))
 	{
-		Oid			t[1] = {OIDOID};
-		Datum		v[1] = {ObjectIdGetDatum(items[i].view)};
-		int64		hid;
+		/* one statement for the lane; the ids in the lane's order */
+		Datum	   *views = palloc(sizeof(Datum) * nitems);
+		int			nviews = 0;
+		Oid			t[1] = {OIDARRAYOID};
+		Datum		v[1];
+		int			rc;
 
-		if (items[i].lane != lane)
-			continue;
-		if (spi_int8("SELECT risk._refresh_begin($1)", 1, t, v, &hid))
+		for (int i = 0; i < nitems; i++)
+			if (items[i].lane == lane)
+				views[nviews++] = ObjectIdGetDatum(items[i].view);
+		v[0] = PointerGetDatum(construct_array(views, nviews, OIDOID, sizeof(Oid), true,
+											   TYPALIGN_INT));
+		rc = SPI_execute_with_args("SELECT view, id FROM risk._refresh_queue($1)", 1, t, v,
+								   NULL, false, 0);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "risk scheduler: risk._refresh_queue failed: %s", SPI_result_code_string(rc));
+		for (int i = 0; i < nitems; i++)
 		{
-			l->hid[l->n++] = hid;
-			if (!OidIsValid(first))
-			{
-				char	   *rel = get_rel_name(items[i].view);
+			bool		queued = false;
 
-				first = items[i].view;
-				strlcpy(first_name, rel ? rel : "?", sizeof(first_name));
+			if (items[i].lane != lane)
+				continue;
+			for (uint64 r = 0; r < SPI_processed && !queued; r++)
+			{
+				bool		isnull;
+				HeapTuple	tup = SPI_tuptable->vals[r];
+				TupleDesc	td = SPI_tuptable->tupdesc;
+
+				if (DatumGetObjectId(SPI_getbinval(tup, td, 1, &isnull)) == items[i].view)
+				{
+					l->hid[l->n++] = DatumGetInt64(SPI_getbinval(tup, td, 2, &isnull));
+					queued = true;
+				}
 			}
+			if (!queued)
+				items[i].lane = -2; /* no longer watched, or paused meanwhile */
 		}
-		else
-			items[i].lane = -2;	/* no longer watched, or paused meanwhile */
 	}
+	else
+	{
+		/* a 0.2.1 schema (before ALTER EXTENSION risk UPDATE): one by one */
+		for (int i = 0; i < nitems; i++)
+		{
+			Oid			t[1] = {OIDOID};
+			Datum		v[1] = {ObjectIdGetDatum(items[i].view)};
+			int64		hid;
+
+			if (items[i].lane != lane)
+				continue;
+			if (spi_int8("SELECT risk._refresh_begin($1)", 1, t, v, &hid))
+				l->hid[l->n++] = hid;
+			else
+				items[i].lane = -2; /* no longer watched, or paused meanwhile */
+		}
+	}
+	for (int i = 0; i < nitems && !OidIsValid(first); i++)
+		if (items[i].lane == lane)
+		{
+			char	   *rel = get_rel_name(items[i].view);
+
+			first = items[i].view;
+			strlcpy(first_name, rel ? rel : "?", sizeof(first_name));
+		}
 	txn_commit();
 	for (int i = 0; i < nitems; i++)
 		if (items[i].lane == -2)
@@ -955,15 +1048,29 @@ scheduler_launch(int lane)
 	if (l->n == 0)
 		return;
 
+	seg = dsm_create(offsetof(LaneShared, hid) + l->n * sizeof(int64),
+					 DSM_CREATE_NULL_IF_MAXSEGMENTS);
+	if (seg == NULL)
+	{
+		scheduler_launch_failed(lane, "no dynamic shared memory segment for the refresh");
+		return;
+	}
+	dsm_pin_mapping(seg);
+	ls = dsm_segment_address(seg);
+	ls->n = l->n;
+	memcpy(ls->hid, l->hid, l->n * sizeof(int64));
+
 	if (l->n == 1)
 		snprintf(name, sizeof(name), "risk refresh of %s", first_name);
 	else
 		snprintf(name, sizeof(name), "risk refresh of %s and %d more", first_name, l->n - 1);
 	worker_init(&w, "risk_refresh_main", "risk refresh", name, BGW_NEVER_RESTART);
+	/* the database, and the lane's size and first id to check the segment by */
 	n = l->n;
 	memcpy(w.bgw_extra, &MyDatabaseId, sizeof(Oid));
 	memcpy(w.bgw_extra + sizeof(int32), &n, sizeof(int32));
-	memcpy(w.bgw_extra + 2 * sizeof(int32), l->hid, n * sizeof(int64));
+	memcpy(w.bgw_extra + 2 * sizeof(int32), &l->hid[0], sizeof(int64));
+	w.bgw_main_arg = UInt32GetDatum(dsm_segment_handle(seg));
 	w.bgw_notify_pid = MyProcPid;
 
 	old = MemoryContextSwitchTo(sched_cxt);
@@ -971,22 +1078,11 @@ scheduler_launch(int lane)
 	MemoryContextSwitchTo(old);
 	if (!registered)
 	{
-		l->handle = NULL;
-		txn_begin("risk scheduler: recording refreshes that could not start");
-		for (int k = 0; k < l->n; k++)
-		{
-			Oid			t2[2] = {INT8OID, TEXTOID};
-			Datum		v2[2] = {Int64GetDatum(l->hid[k]),
-			CStringGetTextDatum("no background worker slot for the refresh (raise max_worker_processes)")};
-
-			spi_int8("SELECT risk._refresh_end($1, 'failed', '53000', $2, NULL)",
-					 2, t2, v2, NULL);
-		}
-		txn_commit();
-		for (int i = 0; i < nitems; i++)
-			if (items[i].lane == lane)
-				item_remove(i--);
+		dsm_detach(seg);
+		scheduler_launch_failed(lane, "no background worker slot for the refresh (raise max_worker_processes)");
+		return;
 	}
+	l->seg = seg;
 }
 
 /* Lanes whose worker stopped: close the history rows it did not close. */
@@ -1012,6 +1108,9 @@ scheduler_reap(void)
 		txn_commit();
 		pfree(l->handle);
 		l->handle = NULL;
+		if (l->seg != NULL)
+			dsm_detach(l->seg);
+		l->seg = NULL;
 		for (int i = 0; i < nitems; i++)
 			if (items[i].lane == lane)
 				item_remove(i--);
@@ -1136,6 +1235,12 @@ risk_scheduler_main(Datum arg)
 		scheduler_exit_absent();
 	}
 	SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_SESSION);
+	/*
+	 * The scheduler writes only bookkeeping (queued refreshes, expired
+	 * history): its commits need not wait for the disk.  A crash may lose
+	 * the last of them, which the next start closes as lost or finds due.
+	 */
+	SetConfigOption("synchronous_commit", "off", PGC_SUSET, PGC_S_SESSION);
 	spi_int8("SELECT risk._scheduler_start()", 0, NULL, NULL, NULL);
 	txn_commit();
 
@@ -1197,156 +1302,102 @@ risk_scheduler_main(Datum arg)
  * --------------------------------------------------------------------- */
 
 /*
- * The start of a refresh: the history row gets its actual start and the
- * view's next run is that plus its interval.  Until ALTER EXTENSION risk
- * UPDATE has run in this database (a 0.2.1 schema, whose history names the
- * view in view_oid), only the start is recorded, as 0.2.1 did.
+ * The schema of this database is 0.2.1 (the new library before ALTER
+ * EXTENSION risk UPDATE): risk_refresh_start records the start as 0.2.1 did.
  */
-static const char *const refresh_start_sql =
-"WITH h AS (UPDATE risk.refresh_history SET started_at = clock_timestamp() "
-"           WHERE id = $1 AND outcome = 'running' "
-"           RETURNING view, concurrent, view_name, started_at), "
-"w AS (UPDATE risk.watched x "
-"      SET last_started = h.started_at, next_run = h.started_at + x.every "
-"      FROM h WHERE x.view = h.view) "
-"SELECT view, concurrent, view_name FROM h";
-static const char *const refresh_start_sql_021 =
-"UPDATE risk.refresh_history SET started_at = clock_timestamp() "
-"WHERE id = $1 AND outcome = 'running' "
-"RETURNING view_oid, concurrent, view_name";
 static bool schema_021 = false;
 
 /*
- * One refresh of a lane.  A short transaction records that it starts now
- * and moves the view's next run to one interval after that (the scheduler
- * queued it earlier, maybe much earlier): so two refreshes of a view are
- * never closer than its interval, and the registry row is not locked while
- * the refresh runs.  Then one transaction: the refresh as the owner within
- * the time limit, its outcome, then the view's rules in a subtransaction
- * (a failing rule does not undo the refresh).  A failed refresh is recorded
- * in a transaction of its own.
+ * One refresh of a lane, on the path of risk.refresh_and_evaluate.  A short
+ * transaction records that it starts now and moves the view's next run to
+ * one interval after that (the scheduler queued it earlier, maybe much
+ * earlier): so two refreshes of a view are never closer than its interval,
+ * and the registry row is not locked while the refresh runs.  Its commit
+ * need not wait for the disk: the refresh's commit, next, flushes it.
+ * Then one transaction: the refresh as the owner within the time limit and
+ * its outcome, then the view's rules, each in a subtransaction
+ * (risk_refresh_run).  An error outside those (the bookkeeping itself) is
+ * recorded as a failure in a transaction of its own.
  */
 static void
 refresh_one(int64 hid, MemoryContext cxt)
 {
-	volatile Oid view = InvalidOid;
-	volatile bool concurrently = false;
-	char	   *volatile name = NULL;
-	TimestampTz start = GetCurrentTimestamp();
-	int			timeout_ms = risk_refresh_timeout_ms;
+	RiskRefresh r;
 
+	memset(&r, 0, sizeof(r));
+	r.hid = hid;
+	r.cxt = cxt;
+	r.timeout_ms = risk_refresh_timeout_ms;
 	PG_TRY();
 	{
-		Oid			t[3] = {INT8OID, BOOLOID, INT4OID};
-		Datum		v[3];
-		int64		rows = 0;
-		int			rc;
+		bool		started;
 
 		txn_begin("risk refresh: starting");
-		v[0] = Int64GetDatum(hid);
-		rc = SPI_execute_with_args(schema_021 ? refresh_start_sql_021 : refresh_start_sql,
-								   1, t, v, NULL, false, 0);
-		if (rc > 0 && SPI_tuptable != NULL && SPI_processed == 1)
-		{
-			bool		isnull;
-			HeapTuple	tup = SPI_tuptable->vals[0];
-			TupleDesc	td = SPI_tuptable->tupdesc;
-			MemoryContext spi = MemoryContextSwitchTo(cxt);
-
-			view = DatumGetObjectId(SPI_getbinval(tup, td, 1, &isnull));
-			concurrently = DatumGetBool(SPI_getbinval(tup, td, 2, &isnull));
-			name = SPI_getvalue(tup, td, 3);
-			MemoryContextSwitchTo(spi);
-		}
+		(void) set_config_option("synchronous_commit", "off", PGC_SUSET, PGC_S_SESSION,
+								 GUC_ACTION_LOCAL, true, 0, false);
+		started = risk_refresh_start(&r, schema_021);
 		txn_commit();
 
-		if (OidIsValid(view))
+		if (started)
 		{
-			MemoryContext outer;
-			ResourceOwner owner;
-			Oid			t1[3] = {OIDOID, BOOLOID, INT4OID};
-			Datum		v1[3] = {ObjectIdGetDatum(view), BoolGetDatum(concurrently),
-			Int32GetDatum(timeout_ms)};
-			Oid			t2[2] = {INT8OID, INT8OID};
-			Datum		v2[2];
-
 			txn_begin("risk refresh");
-			outer = CurrentMemoryContext;
-			owner = CurrentResourceOwner;
 			pgstat_report_activity(STATE_RUNNING,
 								   psprintf("REFRESH MATERIALIZED VIEW %s%s",
-											concurrently ? "CONCURRENTLY " : "", name));
-			spi_int8("SELECT risk._refresh_as_owner($1, $2, $3)", 3, t1, v1, &rows);
-			v2[0] = Int64GetDatum(hid);
-			v2[1] = Int64GetDatum(rows);
-			spi_int8("SELECT risk._refresh_end($1, 'ok', NULL, NULL, $2)", 2, t2, v2, NULL);
-
-			pgstat_report_activity(STATE_RUNNING, "risk refresh: evaluating rules");
-			BeginInternalSubTransaction(NULL);
-			MemoryContextSwitchTo(outer);
-			PG_TRY();
-			{
-				spi_int8("SELECT risk._evaluate_rules($1)", 1, t, v, NULL);
-				ReleaseCurrentSubTransaction();
-				MemoryContextSwitchTo(outer);
-				CurrentResourceOwner = owner;
-			}
-			PG_CATCH();
-			{
-				ErrorData  *ed;
-				Oid			t3[3] = {INT8OID, TEXTOID, TEXTOID};
-				Datum		v3[3];
-
-				MemoryContextSwitchTo(cxt);
-				ed = CopyErrorData();
-				EmitErrorReport();
-				FlushErrorState();
-				RollbackAndReleaseCurrentSubTransaction();
-				MemoryContextSwitchTo(outer);
-				CurrentResourceOwner = owner;
-				v3[0] = Int64GetDatum(hid);
-				v3[1] = CStringGetTextDatum(unpack_sql_state(ed->sqlerrcode));
-				v3[2] = CStringGetTextDatum(ed->message ? ed->message : "unknown error");
-				spi_int8("SELECT risk._rules_failed($1, $2, $3)", 3, t3, v3, NULL);
-			}
-			PG_END_TRY();
+											r.concurrently ? "CONCURRENTLY " : "", r.name));
+			risk_refresh_run(&r, true);
 			txn_commit();
 		}
 	}
 	PG_CATCH();
 	{
 		ErrorData  *ed = txn_abort(cxt);
-		bool		timed_out = ed->sqlerrcode == ERRCODE_QUERY_CANCELED && timeout_ms > 0 &&
-			TimestampDifferenceExceeds(start, GetCurrentTimestamp(), timeout_ms - 1);
-		Oid			t[4] = {INT8OID, TEXTOID, TEXTOID, TEXTOID};
-		Datum		v[4] = {Int64GetDatum(hid),
-			CStringGetTextDatum(timed_out ? "timeout" : "failed"),
+		Oid			t[3] = {INT8OID, TEXTOID, TEXTOID};
+		Datum		v[3] = {Int64GetDatum(hid),
 			CStringGetTextDatum(unpack_sql_state(ed->sqlerrcode)),
 		CStringGetTextDatum(ed->message ? ed->message : "unknown error")};
 
 		txn_begin("risk refresh: recording a failure");
-		spi_int8("SELECT risk._refresh_end($1, $2, $3, $4, NULL)", 4, t, v, NULL);
+		spi_int8("SELECT risk._refresh_end($1, 'failed', $2, $3, NULL)", 3, t, v, NULL);
 		txn_commit();
 	}
 	PG_END_TRY();
 }
 
-/* A lane: the refreshes whose history ids the scheduler put in bgw_extra. */
+/*
+ * A lane: the refreshes whose history ids the scheduler put in the segment
+ * whose handle is the argument (bgw_extra: the database, and the lane's
+ * size and first id, which the segment must match).
+ */
 void
 risk_refresh_main(Datum arg)
 {
 	Oid			dboid;
 	int32		n;
-	int64		hid[LANE_MAX];
+	int64		first;
+	int64	   *hid;
+	dsm_segment *seg;
+	LaneShared *ls;
 	MemoryContext cxt;
 
 	memcpy(&dboid, MyBgworkerEntry->bgw_extra, sizeof(Oid));
 	memcpy(&n, MyBgworkerEntry->bgw_extra + sizeof(int32), sizeof(int32));
-	n = Max(0, Min(n, (int32) LANE_MAX));
-	memcpy(hid, MyBgworkerEntry->bgw_extra + 2 * sizeof(int32), n * sizeof(int64));
+	memcpy(&first, MyBgworkerEntry->bgw_extra + 2 * sizeof(int32), sizeof(int64));
 
 	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
+
+	/* no segment: the scheduler is gone, and closes the lane when it starts again */
+	seg = dsm_attach(DatumGetUInt32(arg));
+	if (seg == NULL)
+		proc_exit(0);
+	ls = dsm_segment_address(seg);
+	if (n < 1 || n > LANE_MAX || ls->n != n || ls->hid[0] != first ||
+		dsm_segment_map_length(seg) < offsetof(LaneShared, hid) + n * sizeof(int64))
+		proc_exit(0);
+	hid = MemoryContextAlloc(TopMemoryContext, n * sizeof(int64));
+	memcpy(hid, ls->hid, n * sizeof(int64));
+	dsm_detach(seg);
+
 	BackgroundWorkerInitializeConnectionByOid(dboid, InvalidOid, 0);
 	SetConfigOption("application_name", "risk refresh", PGC_USERSET, PGC_S_SESSION);
 

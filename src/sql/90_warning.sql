@@ -382,20 +382,8 @@ $$;
 
 -- (the triggers that resolve the alerts of a dropped or disabled rule are
 -- in 97_rule_disabled.sql; risk._evaluate_rules, which opens, updates and
--- resolves alerts after a refresh, is in 98_warning_views.sql)
-
--- The breaching rows of one rule, one per key, the worst value kept.
-CREATE FUNCTION risk._breach_rows(b jsonb, op text)
-    RETURNS TABLE (key jsonb, value float8)
-    LANGUAGE sql IMMUTABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT DISTINCT ON (e -> 'key') e -> 'key', (e ->> 'value')::float8
-    FROM jsonb_array_elements(b) e
-    ORDER BY e -> 'key',
-             CASE WHEN op IN ('>', '>=') THEN -(e ->> 'value')::float8
-                  ELSE (e ->> 'value')::float8 END
-$$;
+-- resolves alerts after a refresh, and the breaching rows of a rule,
+-- risk._rule_breach_rows, are in 98_warning_batch.sql)
 
 -- ---------------------------------------------------------------------
 -- Bookkeeping of the workers (run by them as superuser; not for PUBLIC)
@@ -404,12 +392,6 @@ $$;
 CREATE FUNCTION risk._refresh_as_owner(view regclass, concurrent boolean, timeout_ms integer)
     RETURNS bigint
     AS 'MODULE_PATHNAME', 'risk_refresh_as_owner'
-    LANGUAGE C STRICT VOLATILE;
-
-CREATE FUNCTION risk._rule_breaches(view regclass, metric name, op text, threshold float8,
-                                    keys name[])
-    RETURNS jsonb
-    AS 'MODULE_PATHNAME', 'risk_rule_breaches'
     LANGUAGE C STRICT VOLATILE;
 
 -- Can v be refreshed CONCURRENTLY (populated, with a usable unique index)?
@@ -487,11 +469,9 @@ $$;
 -- the refresh worker records the actual start, src/worker.c)
 
 REVOKE ALL ON FUNCTION risk._refresh_as_owner(regclass, boolean, integer),
-    risk._rule_breaches(regclass, name, text, float8, name[]),
     risk._refresh_concurrently(oid), risk._scheduler_start(),
     risk._due(oid[], integer),
-    risk._notify(text, risk.alerts),
-    risk._breach_rows(jsonb, text) FROM PUBLIC;
+    risk._notify(text, risk.alerts) FROM PUBLIC;
 
 -- A dropped materialized view leaves the registry (its rules and their
 -- open alerts with it).
@@ -525,8 +505,6 @@ COMMENT ON FUNCTION risk._wake() IS
 'Wake this database''s scheduler when the transaction commits; true when the background workers run';
 COMMENT ON FUNCTION risk._refresh_as_owner(regclass, boolean, integer) IS
 'Worker: REFRESH MATERIALIZED VIEW as the view''s owner (CONCURRENTLY if asked, within a time limit in a worker); returns the rows';
-COMMENT ON FUNCTION risk._rule_breaches(regclass, name, text, float8, name[]) IS
-'Worker: as the view''s owner, the rows where metric op threshold holds, as [{key, value}]';
 COMMENT ON FUNCTION risk._refresh_concurrently(oid) IS
 'Worker: can the view be refreshed CONCURRENTLY (populated, with a usable unique index)';
 COMMENT ON FUNCTION risk._scheduler_start() IS
@@ -535,7 +513,5 @@ COMMENT ON FUNCTION risk._due(oid[], integer) IS
 'Worker: delete expired history; the due views not already queued, each with its watched ancestors, ancestors first';
 COMMENT ON FUNCTION risk._notify(text, risk.alerts) IS
 'Send an alert event on channel risk_alerts as JSON (shortened under the NOTIFY limit)';
-COMMENT ON FUNCTION risk._breach_rows(jsonb, text) IS
-'The breaching rows of one rule, one per key, the worst value kept';
 COMMENT ON FUNCTION risk._on_sql_drop() IS
 'Event trigger: a dropped materialized view leaves the registry, with its rules';

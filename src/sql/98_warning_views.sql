@@ -56,71 +56,8 @@ $$;
 COMMENT ON FUNCTION risk.watch(regclass, interval) IS
 'Register (or re-time) a materialized view for refresh by the scheduler every interval, at most once per risk.naptime (a NOTICE says so when the interval is shorter); the caller must be a member of the view''s owning role';
 
--- ---------------------------------------------------------------------
--- Alerts after a refresh
--- ---------------------------------------------------------------------
-
--- After a successful refresh: evaluate every rule of the view.
-CREATE OR REPLACE FUNCTION risk._evaluate_rules(hid bigint) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    v regclass;
-    vname text;
-    r risk.rules;
-    b jsonb;
-    a risk.alerts;
-    n integer;
-    opened integer := 0;
-    updated integer := 0;
-    resolved integer := 0;
-BEGIN
-    SELECT h.view, h.view_name INTO v, vname FROM risk.refresh_history h WHERE h.id = hid;
-    FOR r IN SELECT * FROM risk.rules x WHERE x.view = v AND x.enabled ORDER BY x.id LOOP
-        b := risk._rule_breaches(v, r.metric, r.op, r.threshold, r.key_columns);
-
-        UPDATE risk.alerts x
-        SET value = br.value, updated_at = now(), refreshes = x.refreshes + 1
-        FROM risk._breach_rows(b, r.op) br
-        WHERE x.rule_id = r.id AND x.status = 'open' AND x.key = br.key;
-        GET DIAGNOSTICS n = ROW_COUNT;
-        updated := updated + n;
-
-        FOR a IN INSERT INTO risk.alerts
-                     (rule_id, rule_name, view, view_name, key, metric, op, threshold,
-                      value, severity, action, status, opened_at, updated_at)
-                 SELECT r.id, r.rule_name, v, vname, br.key, r.metric, r.op, r.threshold,
-                        br.value, r.severity, r.action, 'open', now(), now()
-                 FROM risk._breach_rows(b, r.op) br
-                 WHERE NOT EXISTS (SELECT 1 FROM risk.alerts x
-                                   WHERE x.rule_id = r.id AND x.status = 'open'
-                                     AND x.key = br.key)
-                 RETURNING *
-        LOOP
-            opened := opened + 1;
-            PERFORM risk._notify('opened', a);
-        END LOOP;
-
-        FOR a IN UPDATE risk.alerts x
-                 SET status = 'resolved', resolved_at = now(), updated_at = now(),
-                     resolution = 'cleared'
-                 WHERE x.rule_id = r.id AND x.status = 'open'
-                   AND NOT EXISTS (SELECT 1 FROM risk._breach_rows(b, r.op) br
-                                   WHERE br.key = x.key)
-                 RETURNING *
-        LOOP
-            resolved := resolved + 1;
-            PERFORM risk._notify('resolved', a);
-        END LOOP;
-    END LOOP;
-    UPDATE risk.refresh_history
-    SET alerts_opened = opened, alerts_updated = updated, alerts_resolved = resolved
-    WHERE id = hid;
-END
-$$;
-COMMENT ON FUNCTION risk._evaluate_rules(bigint) IS
-'Worker: evaluate every rule of the refreshed view: open, update and resolve alerts';
+-- (risk._evaluate_rules, which opens, updates and resolves alerts after a
+-- refresh, is in 98_warning_batch.sql)
 
 -- ---------------------------------------------------------------------
 -- Bookkeeping of a refresh (run by the workers as superuser)
@@ -159,10 +96,15 @@ AS $$
 DECLARE
     v regclass;
 BEGIN
+    -- a successful refresh has opened, updated and resolved no alert until
+    -- its rules are evaluated (risk._evaluate_rules counts them, if any)
     UPDATE risk.refresh_history h
     SET finished_at = clock_timestamp(), duration = clock_timestamp() - h.started_at,
         outcome = _refresh_end.outcome, sqlstate = _refresh_end.sqlstate,
-        message = _refresh_end.message, rows = nrows
+        message = _refresh_end.message, rows = nrows,
+        alerts_opened = CASE WHEN _refresh_end.outcome = 'ok' THEN 0 END,
+        alerts_updated = CASE WHEN _refresh_end.outcome = 'ok' THEN 0 END,
+        alerts_resolved = CASE WHEN _refresh_end.outcome = 'ok' THEN 0 END
     WHERE h.id = hid AND h.outcome = 'running'
     RETURNING h.view INTO v;
     IF NOT FOUND THEN
@@ -204,7 +146,8 @@ CREATE OR REPLACE FUNCTION risk._rules_failed(hid bigint, sqlstate text, message
 AS $$
     UPDATE risk.refresh_history h
     SET outcome = 'rules_failed', sqlstate = _rules_failed.sqlstate,
-        message = _rules_failed.message
+        message = _rules_failed.message,
+        alerts_opened = NULL, alerts_updated = NULL, alerts_resolved = NULL
     WHERE h.id = hid;
     UPDATE risk.watched w
     SET last_outcome = 'rules_failed', last_message = _rules_failed.message

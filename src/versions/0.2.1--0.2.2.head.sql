@@ -53,3 +53,13 @@ COMMENT ON FUNCTION risk.lda_simulate_losses(text, float8[], text, float8[], int
 'The simulated annual losses of risk.lda_simulate, the loss distribution approach (same seed, same years), one row per year, for plotting the loss distribution';
 COMMENT ON FUNCTION risk.sla_var(float8, text, float8[], float8, boolean) IS
 'Single-loss approximation (SLA) of the annual operational-risk VaR of the loss distribution approach at confidence p (Bocker & Kluppelberg): F^-1(1 - (1-p)/lambda), plus (lambda - 1) E[X] with the mean correction (Bocker & Sprittulla) when the severity mean is finite';
+
+-- ---------------------------------------------------------------------
+-- Early warning in bulk: a rule's breaching rows come as a relation
+-- (risk._rule_breach_rows, made by 98_warning_batch.sql with the new
+-- risk._evaluate_rules), not as a jsonb array expanded again for every
+-- open alert; the array and its expansion go.  The library keeps the C
+-- function of the array for a 0.2.1 schema not yet upgraded.
+-- ---------------------------------------------------------------------
+DROP FUNCTION risk._rule_breaches(regclass, name, text, float8, name[]);
+DROP FUNCTION risk._breach_rows(jsonb, text);

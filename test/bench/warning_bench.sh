@@ -35,6 +35,15 @@
 #   3. Idle cost.  With the 100 views watched but none due, the CPU time
 #      (utime + stime from /proc) of the risk scheduler over 10 s at
 #      risk.naptime = 100ms.
+#   4. Alerts in bulk.  A view of 20,000 credit lines, half of them over
+#      90% utilisation, one rule keyed by customer.  Rule evaluation
+#      (risk._evaluate_rules, what a worker and risk.refresh_and_evaluate
+#      run after a refresh) opening the 10,000 alerts, against an INSERT ...
+#      SELECT of the same rows into a copy of risk.alerts (same indexes);
+#      and resolving them (the view refreshed with no breach left) against
+#      an UPDATE of the 10,000 open rows.  Best of 3 each; the workers are
+#      off meanwhile.  Once more with risk.alert_notify_limit = -1 (one
+#      NOTIFY per alert rather than one summary).
 #
 # On a throwaway cluster (pg_virtualenv) with risk preloaded.  Prints
 # timings and ratios (scheduler / by hand: 1 means no overhead), then the
@@ -351,6 +360,81 @@ c1=$(cpu_ticks "$SCHED_PID"); w1=$(date +%s.%N)
 awk -v c0="$c0" -v c1="$c1" -v w0="$w0" -v w1="$w1" -v hz="$HZ" 'BEGIN{
     ms = 1000 * (c1 - c0) / hz; s = w1 - w0
     printf "  scheduler CPU: %.0f ms over %.1f s = %.2f ms per second (clock tick %.0f ms)\n", ms, s, ms / s, 1000 / hz }'
+
+# ---------------------------------------------------------------------------
+echo "== 4. Alerts in bulk: one rule, 10,000 breaches"
+set_guc risk.worker_enabled off
+psql_q <<'SQL' >/dev/null
+CREATE TABLE bulk_lines (customer int PRIMARY KEY, lim float8 NOT NULL, drawn float8 NOT NULL);
+INSERT INTO bulk_lines SELECT g, 1000, 500 FROM generate_series(1, 20000) g;
+CREATE MATERIALIZED VIEW bulk_util AS SELECT customer, drawn / lim AS utilisation FROM bulk_lines;
+CREATE UNIQUE INDEX ON bulk_util (customer);
+SET client_min_messages = warning;
+SELECT risk.watch('bulk_util', '1 hour');
+SELECT risk.add_rule('bulk_util', 'utilisation', '>', 0.9, key_columns => '{customer}');
+CREATE TABLE peer_alerts (LIKE risk.alerts INCLUDING ALL);
+VACUUM ANALYZE bulk_lines, bulk_util, peer_alerts, risk.alerts;
+SQL
+# bulk_round BREACH|CLEAR: change the data, refresh the view by hand, then
+# time the rule evaluation and its plain-SQL peer; prints "ours_ms peer_ms n"
+bulk_round() {
+    local drawn peer
+    if [[ $1 == BREACH ]]; then
+        drawn="CASE WHEN customer % 2 = 0 THEN 950 ELSE 500 END"
+        peer="INSERT INTO peer_alerts (rule_id, rule_name, view, view_name, key, metric, op, threshold,
+                                       value, severity, action, status, opened_at, updated_at)
+              SELECT r.id, r.rule_name, r.view, 'public.bulk_util', jsonb_build_object('customer', u.customer),
+                     r.metric, r.op, r.threshold, u.utilisation, r.severity, r.action, 'open', now(), now()
+              FROM bulk_util u, risk.rules r
+              WHERE r.view = 'bulk_util'::regclass AND u.utilisation > 0.9"
+    else
+        drawn="500"
+        peer="UPDATE peer_alerts SET status = 'resolved', resolved_at = now(), updated_at = now(),
+                                     resolution = 'cleared'
+              WHERE status = 'open'"
+    fi
+    psql_q <<SQL
+${2:-}
+UPDATE bulk_lines SET drawn = $drawn;
+REFRESH MATERIALIZED VIEW CONCURRENTLY bulk_util;
+SELECT risk._refresh_begin('bulk_util'::regclass) AS hid \gset
+SELECT risk._refresh_end(:hid, 'ok', NULL, NULL, 20000) \g /dev/null
+SELECT clock_timestamp() AS t0 \gset
+SELECT risk._evaluate_rules(:hid) \g /dev/null
+SELECT clock_timestamp() AS t1 \gset
+$peer;
+SELECT clock_timestamp() AS t2 \gset
+SELECT round(1000 * extract(epoch FROM :'t1'::timestamptz - :'t0'::timestamptz), 1) || ' '
+       || round(1000 * extract(epoch FROM :'t2'::timestamptz - :'t1'::timestamptz), 1) || ' '
+       || coalesce(alerts_opened, 0) + coalesce(alerts_resolved, 0)
+FROM risk.refresh_history WHERE id = :hid;
+SQL
+}
+report_bulk() {   # report_bulk WHAT PEER "ours peer n" ...: the best of each
+    local what=$1 peer=$2 ours=  theirs=  n= o p k
+    shift 2
+    for r in "$@"; do
+        read -r o p k <<<"$r"
+        ours=$(min "$o" "${ours:-$o}"); theirs=$(min "$p" "${theirs:-$p}"); n=$k
+    done
+    printf '  %-32s ours %6.0f ms, %s %6.0f ms, ratio %s (%s alerts)\n' \
+        "$what" "$ours" "$peer" "$theirs" "$(ratio "$ours" "$theirs")" "$n"
+}
+O=(); C=()
+for _ in 1 2 3; do
+    O+=("$(bulk_round BREACH)")
+    C+=("$(bulk_round CLEAR)")
+done
+report_bulk "opening 10,000 alerts:" "INSERT ... SELECT" "${O[@]}"
+report_bulk "resolving 10,000 alerts:" "UPDATE" "${C[@]}"
+O=(); C=()
+for _ in 1 2 3; do
+    O+=("$(bulk_round BREACH 'SET risk.alert_notify_limit = -1;')")
+    C+=("$(bulk_round CLEAR 'SET risk.alert_notify_limit = -1;')")
+done
+report_bulk "opening, a NOTIFY per alert:" "INSERT ... SELECT" "${O[@]}"
+report_bulk "resolving, a NOTIFY per alert:" "UPDATE" "${C[@]}"
+set_guc risk.worker_enabled on
 
 # ---------------------------------------------------------------------------
 echo "== Worker outcomes and server log"
