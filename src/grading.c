@@ -259,10 +259,7 @@ risk_grade(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a PD must be between 0 and 1, got %s", float8out_internal(pd)),
-				 (pd > 1 && pd <= 100) ?
-				 errhint("PDs are fractions, not percentages: %s%% is %s.",
-						 float8out_internal(pd), float8out_internal(pd / 100)) :
-				 errhint("A PD is a probability: 0.015 for 1.5%%.")));
+				 risk_pd_hint(pd, true)));
 	if (c == NULL || c->lxid != MyProc->lxid || c->cid != cid ||
 		VARSIZE_ANY_EXHDR(c->scale) != VARSIZE_ANY_EXHDR(scale) ||
 		memcmp(VARDATA_ANY(c->scale), VARDATA_ANY(scale), VARSIZE_ANY_EXHDR(scale)) != 0)

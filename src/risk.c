@@ -157,6 +157,17 @@ risk_get_flag(FunctionCallInfo fcinfo, int argno, const char *argname)
 	return false;				/* not reached */
 }
 
+int
+risk_pd_hint(double pd, bool always)
+{
+	if (pd > 1 && pd <= 100)
+		return errhint("PDs are fractions, not percentages: %s%% is %s.",
+					   show(pd), show(pd / 100));
+	if (always)
+		return errhint("A PD is a probability: 0.015 for 1.5%%.");
+	return 0;
+}
+
 void
 risk_check_finite(double x, const char *argname)
 {

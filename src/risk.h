@@ -36,6 +36,13 @@ extern void risk_require_order(FunctionCallInfo fcinfo, const char *args);
  */
 extern bool risk_get_flag(FunctionCallInfo fcinfo, int argno, const char *argname);
 
+/*
+ * Inside an ereport: the hint for a PD outside its range, "PDs are
+ * fractions" when it looks like a percentage (above 1, at most 100); else,
+ * when always, what a PD is, and no hint otherwise.
+ */
+extern int	risk_pd_hint(double pd, bool always);
+
 /* ERROR unless x is finite (not NaN, not +-Infinity). */
 extern void risk_check_finite(double x, const char *argname);
 

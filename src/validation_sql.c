@@ -33,8 +33,7 @@ check_pd(double pd)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a PD must be between 0 and 1, got %s", float8out_internal(pd)),
-				 (pd > 1 && pd <= 100) ? errhint("PDs are fractions, not percentages: %s%% is %s.",
-												 float8out_internal(pd), float8out_internal(pd / 100)) : 0));
+				 risk_pd_hint(pd, false)));
 }
 
 /* Transition of the pair aggregates: (value, bad [, groups]). */
@@ -259,8 +258,7 @@ grade_args(FunctionCallInfo fcinfo, int64 *n, int64 *d, double *pd)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the grade's PD must be between 0 and 1 exclusive, got %s",
 						float8out_internal(*pd)),
-				 (*pd > 1 && *pd <= 100) ? errhint("PDs are fractions, not percentages: %s%% is %s.",
-												   float8out_internal(*pd), float8out_internal(*pd / 100)) : 0));
+				 risk_pd_hint(*pd, false)));
 }
 
 PG_FUNCTION_INFO_V1(risk_jeffreys_test_sql);
@@ -291,6 +289,22 @@ risk_binomial_test_sql(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(risk_binomial_test(n, d, pd));
 }
 
+/* A risk.psi_result: the index and its band. */
+static Datum
+psi_tuple(FunctionCallInfo fcinfo, double psi)
+{
+	TupleDesc	td;
+	Datum		v[2];
+	bool		nulls[2] = {false, false};
+
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "psi: return type must be a row type");
+	td = BlessTupleDesc(td);
+	v[0] = Float8GetDatum(psi);
+	v[1] = CStringGetTextDatum(psi < 0.1 ? "stable" : (psi < 0.25 ? "moderate shift" : "significant shift"));
+	return HeapTupleGetDatum(heap_form_tuple(td, v, nulls));
+}
+
 /* psi(development counts, current counts) -> (psi, band) */
 PG_FUNCTION_INFO_V1(risk_psi_sql);
 Datum
@@ -301,9 +315,6 @@ risk_psi_sql(PG_FUNCTION_ARGS)
 	int			m;
 	double		psi;
 	risk_status rc;
-	TupleDesc	td;
-	Datum		v[2];
-	bool		nulls[2] = {false, false};
 
 	if (ARR_NDIM(a) != 1 || ARR_NDIM(b) != 1 || ARR_HASNULL(a) || ARR_HASNULL(b) ||
 		ARR_ELEMTYPE(a) != FLOAT8OID || ARR_ELEMTYPE(b) != FLOAT8OID)
@@ -322,12 +333,7 @@ risk_psi_sql(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("every bucket needs a positive, finite count in both distributions"),
 				 errhint("Merge empty buckets with a neighbour.")));
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "psi: return type must be a row type");
-	td = BlessTupleDesc(td);
-	v[0] = Float8GetDatum(psi);
-	v[1] = CStringGetTextDatum(psi < 0.1 ? "stable" : (psi < 0.25 ? "moderate shift" : "significant shift"));
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+	PG_RETURN_DATUM(psi_tuple(fcinfo, psi));
 }
 
 /* ---------------------------------------------------------------------
@@ -346,21 +352,13 @@ static Datum
 psi_result(FunctionCallInfo fcinfo, double *dev, double *cur, int m)
 {
 	double		psi;
-	TupleDesc	td;
-	Datum		v[2];
-	bool		nulls[2] = {false, false};
 
 	if (risk_psi(dev, cur, m, &psi) == RISK_DEGENERATE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("every bucket needs scores from both samples"),
 				 errhint("Use fewer buckets, or breakpoints that leave no bucket empty.")));
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "psi: return type must be a row type");
-	td = BlessTupleDesc(td);
-	v[0] = Float8GetDatum(psi);
-	v[1] = CStringGetTextDatum(psi < 0.1 ? "stable" : (psi < 0.25 ? "moderate shift" : "significant shift"));
-	return HeapTupleGetDatum(heap_form_tuple(td, v, nulls));
+	return psi_tuple(fcinfo, psi);
 }
 
 /* the bucket of x among sorted edges e[0..ne-1]: the number of edges <= x */

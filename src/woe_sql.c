@@ -406,10 +406,7 @@ risk_score_points(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a PD must be between 0 and 1 exclusive, got %s", float8out_internal(pd)),
-				 (pd > 1 && pd <= 100) ?
-				 errhint("PDs are fractions, not percentages: %s%% is %s.",
-						 float8out_internal(pd), float8out_internal(pd / 100)) :
-				 errhint("A PD is a probability: 0.015 for 1.5%%.")));
+				 risk_pd_hint(pd, true)));
 	check_odds(base_odds, pdo);
 	/* base_points + pdo / ln(2) * (ln((1 - pd) / pd) - ln(base_odds)) */
 	PG_RETURN_FLOAT8(float8_pl(base_points,

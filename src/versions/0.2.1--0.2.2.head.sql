@@ -28,6 +28,8 @@ SELECT c.oid::regclass::text AS view, c.relowner, c.relacl
 FROM pg_catalog.pg_class c
 WHERE c.oid IN ('risk.open_alerts'::regclass, 'risk.alert_summary'::regclass,
                 'risk.refresh_status'::regclass);
+COMMENT ON TABLE risk._upgrade_view_grants IS
+'Scratch table of the upgrade 0.2.1 -> 0.2.2: owner and grants of the BI views it makes again; dropped by the end of the same script';
 DROP VIEW risk.refresh_status, risk.alert_summary, risk.open_alerts;
 
 -- a column used by a policy cannot change type: the read policies go and
