@@ -124,3 +124,68 @@ FROM (SELECT portfolio, day, r,
       FROM returns) s
 WHERE n_prev = 250
 GROUP BY portfolio ORDER BY portfolio;
+
+-- ---------------------------------------------------------------------
+-- Parallel workers sort the scores of their partial states, the leader
+-- merges the sorted runs: the answers are the serial ones, exactly, for
+-- every aggregate whose values come with a 0/1 flag (the transition
+-- functions of score/PD pairs, WOE binning and PSI; the list is checked
+-- against the catalog), with many ties, a missing characteristic, and
+-- partial states large enough for the radix sorts (tens of thousands
+-- of values a worker and flag), with and without the leader taking part.
+-- ---------------------------------------------------------------------
+SELECT setseed(0.31);
+CREATE TABLE flagged_rows WITH (parallel_workers = 2) AS
+SELECT g % 3 AS grp, s AS score, (s + 0.5) / 101 AS pd, random() < (s + 0.5) / 101 AS bad,
+       CASE WHEN g % 97 = 0 THEN NULL ELSE round(s / 7) END AS x, g % 5 = 0 AS current
+FROM (SELECT g, floor(random() * 100) AS s FROM generate_series(1, 300000) g) r;
+ANALYZE flagged_rows;
+SELECT string_agg(DISTINCT a.aggfnoid::regproc::text, ', ' ORDER BY a.aggfnoid::regproc::text) AS flagged_aggregates
+FROM pg_aggregate a
+WHERE a.aggtransfn::regproc::text IN ('risk._score_pairs_accum', 'risk._pd_pairs_accum', 'risk._woe_accum',
+                                      'risk._psi_scores_accum', 'risk._psi_scores_edges_accum');
+CREATE TEMP VIEW flagged_answers AS
+SELECT grp::text, risk.auc(score, bad)::text AS auc, risk.auc(score, bad::int)::text AS auc_int,
+       risk.gini(score, bad)::text AS gini, risk.gini(score, bad::int)::text AS gini_int,
+       risk.ks(score, bad)::text AS ks, risk.ks(score, bad::int)::text AS ks_int,
+       risk.hosmer_lemeshow(pd, bad)::text AS hl, risk.hosmer_lemeshow(pd, bad::int, 20)::text AS hl_int,
+       risk.woe_bins(x, bad)::text AS woe, risk.woe_bins(x, bad::int, 4, 0.1)::text AS woe_int,
+       risk.psi_scores(score, current)::text AS psi, risk.psi_scores(score, current, 20)::text AS psi_20,
+       risk.psi_scores(score, current, '{20,50,70}'::float8[])::text AS psi_edges
+FROM flagged_rows GROUP BY grp
+UNION ALL
+SELECT 'all', risk.auc(score, bad)::text, risk.auc(score, bad::int)::text,
+       risk.gini(score, bad)::text, risk.gini(score, bad::int)::text,
+       risk.ks(score, bad)::text, risk.ks(score, bad::int)::text,
+       risk.hosmer_lemeshow(pd, bad)::text, risk.hosmer_lemeshow(pd, bad::int, 20)::text,
+       risk.woe_bins(x, bad)::text, risk.woe_bins(x, bad::int, 4, 0.1)::text,
+       risk.psi_scores(score, current)::text, risk.psi_scores(score, current, 20)::text,
+       risk.psi_scores(score, current, '{20,50,70}'::float8[])::text
+FROM flagged_rows;
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE flagged_serial AS SELECT * FROM flagged_answers;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) CREATE TEMP TABLE flagged_parallel AS SELECT * FROM flagged_answers;
+CREATE TEMP TABLE flagged_parallel AS SELECT * FROM flagged_answers;
+SET parallel_leader_participation = off;
+CREATE TEMP TABLE flagged_workers_only AS SELECT * FROM flagged_answers;
+RESET ALL;
+SELECT (SELECT count(*) FROM flagged_serial) AS groups,
+       (SELECT count(*) FROM flagged_serial s NATURAL JOIN flagged_parallel) AS parallel_same,
+       (SELECT count(*) FROM flagged_serial s NATURAL JOIN flagged_workers_only) AS workers_only_same;
+SELECT grp, round(auc::numeric, 6) AS auc, round(ks::numeric, 6) AS ks FROM flagged_serial ORDER BY grp;
+-- a final function sorts the state's values in place: a window whose
+-- frame head stays put, which adds rows to the state after each final,
+-- still gives the AUC, KS and Hosmer-Lemeshow of each frame
+WITH r AS (SELECT (row_number() OVER (ORDER BY score, pd, bad, x) * 7919) % 300 AS k, score, pd, bad
+           FROM (SELECT * FROM flagged_rows LIMIT 300) s),
+     running AS (SELECT k, risk.auc(score, bad) OVER w AS auc, risk.ks(score, bad) OVER w AS ks,
+                        risk.hosmer_lemeshow(pd, bad) OVER w AS hl
+                 FROM r WINDOW w AS (ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND 30 FOLLOWING))
+SELECT count(*) AS frames,
+       count(*) FILTER (WHERE running.auc = p.auc AND running.ks = p.ks AND running.hl = p.hl) AS same_as_alone
+FROM running
+CROSS JOIN LATERAL (SELECT risk.auc(score, bad) AS auc, risk.ks(score, bad) AS ks,
+                           risk.hosmer_lemeshow(pd, bad) AS hl
+                    FROM r r2 WHERE r2.k <= running.k + 30) p;

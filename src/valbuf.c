@@ -4,9 +4,14 @@
  *     the combine/serialize/deserialize functions shared by every aggregate
  *     built on it (var_historical, es_historical, gpd_fit, hill).
  *
- * Serialized form: param, param2, tag, nall, maxall, n, then the n values.
- * Two partial states combine only when param, param2 and tag agree (the
- * same level, threshold, penalty or method on every row of a group).
+ * Serialized form: param, param2, tag, nall, maxall, n, flagged, n1, then
+ * the n values and the n1 values of flag 1.  Two partial states combine
+ * only when param, param2 and tag agree (the same level, threshold,
+ * penalty or method on every row of a group).  A flagged state is sorted
+ * by its serialization (in the worker that built it), and the combine
+ * merges sorted states in one pass: the leader receives sorted runs, and
+ * the sorts of its final function find their input sorted
+ * (risk_sort_doubles checks first).
  */
 #include "postgres.h"
 
@@ -18,7 +23,7 @@
 #include "valbuf.h"
 
 #define HDR_SIZE (2 * sizeof(double) + sizeof(int32) + sizeof(int64) + \
-				  sizeof(double) + sizeof(int64))
+				  sizeof(double) + sizeof(int64) + sizeof(int32) + sizeof(int64))
 
 ValBuf *
 valbuf_new(MemoryContext ctx, double param, int32 tag)
@@ -30,26 +35,73 @@ valbuf_new(MemoryContext ctx, double param, int32 tag)
 	return b;
 }
 
-void
-valbuf_reserve(ValBuf *b, MemoryContext ctx, int64 more)
+ValBuf *
+valbuf_new_flagged(MemoryContext ctx, double param, int32 tag)
 {
-	int64		need = b->n + more;
+	ValBuf	   *b = valbuf_new(ctx, param, tag);
+
+	b->flagged = true;
+	return b;
+}
+
+/* Room for `need` values in *x of capacity *capp: doubling, in ctx. */
+static void
+grow(double **x, int64 *capp, int64 need, MemoryContext ctx)
+{
 	int64		cap;
 
-	if (need <= b->cap)
+	if (need <= *capp)
 		return;
-	cap = b->cap > 0 ? b->cap : 64;
+	cap = *capp > 0 ? *capp : 64;
 	while (cap < need)
 		cap *= 2;
 	if ((Size) cap > MaxAllocHugeSize / sizeof(double))
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("too many rows in one group: " INT64_FORMAT, need)));
-	if (b->x == NULL)
-		b->x = MemoryContextAllocHuge(ctx, cap * sizeof(double));
+	if (*x == NULL)
+		*x = MemoryContextAllocHuge(ctx, cap * sizeof(double));
 	else
-		b->x = repalloc_huge(b->x, cap * sizeof(double));
-	b->cap = cap;
+		*x = repalloc_huge(*x, cap * sizeof(double));
+	*capp = cap;
+}
+
+void
+valbuf_reserve(ValBuf *b, MemoryContext ctx, int64 more)
+{
+	grow(&b->x, &b->cap, b->n + more, ctx);
+}
+
+void
+valbuf_reserve1(ValBuf *b, MemoryContext ctx)
+{
+	grow(&b->x1, &b->cap1, b->n1 + 1, ctx);
+}
+
+double *
+valbuf_flag_pairs(ValBuf *b, bool skip_nan, int64 *npairs)
+{
+	double	   *pairs = palloc_extended(Max(b->n + b->n1, 1) * 2 * sizeof(double),
+										MCXT_ALLOC_HUGE);
+
+	Assert(b->flagged);
+	risk_sort_doubles(b->x, b->n);
+	risk_sort_doubles(b->x1, b->n1);
+	*npairs = risk_merge_flags(b->x, b->n, b->x1, b->n1, pairs, skip_nan);
+	return pairs;
+}
+
+/* Append (or, both sorted, merge) the n values of v to *x holding *nx. */
+static void
+absorb(double **x, int64 *nx, int64 *cap, const double *v, int64 n,
+	   bool merge, MemoryContext ctx)
+{
+	grow(x, cap, *nx + n, ctx);
+	if (merge)
+		risk_merge_sorted(*x, *nx, v, n, 1);
+	else if (n > 0)
+		memcpy(*x + *nx, v, n * sizeof(double));
+	*nx += n;
 }
 
 PG_FUNCTION_INFO_V1(risk_buffer_combine);
@@ -59,6 +111,7 @@ risk_buffer_combine(PG_FUNCTION_ARGS)
 	MemoryContext ctx = risk_agg_context(fcinfo, "risk_buffer_combine");
 	ValBuf	   *a = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	ValBuf	   *b = PG_ARGISNULL(1) ? NULL : (ValBuf *) PG_GETARG_POINTER(1);
+	bool		merge;
 
 	if (b == NULL || b->nall == 0)
 	{
@@ -70,6 +123,8 @@ risk_buffer_combine(PG_FUNCTION_ARGS)
 	{
 		a = valbuf_new(ctx, b->param, b->tag);
 		a->param2 = b->param2;
+		a->flagged = b->flagged;
+		a->sorted = true;		/* empty */
 	}
 	else
 	{
@@ -79,10 +134,14 @@ risk_buffer_combine(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("method must be the same for every row of a group")));
+		if (a->flagged != b->flagged)
+			elog(ERROR, "risk_buffer_combine: states of different shapes");
 	}
-	valbuf_reserve(a, ctx, b->n);
-	memcpy(a->x + a->n, b->x, b->n * sizeof(double));
-	a->n += b->n;
+	merge = a->flagged && (a->sorted || a->n + a->n1 == 0) && b->sorted;
+	absorb(&a->x, &a->n, &a->cap, b->x, b->n, merge, ctx);
+	if (a->flagged)
+		absorb(&a->x1, &a->n1, &a->cap1, b->x1, b->n1, merge, ctx);
+	a->sorted = merge;
 	if (a->nall == 0 || b->maxall > a->maxall)
 		a->maxall = b->maxall;
 	a->nall += b->nall;
@@ -94,16 +153,23 @@ Datum
 risk_buffer_serialize(PG_FUNCTION_ARGS)
 {
 	ValBuf	   *b = (ValBuf *) PG_GETARG_POINTER(0);
-	Size		len = HDR_SIZE + b->n * sizeof(double);
+	Size		len = HDR_SIZE + (b->n + b->n1) * sizeof(double);
 	bytea	   *out;
 	char	   *p;
+	int32		flagged = b->flagged ? 1 : 0;
 
 	if (len + VARHDRSZ > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("partial state of " INT64_FORMAT " values is too large to pass between parallel workers",
-						b->n),
+						b->n + b->n1),
 				 errhint("Set max_parallel_workers_per_gather = 0 for this query.")));
+	if (b->flagged)
+	{
+		/* sorted here, in the worker, rather than in the leader's final */
+		risk_sort_doubles(b->x, b->n);
+		risk_sort_doubles(b->x1, b->n1);
+	}
 	out = palloc(len + VARHDRSZ);
 	SET_VARSIZE(out, len + VARHDRSZ);
 	p = VARDATA(out);
@@ -119,7 +185,15 @@ risk_buffer_serialize(PG_FUNCTION_ARGS)
 	p += sizeof(double);
 	memcpy(p, &b->n, sizeof(int64));
 	p += sizeof(int64);
-	memcpy(p, b->x, b->n * sizeof(double));
+	memcpy(p, &flagged, sizeof(int32));
+	p += sizeof(int32);
+	memcpy(p, &b->n1, sizeof(int64));
+	p += sizeof(int64);
+	if (b->n > 0)
+		memcpy(p, b->x, b->n * sizeof(double));
+	p += b->n * sizeof(double);
+	if (b->n1 > 0)
+		memcpy(p, b->x1, b->n1 * sizeof(double));
 	PG_RETURN_BYTEA_P(out);
 }
 
@@ -131,6 +205,7 @@ risk_buffer_deserialize(PG_FUNCTION_ARGS)
 	const char *p = VARDATA_ANY(in);
 	Size		len = VARSIZE_ANY_EXHDR(in);
 	ValBuf	   *b;
+	int32		flagged;
 
 	risk_agg_context(fcinfo, "risk_buffer_deserialize");
 	if (len < HDR_SIZE)
@@ -148,13 +223,29 @@ risk_buffer_deserialize(PG_FUNCTION_ARGS)
 	p += sizeof(double);
 	memcpy(&b->n, p, sizeof(int64));
 	p += sizeof(int64);
-	if (b->n < 0 || len != HDR_SIZE + (Size) b->n * sizeof(double))
+	memcpy(&flagged, p, sizeof(int32));
+	p += sizeof(int32);
+	memcpy(&b->n1, p, sizeof(int64));
+	p += sizeof(int64);
+	if (b->n < 0 || b->n1 < 0 || (flagged != 0 && flagged != 1) ||
+		(flagged == 0 && b->n1 != 0) ||
+		b->n > (int64) (len / sizeof(double)) || b->n1 > (int64) (len / sizeof(double)) ||
+		len != HDR_SIZE + (Size) (b->n + b->n1) * sizeof(double))
 		elog(ERROR, "risk_buffer_deserialize: corrupt state");
+	b->flagged = flagged == 1;
+	b->sorted = b->flagged;		/* serialize sorted it */
 	b->cap = b->n;
 	if (b->n > 0)
 	{
 		b->x = palloc_extended(b->n * sizeof(double), MCXT_ALLOC_HUGE);
 		memcpy(b->x, p, b->n * sizeof(double));
+		p += b->n * sizeof(double);
+	}
+	b->cap1 = b->n1;
+	if (b->n1 > 0)
+	{
+		b->x1 = palloc_extended(b->n1 * sizeof(double), MCXT_ALLOC_HUGE);
+		memcpy(b->x1, p, b->n1 * sizeof(double));
 	}
 	PG_RETURN_POINTER(b);
 }

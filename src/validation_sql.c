@@ -59,18 +59,13 @@ pairs_accum(FunctionCallInfo fcinfo, bool is_pd)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("groups must be between 3 and 1000, got %d", (int) param)));
-		st = valbuf_new(ctx, param, 0);
+		st = valbuf_new_flagged(ctx, param, 0);
 	}
 	else if (st->param != param)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("groups must be the same for every row of a group")));
-	valbuf_reserve(st, ctx, 2);
-	st->x[st->n++] = v;
-	st->x[st->n++] = risk_get_flag(fcinfo, 2, "default flag") ? 1.0 : 0.0;
-	if (st->nall == 0 || v > st->maxall)
-		st->maxall = v;
-	st->nall++;
+	valbuf_add_flagged(st, ctx, v, risk_get_flag(fcinfo, 2, "default flag"));
 	PG_RETURN_POINTER(st);
 }
 
@@ -94,13 +89,12 @@ auc_ks_final(FunctionCallInfo fcinfo, int which)
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	double		auc,
 				ks;
-	int64		nb,
-				ng;
 	risk_status rc;
 
 	if (st == NULL || st->nall == 0)
 		PG_RETURN_NULL();
-	rc = risk_auc_ks(st->x, st->nall, &auc, &ks, &nb, &ng);
+	/* the goods' and the bads' scores, sorted in place (or found sorted) */
+	rc = risk_auc_ks_split(st->x, st->n, st->x1, st->n1, &auc, &ks);
 	if (rc == RISK_DEGENERATE)
 		PG_RETURN_NULL();		/* all good or all bad: no discrimination to measure */
 	risk_raise(rc, "auc");
@@ -134,6 +128,7 @@ risk_hosmer_lemeshow_final(PG_FUNCTION_ARGS)
 {
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	int			groups;
+	int64		npairs;
 	double	   *pairs,
 				stat,
 				pv;
@@ -151,9 +146,8 @@ risk_hosmer_lemeshow_final(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("Hosmer-Lemeshow with %d groups needs at least %d loans, got " INT64_FORMAT,
 						groups, groups, st->nall)));
-	pairs = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
-	memcpy(pairs, st->x, st->n * sizeof(double));
-	rc = risk_hosmer_lemeshow(pairs, st->nall, groups, &stat, &df, &pv);
+	pairs = valbuf_flag_pairs(st, false, &npairs);
+	rc = risk_hosmer_lemeshow(pairs, npairs, groups, &stat, &df, &pv);
 	pfree(pairs);
 	if (rc == RISK_DEGENERATE)
 		ereport(ERROR,
@@ -470,17 +464,15 @@ psi_scores_accum(FunctionCallInfo fcinfo, bool given)
 	}
 	if (st == NULL)
 	{
-		st = valbuf_new(ctx, buckets, given ? 1 : 0);
+		st = valbuf_new_flagged(ctx, buckets, given ? 1 : 0);
 		st->param2 = sig;
 	}
 	else if (st->param != buckets || st->param2 != sig || st->tag != (given ? 1 : 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("buckets and breakpoints must be the same for every row of a group")));
-	valbuf_reserve(st, ctx, 2);
-	st->x[st->n++] = given ? (double) psi_bucket(pe->e, pe->ne, x) : x;
-	st->x[st->n++] = risk_get_flag(fcinfo, 2, "current flag") ? 1.0 : 0.0;
-	st->nall++;
+	valbuf_add_flagged(st, ctx, given ? (double) psi_bucket(pe->e, pe->ne, x) : x,
+					   risk_get_flag(fcinfo, 2, "current flag"));
 	PG_RETURN_POINTER(st);
 }
 
@@ -498,15 +490,6 @@ Datum
 risk_psi_scores_edges_accum(PG_FUNCTION_ARGS)
 {
 	return psi_scores_accum(fcinfo, true);
-}
-
-static int
-cmp_float8(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return x < y ? -1 : (x > y ? 1 : 0);
 }
 
 PG_FUNCTION_INFO_V1(risk_psi_scores_final);
@@ -527,21 +510,16 @@ risk_psi_scores_final(PG_FUNCTION_ARGS)
 	if (st == NULL || st->nall == 0)
 		PG_RETURN_NULL();
 	m = (int) st->param;
-	for (i = 0; i < st->n; i += 2)
-		nd += st->x[i + 1] == 0.0;
-	ncur = st->nall - nd;
+	nd = st->n;					/* flag 0: the development sample */
+	ncur = st->n1;
 	if (nd == 0 || ncur == 0)
 		PG_RETURN_NULL();		/* one of the samples is empty: no PSI */
 	if (st->tag == 0)
 	{
-		/* the development sample's quantiles, sorted, ties merged */
-		double	   *d = palloc_extended(nd * sizeof(double), MCXT_ALLOC_HUGE);
-		int64		k = 0;
+		/* the development sample's quantiles, sorted (in place), ties merged */
+		double	   *d = st->x;
 
-		for (i = 0; i < st->n; i += 2)
-			if (st->x[i + 1] == 0.0)
-				d[k++] = st->x[i];
-		qsort(d, nd, sizeof(double), cmp_float8);
+		risk_sort_doubles(d, nd);
 		e = palloc(sizeof(double) * m);
 		for (j = 1; j < m; j++)
 		{
@@ -552,20 +530,14 @@ risk_psi_scores_final(PG_FUNCTION_ARGS)
 			if (ne == 0 || q > e[ne - 1])
 				e[ne++] = q;
 		}
-		pfree(d);
 		m = ne + 1;
 	}
 	dev = palloc0(sizeof(double) * m);
 	cur = palloc0(sizeof(double) * m);
-	for (i = 0; i < st->n; i += 2)
-	{
-		int			b = st->tag == 0 ? psi_bucket(e, ne, st->x[i]) : (int) st->x[i];
-
-		if (st->x[i + 1] == 0.0)
-			dev[b] += 1;
-		else
-			cur[b] += 1;
-	}
+	for (i = 0; i < st->n; i++)
+		dev[st->tag == 0 ? psi_bucket(e, ne, st->x[i]) : (int) st->x[i]] += 1;
+	for (i = 0; i < st->n1; i++)
+		cur[st->tag == 0 ? psi_bucket(e, ne, st->x1[i]) : (int) st->x1[i]] += 1;
 	if (m < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -53,7 +53,7 @@ risk_woe_accum(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("min_share must be at least 0 and below 0.5, got %s", float8out_internal(min_share))));
-		st = valbuf_new(ctx, (double) max_bins, 0);
+		st = valbuf_new_flagged(ctx, (double) max_bins, 0);
 		st->param2 = min_share;
 	}
 	else if (st->param != (double) max_bins || st->param2 != min_share)
@@ -67,10 +67,7 @@ risk_woe_accum(PG_FUNCTION_ARGS)
 		x = PG_GETARG_FLOAT8(1);
 		risk_check_finite(x, "characteristic");
 	}
-	valbuf_reserve(st, ctx, 2);
-	st->x[st->n++] = x;
-	st->x[st->n++] = risk_get_flag(fcinfo, 2, "default flag") ? 1.0 : 0.0;
-	st->nall++;
+	valbuf_add_flagged(st, ctx, x, risk_get_flag(fcinfo, 2, "default flag"));
 	PG_RETURN_POINTER(st);
 }
 
@@ -104,24 +101,16 @@ risk_woe_bins_final(PG_FUNCTION_ARGS)
 
 	if (st == NULL || st->nall == 0)
 		PG_RETURN_NULL();
-	/* the binned pairs, and the missing values apart */
-	pairs = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
-	for (r = 0; r < st->nall; r++)
+	/* the binned pairs, sorted, and the missing values (NaN) apart */
+	tg = (double) st->n;
+	tb = (double) st->n1;
+	pairs = valbuf_flag_pairs(st, true, &n);
+	mg = st->n;
+	mb = st->n1;
+	for (r = 0; r < n; r++)
 	{
-		double		x = st->x[2 * r],
-					y = st->x[2 * r + 1];
-
-		tb += y;
-		tg += 1 - y;
-		if (isnan(x))
-		{
-			mb += y > 0;
-			mg += y == 0;
-			continue;
-		}
-		pairs[2 * n] = x;
-		pairs[2 * n + 1] = y;
-		n++;
+		mb -= pairs[2 * r + 1] != 0;
+		mg -= pairs[2 * r + 1] == 0;
 	}
 	if (tb == 0 || tg == 0)
 		ereport(ERROR,

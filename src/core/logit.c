@@ -6,7 +6,8 @@
  * Rows are stored as y, x_1..x_k (y 0 or 1).  With an intercept the design
  * matrix gets a leading column of ones, whose coefficient is not penalized.
  * Each iteration accumulates X'WX and X'(y - mu) in one pass and solves by
- * Cholesky; standard errors are the square roots of the diagonal of the
+ * Cholesky (the pass that checks a step's likelihood also accumulates the
+ * next iteration's X'WX, so an accepted step costs one pass); standard errors are the square roots of the diagonal of the
  * inverse (penalized) information at the optimum, as R's glm and
  * statsmodels report them.  Perfect or quasi-complete separation has no
  * finite maximum: it is reported (RISK_DEGENERATE) unless a penalty makes
@@ -151,14 +152,26 @@ logit_pass(const double *rows, int64_t n, int k, int intercept, double l2,
 	return ll;
 }
 
+static void
+fit_free(double *h, double *h2, double *l, double *g, double *g2)
+{
+	free(h);
+	free(h2);
+	free(l);
+	free(g);
+	free(g2);
+}
+
 risk_status
 risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 			   risk_logit_result *res)
 {
 	int			m = k + (intercept ? 1 : 0);
 	double	   *h,
+			   *h2,
 			   *l,
 			   *g,
+			   *g2,
 			   *beta,
 				ll = -INFINITY,
 				maxeta = 0;
@@ -181,27 +194,38 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 	if ((ones == 0 || ones == n) && (l2 == 0 || intercept))
 		return RISK_DEGENERATE;
 	h = malloc(sizeof(double) * m * m);
+	h2 = malloc(sizeof(double) * m * m);
 	l = malloc(sizeof(double) * m * m);
 	g = malloc(sizeof(double) * m);
+	g2 = malloc(sizeof(double) * m);
 	beta = res->beta;
-	if (h == NULL || l == NULL || g == NULL)
+	if (h == NULL || h2 == NULL || l == NULL || g == NULL || g2 == NULL)
 	{
 		free(h);
+		free(h2);
 		free(l);
 		free(g);
+		free(g2);
 		return RISK_NOSPACE;
 	}
 	memset(beta, 0, sizeof(double) * m);
 
+	/*
+	 * Each trial point's pass also accumulates its information and gradient
+	 * (h2, g2): an accepted step, the usual case, then needs no second pass
+	 * for the next iteration, and at the end h holds the information at the
+	 * optimum.
+	 */
+	ll = logit_pass(rows, n, k, intercept, l2, beta, h, g);
 	for (it = 1; it <= LOGIT_MAX_ITER; it++)
 	{
 		double		step = 1.0,
 					newll,
 					dmax = 0,
-					bmax = 0;
+					bmax = 0,
+				   *t;
 		double		trial[RISK_LOGIT_MAX_COLS + 1];
 
-		ll = logit_pass(rows, n, k, intercept, l2, beta, h, g);
 		memcpy(l, h, sizeof(double) * m * m);
 		bad = cholesky(l, m);
 		if (bad >= 0)
@@ -211,9 +235,7 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 			 * columns.  Later it means the weights vanished: separation.
 			 */
 			res->bad_column = bad;
-			free(h);
-			free(l);
-			free(g);
+			fit_free(h, h2, l, g, g2);
 			return it == 1 ? RISK_BADARG : RISK_DEGENERATE;
 		}
 		chol_solve(l, m, g);	/* g is now the Newton step */
@@ -222,7 +244,7 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 		{
 			for (i = 0; i < m; i++)
 				trial[i] = beta[i] + step * g[i];
-			newll = logit_pass(rows, n, k, intercept, l2, trial, NULL, NULL);
+			newll = logit_pass(rows, n, k, intercept, l2, trial, h2, g2);
 			if (newll >= ll - 1e-12 * fabs(ll) || step < 1e-8)
 				break;
 			step *= 0.5;
@@ -231,9 +253,7 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 			if (!isfinite(trial[i]) || !isfinite(newll))
 			{
 				/* the step ran out of range: no finite optimum within reach */
-				free(h);
-				free(l);
-				free(g);
+				fit_free(h, h2, l, g, g2);
 				return RISK_DEGENERATE;
 			}
 		for (i = 0; i < m; i++)
@@ -244,6 +264,13 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 				bmax = fabs(trial[i]);
 		}
 		memcpy(beta, trial, sizeof(double) * m);
+		ll = newll;
+		t = h;
+		h = h2;
+		h2 = t;
+		t = g;
+		g = g2;
+		g2 = t;
 		res->iterations = it;
 		if (dmax <= 1e-10 * (1.0 + bmax))
 		{
@@ -252,8 +279,7 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 		}
 	}
 
-	/* at the optimum: the information, its inverse, the likelihood */
-	ll = logit_pass(rows, n, k, intercept, l2, beta, h, g);
+	/* at the optimum (h is its information): the inverse, the errors */
 	memcpy(l, h, sizeof(double) * m * m);
 	bad = cholesky(l, m);
 	for (i = 0; i < m; i++)
@@ -282,9 +308,7 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 		if (fabs(eta) > maxeta)
 			maxeta = fabs(eta);
 	}
-	free(h);
-	free(l);
-	free(g);
+	fit_free(h, h2, l, g, g2);
 	/* the reported likelihood (and AIC) is the unpenalized one */
 	res->loglik = l2 > 0 ? logit_pass(rows, n, k, intercept, 0.0, beta, NULL, NULL) : ll;
 	res->max_eta = maxeta;

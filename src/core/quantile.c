@@ -7,6 +7,11 @@
  * expected whatever the input order.  The arithmetic of the interpolation
  * follows R's quantile type 7 exactly, and the tail mean R's two passes with
  * compensated sums, so that results agree to the last digit or so.
+ *
+ * Also the sorts of the value buffers: LSD radix sorts of values and of
+ * (value, second value) pairs, a check that finds sorted input in one pass,
+ * and the merge of two sorted runs (parallel workers sort their partial
+ * states, the leader merges them).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -251,7 +256,7 @@ risk_hist_var_es(double *x, int64_t n, double alpha, double *var, double *es)
 	return RISK_OK;
 }
 
-/* Order-preserving map of a double (not NaN) to an unsigned 64-bit key. */
+/* Order-preserving map of a double to an unsigned 64-bit key (NaN: by its bits). */
 static inline uint64_t
 dkey(double d)
 {
@@ -271,6 +276,75 @@ dval(uint64_t k)
 	return d;
 }
 
+/*
+ * Records of `stride` doubles compared in lexicographic order, by their
+ * keys: the order the radix sorts give (-0 before +0), total even if a
+ * NaN slipped in, so that the sorted check and the merge agree with them.
+ */
+static inline int
+rec_cmp(const double *x, const double *y, int stride)
+{
+	int			j;
+
+	for (j = 0; j < stride; j++)
+	{
+		uint64_t	a = dkey(x[j]),
+					b = dkey(y[j]);
+
+		if (a != b)
+			return a < b ? -1 : 1;
+	}
+	return 0;
+}
+
+int
+risk_is_sorted(const double *x, int64_t n, int stride)
+{
+	int64_t		i;
+
+	if (stride == 1)
+	{
+		for (i = 1; i < n; i++)
+			if (dkey(x[i]) < dkey(x[i - 1]))
+				return 0;
+		return 1;
+	}
+	for (i = 1; i < n; i++)
+		if (rec_cmp(x + i * stride, x + (i - 1) * stride, stride) < 0)
+			return 0;
+	return 1;
+}
+
+void
+risk_merge_sorted(double *a, int64_t na, const double *b, int64_t nb, int stride)
+{
+	int64_t		i = na - 1,
+				j = nb - 1,
+				k = na + nb - 1;
+
+	/* from the back, so that a's records move only once and ties keep a first */
+	if (stride == 1)
+	{
+		while (j >= 0)
+			a[k--] = (i >= 0 && dkey(a[i]) > dkey(b[j])) ? a[i--] : b[j--];
+		return;
+	}
+	while (j >= 0)
+	{
+		if (i >= 0 && rec_cmp(a + i * stride, b + j * stride, stride) > 0)
+			memcpy(a + (k--) * stride, a + (i--) * stride, sizeof(double) * stride);
+		else
+			memcpy(a + (k--) * stride, b + (j--) * stride, sizeof(double) * stride);
+	}
+}
+
+/* qsort comparator in the radix sorts' order (-0 before +0, NaN by bits) */
+static int
+cmp_key(const void *a, const void *b)
+{
+	return rec_cmp((const double *) a, (const double *) b, 1);
+}
+
 int
 risk_sort_doubles(double *x, int64_t n)
 {
@@ -280,9 +354,11 @@ risk_sort_doubles(double *x, int64_t n)
 	int64_t		i;
 	int			pass;
 
+	if (risk_is_sorted(x, n, 1))
+		return 0;
 	if (n < 4096)
 	{
-		qsort(x, n, sizeof(double), risk_cmp_double);
+		qsort(x, n, sizeof(double), cmp_key);
 		return 0;
 	}
 	a = malloc(sizeof(uint64_t) * n);
@@ -291,7 +367,7 @@ risk_sort_doubles(double *x, int64_t n)
 	{
 		free(a);
 		free(b);
-		qsort(x, n, sizeof(double), risk_cmp_double);
+		qsort(x, n, sizeof(double), cmp_key);
 		return 0;
 	}
 	for (i = 0; i < n; i++)
@@ -329,4 +405,101 @@ risk_sort_doubles(double *x, int64_t n)
 	free(a);
 	free(b);
 	return 0;
+}
+
+int64_t
+risk_merge_flags(const double *v0, int64_t n0, const double *v1, int64_t n1,
+				 double *pairs, int skip_nan)
+{
+	int64_t		j = 0,
+				k = 0,
+				m = 0;
+
+	while (j < n0 || k < n1)
+	{
+		double		v;
+		double		f;
+
+		if (k >= n1 || (j < n0 && dkey(v0[j]) <= dkey(v1[k])))
+		{
+			v = v0[j++];
+			f = 0.0;
+		}
+		else
+		{
+			v = v1[k++];
+			f = 1.0;
+		}
+		if (skip_nan && isnan(v))
+			continue;
+		pairs[2 * m] = v;
+		pairs[2 * m + 1] = f;
+		m++;
+	}
+	return m;
+}
+
+/*
+ * Pairs whose second value is 0 or 1 (a default flag, a sample flag): the
+ * first values of each flag apart, each sorted as plain values, merged
+ * back (0 first on ties).  Half the bytes per radix pass of sorting the
+ * pairs, and no pass over the flag.  0 when a second value is not 0 or 1,
+ * or memory is short (nothing changed then).
+ */
+static int
+sort_flag_pairs(double *x, int64_t n)
+{
+	int64_t		n1 = 0,
+				i,
+				j,
+				k;
+	double	   *v0,
+			   *v1;
+
+	for (i = 0; i < n; i++)
+	{
+		double		f = x[2 * i + 1];
+
+		if (f == 1.0)
+			n1++;
+		else if (!(f == 0.0 && !signbit(f)))
+			return 0;
+	}
+	v0 = malloc(sizeof(double) * (n - n1 + 1));
+	v1 = malloc(sizeof(double) * (n1 + 1));
+	if (v0 == NULL || v1 == NULL)
+	{
+		free(v0);
+		free(v1);
+		return 0;
+	}
+	for (i = j = k = 0; i < n; i++)
+	{
+		if (x[2 * i + 1] == 1.0)
+			v1[k++] = x[2 * i];
+		else
+			v0[j++] = x[2 * i];
+	}
+	risk_sort_doubles(v0, n - n1);
+	risk_sort_doubles(v1, n1);
+	risk_merge_flags(v0, n - n1, v1, n1, x, 0);
+	free(v0);
+	free(v1);
+	return 1;
+}
+
+static int
+cmp_pair(const void *a, const void *b)
+{
+	return rec_cmp((const double *) a, (const double *) b, 2);
+}
+
+void
+risk_sort_pairs(double *x, int64_t n)
+{
+	if (risk_is_sorted(x, n, 2))
+		return;
+	if (n >= 4096 && sort_flag_pairs(x, n))
+		return;
+	qsort(x, n, 2 * sizeof(double), cmp_pair);
 }

@@ -73,8 +73,29 @@ void		risk_select_kth(double *x, int64_t n, int64_t k);
 /* qsort comparator for doubles, ascending. */
 int			risk_cmp_double(const void *a, const void *b);
 
-/* Sort x ascending (no NaN): LSD radix sort for large n, qsort below. */
+/* Sort x ascending: LSD radix sort for large n, qsort below, both in the
+ * order of the values' keys (-0 before +0; a NaN by its bits); an x
+ * already in that order is seen in one pass and left as it is. */
 int			risk_sort_doubles(double *x, int64_t n);
+
+/* Sort the n pairs (x[2i], x[2i+1]) by their first value, ties by the
+ * second: sorted input seen in one pass; second values all 0 or 1 (flags)
+ * by radix-sorting the values of each flag and merging; qsort otherwise. */
+void		risk_sort_pairs(double *x, int64_t n);
+
+/* 1 when the n records of `stride` doubles are in lexicographic order. */
+int			risk_is_sorted(const double *x, int64_t n, int stride);
+
+/* Merge the sorted records b[0..nb) into the sorted a[0..na), which has
+ * room for na + nb records of `stride` doubles; on ties a's come first. */
+void		risk_merge_sorted(double *a, int64_t na, const double *b, int64_t nb,
+							  int stride);
+
+/* The pairs (v, 0) of the sorted v0 and (v, 1) of the sorted v1, merged into
+ * pairs[] in the order of risk_sort_pairs; NaN values left out when
+ * skip_nan.  Returns the number of pairs written. */
+int64_t		risk_merge_flags(const double *v0, int64_t n0, const double *v1,
+							 int64_t n1, double *pairs, int skip_nan);
 
 /* ---- sortedvec.c: sorted array for small sliding windows -------------- */
 
@@ -459,6 +480,11 @@ double		risk_sla_var(double lambda, risk_sev_family sf, double s1, double s2,
  */
 risk_status risk_auc_ks(const double *pairs, int64_t n, double *auc, double *ks,
 						int64_t *nbad, int64_t *ngood);
+
+/* The same from the scores of the goods and of the bads apart (sorted in
+ * place; sorted input is seen in one pass). */
+risk_status risk_auc_ks_split(double *good, int64_t ngood, double *bad, int64_t nbad,
+							  double *auc, double *ks);
 
 /*
  * Hosmer-Lemeshow over (pd, bad) pairs (reordered): groups of equal size by

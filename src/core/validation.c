@@ -25,13 +25,11 @@ risk_auc_ks(const double *pairs, int64_t n, double *auc, double *ks,
 	double	   *b,
 			   *g;
 	int64_t		nb = 0,
-				ng = 0,
+				ng,
 				i,
 				j,
-				lt,
-				le;
-	double		num = 0,
-				d = 0;
+				k;
+	risk_status rc;
 
 	for (i = 0; i < n; i++)
 		if (pairs[2 * i + 1] != 0)
@@ -49,13 +47,32 @@ risk_auc_ks(const double *pairs, int64_t n, double *auc, double *ks,
 		free(g);
 		return RISK_NOSPACE;
 	}
-	for (i = 0, j = 0, lt = 0; i < n; i++)
+	for (i = 0, j = 0, k = 0; i < n; i++)
 	{
 		if (pairs[2 * i + 1] != 0)
 			b[j++] = pairs[2 * i];
 		else
-			g[lt++] = pairs[2 * i];
+			g[k++] = pairs[2 * i];
 	}
+	rc = risk_auc_ks_split(g, ng, b, nb, auc, ks);
+	free(b);
+	free(g);
+	return rc;
+}
+
+risk_status
+risk_auc_ks_split(double *g, int64_t ng, double *b, int64_t nb,
+				  double *auc, double *ks)
+{
+	int64_t		i,
+				j,
+				lt,
+				le;
+	double		num = 0,
+				d = 0;
+
+	if (nb == 0 || ng == 0)
+		return RISK_DEGENERATE;
 	risk_check_interrupts();
 	risk_sort_doubles(b, nb);
 	risk_check_interrupts();
@@ -91,21 +108,7 @@ risk_auc_ks(const double *pairs, int64_t n, double *auc, double *ks,
 			d = gap;
 	}
 	*ks = d;
-	free(b);
-	free(g);
 	return RISK_OK;
-}
-
-/* pairs ordered by pd ascending, ties by label (goods first) */
-static int
-cmp_pair(const void *a, const void *b)
-{
-	const double *x = (const double *) a,
-			   *y = (const double *) b;
-
-	if (x[0] != y[0])
-		return (x[0] > y[0]) - (x[0] < y[0]);
-	return (x[1] > y[1]) - (x[1] < y[1]);
 }
 
 risk_status
@@ -118,7 +121,7 @@ risk_hosmer_lemeshow(double *pairs, int64_t n, int groups, double *stat,
 
 	if (groups < 3 || (int64_t) groups > n)
 		return RISK_TOO_FEW;
-	qsort(pairs, n, 2 * sizeof(double), cmp_pair);
+	risk_sort_pairs(pairs, n);	/* by pd, ties by label: goods first */
 	/* group k holds the ranks i with floor(i * groups / n) = k */
 	for (k = 0, i = 0; k < groups; k++)
 	{

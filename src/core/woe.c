@@ -33,15 +33,6 @@ typedef struct fine_bin
 	double		bads;
 } fine_bin;
 
-static int
-cmp_pair_x(const void *a, const void *b)
-{
-	double		x = ((const double *) a)[0],
-				y = ((const double *) b)[0];
-
-	return (x > y) - (x < y);
-}
-
 static double
 woe_of(double bads, double goods, double tb, double tg)
 {
@@ -89,7 +80,7 @@ risk_woe_binning(double *pairs, int64_t n, int max_bins, double min_share,
 
 	if (n < 2 || max_bins < 1)
 		return RISK_TOO_FEW;
-	qsort(pairs, n, 2 * sizeof(double), cmp_pair_x);
+	risk_sort_pairs(pairs, n);
 	for (r = 0; r < n; r++)
 	{
 		tb += pairs[2 * r + 1];

@@ -1,7 +1,8 @@
 /*
  * fuzz_quantile.c
  *     libFuzzer harness of quantile.c and sortedvec.c: historical VaR/ES
- *     (risk_hist_var_es, risk_sv_var_es), selection, sorting and the mean.
+ *     (risk_hist_var_es, risk_sv_var_es), selection, sorting, the merges of
+ *     sorted runs (the flagged value buffers in parallel) and the mean.
  *
  * As var_historical / es_historical do: returns are finite (the SQL face
  * rejects the rest), the level p is strictly between 0 and 1 and the core
@@ -13,7 +14,9 @@
  * mean of the values strictly below it (within rounding), finite, and
  * VaR <= ES; the buffer comes back a permutation of its input; the sorted
  * array variant agrees; risk_select_kth partitions around the k-th value;
- * risk_sort_doubles sorts; risk_mean lies within [min, max].
+ * risk_sort_doubles sorts; risk_mean lies within [min, max]; sorted runs
+ * merge into the sorted whole, and the values of two flags into pairs in
+ * the order risk_sort_pairs gives.
  */
 #include "fuzz_common.h"
 
@@ -132,6 +135,69 @@ check_order(const double *vals, int64_t n, int64_t k)
 	free(s);
 }
 
+/*
+ * What the flagged value buffers do in parallel: the values split by a
+ * flag (from k's bits), each part sorted and cut in two runs as two
+ * workers would send them, the runs merged; then the pairs of both flags
+ * merged and sorted again.  Each part must come out as the sorted part,
+ * the pairs in (value, flag) order, the pair sort of the shuffled pairs
+ * the same.
+ */
+static void
+check_flagged(const double *vals, int64_t n, uint16_t k)
+{
+	double	   *part[2],
+			   *ref[2],
+			   *pairs = malloc(sizeof(double) * 2 * n),
+			   *shuffled = malloc(sizeof(double) * 2 * n);
+	int64_t		np[2] = {0, 0},
+				i,
+				m;
+	int			f;
+
+	part[0] = malloc(sizeof(double) * n);
+	part[1] = malloc(sizeof(double) * n);
+	for (i = 0; i < n; i++)
+	{
+		f = (int) ((k >> (i % 16)) & 1) ^ (int) (i % 3 == 0);
+		part[f][np[f]++] = vals[i];
+		shuffled[2 * i] = vals[i];
+		shuffled[2 * i + 1] = f;
+	}
+	for (f = 0; f < 2; f++)
+	{
+		int64_t		cut = np[f] / 3;
+
+		ref[f] = fz_sorted_copy(part[f], np[f]);
+		risk_sort_doubles(part[f], cut);
+		risk_sort_doubles(part[f] + cut, np[f] - cut);
+		{
+			double	   *run = malloc(sizeof(double) * (np[f] - cut + 1));
+
+			memcpy(run, part[f] + cut, sizeof(double) * (np[f] - cut));
+			risk_merge_sorted(part[f], cut, run, np[f] - cut, 1);
+			free(run);
+		}
+		FZ_CHECK(fz_same_values(part[f], ref[f], np[f]) && risk_is_sorted(part[f], np[f], 1),
+				 "merge of two sorted runs of flag %d is not the sorted part (n = %ld)", f, (long) np[f]);
+	}
+	m = risk_merge_flags(part[0], np[0], part[1], np[1], pairs, 0);
+	FZ_CHECK(m == n, "risk_merge_flags wrote %ld pairs of %ld", (long) m, (long) n);
+	FZ_CHECK(risk_is_sorted(pairs, n, 2), "merged pairs not in (value, flag) order (n = %ld)", (long) n);
+	risk_sort_pairs(shuffled, n);
+	for (i = 0; i < 2 * n; i++)
+		FZ_CHECK(shuffled[i] == pairs[i] || (isnan(shuffled[i]) && isnan(pairs[i])),
+				 "risk_sort_pairs differs from the merged flags at %ld: %.17g vs %.17g",
+				 (long) i, shuffled[i], pairs[i]);
+	for (f = 0; f < 2; f++)
+	{
+		free(part[f]);
+		free(ref[f]);
+	}
+	free(pairs);
+	free(shuffled);
+}
+
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Decode a level and returns; check the historical measures and the ordering helpers. */
@@ -155,7 +221,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	check_hist(vals, n, p);
 	if (n > 0)
+	{
 		check_order(vals, n, kpick % n);
+		check_flagged(vals, n, kpick);
+	}
 	free(vals);
 	return 0;
 }

@@ -813,8 +813,105 @@ test_sort(void)
 		if (!(x[i] == y[i]))
 			same = 0;
 	check(same, "radix sort equals qsort", 0, 0);
+	check(risk_is_sorted(x, N, 1), "sorted check of a sorted array", 0, 0);
+	x[N / 2] = x[N / 2 - 1] - 1;
+	check(!risk_is_sorted(x, N, 1), "sorted check sees one value out of place", 0, 0);
 	free(x);
 	free(y);
+}
+
+/* pairs by (first, second), the order of the radix pair sort and the merge */
+static int
+cmp_pair_ref(const void *a, const void *b)
+{
+	const double *x = (const double *) a,
+			   *y = (const double *) b;
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+static void
+test_sort_pairs(void)
+{
+	static const int sizes[] = {1, 7, 4095, 4096, 50000};
+	int			s;
+
+	for (s = 0; s < 5; s++)
+	{
+		int			n = sizes[s],
+					i,
+					cut = n / 3,
+					same = 1,
+					merged = 1;
+		double	   *x = malloc(sizeof(double) * 2 * n),
+				   *y = malloc(sizeof(double) * 2 * n),
+				   *m = malloc(sizeof(double) * 2 * n);
+		char		what[80];
+
+		/* scores with many ties, labels 0/1 */
+		for (i = 0; i < n; i++)
+		{
+			x[2 * i] = (i % 5 == 0) ? floor(nrand() * 4) / 4 : nrand();
+			x[2 * i + 1] = urand() < 0.3 ? 1.0 : 0.0;
+		}
+		memcpy(y, x, sizeof(double) * 2 * n);
+		memcpy(m, x, sizeof(double) * 2 * n);
+		risk_sort_pairs(x, n);
+		qsort(y, n, 2 * sizeof(double), cmp_pair_ref);
+		for (i = 0; i < 2 * n; i++)
+			if (x[i] != y[i])
+				same = 0;
+		snprintf(what, sizeof(what), "pair sort equals qsort, n = %d", n);
+		check(same && risk_is_sorted(x, n, 2), what, n, 0);
+
+		/* two runs sorted apart, merged: the sorted whole */
+		risk_sort_pairs(m, cut);
+		risk_sort_pairs(m + 2 * cut, n - cut);
+		{
+			double	   *b = malloc(sizeof(double) * 2 * (n - cut));
+
+			memcpy(b, m + 2 * cut, sizeof(double) * 2 * (n - cut));
+			risk_merge_sorted(m, cut, b, n - cut, 2);
+			free(b);
+		}
+		for (i = 0; i < 2 * n; i++)
+			if (m[i] != y[i])
+				merged = 0;
+		snprintf(what, sizeof(what), "merge of sorted pair runs, n = %d", n);
+		check(merged, what, n, 0);
+		free(x);
+		free(y);
+		free(m);
+	}
+
+	/* values: merge of sorted runs equals the sort of the whole */
+	{
+		enum {N = 30000};
+		double	   *a = malloc(sizeof(double) * N),
+				   *b = malloc(sizeof(double) * N),
+				   *w = malloc(sizeof(double) * N);
+		int			i,
+					na = 12345,
+					ok = 1;
+
+		for (i = 0; i < N; i++)
+			w[i] = floor(nrand() * 50) / 10;
+		memcpy(a, w, sizeof(double) * na);
+		memcpy(b, w + na, sizeof(double) * (N - na));
+		risk_sort_doubles(a, na);
+		risk_sort_doubles(b, N - na);
+		risk_merge_sorted(a, na, b, N - na, 1);
+		risk_sort_doubles(w, N);
+		for (i = 0; i < N; i++)
+			if (a[i] != w[i])
+				ok = 0;
+		check(ok, "merge of sorted value runs", 0, 0);
+		free(a);
+		free(b);
+		free(w);
+	}
 }
 
 static void
@@ -972,6 +1069,7 @@ main(void)
 	test_garch();
 	test_oprisk();
 	test_sort();
+	test_sort_pairs();
 	test_validation();
 	test_logit();
 	test_extremes();
