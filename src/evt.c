@@ -586,18 +586,6 @@ me_values(ArrayType *a, int *m)
 	return (double *) ARR_DATA_PTR(a);
 }
 
-static inline void
-neumaier(double *s, double *c, double x)
-{
-	double		t = *s + x;
-
-	if (fabs(*s) >= fabs(x))
-		*c += (*s - t) + x;
-	else
-		*c += (x - t) + *s;
-	*s = t;
-}
-
 PG_FUNCTION_INFO_V1(risk_mean_excess_accum);
 Datum
 risk_mean_excess_accum(PG_FUNCTION_ARGS)
@@ -657,7 +645,7 @@ risk_mean_excess_accum(PG_FUNCTION_ARGS)
 		if (x > v[1 + j])
 		{
 			v[1 + m + j] += 1.0;
-			neumaier(&v[1 + 2 * m + j], &v[1 + 3 * m + j], x - v[1 + j]);
+			risk_sum_add(&v[1 + 2 * m + j], &v[1 + 3 * m + j], x - v[1 + j]);
 		}
 	PG_RETURN_ARRAYTYPE_P(a);
 }
@@ -688,7 +676,7 @@ risk_mean_excess_combine(PG_FUNCTION_ARGS)
 	for (j = 0; j < ma; j++)
 	{
 		va[1 + ma + j] += vb[1 + ma + j];
-		neumaier(&va[1 + 2 * ma + j], &va[1 + 3 * ma + j], vb[1 + 2 * ma + j]);
+		risk_sum_add(&va[1 + 2 * ma + j], &va[1 + 3 * ma + j], vb[1 + 2 * ma + j]);
 		va[1 + 3 * ma + j] += vb[1 + 3 * ma + j];
 	}
 	PG_RETURN_ARRAYTYPE_P(a);

@@ -299,7 +299,7 @@ risk_lda_simulate_sql(PG_FUNCTION_ARGS)
 	for (i = 0; i < years; i++)
 		mean += annual[i];
 	mean /= (double) years;
-	risk_lda_sort_tail(annual, years, lv, nlev);
+	risk_raise(risk_lda_sort_tail(annual, years, lv, nlev), "lda_simulate");
 
 	InitMaterializedSRF(fcinfo, 0);
 	for (j = 0; j < nlev; j++)

@@ -31,17 +31,24 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
-static void
-interrupt_hook(void)
+/*
+ * The core's checkpoints stop only for what CHECK_FOR_INTERRUPTS will turn
+ * into an error (a cancel, a statement or lock timeout, a termination), and
+ * only where interrupts are not held off; anything else waits for the
+ * executor's next CHECK_FOR_INTERRUPTS.
+ */
+static int
+stop_hook(void)
 {
-	CHECK_FOR_INTERRUPTS();
+	return unlikely(InterruptPending) && (QueryCancelPending || ProcDiePending) &&
+		InterruptHoldoffCount == 0 && QueryCancelHoldoffCount == 0 && CritSectionCount == 0;
 }
 
 void
 _PG_init(void)
 {
 	gsl_set_error_handler_off();
-	risk_interrupt_hook = interrupt_hook;
+	risk_stop_hook = stop_hook;
 	risk_worker_init();
 }
 
@@ -210,6 +217,13 @@ risk_raise(risk_status st, const char *func)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("%s: state too large", func)));
+			break;
+		case RISK_CANCELLED:
+			/* the core has freed what it held: let PostgreSQL raise the cancel */
+			CHECK_FOR_INTERRUPTS();
+			ereport(ERROR,
+					(errcode(ERRCODE_QUERY_CANCELED),
+					 errmsg("canceling statement due to an interrupt")));
 			break;
 		default:
 			elog(ERROR, "%s: unexpected status %d", func, (int) st);

@@ -85,8 +85,8 @@ valbuf_flag_pairs(ValBuf *b, bool skip_nan, int64 *npairs)
 										MCXT_ALLOC_HUGE);
 
 	Assert(b->flagged);
-	risk_sort_doubles(b->x, b->n);
-	risk_sort_doubles(b->x1, b->n1);
+	risk_raise(risk_sort_doubles(b->x, b->n), "sort");
+	risk_raise(risk_sort_doubles(b->x1, b->n1), "sort");
 	*npairs = risk_merge_flags(b->x, b->n, b->x1, b->n1, pairs, skip_nan);
 	return pairs;
 }
@@ -167,8 +167,8 @@ risk_buffer_serialize(PG_FUNCTION_ARGS)
 	if (b->flagged)
 	{
 		/* sorted here, in the worker, rather than in the leader's final */
-		risk_sort_doubles(b->x, b->n);
-		risk_sort_doubles(b->x1, b->n1);
+		risk_raise(risk_sort_doubles(b->x, b->n), "sort");
+		risk_raise(risk_sort_doubles(b->x1, b->n1), "sort");
 	}
 	out = palloc(len + VARHDRSZ);
 	SET_VARSIZE(out, len + VARHDRSZ);

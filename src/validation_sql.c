@@ -185,18 +185,14 @@ risk_brier_accum(PG_FUNCTION_ARGS)
 	double		pd = PG_GETARG_FLOAT8(1);
 	double		y = risk_get_flag(fcinfo, 2, "default flag") ? 1.0 : 0.0;
 	double	   *v,
-				e,
-				t;
+				e;
 
 	risk_agg_context(fcinfo, "risk_brier_accum");
 	risk_check_finite(pd, "PD");
 	v = brier_state(a);
 	check_pd(pd);
 	e = (pd - y) * (pd - y);		/* pd checked above */
-	/* Neumaier's compensated sum */
-	t = v[1] + e;
-	v[2] += fabs(v[1]) >= e ? (v[1] - t) + e : (e - t) + v[1];
-	v[1] = t;
+	risk_sum_add(&v[1], &v[2], e);
 	v[0] += 1;
 	PG_RETURN_ARRAYTYPE_P(a);
 }
@@ -209,14 +205,15 @@ risk_brier_combine(PG_FUNCTION_ARGS)
 	ArrayType  *b = PG_GETARG_ARRAYTYPE_P(1);
 	double	   *va,
 			   *vb,
-				t;
+				comp;
 
 	risk_agg_context(fcinfo, "risk_brier_combine");
 	va = brier_state(a);
 	vb = brier_state(b);
-	t = va[1] + vb[1];
-	va[2] += (fabs(va[1]) >= fabs(vb[1]) ? (va[1] - t) + vb[1] : (vb[1] - t) + va[1]) + vb[2];
-	va[1] = t;
+	/* the rounding of adding b's sum, then b's compensation */
+	comp = 0;
+	risk_sum_add(&va[1], &comp, vb[1]);
+	va[2] += comp + vb[2];
 	va[0] += vb[0];
 	PG_RETURN_ARRAYTYPE_P(a);
 }
@@ -519,7 +516,7 @@ risk_psi_scores_final(PG_FUNCTION_ARGS)
 		/* the development sample's quantiles, sorted (in place), ties merged */
 		double	   *d = st->x;
 
-		risk_sort_doubles(d, nd);
+		risk_raise(risk_sort_doubles(d, nd), "psi_scores");
 		e = palloc(sizeof(double) * m);
 		for (j = 1; j < m; j++)
 		{

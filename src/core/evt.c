@@ -357,7 +357,11 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 			ks = k;
 		for (i = 0; i < ng; i++)
 		{
-			risk_check_interrupts();
+			if (risk_should_stop())
+			{
+				free(sub);
+				return RISK_CANCELLED;
+			}
 			val[i] = gpd_profile(ys, ks, grid[i] / ymean, NULL);
 		}
 		free(sub);
@@ -373,7 +377,11 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 	{
 		/* the sample shows none: make sure on every excess */
 		for (i = 0; i < ng; i++)
+		{
+			if (risk_should_stop())
+				return RISK_CANCELLED;
 			val[i] = gpd_profile(y, k, grid[i] / ymean, NULL);
+		}
 		for (i = 1; i < ng - 1; i++)
 			if (val[i] > val[i - 1] && val[i] >= val[i + 1] && val[i] > best)
 			{
@@ -402,7 +410,8 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 			val[i] = gpd_profile(y, k, grid[i] / ymean, NULL);
 		for (steps = 0; steps < ng; steps++)
 		{
-			risk_check_interrupts();
+			if (risk_should_stop())
+				return RISK_CANCELLED;
 			if (val[ibest] > val[ibest - 1] && val[ibest] >= val[ibest + 1])
 				break;
 			if (val[ibest - 1] > val[ibest] && ibest - 1 >= 1)
@@ -453,6 +462,11 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 				double		lo,
 							hi;
 
+				if (risk_should_stop())
+				{
+					gsl_min_fminimizer_free(s);
+					return RISK_CANCELLED;
+				}
 				if (gsl_min_fminimizer_iterate(s) != GSL_SUCCESS)
 					break;
 				lo = gsl_min_fminimizer_x_lower(s);
@@ -606,7 +620,8 @@ risk_hill(double *x, int64_t n, int64_t k, double *xi, double *threshold)
 
 	if (k < 1 || n < k + 1)
 		return RISK_TOO_FEW;
-	risk_select_kth(x, n, n - k - 1);
+	if (risk_select_kth(x, n, n - k - 1) == RISK_CANCELLED)
+		return RISK_CANCELLED;
 	u = x[n - k - 1];
 	*threshold = u;
 	if (!(u > 0))
@@ -819,8 +834,13 @@ risk_gev_fit_mle(const double *x, int64_t n, double *work, risk_gev_fit *fit)
 	{
 		for (it = 0; it < 20000; it++)
 		{
-			if (it % 256 == 0)
-				risk_check_interrupts();
+			if (it % 256 == 255 && risk_should_stop())
+			{
+				gsl_multimin_fminimizer_free(mz);
+				gsl_vector_free(v);
+				gsl_vector_free(step);
+				return RISK_CANCELLED;
+			}
 			if (gsl_multimin_fminimizer_iterate(mz) != GSL_SUCCESS)
 				break;
 			if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), 1e-12) == GSL_SUCCESS)

@@ -43,7 +43,20 @@ typedef struct garch_data
 	risk_garch_dist dist;
 	int			np;				/* 4 (normal) or 5 (t) */
 	int			face;			/* on alpha + beta = 1 (IGARCH) */
+	int		   *stop;			/* set at a checkpoint that says stop */
 } garch_data;
+
+/*
+ * A checkpoint: once one has said stop, every later one does too, so that
+ * each phase of the fit returns at once and the fit returns RISK_CANCELLED.
+ */
+static int
+garch_stop(const garch_data *d)
+{
+	if (!*d->stop && risk_should_stop())
+		*d->stop = 1;
+	return *d->stop;
+}
 
 /* Parameters in range: omega > 0, alpha, beta >= 0, alpha + beta < 1, nu > 2. */
 static int
@@ -581,7 +594,8 @@ garch_newton_u(const garch_data *d, double *u, int maxit)
 					big = 0,
 					t = 1.0;
 
-		risk_check_interrupts();
+		if (garch_stop(d))
+			return l0;
 		garch_chain_u(d, p, g, A, gu, Au);
 		for (i = 0; i < np; i++)
 			if (fabs(Au[i][i]) > dmax)
@@ -721,8 +735,8 @@ garch_face_fit(garch_data *d, double *p)
 		goto done;
 	for (it = 0; it < 20000; it++)
 	{
-		if (it % 64 == 0)
-			risk_check_interrupts();
+		if (it % 16 == 0 && garch_stop(d))
+			goto done;
 		if (gsl_multimin_fminimizer_iterate(mz) != GSL_SUCCESS)
 			break;
 		if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), 1e-11) == GSL_SUCCESS)
@@ -879,8 +893,8 @@ garch_fit_nm(garch_data *d, double m, double *p)
 	{
 		for (it = 0; it < 5000; it++)
 		{
-			if (it % 64 == 0)
-				risk_check_interrupts();
+			if (it % 16 == 0 && garch_stop(d))
+				break;
 			if (gsl_multimin_fminimizer_iterate(mz) != GSL_SUCCESS)
 				break;
 			if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), 1e-8) == GSL_SUCCESS)
@@ -921,7 +935,8 @@ garch_polish(const garch_data *d, double *p)
 					q[NP_MAX];
 		int			small = 1;
 
-		risk_check_interrupts();
+		if (garch_stop(d))
+			break;
 		if (!garch_hessian(d, p, &l0, g, H) || !spd_inverse(d->np, H, Inv))
 			break;
 		for (i = 0; i < d->np; i++)
@@ -984,7 +999,8 @@ risk_garch_fit_mle(const double *r, int64_t n, risk_garch_dist dist,
 				ll;
 	int64_t		t;
 	int			j,
-				interior;
+				interior,
+				stop = 0;
 
 	memset(fit, 0, sizeof(*fit));
 	fit->nu = NAN;
@@ -1011,6 +1027,7 @@ risk_garch_fit_mle(const double *r, int64_t n, risk_garch_dist dist,
 	d.dist = dist;
 	d.np = dist == RISK_GARCH_STD ? 5 : 4;
 	d.face = 0;
+	d.stop = &stop;
 
 	/*
 	 * Newton's method finds an interior optimum in a few passes over the
@@ -1023,6 +1040,8 @@ risk_garch_fit_mle(const double *r, int64_t n, risk_garch_dist dist,
 	 */
 	garch_fit_newton(&d, mean / sd, p);
 	garch_polish(&d, p);
+	if (stop)
+		return RISK_CANCELLED;
 	interior = garch_interior(&d, p, &ll, g);
 	if (!interior || p[2] < 0.025 || p[2] + p[3] < 0.6)
 	{
@@ -1056,6 +1075,8 @@ risk_garch_fit_mle(const double *r, int64_t n, risk_garch_dist dist,
 				interior = garch_interior(&d, p, &ll, g);
 			}
 		}
+		if (stop)
+			return RISK_CANCELLED;
 		if (newton && !(ll > lln))
 		{
 			memcpy(p, pn, sizeof(pn));
@@ -1146,7 +1167,8 @@ risk_conditional_var_es(const risk_garch_fit *fit, double *e, int64_t n,
 				/* residual losses L = -e; u = the (k+1)-th largest */
 				for (i = 0; i < n; i++)
 					e[i] = -e[i];
-				risk_select_kth(e, n, n - k - 1);
+				if (risk_select_kth(e, n, n - k - 1) == RISK_CANCELLED)
+					return RISK_CANCELLED;
 				u = e[n - k - 1];
 				for (i = n - k - 1; i < n; i++)
 					if (e[i] > u)

@@ -89,10 +89,13 @@ chol_solve(const double *l, int m, double *b)
 	}
 }
 
-/* One pass: log-likelihood, and (if h) X'WX + penalty and X'(y-mu) - penalty. */
+/*
+ * One pass: log-likelihood, and (if h) X'WX + penalty and X'(y-mu) - penalty.
+ * When a checkpoint says to stop: *stopped = 1, and the results mean nothing.
+ */
 static double
 logit_pass(const double *rows, int64_t n, int k, int intercept, double l2,
-		   const double *beta, double *h, double *g)
+		   const double *beta, double *h, double *g, int *stopped)
 {
 	int			m = k + (intercept ? 1 : 0);
 	double		ll = 0,
@@ -133,8 +136,11 @@ logit_pass(const double *rows, int64_t n, int k, int intercept, double l2,
 			for (j = 0; j <= i; j++)
 				h[i * m + j] += wx * xr[j];
 		}
-		if ((r & 65535) == 0)
-			risk_check_interrupts();
+		if ((r & 65535) == 0 && risk_should_stop())
+		{
+			*stopped = 1;
+			return NAN;
+		}
 	}
 	for (j = intercept ? 1 : 0; j < m; j++)
 		ll -= 0.5 * l2 * beta[j] * beta[j];
@@ -177,7 +183,8 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 				maxeta = 0;
 	int			it,
 				i,
-				bad;
+				bad,
+				stopped = 0;
 	int64_t		r,
 				ones = 0;
 
@@ -216,7 +223,12 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 	 * for the next iteration, and at the end h holds the information at the
 	 * optimum.
 	 */
-	ll = logit_pass(rows, n, k, intercept, l2, beta, h, g);
+	ll = logit_pass(rows, n, k, intercept, l2, beta, h, g, &stopped);
+	if (stopped)
+	{
+		fit_free(h, h2, l, g, g2);
+		return RISK_CANCELLED;
+	}
 	for (it = 1; it <= LOGIT_MAX_ITER; it++)
 	{
 		double		step = 1.0,
@@ -244,7 +256,12 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 		{
 			for (i = 0; i < m; i++)
 				trial[i] = beta[i] + step * g[i];
-			newll = logit_pass(rows, n, k, intercept, l2, trial, h2, g2);
+			newll = logit_pass(rows, n, k, intercept, l2, trial, h2, g2, &stopped);
+			if (stopped)
+			{
+				fit_free(h, h2, l, g, g2);
+				return RISK_CANCELLED;
+			}
 			if (newll >= ll - 1e-12 * fabs(ll) || step < 1e-8)
 				break;
 			step *= 0.5;
@@ -310,7 +327,9 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 	}
 	fit_free(h, h2, l, g, g2);
 	/* the reported likelihood (and AIC) is the unpenalized one */
-	res->loglik = l2 > 0 ? logit_pass(rows, n, k, intercept, 0.0, beta, NULL, NULL) : ll;
+	res->loglik = l2 > 0 ? logit_pass(rows, n, k, intercept, 0.0, beta, NULL, NULL, &stopped) : ll;
+	if (stopped)
+		return RISK_CANCELLED;
 	res->max_eta = maxeta;
 	if (l2 == 0 && !res->converged)
 		return RISK_DEGENERATE;

@@ -529,8 +529,11 @@ risk_lda_simulate(risk_freq_family ff, double f1, double f2,
 					j;
 		double		s = 0;
 
-		if ((y & 4095) == 0)
-			risk_check_interrupts();
+		if ((y & 4095) == 4095 && risk_should_stop())
+		{
+			gsl_rng_free(rng);
+			return RISK_CANCELLED;
+		}
 		k = ff == RISK_FREQ_POISSON ? gsl_ran_poisson(rng, f1)
 			: gsl_ran_negative_binomial(rng, nbp, f1);
 		for (j = 0; j < k; j++)
@@ -557,7 +560,7 @@ lda_first_index(int64_t years, double p)
 	return j < lo ? j : lo;
 }
 
-void
+risk_status
 risk_lda_sort_tail(double *annual, int64_t years, const double *levels, int nlev)
 {
 	int64_t		first = years - 1;
@@ -570,8 +573,10 @@ risk_lda_sort_tail(double *annual, int64_t years, const double *levels, int nlev
 		if (f < first)
 			first = f;
 	}
-	risk_select_kth(annual, years, first);
+	if (risk_select_kth(annual, years, first) == RISK_CANCELLED)
+		return RISK_CANCELLED;
 	qsort(annual + first, years - first, sizeof(double), risk_cmp_double);
+	return RISK_OK;
 }
 
 risk_status

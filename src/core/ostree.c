@@ -367,13 +367,10 @@ scaled_sum(const risk_ostree *t, int32_t i, double *s, double *c)
 	while (i != NIL)
 	{
 		const risk_osnode *n = &t->nodes[i];
-		double		x = n->key * 0x1p-64 * n->mult,
-					u;
+		double		x = n->key * 0x1p-64 * n->mult;
 
 		scaled_sum(t, n->left, s, c);
-		u = *s + x;
-		*c += fabs(*s) >= fabs(x) ? (*s - u) + x : (x - u) + *s;
-		*s = u;
+		risk_sum_add(s, c, x);
 		i = n->right;
 	}
 }

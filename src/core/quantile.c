@@ -19,7 +19,7 @@
 
 #include "risk_core.h"
 
-void		(*risk_interrupt_hook) (void) = NULL;
+int			(*risk_stop_hook) (void) = NULL;
 
 void
 risk_q7_position(int64_t n, double alpha, int64_t *lo, int64_t *hi, double *h)
@@ -55,7 +55,7 @@ xorshift64(uint64_t *s)
 	return x;
 }
 
-void
+risk_status
 risk_select_kth(double *x, int64_t n, int64_t k)
 {
 	int64_t		left = 0;
@@ -70,7 +70,8 @@ risk_select_kth(double *x, int64_t n, int64_t k)
 					gt,
 					i;
 
-		risk_check_interrupts();
+		if (risk_should_stop())
+			return RISK_CANCELLED;
 
 		/* median of three pseudo-random elements */
 		{
@@ -117,21 +118,9 @@ risk_select_kth(double *x, int64_t n, int64_t k)
 		else if (k > gt)
 			left = gt + 1;
 		else
-			return;
+			return RISK_OK;
 	}
-}
-
-/* Add x to the compensated sum (*s, *c) (Neumaier). */
-static inline void
-neumaier_add(double *s, double *c, double x)
-{
-	double		t = *s + x;
-
-	if (fabs(*s) >= fabs(x))
-		*c += (*s - t) + x;
-	else
-		*c += (x - t) + *s;
-	*s = t;
+	return RISK_OK;
 }
 
 /*
@@ -150,7 +139,7 @@ risk_mean(const double *x, int64_t n)
 	int64_t		i;
 
 	for (i = 0; i < n; i++)
-		neumaier_add(&s, &c, x[i]);
+		risk_sum_add(&s, &c, x[i]);
 	mean = (s + c) / n;
 	if (!isfinite(mean))
 	{
@@ -177,7 +166,7 @@ risk_mean(const double *x, int64_t n)
 			s = c = 0;
 			for (i = 0; i < n; i++)
 			{
-				neumaier_add(&s, &c, x[i] / n);
+				risk_sum_add(&s, &c, x[i] / n);
 				lo = fmin(lo, x[i]);
 				hi = fmax(hi, x[i]);
 			}
@@ -194,8 +183,8 @@ risk_mean(const double *x, int64_t n)
 		double		bb = d - x[i];
 		double		e = (x[i] - (d - bb)) + (-mean - bb);
 
-		neumaier_add(&t, &tc, d);
-		neumaier_add(&t, &tc, e);
+		risk_sum_add(&t, &tc, d);
+		risk_sum_add(&t, &tc, e);
 	}
 	/* deviations of huge values of both signs may overflow: keep the sum's mean */
 	return isfinite(t + tc) ? mean + (t + tc) / n : mean;
@@ -219,7 +208,8 @@ risk_hist_var_es(double *x, int64_t n, double alpha, double *var, double *es)
 		return RISK_BADARG;
 
 	risk_q7_position(n, alpha, &lo, &hi, &h);
-	risk_select_kth(x, n, lo);
+	if (risk_select_kth(x, n, lo) == RISK_CANCELLED)
+		return RISK_CANCELLED;
 	xlo = x[lo];
 	xhi = xlo;
 	if (hi > lo)
@@ -345,7 +335,7 @@ cmp_key(const void *a, const void *b)
 	return rec_cmp((const double *) a, (const double *) b, 1);
 }
 
-int
+risk_status
 risk_sort_doubles(double *x, int64_t n)
 {
 	enum {BITS = 11, RADIX = 1 << BITS, PASSES = 6};
@@ -355,11 +345,11 @@ risk_sort_doubles(double *x, int64_t n)
 	int			pass;
 
 	if (risk_is_sorted(x, n, 1))
-		return 0;
+		return RISK_OK;
 	if (n < 4096)
 	{
 		qsort(x, n, sizeof(double), cmp_key);
-		return 0;
+		return RISK_OK;
 	}
 	a = malloc(sizeof(uint64_t) * n);
 	b = malloc(sizeof(uint64_t) * n);
@@ -368,7 +358,7 @@ risk_sort_doubles(double *x, int64_t n)
 		free(a);
 		free(b);
 		qsort(x, n, sizeof(double), cmp_key);
-		return 0;
+		return RISK_OK;
 	}
 	for (i = 0; i < n; i++)
 		a[i] = dkey(x[i]);
@@ -380,7 +370,12 @@ risk_sort_doubles(double *x, int64_t n)
 		uint64_t   *t;
 		int			d;
 
-		risk_check_interrupts();
+		if (risk_should_stop())
+		{
+			free(a);
+			free(b);
+			return RISK_CANCELLED;	/* x is as it was */
+		}
 		memset(count, 0, sizeof(count));
 		for (i = 0; i < n; i++)
 			count[(a[i] >> shift) & (RADIX - 1)]++;
@@ -404,7 +399,7 @@ risk_sort_doubles(double *x, int64_t n)
 		x[i] = dval(a[i]);
 	free(a);
 	free(b);
-	return 0;
+	return RISK_OK;
 }
 
 int64_t
@@ -443,11 +438,11 @@ risk_merge_flags(const double *v0, int64_t n0, const double *v1, int64_t n1,
  * Pairs whose second value is 0 or 1 (a default flag, a sample flag): the
  * first values of each flag apart, each sorted as plain values, merged
  * back (0 first on ties).  Half the bytes per radix pass of sorting the
- * pairs, and no pass over the flag.  0 when a second value is not 0 or 1,
- * or memory is short (nothing changed then).
+ * pairs, and no pass over the flag.  *done = 0 when a second value is not
+ * 0 or 1, or memory is short; x is unchanged then, and when cancelled.
  */
-static int
-sort_flag_pairs(double *x, int64_t n)
+static risk_status
+sort_flag_pairs(double *x, int64_t n, int *done)
 {
 	int64_t		n1 = 0,
 				i,
@@ -456,6 +451,7 @@ sort_flag_pairs(double *x, int64_t n)
 	double	   *v0,
 			   *v1;
 
+	*done = 0;
 	for (i = 0; i < n; i++)
 	{
 		double		f = x[2 * i + 1];
@@ -463,7 +459,7 @@ sort_flag_pairs(double *x, int64_t n)
 		if (f == 1.0)
 			n1++;
 		else if (!(f == 0.0 && !signbit(f)))
-			return 0;
+			return RISK_OK;
 	}
 	v0 = malloc(sizeof(double) * (n - n1 + 1));
 	v1 = malloc(sizeof(double) * (n1 + 1));
@@ -471,7 +467,7 @@ sort_flag_pairs(double *x, int64_t n)
 	{
 		free(v0);
 		free(v1);
-		return 0;
+		return RISK_OK;
 	}
 	for (i = j = k = 0; i < n; i++)
 	{
@@ -480,12 +476,18 @@ sort_flag_pairs(double *x, int64_t n)
 		else
 			v0[j++] = x[2 * i];
 	}
-	risk_sort_doubles(v0, n - n1);
-	risk_sort_doubles(v1, n1);
+	if (risk_sort_doubles(v0, n - n1) == RISK_CANCELLED ||
+		risk_sort_doubles(v1, n1) == RISK_CANCELLED)
+	{
+		free(v0);
+		free(v1);
+		return RISK_CANCELLED;
+	}
 	risk_merge_flags(v0, n - n1, v1, n1, x, 0);
 	free(v0);
 	free(v1);
-	return 1;
+	*done = 1;
+	return RISK_OK;
 }
 
 static int
@@ -494,12 +496,16 @@ cmp_pair(const void *a, const void *b)
 	return rec_cmp((const double *) a, (const double *) b, 2);
 }
 
-void
+risk_status
 risk_sort_pairs(double *x, int64_t n)
 {
+	int			done = 0;
+
 	if (risk_is_sorted(x, n, 2))
-		return;
-	if (n >= 4096 && sort_flag_pairs(x, n))
-		return;
-	qsort(x, n, 2 * sizeof(double), cmp_pair);
+		return RISK_OK;
+	if (n >= 4096 && sort_flag_pairs(x, n, &done) == RISK_CANCELLED)
+		return RISK_CANCELLED;
+	if (!done)
+		qsort(x, n, 2 * sizeof(double), cmp_pair);
+	return RISK_OK;
 }

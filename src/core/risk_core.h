@@ -27,21 +27,42 @@ typedef enum risk_status
 	RISK_NOSPACE,				/* caller-provided storage is full */
 	RISK_NOTFOUND,				/* value to remove is not present */
 	RISK_BADARG,				/* argument outside its domain */
-	RISK_NUMERIC				/* a special function failed */
+	RISK_NUMERIC,				/* a special function failed */
+	RISK_CANCELLED				/* stopped at a checkpoint: see risk_should_stop */
 } risk_status;
 
 /*
- * Called by long loops between passes over the data; the SQL face points it
- * at a function that runs CHECK_FOR_INTERRUPTS, so a query can be cancelled.
- * NULL (the default) outside the server.
+ * Cancellation.  Long routines ask risk_should_stop() at checkpoints between
+ * passes over the data; on yes they free what they hold and return
+ * RISK_CANCELLED, and the caller (the SQL face) then lets PostgreSQL raise
+ * the cancel (CHECK_FOR_INTERRUPTS).  The core never leaves a routine other
+ * than by returning, so a cancelled statement leaks nothing.  The SQL face
+ * points the hook at a test of a pending cancel or termination; NULL (never
+ * stop) outside the server; the unit tests stop at every checkpoint in turn.
  */
-extern void (*risk_interrupt_hook) (void);
+extern int	(*risk_stop_hook) (void);
 
-static inline void
-risk_check_interrupts(void)
+static inline int
+risk_should_stop(void)
 {
-	if (risk_interrupt_hook)
-		risk_interrupt_hook();
+	return risk_stop_hook != NULL && risk_stop_hook();
+}
+
+/*
+ * Add x to the compensated sum (*s, *c) (Neumaier's variant of Kahan's
+ * summation): the sum is *s + *c, with the rounding error of every
+ * addition kept in *c.  The one copy used by every compensated sum.
+ */
+static inline void
+risk_sum_add(double *s, double *c, double x)
+{
+	double		t = *s + x;
+
+	if ((*s >= 0 ? *s : -*s) >= (x >= 0 ? x : -x))
+		*c += (*s - t) + x;
+	else
+		*c += (x - t) + *s;
+	*s = t;
 }
 
 /* ---- quantile.c: empirical quantile and historical VaR/ES ------------- */
@@ -67,21 +88,23 @@ risk_status risk_hist_var_es(double *x, int64_t n, double alpha,
 /* Mean of x[0..n-1] as R computes it: a sum, then one refinement pass. */
 double		risk_mean(const double *x, int64_t n);
 
-/* Rearrange x so that x[k] is the k-th smallest (0-based), smaller before. */
-void		risk_select_kth(double *x, int64_t n, int64_t k);
+/* Rearrange x so that x[k] is the k-th smallest (0-based), smaller before;
+ * RISK_OK or RISK_CANCELLED (x then holds its values in some order). */
+risk_status risk_select_kth(double *x, int64_t n, int64_t k);
 
 /* qsort comparator for doubles, ascending. */
 int			risk_cmp_double(const void *a, const void *b);
 
 /* Sort x ascending: LSD radix sort for large n, qsort below, both in the
  * order of the values' keys (-0 before +0; a NaN by its bits); an x
- * already in that order is seen in one pass and left as it is. */
-int			risk_sort_doubles(double *x, int64_t n);
+ * already in that order is seen in one pass and left as it is.  RISK_OK,
+ * or RISK_CANCELLED with x unchanged. */
+risk_status risk_sort_doubles(double *x, int64_t n);
 
 /* Sort the n pairs (x[2i], x[2i+1]) by their first value, ties by the
  * second: sorted input seen in one pass; second values all 0 or 1 (flags)
  * by radix-sorting the values of each flag and merging; qsort otherwise. */
-void		risk_sort_pairs(double *x, int64_t n);
+risk_status risk_sort_pairs(double *x, int64_t n);
 
 /* 1 when the n records of `stride` doubles are in lexicographic order. */
 int			risk_is_sorted(const double *x, int64_t n, int stride);
@@ -452,7 +475,7 @@ risk_status risk_lda_simulate(risk_freq_family ff, double f1, double f2,
 
 /* Order annual losses enough for risk_lda_measures at these levels: the
  * upper tail sorted, the rest below it (selection, O(years)). */
-void		risk_lda_sort_tail(double *annual, int64_t years, const double *levels,
+risk_status risk_lda_sort_tail(double *annual, int64_t years, const double *levels,
 							   int nlev);
 
 /*

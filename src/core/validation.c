@@ -73,10 +73,9 @@ risk_auc_ks_split(double *g, int64_t ng, double *b, int64_t nb,
 
 	if (nb == 0 || ng == 0)
 		return RISK_DEGENERATE;
-	risk_check_interrupts();
-	risk_sort_doubles(b, nb);
-	risk_check_interrupts();
-	risk_sort_doubles(g, ng);
+	if (risk_sort_doubles(b, nb) == RISK_CANCELLED ||
+		risk_sort_doubles(g, ng) == RISK_CANCELLED)
+		return RISK_CANCELLED;
 
 	/* AUC: for each bad, the goods below it and half the goods level with it */
 	lt = le = 0;
@@ -121,7 +120,8 @@ risk_hosmer_lemeshow(double *pairs, int64_t n, int groups, double *stat,
 
 	if (groups < 3 || (int64_t) groups > n)
 		return RISK_TOO_FEW;
-	risk_sort_pairs(pairs, n);	/* by pd, ties by label: goods first */
+	if (risk_sort_pairs(pairs, n) == RISK_CANCELLED)	/* by pd, ties: goods first */
+		return RISK_CANCELLED;
 	/* group k holds the ranks i with floor(i * groups / n) = k */
 	for (k = 0, i = 0; k < groups; k++)
 	{

@@ -80,7 +80,8 @@ risk_woe_binning(double *pairs, int64_t n, int max_bins, double min_share,
 
 	if (n < 2 || max_bins < 1)
 		return RISK_TOO_FEW;
-	risk_sort_pairs(pairs, n);
+	if (risk_sort_pairs(pairs, n) == RISK_CANCELLED)
+		return RISK_CANCELLED;
 	for (r = 0; r < n; r++)
 	{
 		tb += pairs[2 * r + 1];
