@@ -189,3 +189,14 @@ FROM running
 CROSS JOIN LATERAL (SELECT risk.auc(score, bad) AS auc, risk.ks(score, bad) AS ks,
                            risk.hosmer_lemeshow(pd, bad) AS hl
                     FROM r r2 WHERE r2.k <= running.k + 30) p;
+
+-- risk.logit_fit keeps its plan serial even where parallel query costs
+-- nothing: its fit runs in the leader whatever the plan (the partial
+-- states would only carry the rows there), and its deserialize function
+-- is costed so; AUC on the same rows splits into partial states
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT risk.logit_fit(bad, ARRAY[score, pd]) FROM flagged_rows;
+EXPLAIN (COSTS OFF) SELECT risk.logit_fit(bad::int, ARRAY[score, pd], true, 0.5) FROM flagged_rows GROUP BY grp;
+EXPLAIN (COSTS OFF) SELECT risk.auc(score, bad) FROM flagged_rows GROUP BY grp;
+RESET ALL;
