@@ -271,9 +271,6 @@ risk_logit_step_accum(PG_FUNCTION_ARGS)
 			   *beta,
 			   *v,
 				xr[RISK_LOGIT_MAX_COLS + 1],
-				eta = 0,
-				mu,
-				w,
 				y;
 	int			k,
 				m,
@@ -357,18 +354,8 @@ risk_logit_step_accum(PG_FUNCTION_ARGS)
 	if (intercept)
 		xr[0] = 1.0;
 	memcpy(xr + off, x, sizeof(double) * k);
-	for (j = 0; j < m; j++)
-		eta += xr[j] * beta[j];
-	mu = 1.0 / (1.0 + exp(-eta));
-	w = mu * (1.0 - mu);
 	v[1] += 1;
-	v[2] += y * eta - (eta > 0 ? eta + log1p(exp(-eta)) : log1p(exp(eta)));
-	for (i = 0; i < m; i++)
-	{
-		v[STEP_HDR + i] += (y - mu) * xr[i];
-		for (j = 0; j <= i; j++)
-			v[STEP_HDR + m + i * m + j] += w * xr[i] * xr[j];
-	}
+	risk_logit_add_row(xr, m, y, beta, &v[2], &v[STEP_HDR], &v[STEP_HDR + m]);
 	PG_RETURN_ARRAYTYPE_P(a);
 }
 

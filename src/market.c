@@ -764,20 +764,15 @@ ewma_final(FunctionCallInfo fcinfo, bool want_es)
 {
 	double	   *v = ewma_values(PG_GETARG_ARRAYTYPE_P(0), "var_ewma");
 	risk_ewma	e;
-	double		sigma,
-				alpha,
-				z;
+	double		var,
+				es;
 
 	e.n = (int64) v[0];
 	e.s = v[1];
 	e.w = v[2];
-	if (risk_ewma_sigma(&e, &sigma) != RISK_OK)
+	if (risk_ewma_var_es(&e, 1.0 - v[4], &var, &es) != RISK_OK)
 		PG_RETURN_NULL();
-	alpha = 1.0 - v[4];
-	z = risk_qnorm(alpha);
-	if (want_es)
-		PG_RETURN_FLOAT8(sigma * risk_dnorm(z) / alpha);
-	PG_RETURN_FLOAT8(-z * sigma);
+	PG_RETURN_FLOAT8(want_es ? es : var);
 }
 
 PG_FUNCTION_INFO_V1(risk_var_ewma_final);

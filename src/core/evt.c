@@ -357,7 +357,8 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 			ks = k;
 		for (i = 0; i < ng; i++)
 		{
-			if (risk_should_stop())
+			/* a grid point costs a pass over at most GRID_SAMPLE excesses */
+			if (i % 16 == 0 && risk_should_stop())
 			{
 				free(sub);
 				return RISK_CANCELLED;
@@ -378,7 +379,7 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 		/* the sample shows none: make sure on every excess */
 		for (i = 0; i < ng; i++)
 		{
-			if (risk_should_stop())
+			if (i % 8 == 0 && risk_should_stop())
 				return RISK_CANCELLED;
 			val[i] = gpd_profile(y, k, grid[i] / ymean, NULL);
 		}
@@ -462,7 +463,7 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 				double		lo,
 							hi;
 
-				if (risk_should_stop())
+				if (it % 8 == 0 && risk_should_stop())
 				{
 					gsl_min_fminimizer_free(s);
 					return RISK_CANCELLED;
@@ -834,7 +835,7 @@ risk_gev_fit_mle(const double *x, int64_t n, double *work, risk_gev_fit *fit)
 	{
 		for (it = 0; it < 20000; it++)
 		{
-			if (it % 256 == 255 && risk_should_stop())
+			if (it % 1024 == 1023 && risk_should_stop())
 			{
 				gsl_multimin_fminimizer_free(mz);
 				gsl_vector_free(v);

@@ -90,6 +90,45 @@ chol_solve(const double *l, int m, double *b)
 }
 
 /*
+ * One row (its design row xr of m values, outcome y) at beta: log L =
+ * y eta - log(1 + e^eta) added to *ll and, when g is given, (y - mu) x to g
+ * and w x x' (w = mu (1 - mu)) to the lower triangle of h (m x m, row-major).
+ */
+static inline void
+logit_row(const double *xr, int m, double y, const double *beta, double *ll,
+		  double *g, double *h)
+{
+	double		eta = 0,
+				mu,
+				w;
+	int			i,
+				j;
+
+	for (j = 0; j < m; j++)
+		eta += xr[j] * beta[j];
+	*ll += y * eta - log1pexp(eta);
+	if (!g)
+		return;
+	mu = 1.0 / (1.0 + exp(-eta));
+	w = mu * (1.0 - mu);
+	for (i = 0; i < m; i++)
+	{
+		double		wx = w * xr[i];
+
+		g[i] += (y - mu) * xr[i];
+		for (j = 0; j <= i; j++)
+			h[i * m + j] += wx * xr[j];
+	}
+}
+
+void
+risk_logit_add_row(const double *xr, int m, double y, const double *beta, double *ll,
+				   double *g, double *h)
+{
+	logit_row(xr, m, y, beta, ll, g, h);
+}
+
+/*
  * One pass: log-likelihood, and (if h) X'WX + penalty and X'(y-mu) - penalty.
  * When a checkpoint says to stop: *stopped = 1, and the results mean nothing.
  */
@@ -112,30 +151,11 @@ logit_pass(const double *rows, int64_t n, int k, int intercept, double l2,
 	for (r = 0; r < n; r++)
 	{
 		const double *row = rows + r * (k + 1);
-		double		y = row[0],
-					eta = 0,
-					mu,
-					w;
 
 		if (intercept)
 			xr[0] = 1.0;
 		memcpy(xr + (intercept ? 1 : 0), row + 1, sizeof(double) * k);
-		for (j = 0; j < m; j++)
-			eta += xr[j] * beta[j];
-		/* log L = y eta - log(1 + e^eta) */
-		ll += y * eta - log1pexp(eta);
-		if (!h)
-			continue;
-		mu = 1.0 / (1.0 + exp(-eta));
-		w = mu * (1.0 - mu);
-		for (i = 0; i < m; i++)
-		{
-			double		wx = w * xr[i];
-
-			g[i] += (y - mu) * xr[i];
-			for (j = 0; j <= i; j++)
-				h[i * m + j] += wx * xr[j];
-		}
+		logit_row(xr, m, row[0], beta, &ll, h ? g : NULL, h);
 		if ((r & 65535) == 0 && risk_should_stop())
 		{
 			*stopped = 1;

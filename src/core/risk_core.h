@@ -284,6 +284,11 @@ void		risk_ewma_add(risk_ewma *e, double lambda, double r);
 void		risk_ewma_remove_oldest(risk_ewma *e, double lambda, double r);
 risk_status risk_ewma_sigma(const risk_ewma *e, double *sigma);
 
+/* EWMA VaR = -z sigma and ES = sigma phi(z) / alpha at tail probability
+ * alpha (z the normal alpha-quantile); RISK_EMPTY without rows.  Either
+ * output may be NULL. */
+risk_status risk_ewma_var_es(const risk_ewma *e, double alpha, double *var, double *es);
+
 /* x*log(y) with 0*log(anything) = 0. */
 double		risk_xlogy(double x, double y);
 
@@ -539,6 +544,16 @@ typedef struct risk_logit_result
 	int			converged;
 	int			bad_column;		/* first collinear column (design index) */
 } risk_logit_result;
+
+/*
+ * One row's terms of a logistic fit at beta (xr its design row of m values,
+ * the intercept's 1 included; y 0 or 1): y eta - log(1 + e^eta) added to
+ * *ll and, when g is not NULL, (y - mu) x to g and w x x' (w = mu (1 - mu))
+ * to the lower triangle of h (m x m, row-major).  The pass of
+ * risk_logit_fit and of risk.logit_step.
+ */
+void		risk_logit_add_row(const double *xr, int m, double y, const double *beta,
+							   double *ll, double *g, double *h);
 
 /*
  * Logistic regression of rows[r*(k+1)] = y (0/1), followed by x_1..x_k, by

@@ -222,6 +222,23 @@ risk_ewma_sigma(const risk_ewma *e, double *sigma)
 	return RISK_OK;
 }
 
+risk_status
+risk_ewma_var_es(const risk_ewma *e, double alpha, double *var, double *es)
+{
+	double		sigma,
+				z;
+	risk_status rc = risk_ewma_sigma(e, &sigma);
+
+	if (rc != RISK_OK)
+		return rc;
+	z = risk_qnorm(alpha);
+	if (var)
+		*var = -z * sigma;
+	if (es)
+		*es = sigma * risk_dnorm(z) / alpha;
+	return RISK_OK;
+}
+
 double
 risk_xlogy(double x, double y)
 {

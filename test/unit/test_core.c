@@ -513,6 +513,19 @@ test_ewma(void)
 		}
 	}
 	check(ok, "ewma sliding equals direct weighted sum", 0, 0);
+	/* VaR and ES at 1%: SciPy, norm.ppf(0.01) = -2.3263478740408408 and
+	 * norm.pdf(norm.ppf(0.01)) / 0.01 = 2.665214220345808 */
+	{
+		risk_ewma	u = {1, 4e-4, 1};	/* sigma 0.02 */
+		double		var,
+					es;
+
+		check(risk_ewma_var_es(&u, 0.01, &var, &es) == RISK_OK &&
+			  fabs(var - 0.02 * 2.3263478740408408) < 1e-15 &&
+			  fabs(es - 0.02 * 2.665214220345808) < 1e-15, "ewma VaR and ES at 1%", var, es);
+		u.n = 0;
+		check(risk_ewma_var_es(&u, 0.01, &var, &es) == RISK_EMPTY, "ewma VaR of no rows", 0, 0);
+	}
 }
 
 static void
@@ -1308,13 +1321,13 @@ test_cancel(void)
 	cancel_each_checkpoint(&c, cancel_gpd);
 	c.name = "risk_hill";
 	cancel_each_checkpoint(&c, cancel_hill);
-	for (i = 0; i < 400; i++)
+	for (i = 0; i < 100; i++)
 		in[i] = 10 - 2 * log(-log(urand() * 0.998 + 0.001));
-	c.n = 400;
+	c.n = 100;
 	c.name = "risk_gev_fit_mle";
 	cancel_each_checkpoint(&c, cancel_gev);
 
-	c.n = 20000;
+	c.n = 10000;
 	c.name = "risk_lda_simulate";
 	cancel_each_checkpoint(&c, cancel_lda);
 
@@ -1323,14 +1336,14 @@ test_cancel(void)
 		double		h = 1e-6 / (1 - 0.98),
 					r = 0;
 
-		for (i = 0; i < 2000; i++)
+		for (i = 0; i < 1000; i++)
 		{
 			h = 1e-6 + 0.08 * r * r + 0.9 * h;
 			r = sqrt(h) * nrand();
 			in[i] = r;
 		}
 	}
-	c.n = 2000;
+	c.n = 1000;
 	c.name = "risk_garch_fit_mle";
 	cancel_each_checkpoint(&c, cancel_garch);
 
