@@ -28,7 +28,7 @@
 #include <gsl/gsl_min.h>
 #include <gsl/gsl_multimin.h>
 
-#include "risk_core.h"
+#include "optim.h"
 
 #define GRID_SAMPLE 10000
 
@@ -780,10 +780,6 @@ risk_gev_fit_mle(const double *x, int64_t n, double *work, risk_gev_fit *fit)
 				H[3][3],
 				I[3][3];
 	gev_data	d;
-	gsl_multimin_function F;
-	gsl_multimin_fminimizer *mz;
-	gsl_vector *v,
-			   *step;
 	int64_t		i;
 	int			it,
 				nm_ok = 0,
@@ -811,52 +807,18 @@ risk_gev_fit_mle(const double *x, int64_t n, double *work, risk_gev_fit *fit)
 	d.n = n;
 
 	/* Nelder-Mead from the Gumbel moment estimates, in (mu, log sigma, xi) */
-	F.n = 3;
-	F.f = gev_nm_f;
-	F.params = &d;
-	v = gsl_vector_alloc(3);
-	step = gsl_vector_alloc(3);
-	mz = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, 3);
-	if (v == NULL || step == NULL || mz == NULL)
 	{
-		if (v)
-			gsl_vector_free(v);
-		if (step)
-			gsl_vector_free(step);
-		if (mz)
-			gsl_multimin_fminimizer_free(mz);
-		return RISK_NUMERIC;
+		double		x0[3] = {-0.5772 * 0.7797, log(0.7797), 0.1},
+					st[3] = {0.2, 0.2, 0.2};
+		risk_status rc = risk_nelder_mead(gev_nm_f, &d, 3, x0, st, 1e-12, 20000, 1024,
+										  NULL, NULL, &nm_ok);
+
+		if (rc == RISK_NUMERIC || rc == RISK_CANCELLED)
+			return rc;
+		p[0] = x0[0];
+		p[1] = exp(x0[1]);
+		p[2] = x0[2];
 	}
-	gsl_vector_set(v, 0, -0.5772 * 0.7797);
-	gsl_vector_set(v, 1, log(0.7797));
-	gsl_vector_set(v, 2, 0.1);
-	gsl_vector_set_all(step, 0.2);
-	if (gsl_multimin_fminimizer_set(mz, &F, v, step) == GSL_SUCCESS)
-	{
-		for (it = 0; it < 20000; it++)
-		{
-			if (it % 1024 == 1023 && risk_should_stop())
-			{
-				gsl_multimin_fminimizer_free(mz);
-				gsl_vector_free(v);
-				gsl_vector_free(step);
-				return RISK_CANCELLED;
-			}
-			if (gsl_multimin_fminimizer_iterate(mz) != GSL_SUCCESS)
-				break;
-			if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), 1e-12) == GSL_SUCCESS)
-			{
-				nm_ok = 1;
-				break;
-			}
-		}
-	}
-	p[0] = gsl_vector_get(mz->x, 0);
-	p[1] = exp(gsl_vector_get(mz->x, 1));
-	p[2] = gsl_vector_get(mz->x, 2);
-	gsl_multimin_fminimizer_free(mz);
-	gsl_vector_free(v);
-	gsl_vector_free(step);
 
 	/* Newton polish on (mu, sigma, xi) */
 	for (it = 0; it < 10; it++)

@@ -32,7 +32,7 @@
 #include <gsl/gsl_multimin.h>
 #include <gsl/gsl_sf_psi.h>
 
-#include "risk_core.h"
+#include "optim.h"
 
 #define NP_MAX 5
 
@@ -56,6 +56,13 @@ garch_stop(const garch_data *d)
 	if (!*d->stop && risk_should_stop())
 		*d->stop = 1;
 	return *d->stop;
+}
+
+/* garch_stop for risk_nelder_mead */
+static int
+garch_stop_cb(void *d)
+{
+	return garch_stop((const garch_data *) d);
 }
 
 /* Parameters in range: omega > 0, alpha, beta >= 0, alpha + beta < 1, nu > 2. */
@@ -701,51 +708,30 @@ static void
 garch_face_fit(garch_data *d, double *p)
 {
 	int			nq = d->np - 1,
-				j,
-				it;
-	gsl_multimin_function F;
-	gsl_multimin_fminimizer *mz;
-	gsl_vector *v,
-			   *step;
+				converged;
 	double		q[4],
+				x[4],
+				st[4] = {0.02, 0.5, 0.5, 0.5},
 				before = garch_loglik(d, p, NULL);
 
 	d->face = 1;
-	F.n = nq;
-	F.f = face_nm_f;
-	F.params = d;
-	v = gsl_vector_alloc(nq);
-	step = gsl_vector_alloc(nq);
-	mz = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, nq);
-	if (v == NULL || step == NULL || mz == NULL)
-		goto done;
+
 	/*
 	 * Start from the interior point's mean and alpha, but with omega at a
 	 * few percent of the (scaled, unit) variance: the interior fit presses
 	 * omega to 0 along this edge, where the likelihood is flat in log omega.
 	 */
-	gsl_vector_set(v, 0, p[0]);
-	gsl_vector_set(v, 1, log(0.02));
-	gsl_vector_set(v, 2, log(p[2] / (1.0 - p[2])));
-	if (nq == 4)
-		gsl_vector_set(v, 3, log(p[4] - 2.0));
-	gsl_vector_set_all(step, 0.5);
-	gsl_vector_set(step, 0, 0.02);
-	if (gsl_multimin_fminimizer_set(mz, &F, v, step) != GSL_SUCCESS)
-		goto done;
-	for (it = 0; it < 20000; it++)
-	{
-		if (it % 16 == 0 && garch_stop(d))
-			goto done;
-		if (gsl_multimin_fminimizer_iterate(mz) != GSL_SUCCESS)
-			break;
-		if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), 1e-11) == GSL_SUCCESS)
-			break;
-	}
-	q[0] = gsl_vector_get(mz->x, 0);
-	q[1] = exp(gsl_vector_get(mz->x, 1));
-	q[2] = 1.0 / (1.0 + exp(-gsl_vector_get(mz->x, 2)));
-	q[3] = nq == 4 ? 2.0 + exp(gsl_vector_get(mz->x, 3)) : 0;
+	x[0] = p[0];
+	x[1] = log(0.02);
+	x[2] = log(p[2] / (1.0 - p[2]));
+	x[3] = nq == 4 ? log(p[4] - 2.0) : 0;
+	if (risk_nelder_mead(face_nm_f, d, nq, x, st, 1e-11, 20000, 16, garch_stop_cb, d,
+						 &converged) != RISK_OK)
+		return;
+	q[0] = x[0];
+	q[1] = exp(x[1]);
+	q[2] = 1.0 / (1.0 + exp(-x[2]));
+	q[3] = nq == 4 ? 2.0 + exp(x[3]) : 0;
 	if (face_loglik(d, q) > before)
 	{
 		p[0] = q[0];
@@ -757,14 +743,6 @@ garch_face_fit(garch_data *d, double *p)
 	}
 	else
 		d->face = 0;
-done:
-	if (mz)
-		gsl_multimin_fminimizer_free(mz);
-	if (v)
-		gsl_vector_free(v);
-	if (step)
-		gsl_vector_free(step);
-	(void) j;
 }
 
 /*
@@ -856,56 +834,18 @@ garch_nm_f(const gsl_vector *v, void *arg)
 static int
 garch_fit_nm(garch_data *d, double m, double *p)
 {
-	gsl_multimin_function F;
-	gsl_multimin_fminimizer *mz;
-	gsl_vector *v,
-			   *step;
-	double		u[NP_MAX];
-	int			j,
-				it;
+	double		u[NP_MAX],
+				st[NP_MAX] = {0.05, 0.3, 0.3, 0.3, 0.3};
+	int			converged;
 
 	u[0] = m;
 	u[1] = log(0.1);
 	u[2] = log(0.1 / 0.1);		/* alpha = e^u2/(1+e^u2+e^u3) = 0.1 */
 	u[3] = log(0.8 / 0.1);		/* beta = 0.8 */
 	u[4] = log(8.0 - 2.0);
-	F.n = d->np;
-	F.f = garch_nm_f;
-	F.params = d;
-	v = gsl_vector_alloc(d->np);
-	step = gsl_vector_alloc(d->np);
-	mz = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, d->np);
-	if (v == NULL || step == NULL || mz == NULL)
-	{
-		if (v)
-			gsl_vector_free(v);
-		if (step)
-			gsl_vector_free(step);
-		if (mz)
-			gsl_multimin_fminimizer_free(mz);
+	if (risk_nelder_mead(garch_nm_f, d, d->np, u, st, 1e-8, 5000, 16, garch_stop_cb, d,
+						 &converged) == RISK_NUMERIC)
 		return 0;
-	}
-	for (j = 0; j < d->np; j++)
-		gsl_vector_set(v, j, u[j]);
-	gsl_vector_set_all(step, 0.3);
-	gsl_vector_set(step, 0, 0.05);
-	if (gsl_multimin_fminimizer_set(mz, &F, v, step) == GSL_SUCCESS)
-	{
-		for (it = 0; it < 5000; it++)
-		{
-			if (it % 16 == 0 && garch_stop(d))
-				break;
-			if (gsl_multimin_fminimizer_iterate(mz) != GSL_SUCCESS)
-				break;
-			if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), 1e-8) == GSL_SUCCESS)
-				break;
-		}
-	}
-	for (j = 0; j < d->np; j++)
-		u[j] = gsl_vector_get(mz->x, j);
-	gsl_multimin_fminimizer_free(mz);
-	gsl_vector_free(v);
-	gsl_vector_free(step);
 	garch_from_u(d, u, p);
 	return 1;
 }

@@ -1,0 +1,31 @@
+/*
+ * optim.h
+ *     The core's one Nelder-Mead set-up over GSL's multimin (nmsimplex2),
+ *     for the fits that need a derivative-free search: the GEV fit, and the
+ *     GARCH fit's fallback and its search on the face alpha + beta = 1.
+ *     A core header like risk_core.h (no PostgreSQL), apart because it
+ *     speaks GSL's types.
+ */
+#ifndef RISK_OPTIM_H
+#define RISK_OPTIM_H
+
+#include <gsl/gsl_multimin.h>
+
+#include "risk_core.h"
+
+/*
+ * Minimize f (GSL's signature, params its argument) over n variables by
+ * Nelder-Mead from x with the initial steps step[], until the simplex size
+ * is below size_tol (*converged = 1), an iteration fails, or max_iter
+ * iterations.  At every check_every-th iteration (from the first) it asks
+ * stop(stop_arg), or risk_should_stop() when stop is NULL, and on yes
+ * returns RISK_CANCELLED.  x receives the best point reached; RISK_BADARG
+ * (x unchanged) when GSL cannot start the simplex, RISK_NUMERIC when it
+ * cannot allocate.  Frees what it allocates on every path.
+ */
+risk_status risk_nelder_mead(double (*f) (const gsl_vector *, void *), void *params,
+							 int n, double *x, const double *step, double size_tol,
+							 int max_iter, int check_every, int (*stop) (void *),
+							 void *stop_arg, int *converged);
+
+#endif							/* RISK_OPTIM_H */
