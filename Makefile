@@ -14,7 +14,8 @@ OLD_SCRIPTS = src/versions/risk--0.1.0.sql src/versions/risk--0.2.0.sql \
               src/versions/risk--0.2.1.sql \
               src/versions/risk--0.1.0--0.2.0.sql src/versions/risk--0.2.0--0.2.1.sql
 UPGRADE_0_2_2 = src/versions/0.2.1--0.2.2.head.sql src/sql/72_logit_table.sql \
-                src/sql/98_daily_run.sql src/sql/98_first_hour.sql src/sql/98_parallel_cost.sql \
+                src/sql/98_daily_run.sql src/sql/98_first_hour.sql src/sql/98_garch_accum.sql \
+                src/sql/98_parallel_cost.sql \
                 src/sql/98_warning_batch.sql \
                 src/sql/98_warning_views.sql \
                 src/versions/0.2.1--0.2.2.warning_grants.sql src/versions/0.2.1--0.2.2.tail.sql

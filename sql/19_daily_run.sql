@@ -200,3 +200,8 @@ EXPLAIN (COSTS OFF) SELECT risk.logit_fit(bad, ARRAY[score, pd]) FROM flagged_ro
 EXPLAIN (COSTS OFF) SELECT risk.logit_fit(bad::int, ARRAY[score, pd], true, 0.5) FROM flagged_rows GROUP BY grp;
 EXPLAIN (COSTS OFF) SELECT risk.auc(score, bad) FROM flagged_rows GROUP BY grp;
 RESET ALL;
+
+-- each GARCH transition signature has its own C entry point, which needs
+-- no call expression to tell a confidence level from a distribution
+SELECT p.oid::regprocedure AS transition, p.prosrc AS c_function
+FROM pg_proc p WHERE p.proname = '_garch_accum' ORDER BY 1::text;

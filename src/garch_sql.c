@@ -34,14 +34,15 @@ garch_dist(text *t)
 					   "Use 'norm' (normal) or 'std' (Student t with unit variance).");
 }
 
-/* Transition of garch_fit(r [, dist]) and the conditional measures (r, p). */
-PG_FUNCTION_INFO_V1(risk_garch_accum);
-Datum
-risk_garch_accum(PG_FUNCTION_ARGS)
+/*
+ * Transition of garch_fit(r [, dist]) (has_level false) and of the
+ * conditional measures (r, p) (has_level true).
+ */
+static Datum
+garch_accum(FunctionCallInfo fcinfo, bool has_level)
 {
 	MemoryContext ctx = risk_agg_context(fcinfo, "risk_garch_accum");
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
-	bool		has_level = get_fn_expr_argtype(fcinfo->flinfo, 2) == FLOAT8OID;
 	double		r,
 				p = NAN;
 	int32		tag = RISK_GARCH_NORM;
@@ -72,6 +73,35 @@ risk_garch_accum(PG_FUNCTION_ARGS)
 				 errmsg("distribution must be the same for every row of a group")));
 	valbuf_add(st, ctx, r, true, r);
 	PG_RETURN_POINTER(st);
+}
+
+/* (r) and (r, dist): garch_fit */
+PG_FUNCTION_INFO_V1(risk_garch_accum_dist);
+Datum
+risk_garch_accum_dist(PG_FUNCTION_ARGS)
+{
+	return garch_accum(fcinfo, false);
+}
+
+/* (r, p): var/es_garch, var/es_fhs, var/es_evt_conditional */
+PG_FUNCTION_INFO_V1(risk_garch_accum_level);
+Datum
+risk_garch_accum_level(PG_FUNCTION_ARGS)
+{
+	return garch_accum(fcinfo, true);
+}
+
+/*
+ * The entry point of a 0.2.1 catalog not yet updated (ALTER EXTENSION risk
+ * UPDATE): one C function for both forms, told apart by the call's
+ * argument type.  0.2.2 points the SQL functions at the two above, which
+ * need no call expression.
+ */
+PG_FUNCTION_INFO_V1(risk_garch_accum);
+Datum
+risk_garch_accum(PG_FUNCTION_ARGS)
+{
+	return garch_accum(fcinfo, get_fn_expr_argtype(fcinfo->flinfo, 2) == FLOAT8OID);
 }
 
 /* Fit the buffered series; false when it is too short or constant. */
