@@ -75,6 +75,32 @@ garch_feasible(const garch_data *d, const double *p)
 }
 
 /*
+ * What both likelihood passes start from: the presample mean square m and
+ * mean zbar of z = x - mu (h_1 = omega + (alpha + beta) m), and the log of
+ * the density's normalizing constant, which it returns.
+ */
+static double
+garch_start(const garch_data *d, double mu, double nu, double *m, double *zbar)
+{
+	double		sq = 0,
+				sum = 0;
+	int64_t		t;
+
+	for (t = 0; t < d->n; t++)
+	{
+		double		z = d->x[t] - mu;
+
+		sq += z * z;
+		sum += z;
+	}
+	*m = sq / (double) d->n;
+	*zbar = sum / (double) d->n;
+	if (d->dist == RISK_GARCH_STD)
+		return lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * log(M_PI * (nu - 2));
+	return -0.5 * log(2 * M_PI);
+}
+
+/*
  * Log-likelihood at p = (mu, omega, alpha, beta[, nu]) and, when g is not
  * NULL, its gradient; -inf when infeasible.
  */
@@ -100,23 +126,9 @@ garch_loglik(const garch_data *d, const double *p, double *g)
 
 	if (!garch_feasible(d, p))
 		return -INFINITY;
-	for (t = 0; t < d->n; t++)
-	{
-		double		z = d->x[t] - mu;
-
-		m += z * z;
-		zbar += z;
-	}
-	m /= (double) d->n;
-	zbar /= (double) d->n;
-	if (d->dist == RISK_GARCH_STD)
-	{
-		c0 = lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * log(M_PI * (nu - 2));
-		if (g)
-			dc0 = 0.5 * gsl_sf_psi((nu + 1) / 2) - 0.5 * gsl_sf_psi(nu / 2) - 0.5 / (nu - 2);
-	}
-	else
-		c0 = -0.5 * log(2 * M_PI);
+	c0 = garch_start(d, mu, nu, &m, &zbar);
+	if (g && d->dist == RISK_GARCH_STD)
+		dc0 = 0.5 * gsl_sf_psi((nu + 1) / 2) - 0.5 * gsl_sf_psi(nu / 2) - 0.5 / (nu - 2);
 	if (g)
 		for (j = 0; j < d->np; j++)
 			g[j] = 0;
@@ -238,24 +250,13 @@ garch_loglik_hess(const garch_data *d, const double *p, double *g,
 
 	if (!garch_feasible(d, p))
 		return -INFINITY;
-	for (t = 0; t < d->n; t++)
-	{
-		double		z = d->x[t] - mu;
-
-		m += z * z;
-		zbar += z;
-	}
-	m /= (double) d->n;
-	zbar /= (double) d->n;
+	c0 = garch_start(d, mu, nu, &m, &zbar);
 	if (d->dist == RISK_GARCH_STD)
 	{
-		c0 = lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * log(M_PI * (nu - 2));
 		dc0 = 0.5 * gsl_sf_psi((nu + 1) / 2) - 0.5 * gsl_sf_psi(nu / 2) - 0.5 / (nu - 2);
 		d2c0 = 0.25 * gsl_sf_psi_1((nu + 1) / 2) - 0.25 * gsl_sf_psi_1(nu / 2) +
 			0.5 / ((nu - 2) * (nu - 2));
 	}
-	else
-		c0 = -0.5 * log(2 * M_PI);
 	for (j = 0; j < d->np; j++)
 		g[j] = 0;
 
