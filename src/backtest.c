@@ -53,9 +53,9 @@ risk_kupiec_pof(PG_FUNCTION_ARGS)
 
 	check_counts(n, x);
 	risk_check_level(p, "confidence level");
-	risk_raise(risk_kupiec_lr(n, x, 1.0 - p, &lr), "kupiec_pof");
+	risk_raise(rk_kupiec_lr(n, x, 1.0 - p, &lr), "kupiec_pof");
 	values[0] = Float8GetDatum(lr);
-	values[1] = Float8GetDatum(risk_pchisq_upper(lr, 1.0));
+	values[1] = Float8GetDatum(rk_pchisq_upper(lr, 1.0));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
 }
 
@@ -70,14 +70,14 @@ risk_traffic_light(PG_FUNCTION_ARGS)
 	TupleDesc	td = result_desc(fcinfo, "traffic_light");
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
-	risk_zone	zone;
+	rk_zone	zone;
 	double		cp,
 				plus;
 	int			plus_defined;
 
 	check_counts(n, x);
 	risk_check_level(p, "confidence level");
-	risk_raise(risk_basel_zone(x, n, 1.0 - p, &zone, &cp, &plus, &plus_defined),
+	risk_raise(rk_basel_zone(x, n, 1.0 - p, &zone, &cp, &plus, &plus_defined),
 			   "traffic_light");
 	values[0] = CStringGetTextDatum(zones[zone]);
 	values[1] = Float8GetDatum(cp);
@@ -149,7 +149,7 @@ risk_christoffersen_final(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	td = result_desc(fcinfo, "christoffersen");
 	memset(nulls, 0, sizeof(nulls));
-	lr_ind = risk_christoffersen_lr_ind(st->t[0][0], st->t[0][1],
+	lr_ind = rk_christoffersen_lr_ind(st->t[0][0], st->t[0][1],
 										st->t[1][0], st->t[1][1]);
 	values[0] = Int64GetDatum(st->n);
 	values[1] = Int64GetDatum(st->x);
@@ -158,7 +158,7 @@ risk_christoffersen_final(PG_FUNCTION_ARGS)
 	values[4] = Int64GetDatum(st->t[1][0]);
 	values[5] = Int64GetDatum(st->t[1][1]);
 	values[6] = Float8GetDatum(lr_ind);
-	values[7] = Float8GetDatum(risk_pchisq_upper(lr_ind, 1.0));
+	values[7] = Float8GetDatum(rk_pchisq_upper(lr_ind, 1.0));
 	if (isnan(st->p))
 	{
 		for (i = 8; i < 12; i++)
@@ -166,12 +166,12 @@ risk_christoffersen_final(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		risk_raise(risk_kupiec_lr(st->n, st->x, 1.0 - st->p, &lr_uc),
+		risk_raise(rk_kupiec_lr(st->n, st->x, 1.0 - st->p, &lr_uc),
 				   "christoffersen");
 		values[8] = Float8GetDatum(lr_uc);
-		values[9] = Float8GetDatum(risk_pchisq_upper(lr_uc, 1.0));
+		values[9] = Float8GetDatum(rk_pchisq_upper(lr_uc, 1.0));
 		values[10] = Float8GetDatum(lr_uc + lr_ind);
-		values[11] = Float8GetDatum(risk_pchisq_upper(lr_uc + lr_ind, 2.0));
+		values[11] = Float8GetDatum(rk_pchisq_upper(lr_uc + lr_ind, 2.0));
 	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
 }

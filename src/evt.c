@@ -91,17 +91,17 @@ dist_fn(FunctionCallInfo fcinfo, DistFn fn)
 	switch (fn)
 	{
 		case GPD_CDF:
-			PG_RETURN_FLOAT8(risk_gpd_cdf(x - a3, xi, a2));
+			PG_RETURN_FLOAT8(rk_gpd_cdf(x - a3, xi, a2));
 		case GPD_PDF:
-			PG_RETURN_FLOAT8(risk_gpd_pdf(x - a3, xi, a2));
+			PG_RETURN_FLOAT8(rk_gpd_pdf(x - a3, xi, a2));
 		case GPD_QUANTILE:
-			PG_RETURN_FLOAT8(a3 + risk_gpd_quantile(x, xi, a2));
+			PG_RETURN_FLOAT8(a3 + rk_gpd_quantile(x, xi, a2));
 		case GEV_CDF:
-			PG_RETURN_FLOAT8(risk_gev_cdf(x, xi, a2, a3));
+			PG_RETURN_FLOAT8(rk_gev_cdf(x, xi, a2, a3));
 		case GEV_PDF:
-			PG_RETURN_FLOAT8(risk_gev_pdf(x, xi, a2, a3));
+			PG_RETURN_FLOAT8(rk_gev_pdf(x, xi, a2, a3));
 		case GEV_QUANTILE:
-			PG_RETURN_FLOAT8(risk_gev_quantile(x, xi, a2, a3));
+			PG_RETURN_FLOAT8(rk_gev_quantile(x, xi, a2, a3));
 	}
 	PG_RETURN_NULL();
 }
@@ -135,7 +135,7 @@ risk_gev_return_level_sql(PG_FUNCTION_ARGS)
 	risk_check_finite(xi, "xi");
 	risk_check_finite(mu, "mu");
 	check_scale(sigma, "sigma");
-	PG_RETURN_FLOAT8(risk_gev_quantile(1.0 - 1.0 / period, xi, mu, sigma));
+	PG_RETURN_FLOAT8(rk_gev_quantile(1.0 - 1.0 / period, xi, mu, sigma));
 }
 
 /* ---------------------------------------------------------------------
@@ -185,7 +185,7 @@ risk_gpd_accum(PG_FUNCTION_ARGS)
 
 /* Fit the state's excesses; ERROR for what no fit can be made of. */
 static void
-gpd_fit_state(ValBuf *st, risk_gpd_fit *fit)
+gpd_fit_state(ValBuf *st, rk_gpd_fit *fit)
 {
 	double	   *y;
 
@@ -207,9 +207,9 @@ gpd_fit_state(ValBuf *st, risk_gpd_fit *fit)
 	memcpy(y, st->x, st->n * sizeof(double));
 	if (st->tag == GPD_PWM)
 	{
-		risk_status rc = risk_gpd_fit_pwm(y, st->n, fit);
+		rk_status rc = rk_gpd_fit_pwm(y, st->n, fit);
 
-		if (rc == RISK_DEGENERATE)
+		if (rc == RK_DEGENERATE)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("probability-weighted moments are undefined for these excesses"),
@@ -217,7 +217,7 @@ gpd_fit_state(ValBuf *st, risk_gpd_fit *fit)
 		risk_raise(rc, "gpd_fit");
 	}
 	else
-		risk_raise(risk_gpd_fit_mle(y, st->n, fit), "gpd_fit");
+		risk_raise(rk_gpd_fit_mle(y, st->n, fit), "gpd_fit");
 	pfree(y);
 }
 
@@ -228,7 +228,7 @@ gpd_model_datum(FunctionCallInfo fcinfo, ValBuf *st)
 	TupleDesc	td;
 	Datum		v[10];
 	bool		nulls[10];
-	risk_gpd_fit fit;
+	rk_gpd_fit fit;
 
 	td = result_desc(fcinfo, "gpd_fit");
 	gpd_fit_state(st, &fit);
@@ -315,7 +315,7 @@ risk_gpd_q_final(PG_FUNCTION_ARGS)
 	/* the threshold: -VaR at tail probability q is the q-quantile */
 	work = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
 	memcpy(work, st->x, st->n * sizeof(double));
-	risk_raise(risk_hist_var_es(work, st->n, st->param, &var, NULL), "gpd_fit_quantile");
+	risk_raise(rk_hist_var_es(work, st->n, st->param, &var, NULL), "gpd_fit_quantile");
 	memset(&tail, 0, sizeof(tail));
 	tail.param = -var;
 	tail.tag = st->tag;
@@ -331,7 +331,7 @@ risk_gpd_q_final(PG_FUNCTION_ARGS)
 
 /* Read a risk.gpd_model: xi, beta, threshold, n, n_exceed; ERROR if unfit. */
 static void
-gpd_model_get(HeapTupleHeader rec, risk_gpd_fit *fit, double *u, int64 *n, int64 *k)
+gpd_model_get(HeapTupleHeader rec, rk_gpd_fit *fit, double *u, int64 *n, int64 *k)
 {
 	bool		isnull[5];
 	Datum		d[5];
@@ -371,25 +371,25 @@ gpd_risk(FunctionCallInfo fcinfo, bool want_es)
 {
 	HeapTupleHeader rec = PG_GETARG_HEAPTUPLEHEADER(0);
 	double		p = PG_GETARG_FLOAT8(1);
-	risk_gpd_fit fit;
+	rk_gpd_fit fit;
 	double		u,
 				var,
 				es;
 	int64		n,
 				k;
-	risk_status rc;
+	rk_status rc;
 
 	risk_check_level(p, "confidence level");
 	gpd_model_get(rec, &fit, &u, &n, &k);
-	rc = risk_gpd_var_es(&fit, u, n, k, p, &var, want_es ? &es : NULL);
-	if (rc == RISK_TOO_FEW)
+	rc = rk_gpd_var_es(&fit, u, n, k, p, &var, want_es ? &es : NULL);
+	if (rc == RK_TOO_FEW)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("confidence level %s is not in the fitted tail", float8out_internal(p)),
 				 errdetail("The threshold is exceeded by " INT64_FORMAT " of " INT64_FORMAT " losses, so the tail starts at %s.",
 						   k, n, float8out_internal(1.0 - (double) k / (double) n)),
 				 errhint("Ask for a higher level or fit with a lower threshold.")));
-	if (rc == RISK_DEGENERATE)
+	if (rc == RK_DEGENERATE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("expected shortfall is infinite for xi >= 1, got xi = %s",
@@ -442,21 +442,21 @@ risk_gev_fit_final(PG_FUNCTION_ARGS)
 	TupleDesc	td;
 	Datum		v[9];
 	bool		nulls[9];
-	risk_gev_fit fit;
+	rk_gev_fit fit;
 	double	   *work;
-	risk_status rc;
+	rk_status rc;
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
 	td = result_desc(fcinfo, "gev_fit");
 	work = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
-	rc = risk_gev_fit_mle(st->x, st->n, work, &fit);
+	rc = rk_gev_fit_mle(st->x, st->n, work, &fit);
 	pfree(work);
-	if (rc == RISK_TOO_FEW)
+	if (rc == RK_TOO_FEW)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a GEV fit needs at least 5 block maxima, got " INT64_FORMAT, st->n)));
-	if (rc == RISK_DEGENERATE)
+	if (rc == RK_DEGENERATE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a GEV fit needs block maxima that are not all equal")));
@@ -525,7 +525,7 @@ risk_hill_final(PG_FUNCTION_ARGS)
 	double		xi,
 				u,
 			   *x;
-	risk_status rc;
+	rk_status rc;
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
@@ -538,9 +538,9 @@ risk_hill_final(PG_FUNCTION_ARGS)
 						k, k + 1, st->n)));
 	x = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
 	memcpy(x, st->x, st->n * sizeof(double));
-	rc = risk_hill(x, st->n, k, &xi, &u);
+	rc = rk_hill(x, st->n, k, &xi, &u);
 	pfree(x);
-	if (rc == RISK_BADARG)
+	if (rc == RK_BADARG)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("Hill's estimator needs the " INT64_FORMAT " largest losses and the next one to be positive", k),
@@ -645,7 +645,7 @@ risk_mean_excess_accum(PG_FUNCTION_ARGS)
 		if (x > v[1 + j])
 		{
 			v[1 + m + j] += 1.0;
-			risk_sum_add(&v[1 + 2 * m + j], &v[1 + 3 * m + j], x - v[1 + j]);
+			rk_sum_add(&v[1 + 2 * m + j], &v[1 + 3 * m + j], x - v[1 + j]);
 		}
 	PG_RETURN_ARRAYTYPE_P(a);
 }
@@ -676,7 +676,7 @@ risk_mean_excess_combine(PG_FUNCTION_ARGS)
 	for (j = 0; j < ma; j++)
 	{
 		va[1 + ma + j] += vb[1 + ma + j];
-		risk_sum_add(&va[1 + 2 * ma + j], &va[1 + 3 * ma + j], vb[1 + 2 * ma + j]);
+		rk_sum_add(&va[1 + 2 * ma + j], &va[1 + 3 * ma + j], vb[1 + 2 * ma + j]);
 		va[1 + 3 * ma + j] += vb[1 + 3 * ma + j];
 	}
 	PG_RETURN_ARRAYTYPE_P(a);

@@ -25,7 +25,7 @@
 #define GARCH_MIN_ROWS 10
 #define EVT_MIN_ROWS 30
 
-static const char *const garch_dists[] = {"norm", "std"};	/* RISK_GARCH_NORM, _STD */
+static const char *const garch_dists[] = {"norm", "std"};	/* RK_GARCH_NORM, _STD */
 
 static int32
 garch_dist(text *t)
@@ -45,7 +45,7 @@ garch_accum(FunctionCallInfo fcinfo, bool has_level)
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	double		r,
 				p = NAN;
-	int32		tag = RISK_GARCH_NORM;
+	int32		tag = RK_GARCH_NORM;
 
 	if (risk_row_has_null(fcinfo, 1))
 		RISK_RETURN_STATE(st);
@@ -106,16 +106,16 @@ risk_garch_accum(PG_FUNCTION_ARGS)
 
 /* Fit the buffered series; false when it is too short or constant. */
 static bool
-fit_state(ValBuf *st, risk_garch_dist dist, risk_garch_fit *fit, double **resid)
+fit_state(ValBuf *st, rk_garch_dist dist, rk_garch_fit *fit, double **resid)
 {
 	double	   *work;
-	risk_status rc;
+	rk_status rc;
 
 	if (st->n < GARCH_MIN_ROWS)
 		return false;
 	work = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
-	rc = risk_garch_fit_mle(st->x, st->n, dist, work, fit);
-	if (rc == RISK_DEGENERATE || rc == RISK_TOO_FEW)
+	rc = rk_garch_fit_mle(st->x, st->n, dist, work, fit);
+	if (rc == RK_DEGENERATE || rc == RK_TOO_FEW)
 	{
 		pfree(work);
 		return false;
@@ -130,14 +130,14 @@ Datum
 risk_garch_fit_final(PG_FUNCTION_ARGS)
 {
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
-	risk_garch_fit fit;
+	rk_garch_fit fit;
 	double	   *resid;
 	TupleDesc	td;
 	Datum		v[15];
 	bool		nulls[15];
 	int			j;
 
-	if (st == NULL || !fit_state(st, (risk_garch_dist) st->tag, &fit, &resid))
+	if (st == NULL || !fit_state(st, (rk_garch_dist) st->tag, &fit, &resid))
 		PG_RETURN_NULL();
 	pfree(resid);
 	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
@@ -159,7 +159,7 @@ risk_garch_fit_final(PG_FUNCTION_ARGS)
 	nulls[10] = !isfinite(fit.loglik);
 	v[11] = Float8GetDatum(fit.sigma_forecast);
 	v[12] = Int64GetDatum(st->n);
-	v[13] = CStringGetTextDatum(st->tag == RISK_GARCH_STD ? "std" : "norm");
+	v[13] = CStringGetTextDatum(st->tag == RK_GARCH_STD ? "std" : "norm");
 	v[14] = BoolGetDatum(fit.converged != 0);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
 }
@@ -171,23 +171,23 @@ static const char *const cond_names[3][2] = {
 
 /* One conditional measure from the state: NULL when too few rows. */
 static Datum
-cond_final(FunctionCallInfo fcinfo, risk_cond_method method, bool want_es)
+cond_final(FunctionCallInfo fcinfo, rk_cond_method method, bool want_es)
 {
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
-	risk_garch_fit fit;
+	rk_garch_fit fit;
 	double	   *resid,
 				var,
 				es;
-	risk_status rc;
+	rk_status rc;
 
-	if (st == NULL || (method == RISK_COND_EVT && st->n < EVT_MIN_ROWS))
+	if (st == NULL || (method == RK_COND_EVT && st->n < EVT_MIN_ROWS))
 		PG_RETURN_NULL();
-	if (!fit_state(st, RISK_GARCH_NORM, &fit, &resid))
+	if (!fit_state(st, RK_GARCH_NORM, &fit, &resid))
 		PG_RETURN_NULL();
-	rc = risk_conditional_var_es(&fit, resid, st->n, 1.0 - st->param, method, &var, &es);
+	rc = rk_conditional_var_es(&fit, resid, st->n, 1.0 - st->param, method, &var, &es);
 	pfree(resid);
 	/* too short a series, or a residual tail with no fit: NULL, as documented */
-	if (rc == RISK_TOO_FEW || rc == RISK_NOTFOUND)
+	if (rc == RK_TOO_FEW || rc == RK_NOTFOUND)
 		PG_RETURN_NULL();
 	risk_raise(rc, want_es ? cond_names[method][1] : cond_names[method][0]);
 	if (want_es && !isfinite(es))
@@ -199,9 +199,9 @@ cond_final(FunctionCallInfo fcinfo, risk_cond_method method, bool want_es)
 PG_FUNCTION_INFO_V1(name); \
 Datum name(PG_FUNCTION_ARGS) { return cond_final(fcinfo, method, es); }
 
-COND_FINAL(risk_var_garch_final, RISK_COND_GARCH, false)
-COND_FINAL(risk_es_garch_final, RISK_COND_GARCH, true)
-COND_FINAL(risk_var_fhs_final, RISK_COND_FHS, false)
-COND_FINAL(risk_es_fhs_final, RISK_COND_FHS, true)
-COND_FINAL(risk_var_evt_final, RISK_COND_EVT, false)
-COND_FINAL(risk_es_evt_final, RISK_COND_EVT, true)
+COND_FINAL(risk_var_garch_final, RK_COND_GARCH, false)
+COND_FINAL(risk_es_garch_final, RK_COND_GARCH, true)
+COND_FINAL(risk_var_fhs_final, RK_COND_FHS, false)
+COND_FINAL(risk_es_fhs_final, RK_COND_FHS, true)
+COND_FINAL(risk_var_evt_final, RK_COND_EVT, false)
+COND_FINAL(risk_es_evt_final, RK_COND_EVT, true)

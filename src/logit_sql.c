@@ -87,10 +87,10 @@ risk_logit_accum(PG_FUNCTION_ARGS)
 	x = features(PG_GETARG_ARRAYTYPE_P(2), st ? (int) st->param : -1, &k);
 	if (st == NULL)
 	{
-		if (k > RISK_LOGIT_MAX_COLS)
+		if (k > RK_LOGIT_MAX_COLS)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("at most %d features, got %d", RISK_LOGIT_MAX_COLS, k)));
+					 errmsg("at most %d features, got %d", RK_LOGIT_MAX_COLS, k)));
 		if (k == 0 && !intercept)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -118,8 +118,8 @@ risk_logit_fit_final(PG_FUNCTION_ARGS)
 	int			k,
 				m,
 				i;
-	risk_logit_result res;
-	risk_status rc;
+	rk_logit_result res;
+	rk_status rc;
 	double	   *z,
 			   *pv;
 	TupleDesc	td;
@@ -132,20 +132,20 @@ risk_logit_fit_final(PG_FUNCTION_ARGS)
 	m = k + st->tag;
 	res.beta = palloc(sizeof(double) * (m + 1));
 	res.se = palloc(sizeof(double) * (m + 1));
-	rc = risk_logit_fit(st->x, st->nall, k, st->tag, st->param2, &res);
-	if (rc == RISK_TOO_FEW)
+	rc = rk_logit_fit(st->x, st->nall, k, st->tag, st->param2, &res);
+	if (rc == RK_TOO_FEW)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a logistic fit with %d coefficients needs at least %d rows, got " INT64_FORMAT,
 						m, m + 1, st->nall)));
-	if (rc == RISK_BADARG)
+	if (rc == RK_BADARG)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the features are collinear: %s is a combination of the columns before it",
 						res.bad_column == 0 && st->tag ? "the intercept" :
 						psprintf("feature %d", res.bad_column + 1 - st->tag)),
 				 errhint("Drop the redundant feature, or fit with an L2 penalty.")));
-	if (rc == RISK_DEGENERATE)
+	if (rc == RK_DEGENERATE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the classes are separated: the likelihood has no finite maximum"),
@@ -255,7 +255,7 @@ step_values(ArrayType *a, int *m)
 		return NULL;
 	}
 	*m = (int) ((double *) ARR_DATA_PTR(a))[0];
-	if (*m < 1 || *m > RISK_LOGIT_MAX_COLS + 1 || len != STEP_HDR + *m + *m * *m)
+	if (*m < 1 || *m > RK_LOGIT_MAX_COLS + 1 || len != STEP_HDR + *m + *m * *m)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("logit_step: malformed state of %d values", len)));
@@ -270,7 +270,7 @@ risk_logit_step_accum(PG_FUNCTION_ARGS)
 	double	   *x,
 			   *beta,
 			   *v,
-				xr[RISK_LOGIT_MAX_COLS + 1],
+				xr[RK_LOGIT_MAX_COLS + 1],
 				y;
 	int			k,
 				m,
@@ -298,7 +298,7 @@ risk_logit_step_accum(PG_FUNCTION_ARGS)
 		typedef struct BetaCache
 		{
 			int			mb;
-			double		beta[RISK_LOGIT_MAX_COLS + 1];
+			double		beta[RK_LOGIT_MAX_COLS + 1];
 		}			BetaCache;
 		BetaCache  *bc = (BetaCache *) fcinfo->flinfo->fn_extra;
 		ArrayType  *ba = PG_GETARG_ARRAYTYPE_P(3);
@@ -314,10 +314,10 @@ risk_logit_step_accum(PG_FUNCTION_ARGS)
 		{
 			double	   *b = features(ba, -1, &mb);
 
-			if (mb > RISK_LOGIT_MAX_COLS + 1)
+			if (mb > RK_LOGIT_MAX_COLS + 1)
 				ereport(ERROR,
 						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("at most %d coefficients, got %d", RISK_LOGIT_MAX_COLS + 1, mb)));
+						 errmsg("at most %d coefficients, got %d", RK_LOGIT_MAX_COLS + 1, mb)));
 			memcpy(bc->beta, b, sizeof(double) * mb);
 			bc->mb = mb;
 		}
@@ -326,10 +326,10 @@ risk_logit_step_accum(PG_FUNCTION_ARGS)
 	}
 	x = features(PG_GETARG_ARRAYTYPE_P(2), mb - off, &k);
 	m = k + off;
-	if (m < 1 || m > RISK_LOGIT_MAX_COLS + 1)
+	if (m < 1 || m > RK_LOGIT_MAX_COLS + 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("between 1 and %d coefficients are needed, got %d", RISK_LOGIT_MAX_COLS + 1, m)));
+				 errmsg("between 1 and %d coefficients are needed, got %d", RK_LOGIT_MAX_COLS + 1, m)));
 	v = step_values(a, &i);
 	if (v == NULL)
 	{
@@ -355,7 +355,7 @@ risk_logit_step_accum(PG_FUNCTION_ARGS)
 		xr[0] = 1.0;
 	memcpy(xr + off, x, sizeof(double) * k);
 	v[1] += 1;
-	risk_logit_add_row(xr, m, y, beta, &v[2], &v[STEP_HDR], &v[STEP_HDR + m]);
+	rk_logit_add_row(xr, m, y, beta, &v[2], &v[STEP_HDR], &v[STEP_HDR + m]);
 	PG_RETURN_ARRAYTYPE_P(a);
 }
 
@@ -432,7 +432,7 @@ risk_logit_newton(PG_FUNCTION_ARGS)
 	g = palloc(sizeof(double) * m);
 	nb = palloc(sizeof(double) * m);
 	step_system(v, m, beta, intercept, l2, h, g);
-	bad = risk_cholesky_solve(h, m, g);
+	bad = rk_cholesky_solve(h, m, g);
 	if (bad >= 0 && PG_NARGS() > 4 && !PG_ARGISNULL(4))
 	{
 		/* name the column: the intercept, or names[bad - intercept] */
@@ -498,7 +498,7 @@ risk_logit_model_sql(PG_FUNCTION_ARGS)
 	z = palloc(sizeof(double) * m);
 	pv = palloc(sizeof(double) * m);
 	step_system(v, m, beta, intercept, l2, h, g);
-	if (risk_spd_inverse_diag(h, m, se) >= 0)
+	if (rk_spd_inverse_diag(h, m, se) >= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the information matrix is singular at the fit")));

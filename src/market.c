@@ -82,11 +82,11 @@ hist_final(FunctionCallInfo fcinfo, bool want_es)
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	double		var,
 				es;
-	risk_status rc;
+	rk_status rc;
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
-	rc = risk_hist_var_es(st->x, st->n, 1.0 - st->param, &var, want_es ? &es : NULL);
+	rc = rk_hist_var_es(st->x, st->n, 1.0 - st->param, &var, want_es ? &es : NULL);
 	risk_raise(rc, want_es ? "es_historical" : "var_historical");
 	PG_RETURN_FLOAT8(want_es ? es : var);
 }
@@ -122,16 +122,16 @@ typedef struct HistWinState
 	int64		n;				/* values in the frame */
 	bool		use_tree;
 	double	   *vec;			/* sorted, capacity HIST_VEC_MAX + 1 */
-	risk_ostree tree;
+	rk_ostree tree;
 } HistWinState;
 
 /* Ensure one free node; the nodes array lives in the aggregate context. */
 static void
-tree_reserve(risk_ostree *t, MemoryContext ctx)
+tree_reserve(rk_ostree *t, MemoryContext ctx)
 {
 	int32		cap;
 
-	if (risk_ostree_room(t) > 0)
+	if (rk_ostree_room(t) > 0)
 		return;
 	if (t->capacity >= PG_INT32_MAX / 2)
 		ereport(ERROR,
@@ -139,18 +139,18 @@ tree_reserve(risk_ostree *t, MemoryContext ctx)
 				 errmsg("window frame has too many distinct values: %d", t->capacity)));
 	cap = t->capacity > 0 ? t->capacity * 2 : 256;
 	if (t->nodes == NULL)
-		t->nodes = MemoryContextAllocHuge(ctx, (Size) cap * sizeof(risk_osnode));
+		t->nodes = MemoryContextAllocHuge(ctx, (Size) cap * sizeof(rk_osnode));
 	else
-		t->nodes = repalloc_huge(t->nodes, (Size) cap * sizeof(risk_osnode));
+		t->nodes = repalloc_huge(t->nodes, (Size) cap * sizeof(rk_osnode));
 	t->capacity = cap;
 }
 
 /* Insert into the tree, growing its node array first when needed. */
 static void
-tree_insert(risk_ostree *t, MemoryContext ctx, double x)
+tree_insert(rk_ostree *t, MemoryContext ctx, double x)
 {
 	tree_reserve(t, ctx);
-	risk_raise(risk_ostree_insert(t, x), "historical window");
+	risk_raise(rk_ostree_insert(t, x), "historical window");
 }
 
 PG_FUNCTION_INFO_V1(risk_hist_madd);
@@ -171,7 +171,7 @@ risk_hist_madd(PG_FUNCTION_ARGS)
 		st = MemoryContextAllocZero(ctx, sizeof(HistWinState));
 		st->p = NAN;
 		st->vec = MemoryContextAlloc(ctx, (HIST_VEC_MAX + 1) * sizeof(double));
-		risk_ostree_init(&st->tree, NULL, 0);
+		rk_ostree_init(&st->tree, NULL, 0);
 	}
 	if (!row_values(fcinfo, &r, &p))
 		PG_RETURN_POINTER(st);
@@ -189,7 +189,7 @@ risk_hist_madd(PG_FUNCTION_ARGS)
 	if (st->use_tree)
 		tree_insert(&st->tree, ctx, r);
 	else
-		risk_sv_insert(st->vec, st->n, r);
+		rk_sv_insert(st->vec, st->n, r);
 	st->n++;
 	PG_RETURN_POINTER(st);
 }
@@ -201,23 +201,23 @@ risk_hist_mremove(PG_FUNCTION_ARGS)
 	HistWinState *st = PG_ARGISNULL(0) ? NULL : (HistWinState *) PG_GETARG_POINTER(0);
 	double		r,
 				p;
-	risk_status rc;
+	rk_status rc;
 
 	risk_agg_context(fcinfo, "risk_hist_mremove");
 	if (!row_values(fcinfo, &r, &p))
 		RISK_RETURN_STATE(st);
 	if (st == NULL)
 		elog(ERROR, "risk_hist_mremove: no state to remove from");
-	rc = st->use_tree ? risk_ostree_remove(&st->tree, r)
-		: risk_sv_remove(st->vec, st->n, r);
-	if (rc != RISK_OK)
+	rc = st->use_tree ? rk_ostree_remove(&st->tree, r)
+		: rk_sv_remove(st->vec, st->n, r);
+	if (rc != RK_OK)
 		elog(ERROR, "risk_hist_mremove: value leaving the frame was never added");
 	st->n--;
 	if (st->use_tree && st->n <= HIST_VEC_MIN)
 	{
 		/* small again: back to the array, and an empty tree */
-		risk_ostree_export(&st->tree, st->vec);
-		risk_ostree_init(&st->tree, st->tree.nodes, st->tree.capacity);
+		rk_ostree_export(&st->tree, st->vec);
+		rk_ostree_init(&st->tree, st->tree.nodes, st->tree.capacity);
 		st->use_tree = false;
 	}
 	PG_RETURN_POINTER(st);
@@ -233,8 +233,8 @@ hist_mfinal(FunctionCallInfo fcinfo, bool want_es)
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
-	risk_raise(st->use_tree ? risk_ostree_var_es(&st->tree, 1.0 - st->p, &var, esp)
-			   : risk_sv_var_es(st->vec, st->n, 1.0 - st->p, &var, esp),
+	risk_raise(st->use_tree ? rk_ostree_var_es(&st->tree, 1.0 - st->p, &var, esp)
+			   : rk_sv_var_es(st->vec, st->n, 1.0 - st->p, &var, esp),
 			   want_es ? "es_historical" : "var_historical");
 	PG_RETURN_FLOAT8(want_es ? es : var);
 }
@@ -274,7 +274,7 @@ mom_values(ArrayType *a, const char *func)
 }
 
 static void
-mom_get(const double *v, risk_moments *m)
+mom_get(const double *v, rk_moments *m)
 {
 	m->n = v[0];
 	m->mean = v[1];
@@ -286,7 +286,7 @@ mom_get(const double *v, risk_moments *m)
 }
 
 static void
-mom_put(double *v, const risk_moments *m)
+mom_put(double *v, const rk_moments *m)
 {
 	v[0] = m->n;
 	v[1] = m->mean;
@@ -323,14 +323,14 @@ risk_moments_accum(PG_FUNCTION_ARGS)
 	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
 	double		r = PG_GETARG_FLOAT8(1);
 	double	   *v;
-	risk_moments m;
+	rk_moments m;
 
 	risk_agg_context(fcinfo, "risk_moments_accum");
 	v = mom_values(a, "risk_moments_accum");
 	risk_check_finite(r, "return");
 	level_track(&v[7], fcinfo, 2, "confidence level");
 	mom_get(v, &m);
-	risk_moments_add(&m, r);
+	rk_moments_add(&m, r);
 	mom_put(v, &m);
 	PG_RETURN_ARRAYTYPE_P(a);
 }
@@ -343,7 +343,7 @@ risk_moments_combine(PG_FUNCTION_ARGS)
 	ArrayType  *b = PG_GETARG_ARRAYTYPE_P(1);
 	double	   *va,
 			   *vb;
-	risk_moments ma,
+	rk_moments ma,
 				mb;
 
 	risk_agg_context(fcinfo, "risk_moments_combine");
@@ -355,7 +355,7 @@ risk_moments_combine(PG_FUNCTION_ARGS)
 		risk_check_same(va[7], vb[7], "confidence level");
 	mom_get(va, &ma);
 	mom_get(vb, &mb);
-	risk_moments_merge(&ma, &mb);
+	rk_moments_merge(&ma, &mb);
 	mom_put(va, &ma);
 	PG_RETURN_ARRAYTYPE_P(a);
 }
@@ -377,29 +377,29 @@ static const char *const mom_names[] = {
  * skewness is undefined) give NULL, as stddev_samp of one row does.
  */
 static Datum
-mom_measure(FunctionCallInfo fcinfo, const risk_moments *m, double p,
+mom_measure(FunctionCallInfo fcinfo, const rk_moments *m, double p,
 			MomMeasure which)
 {
 	double		out = 0;
 	double		alpha = 1.0 - p;
-	risk_status rc = RISK_BADARG;
+	rk_status rc = RK_BADARG;
 
 	switch (which)
 	{
 		case MOM_VAR_GAUSSIAN:
-			rc = risk_var_gaussian(m, alpha, &out);
+			rc = rk_var_gaussian(m, alpha, &out);
 			break;
 		case MOM_ES_GAUSSIAN:
-			rc = risk_es_gaussian(m, alpha, &out);
+			rc = rk_es_gaussian(m, alpha, &out);
 			break;
 		case MOM_VAR_MODIFIED:
-			rc = risk_var_modified(m, alpha, &out);
+			rc = rk_var_modified(m, alpha, &out);
 			break;
 		case MOM_ES_MODIFIED:
-			rc = risk_es_modified(m, alpha, &out);
+			rc = rk_es_modified(m, alpha, &out);
 			break;
 	}
-	if (rc == RISK_EMPTY || rc == RISK_TOO_FEW || rc == RISK_DEGENERATE)
+	if (rc == RK_EMPTY || rc == RK_TOO_FEW || rc == RK_DEGENERATE)
 		PG_RETURN_NULL();
 	risk_raise(rc, mom_names[which]);
 	PG_RETURN_FLOAT8(out);
@@ -409,7 +409,7 @@ static Datum
 mom_final(FunctionCallInfo fcinfo, MomMeasure which)
 {
 	double	   *v = mom_values(PG_GETARG_ARRAYTYPE_P(0), mom_names[which]);
-	risk_moments m;
+	rk_moments m;
 
 	mom_get(v, &m);
 	return mom_measure(fcinfo, &m, v[7], which);
@@ -445,7 +445,7 @@ risk_es_modified_final(PG_FUNCTION_ARGS)
 
 /* The risk.moments_result composite from moments; NULL parts as documented. */
 static Datum
-moments_result(FunctionCallInfo fcinfo, const risk_moments *m)
+moments_result(FunctionCallInfo fcinfo, const rk_moments *m)
 {
 	TupleDesc	td;
 	Datum		values[7];
@@ -453,22 +453,22 @@ moments_result(FunctionCallInfo fcinfo, const risk_moments *m)
 	double		sd,
 				skew,
 				exkurt;
-	risk_status rc;
+	rk_status rc;
 
 	if (m->n == 0)
 		PG_RETURN_NULL();
 	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "risk.moments: return type must be a row type");
 	td = BlessTupleDesc(td);
-	rc = risk_moments_stats(m, &sd, &skew, &exkurt);
+	rc = rk_moments_stats(m, &sd, &skew, &exkurt);
 	values[0] = Int64GetDatum((int64) m->n);
 	values[1] = Float8GetDatum(m->mean);
-	if (rc == RISK_OK || rc == RISK_DEGENERATE)
+	if (rc == RK_OK || rc == RK_DEGENERATE)
 	{
 		values[2] = Float8GetDatum(sd);
 		nulls[2] = false;
 	}
-	if (rc == RISK_OK)
+	if (rc == RK_OK)
 	{
 		values[3] = Float8GetDatum(skew);
 		values[4] = Float8GetDatum(exkurt);
@@ -484,7 +484,7 @@ Datum
 risk_moments_final(PG_FUNCTION_ARGS)
 {
 	double	   *v = mom_values(PG_GETARG_ARRAYTYPE_P(0), "moments");
-	risk_moments m;
+	rk_moments m;
 
 	mom_get(v, &m);
 	return moments_result(fcinfo, &m);
@@ -498,9 +498,9 @@ risk_moments_final(PG_FUNCTION_ARGS)
 typedef struct MomWinState
 {
 	double		p;				/* NaN for risk.moments */
-	risk_msums	sums;
+	rk_msums	sums;
 	bool		minmax;			/* keep the tree (risk.moments only) */
-	risk_ostree tree;
+	rk_ostree tree;
 	/* the frame's values in arrival order, to rebuild the sums from */
 	double	   *ring;
 	int64		cap;
@@ -553,14 +553,14 @@ risk_moments_madd(PG_FUNCTION_ARGS)
 		st = MemoryContextAllocZero(ctx, sizeof(MomWinState));
 		st->p = NAN;
 		st->minmax = (PG_NARGS() == 2);
-		risk_msums_init(&st->sums);
-		risk_ostree_init(&st->tree, NULL, 0);
+		rk_msums_init(&st->sums);
+		rk_ostree_init(&st->tree, NULL, 0);
 	}
 	if (!row_values(fcinfo, &r, &p))
 		PG_RETURN_POINTER(st);
 	level_track(&st->p, fcinfo, 2, "confidence level");
 	ring_push(st, ctx, r);
-	risk_msums_add(&st->sums, r);
+	rk_msums_add(&st->sums, r);
 	if (st->minmax)
 		tree_insert(&st->tree, ctx, r);
 	PG_RETURN_POINTER(st);
@@ -588,28 +588,28 @@ risk_moments_mremove(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	st->head = (st->head + 1) % st->cap;
 	st->count--;
-	risk_msums_remove(&st->sums, r);
-	if (risk_msums_degraded(&st->sums))
+	rk_msums_remove(&st->sums, r);
+	if (rk_msums_degraded(&st->sums))
 	{
 		int64		first = Min(st->count, st->cap - st->head);
 
-		risk_msums_rebuild(&st->sums, st->ring + st->head, first,
+		rk_msums_rebuild(&st->sums, st->ring + st->head, first,
 						   st->ring, st->count - first);
 	}
-	if (st->minmax && risk_ostree_remove(&st->tree, r) != RISK_OK)
+	if (st->minmax && rk_ostree_remove(&st->tree, r) != RK_OK)
 		elog(ERROR, "risk_moments_mremove: value leaving the frame was never added");
 	PG_RETURN_POINTER(st);
 }
 
 static void
-mom_win_moments(const MomWinState *st, risk_moments *m)
+mom_win_moments(const MomWinState *st, rk_moments *m)
 {
-	risk_moments_init(m);
-	risk_msums_moments(&st->sums, m);
+	rk_moments_init(m);
+	rk_msums_moments(&st->sums, m);
 	if (st->minmax && m->n > 0)
 	{
-		m->min = risk_ostree_min(&st->tree);
-		m->max = risk_ostree_max(&st->tree);
+		m->min = rk_ostree_min(&st->tree);
+		m->max = rk_ostree_max(&st->tree);
 	}
 }
 
@@ -617,7 +617,7 @@ static Datum
 mom_mfinal(FunctionCallInfo fcinfo, MomMeasure which)
 {
 	MomWinState *st = PG_ARGISNULL(0) ? NULL : (MomWinState *) PG_GETARG_POINTER(0);
-	risk_moments m;
+	rk_moments m;
 
 	if (st == NULL || st->sums.n == 0)
 		PG_RETURN_NULL();
@@ -658,7 +658,7 @@ Datum
 risk_moments_mfinal(PG_FUNCTION_ARGS)
 {
 	MomWinState *st = PG_ARGISNULL(0) ? NULL : (MomWinState *) PG_GETARG_POINTER(0);
-	risk_moments m;
+	rk_moments m;
 
 	if (st == NULL || st->sums.n == 0)
 		PG_RETURN_NULL();
@@ -724,7 +724,7 @@ risk_ewma_accum(PG_FUNCTION_ARGS)
 	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
 	double	   *v;
 	double		r;
-	risk_ewma	e;
+	rk_ewma	e;
 
 	risk_agg_context(fcinfo, "risk_ewma_accum");
 	v = ewma_values(a, "risk_ewma_accum");
@@ -732,7 +732,7 @@ risk_ewma_accum(PG_FUNCTION_ARGS)
 	e.n = (int64) v[0];
 	e.s = v[1];
 	e.w = v[2];
-	risk_ewma_add(&e, v[3], r);
+	rk_ewma_add(&e, v[3], r);
 	v[0] = (double) e.n;
 	v[1] = e.s;
 	v[2] = e.w;
@@ -745,14 +745,14 @@ risk_ewma_remove(PG_FUNCTION_ARGS)
 {
 	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
 	double	   *v;
-	risk_ewma	e;
+	rk_ewma	e;
 
 	risk_agg_context(fcinfo, "risk_ewma_remove");
 	v = ewma_values(a, "risk_ewma_remove");
 	e.n = (int64) v[0];
 	e.s = v[1];
 	e.w = v[2];
-	risk_ewma_remove_oldest(&e, v[3], PG_GETARG_FLOAT8(1));
+	rk_ewma_remove_oldest(&e, v[3], PG_GETARG_FLOAT8(1));
 	v[0] = (double) e.n;
 	v[1] = e.s;
 	v[2] = e.w;
@@ -763,14 +763,14 @@ static Datum
 ewma_final(FunctionCallInfo fcinfo, bool want_es)
 {
 	double	   *v = ewma_values(PG_GETARG_ARRAYTYPE_P(0), "var_ewma");
-	risk_ewma	e;
+	rk_ewma	e;
 	double		var,
 				es;
 
 	e.n = (int64) v[0];
 	e.s = v[1];
 	e.w = v[2];
-	if (risk_ewma_var_es(&e, 1.0 - v[4], &var, &es) != RISK_OK)
+	if (rk_ewma_var_es(&e, 1.0 - v[4], &var, &es) != RK_OK)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(want_es ? es : var);
 }

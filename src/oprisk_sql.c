@@ -66,14 +66,14 @@ get_params(ArrayType *a, int want, const char *family, double *p)
 	}
 }
 
-static risk_sev_family
+static rk_sev_family
 get_severity(text *fam, ArrayType *params, double *s1, double *s2)
 {
-	risk_sev_family sf = (risk_sev_family) family_code(fam, sev_names, 4, "severity");
+	rk_sev_family sf = (rk_sev_family) family_code(fam, sev_names, 4, "severity");
 	double		p[2];
 
 	get_params(params, 2, sev_names[sf], p);
-	if (risk_severity_check(sf, p[0], p[1]) != RISK_OK)
+	if (rk_severity_check(sf, p[0], p[1]) != RK_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid %s parameters {%s,%s}", sev_names[sf],
@@ -84,14 +84,14 @@ get_severity(text *fam, ArrayType *params, double *s1, double *s2)
 	return sf;
 }
 
-static risk_freq_family
+static rk_freq_family
 get_frequency(text *fam, ArrayType *params, double *f1, double *f2)
 {
-	risk_freq_family ff = (risk_freq_family) family_code(fam, freq_names, 2, "frequency");
+	rk_freq_family ff = (rk_freq_family) family_code(fam, freq_names, 2, "frequency");
 	double		p[2] = {0, 0};
 
-	get_params(params, ff == RISK_FREQ_POISSON ? 1 : 2, freq_names[ff], p);
-	if (!(p[0] > 0) || (ff == RISK_FREQ_NEGBIN && !(p[1] > 0)))
+	get_params(params, ff == RK_FREQ_POISSON ? 1 : 2, freq_names[ff], p);
+	if (!(p[0] > 0) || (ff == RK_FREQ_NEGBIN && !(p[1] > 0)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid %s parameters: they must be positive", freq_names[ff]),
@@ -161,7 +161,7 @@ risk_frequency_accum(PG_FUNCTION_ARGS)
 }
 
 static Datum
-fit_result(FunctionCallInfo fcinfo, const char *family, const risk_dist_fit *fit,
+fit_result(FunctionCallInfo fcinfo, const char *family, const rk_dist_fit *fit,
 		   int nparams, int64 n)
 {
 	TupleDesc	td;
@@ -190,9 +190,9 @@ Datum
 risk_severity_fit_final(PG_FUNCTION_ARGS)
 {
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
-	risk_dist_fit fit;
+	rk_dist_fit fit;
 	double	   *x;
-	risk_status rc;
+	rk_status rc;
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
@@ -202,13 +202,13 @@ risk_severity_fit_final(PG_FUNCTION_ARGS)
 				 errmsg("a severity fit needs at least 2 losses, got " INT64_FORMAT, st->n)));
 	x = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
 	memcpy(x, st->x, st->n * sizeof(double));
-	rc = risk_severity_fit(x, st->n, (risk_sev_family) st->tag, &fit);
+	rc = rk_severity_fit(x, st->n, (rk_sev_family) st->tag, &fit);
 	pfree(x);
-	if (rc == RISK_DEGENERATE)
+	if (rc == RK_DEGENERATE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a %s fit needs losses that are not all equal", sev_names[st->tag])));
-	if (rc == RISK_TOO_FEW)
+	if (rc == RK_TOO_FEW)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a %s fit needs at least 3 losses, got " INT64_FORMAT,
@@ -222,7 +222,7 @@ Datum
 risk_frequency_fit_final(PG_FUNCTION_ARGS)
 {
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
-	risk_dist_fit fit;
+	rk_dist_fit fit;
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
@@ -230,10 +230,10 @@ risk_frequency_fit_final(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a frequency fit needs at least 2 periods, got " INT64_FORMAT, st->n)));
-	risk_raise(risk_frequency_fit(st->x, st->n, (risk_freq_family) st->tag, &fit),
+	risk_raise(rk_frequency_fit(st->x, st->n, (rk_freq_family) st->tag, &fit),
 			   "frequency_fit");
 	return fit_result(fcinfo, freq_names[st->tag], &fit,
-					  st->tag == RISK_FREQ_POISSON ? 1 : 2, st->n);
+					  st->tag == RK_FREQ_POISSON ? 1 : 2, st->n);
 }
 
 /* ---------------------------------------------------------------------
@@ -249,8 +249,8 @@ simulate(FunctionCallInfo fcinfo, int64 *years_out)
 				s1,
 				s2,
 			   *annual;
-	risk_freq_family ff = get_frequency(PG_GETARG_TEXT_PP(0), PG_GETARG_ARRAYTYPE_P(1), &f1, &f2);
-	risk_sev_family sf = get_severity(PG_GETARG_TEXT_PP(2), PG_GETARG_ARRAYTYPE_P(3), &s1, &s2);
+	rk_freq_family ff = get_frequency(PG_GETARG_TEXT_PP(0), PG_GETARG_ARRAYTYPE_P(1), &f1, &f2);
+	rk_sev_family sf = get_severity(PG_GETARG_TEXT_PP(2), PG_GETARG_ARRAYTYPE_P(3), &s1, &s2);
 	int64		years = PG_GETARG_INT32(4);
 	int64		seed = PG_GETARG_INT64(5);
 
@@ -259,14 +259,14 @@ simulate(FunctionCallInfo fcinfo, int64 *years_out)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("the number of simulated years must be between %d and %d, got " INT64_FORMAT,
 						LDA_MIN_YEARS, LDA_MAX_YEARS, years)));
-	if ((double) years * risk_frequency_mean(ff, f1, f2) > LDA_MAX_DRAWS)
+	if ((double) years * rk_frequency_mean(ff, f1, f2) > LDA_MAX_DRAWS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("the simulation would draw about %.3g losses, above the limit of %.3g",
-						(double) years * risk_frequency_mean(ff, f1, f2), LDA_MAX_DRAWS),
+						(double) years * rk_frequency_mean(ff, f1, f2), LDA_MAX_DRAWS),
 				 errhint("Simulate fewer years.")));
 	annual = palloc_extended(years * sizeof(double), MCXT_ALLOC_HUGE);
-	risk_raise(risk_lda_simulate(ff, f1, f2, sf, s1, s2, years, (uint64) seed, annual),
+	risk_raise(rk_lda_simulate(ff, f1, f2, sf, s1, s2, years, (uint64) seed, annual),
 			   "lda_simulate");
 	*years_out = years;
 	return annual;
@@ -299,7 +299,7 @@ risk_lda_simulate_sql(PG_FUNCTION_ARGS)
 	for (i = 0; i < years; i++)
 		mean += annual[i];
 	mean /= (double) years;
-	risk_raise(risk_lda_sort_tail(annual, years, lv, nlev), "lda_simulate");
+	risk_raise(rk_lda_sort_tail(annual, years, lv, nlev), "lda_simulate");
 
 	InitMaterializedSRF(fcinfo, 0);
 	for (j = 0; j < nlev; j++)
@@ -310,7 +310,7 @@ risk_lda_simulate_sql(PG_FUNCTION_ARGS)
 					es,
 					se;
 
-		risk_raise(risk_lda_measures(annual, years, lv[j], &var, &es, &se), "lda_simulate");
+		risk_raise(rk_lda_measures(annual, years, lv[j], &var, &es, &se), "lda_simulate");
 		v[0] = Float8GetDatum(lv[j]);
 		v[1] = Float8GetDatum(var);
 		v[2] = Float8GetDatum(es);
@@ -353,16 +353,16 @@ severity_fn(FunctionCallInfo fcinfo, int which)
 	double		x = PG_GETARG_FLOAT8(0),
 				s1,
 				s2;
-	risk_sev_family sf = get_severity(PG_GETARG_TEXT_PP(1), PG_GETARG_ARRAYTYPE_P(2), &s1, &s2);
+	rk_sev_family sf = get_severity(PG_GETARG_TEXT_PP(1), PG_GETARG_ARRAYTYPE_P(2), &s1, &s2);
 
 	if (which == 2)
 	{
 		risk_check_probability(x, "probability");
-		PG_RETURN_FLOAT8(risk_severity_quantile(sf, s1, s2, x));
+		PG_RETURN_FLOAT8(rk_severity_quantile(sf, s1, s2, x));
 	}
 	risk_check_finite(x, "x");
-	PG_RETURN_FLOAT8(which == 0 ? risk_severity_cdf(sf, s1, s2, x)
-					 : risk_severity_pdf(sf, s1, s2, x));
+	PG_RETURN_FLOAT8(which == 0 ? rk_severity_cdf(sf, s1, s2, x)
+					 : rk_severity_pdf(sf, s1, s2, x));
 }
 
 PG_FUNCTION_INFO_V1(risk_severity_cdf_sql);
@@ -393,7 +393,7 @@ risk_sla_var_sql(PG_FUNCTION_ARGS)
 	double		lambda = PG_GETARG_FLOAT8(0);
 	double		s1,
 				s2;
-	risk_sev_family sf = get_severity(PG_GETARG_TEXT_PP(1), PG_GETARG_ARRAYTYPE_P(2), &s1, &s2);
+	rk_sev_family sf = get_severity(PG_GETARG_TEXT_PP(1), PG_GETARG_ARRAYTYPE_P(2), &s1, &s2);
 	double		p = PG_GETARG_FLOAT8(3);
 	bool		corr = PG_GETARG_BOOL(4);
 
@@ -408,5 +408,5 @@ risk_sla_var_sql(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the single-loss approximation needs (1 - p) < lambda"),
 				 errdetail("p = %s, lambda = %s.", float8out_internal(p), float8out_internal(lambda))));
-	PG_RETURN_FLOAT8(risk_sla_var(lambda, sf, s1, s2, p, corr));
+	PG_RETURN_FLOAT8(rk_sla_var(lambda, sf, s1, s2, p, corr));
 }

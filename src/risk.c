@@ -48,7 +48,7 @@ void
 _PG_init(void)
 {
 	gsl_set_error_handler_off();
-	risk_stop_hook = stop_hook;
+	rk_stop_hook = stop_hook;
 	risk_worker_init();
 }
 
@@ -197,28 +197,28 @@ risk_check_same(double was, double now, const char *argname)
 }
 
 void
-risk_raise(risk_status st, const char *func)
+risk_raise(rk_status st, const char *func)
 {
 	switch (st)
 	{
-		case RISK_OK:
+		case RK_OK:
 			return;
-		case RISK_BADARG:
+		case RK_BADARG:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s: argument out of range", func)));
 			break;
-		case RISK_NUMERIC:
+		case RK_NUMERIC:
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("%s: a special function failed to evaluate", func)));
 			break;
-		case RISK_NOSPACE:
+		case RK_NOSPACE:
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("%s: state too large", func)));
 			break;
-		case RISK_CANCELLED:
+		case RK_CANCELLED:
 			/* the core has freed what it held: let PostgreSQL raise the cancel */
 			CHECK_FOR_INTERRUPTS();
 			ereport(ERROR,

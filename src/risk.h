@@ -50,7 +50,7 @@ extern void risk_check_finite(double x, const char *argname);
 extern void risk_check_same(double was, double now, const char *argname);
 
 /* ERROR for a status that the caller did not turn into a NULL result. */
-extern void risk_raise(risk_status st, const char *func);
+extern void risk_raise(rk_status st, const char *func);
 
 /*
  * The index of t among names[0..n-1], read in place (no copy per row);

@@ -11,7 +11,7 @@
  * by its serialization (in the worker that built it), and the combine
  * merges sorted states in one pass: the leader receives sorted runs, and
  * the sorts of its final function find their input sorted
- * (risk_sort_doubles checks first).
+ * (rk_sort_doubles checks first).
  */
 #include "postgres.h"
 
@@ -85,9 +85,9 @@ valbuf_flag_pairs(ValBuf *b, bool skip_nan, int64 *npairs)
 										MCXT_ALLOC_HUGE);
 
 	Assert(b->flagged);
-	risk_raise(risk_sort_doubles(b->x, b->n), "sort");
-	risk_raise(risk_sort_doubles(b->x1, b->n1), "sort");
-	*npairs = risk_merge_flags(b->x, b->n, b->x1, b->n1, pairs, skip_nan);
+	risk_raise(rk_sort_doubles(b->x, b->n), "sort");
+	risk_raise(rk_sort_doubles(b->x1, b->n1), "sort");
+	*npairs = rk_merge_flags(b->x, b->n, b->x1, b->n1, pairs, skip_nan);
 	return pairs;
 }
 
@@ -98,7 +98,7 @@ absorb(double **x, int64 *nx, int64 *cap, const double *v, int64 n,
 {
 	grow(x, cap, *nx + n, ctx);
 	if (merge)
-		risk_merge_sorted(*x, *nx, v, n, 1);
+		rk_merge_sorted(*x, *nx, v, n, 1);
 	else if (n > 0)
 		memcpy(*x + *nx, v, n * sizeof(double));
 	*nx += n;
@@ -167,8 +167,8 @@ risk_buffer_serialize(PG_FUNCTION_ARGS)
 	if (b->flagged)
 	{
 		/* sorted here, in the worker, rather than in the leader's final */
-		risk_raise(risk_sort_doubles(b->x, b->n), "sort");
-		risk_raise(risk_sort_doubles(b->x1, b->n1), "sort");
+		risk_raise(rk_sort_doubles(b->x, b->n), "sort");
+		risk_raise(rk_sort_doubles(b->x1, b->n1), "sort");
 	}
 	out = palloc(len + VARHDRSZ);
 	SET_VARSIZE(out, len + VARHDRSZ);

@@ -89,13 +89,13 @@ auc_ks_final(FunctionCallInfo fcinfo, int which)
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	double		auc,
 				ks;
-	risk_status rc;
+	rk_status rc;
 
 	if (st == NULL || st->nall == 0)
 		PG_RETURN_NULL();
 	/* the goods' and the bads' scores, sorted in place (or found sorted) */
-	rc = risk_auc_ks_split(st->x, st->n, st->x1, st->n1, &auc, &ks);
-	if (rc == RISK_DEGENERATE)
+	rc = rk_auc_ks_split(st->x, st->n, st->x1, st->n1, &auc, &ks);
+	if (rc == RK_DEGENERATE)
 		PG_RETURN_NULL();		/* all good or all bad: no discrimination to measure */
 	risk_raise(rc, "auc");
 	PG_RETURN_FLOAT8(which == 0 ? auc : (which == 1 ? 2 * auc - 1 : ks));
@@ -133,7 +133,7 @@ risk_hosmer_lemeshow_final(PG_FUNCTION_ARGS)
 				stat,
 				pv;
 	int			df;
-	risk_status rc;
+	rk_status rc;
 	TupleDesc	td;
 	Datum		v[4];
 	bool		nulls[4] = {false, false, false, false};
@@ -147,9 +147,9 @@ risk_hosmer_lemeshow_final(PG_FUNCTION_ARGS)
 				 errmsg("Hosmer-Lemeshow with %d groups needs at least %d loans, got " INT64_FORMAT,
 						groups, groups, st->nall)));
 	pairs = valbuf_flag_pairs(st, false, &npairs);
-	rc = risk_hosmer_lemeshow(pairs, npairs, groups, &stat, &df, &pv);
+	rc = rk_hosmer_lemeshow(pairs, npairs, groups, &stat, &df, &pv);
 	pfree(pairs);
-	if (rc == RISK_DEGENERATE)
+	if (rc == RK_DEGENERATE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a Hosmer-Lemeshow group expects no default, or only defaults, and its outcomes differ"),
@@ -192,7 +192,7 @@ risk_brier_accum(PG_FUNCTION_ARGS)
 	v = brier_state(a);
 	check_pd(pd);
 	e = (pd - y) * (pd - y);		/* pd checked above */
-	risk_sum_add(&v[1], &v[2], e);
+	rk_sum_add(&v[1], &v[2], e);
 	v[0] += 1;
 	PG_RETURN_ARRAYTYPE_P(a);
 }
@@ -212,7 +212,7 @@ risk_brier_combine(PG_FUNCTION_ARGS)
 	vb = brier_state(b);
 	/* the rounding of adding b's sum, then b's compensation */
 	comp = 0;
-	risk_sum_add(&va[1], &comp, vb[1]);
+	rk_sum_add(&va[1], &comp, vb[1]);
 	va[2] += comp + vb[2];
 	va[0] += vb[0];
 	PG_RETURN_ARRAYTYPE_P(a);
@@ -261,7 +261,7 @@ risk_jeffreys_test_sql(PG_FUNCTION_ARGS)
 	double		pd;
 
 	grade_args(fcinfo, &n, &d, &pd);
-	PG_RETURN_FLOAT8(risk_jeffreys_test(n, d, pd));
+	PG_RETURN_FLOAT8(rk_jeffreys_test(n, d, pd));
 }
 
 PG_FUNCTION_INFO_V1(risk_binomial_test_sql);
@@ -277,7 +277,7 @@ risk_binomial_test_sql(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("too many obligors for the binomial test: " INT64_FORMAT, n)));
-	PG_RETURN_FLOAT8(risk_binomial_test(n, d, pd));
+	PG_RETURN_FLOAT8(rk_binomial_test(n, d, pd));
 }
 
 /* A risk.psi_result: the index and its band. */
@@ -305,7 +305,7 @@ risk_psi_sql(PG_FUNCTION_ARGS)
 	ArrayType  *b = PG_GETARG_ARRAYTYPE_P(1);
 	int			m;
 	double		psi;
-	risk_status rc;
+	rk_status rc;
 
 	if (ARR_NDIM(a) != 1 || ARR_NDIM(b) != 1 || ARR_HASNULL(a) || ARR_HASNULL(b) ||
 		ARR_ELEMTYPE(a) != FLOAT8OID || ARR_ELEMTYPE(b) != FLOAT8OID)
@@ -318,8 +318,8 @@ risk_psi_sql(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("psi needs the same number of buckets (at least 2) in both distributions, got %d and %d",
 						m, ARR_DIMS(b)[0])));
-	rc = risk_psi((double *) ARR_DATA_PTR(a), (double *) ARR_DATA_PTR(b), m, &psi);
-	if (rc == RISK_DEGENERATE)
+	rc = rk_psi((double *) ARR_DATA_PTR(a), (double *) ARR_DATA_PTR(b), m, &psi);
+	if (rc == RK_DEGENERATE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("every bucket needs a positive, finite count in both distributions"),
@@ -344,7 +344,7 @@ psi_result(FunctionCallInfo fcinfo, double *dev, double *cur, int m)
 {
 	double		psi;
 
-	if (risk_psi(dev, cur, m, &psi) == RISK_DEGENERATE)
+	if (rk_psi(dev, cur, m, &psi) == RK_DEGENERATE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("every bucket needs scores from both samples"),
@@ -516,13 +516,13 @@ risk_psi_scores_final(PG_FUNCTION_ARGS)
 		/* the development sample's quantiles, sorted (in place), ties merged */
 		double	   *d = st->x;
 
-		risk_raise(risk_sort_doubles(d, nd), "psi_scores");
+		risk_raise(rk_sort_doubles(d, nd), "psi_scores");
 		e = palloc(sizeof(double) * m);
 		for (j = 1; j < m; j++)
 		{
 			double		h = (double) j / m * (double) (nd - 1);
 			int64		lo = (int64) floor(h);
-			double		q = risk_q7_combine(d[lo], d[Min(lo + 1, nd - 1)], h - (double) lo);
+			double		q = rk_q7_combine(d[lo], d[Min(lo + 1, nd - 1)], h - (double) lo);
 
 			if (ne == 0 || q > e[ne - 1])
 				e[ne++] = q;

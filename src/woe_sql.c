@@ -81,7 +81,7 @@ risk_woe_bins_final(PG_FUNCTION_ARGS)
 				mg = 0,
 				mb = 0,
 				r;
-	risk_woe_bin bins[51];
+	rk_woe_bin bins[51];
 	int			nb = 0,
 				i;
 	double		iv = 0,
@@ -94,7 +94,7 @@ risk_woe_bins_final(PG_FUNCTION_ARGS)
 				ivc[51];
 	int64		goods[51],
 				bads[51];
-	risk_status rc;
+	rk_status rc;
 	TupleDesc	td;
 	Datum		v[9];
 	bool		nulls[9];
@@ -118,8 +118,8 @@ risk_woe_bins_final(PG_FUNCTION_ARGS)
 				 errmsg("WOE needs both goods and bads, got %s", tb == 0 ? "no bad" : "no good")));
 	if (n >= 2)
 	{
-		rc = risk_woe_binning(pairs, n, (int) st->param, st->param2, bins, &nb, &iv);
-		if (rc != RISK_DEGENERATE)	/* binned rows of one class: one bin */
+		rc = rk_woe_binning(pairs, n, (int) st->param, st->param2, bins, &nb, &iv);
+		if (rc != RK_DEGENERATE)	/* binned rows of one class: one bin */
 			risk_raise(rc, "woe_bins");
 		else
 			nb = 0;
@@ -145,7 +145,7 @@ risk_woe_bins_final(PG_FUNCTION_ARGS)
 		goods[i] = bins[i].goods;
 		bads[i] = bins[i].bads;
 		share[i] = (double) (bins[i].goods + bins[i].bads) / st->nall;
-		woe[i] = risk_woe_of_counts((double) bads[i], (double) goods[i], tb, tg);
+		woe[i] = rk_woe_of_counts((double) bads[i], (double) goods[i], tb, tg);
 		ivc[i] = ((double) bads[i] / tb - (double) goods[i] / tg) * woe[i];
 		iv += ivc[i];
 	}
@@ -156,7 +156,7 @@ risk_woe_bins_final(PG_FUNCTION_ARGS)
 		goods[nb] = mg;
 		bads[nb] = mb;
 		share[nb] = (double) (mg + mb) / st->nall;
-		woe[nb] = risk_woe_of_counts((double) mb, (double) mg, tb, tg);
+		woe[nb] = rk_woe_of_counts((double) mb, (double) mg, tb, tg);
 		ivc[nb] = ((double) mb / tb - (double) mg / tg) * woe[nb];
 		iv += ivc[nb];
 		nb++;

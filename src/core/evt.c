@@ -54,16 +54,16 @@ expm1_over(double xi, double a)
 
 /* ---- GPD distribution functions (excess y over the threshold) ------- */
 
-risk_status
-risk_gpd_check(double xi, double beta)
+rk_status
+rk_gpd_check(double xi, double beta)
 {
 	if (!isfinite(xi) || !isfinite(beta) || !(beta > 0))
-		return RISK_BADARG;
-	return RISK_OK;
+		return RK_BADARG;
+	return RK_OK;
 }
 
 double
-risk_gpd_cdf(double y, double xi, double beta)
+rk_gpd_cdf(double y, double xi, double beta)
 {
 	double		z = y / beta;
 
@@ -75,7 +75,7 @@ risk_gpd_cdf(double y, double xi, double beta)
 }
 
 double
-risk_gpd_pdf(double y, double xi, double beta)
+rk_gpd_pdf(double y, double xi, double beta)
 {
 	double		z = y / beta;
 
@@ -92,7 +92,7 @@ risk_gpd_pdf(double y, double xi, double beta)
 }
 
 double
-risk_gpd_quantile(double p, double xi, double beta)
+rk_gpd_quantile(double p, double xi, double beta)
 {
 	/* beta/xi ((1-p)^(-xi) - 1) */
 	return beta * expm1_over(xi, -log1p(-p));
@@ -101,7 +101,7 @@ risk_gpd_quantile(double p, double xi, double beta)
 /* ---- GEV distribution functions ------------------------------------- */
 
 double
-risk_gev_cdf(double x, double xi, double mu, double sigma)
+rk_gev_cdf(double x, double xi, double mu, double sigma)
 {
 	double		z = (x - mu) / sigma;
 	double		t = 1.0 + xi * z;
@@ -116,7 +116,7 @@ risk_gev_cdf(double x, double xi, double mu, double sigma)
 }
 
 double
-risk_gev_pdf(double x, double xi, double mu, double sigma)
+rk_gev_pdf(double x, double xi, double mu, double sigma)
 {
 	double		z = (x - mu) / sigma;
 	double		t = 1.0 + xi * z;
@@ -130,7 +130,7 @@ risk_gev_pdf(double x, double xi, double mu, double sigma)
 }
 
 double
-risk_gev_quantile(double p, double xi, double mu, double sigma)
+rk_gev_quantile(double p, double xi, double mu, double sigma)
 {
 	/* mu + sigma/xi ((-log p)^(-xi) - 1) */
 	return mu + sigma * expm1_over(xi, -log(-log(p)));
@@ -140,7 +140,7 @@ risk_gev_quantile(double p, double xi, double mu, double sigma)
 
 /* Log-likelihood of the excesses y[0..k-1]; -inf outside the support. */
 double
-risk_gpd_loglik(const double *y, int64_t k, double xi, double beta)
+rk_gpd_loglik(const double *y, int64_t k, double xi, double beta)
 {
 	double		s = 0;
 	int64_t		i;
@@ -281,8 +281,8 @@ neg_profile(double u, void *arg)
 	return isfinite(v) ? -v : DBL_MAX;
 }
 
-risk_status
-risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
+rk_status
+rk_gpd_fit_mle(const double *y, int64_t k, rk_gpd_fit *fit)
 {
 	double		ymax = 0,
 				ymean = 0,
@@ -300,11 +300,11 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 	fit->se_xi = NAN;
 	fit->se_beta = NAN;
 	if (k < 3)
-		return RISK_TOO_FEW;
+		return RK_TOO_FEW;
 	for (j = 0; j < k; j++)
 	{
 		if (!(y[j] > 0) || !isfinite(y[j]))
-			return RISK_BADARG;
+			return RK_BADARG;
 		if (y[j] > ymax)
 			ymax = y[j];
 		ymean += y[j];
@@ -323,7 +323,7 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 	grid[ng++] = 0.0;
 	for (i = -24; i <= 32; i++)
 		grid[ng++] = pow(10.0, 0.25 * i);
-	qsort(grid, ng, sizeof(double), risk_cmp_double);
+	qsort(grid, ng, sizeof(double), rk_cmp_double);
 	/* both runs reach -ymean/(2 ymax): keep every point once */
 	{
 		int			m = 1;
@@ -348,7 +348,7 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 		{
 			sub = malloc(sizeof(double) * (k / stride + 1));
 			if (sub == NULL)
-				return RISK_NOSPACE;
+				return RK_NOSPACE;
 			for (j = 0; j < k; j += stride)
 				sub[ks++] = y[j];
 			ys = sub;
@@ -358,10 +358,10 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 		for (i = 0; i < ng; i++)
 		{
 			/* a grid point costs a pass over at most GRID_SAMPLE excesses */
-			if (i % 16 == 0 && risk_should_stop())
+			if (i % 16 == 0 && rk_should_stop())
 			{
 				free(sub);
-				return RISK_CANCELLED;
+				return RK_CANCELLED;
 			}
 			val[i] = gpd_profile(ys, ks, grid[i] / ymean, NULL);
 		}
@@ -379,8 +379,8 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 		/* the sample shows none: make sure on every excess */
 		for (i = 0; i < ng; i++)
 		{
-			if (i % 8 == 0 && risk_should_stop())
-				return RISK_CANCELLED;
+			if (i % 8 == 0 && rk_should_stop())
+				return RK_CANCELLED;
 			val[i] = gpd_profile(y, k, grid[i] / ymean, NULL);
 		}
 		for (i = 1; i < ng - 1; i++)
@@ -396,7 +396,7 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 		fit->xi = NAN;
 		fit->beta = NAN;
 		fit->loglik = NAN;
-		return RISK_OK;
+		return RK_OK;
 	}
 	/*
 	 * On every excess, walk strictly uphill along the grid to a bracket.
@@ -411,8 +411,8 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 			val[i] = gpd_profile(y, k, grid[i] / ymean, NULL);
 		for (steps = 0; steps < ng; steps++)
 		{
-			if (risk_should_stop())
-				return RISK_CANCELLED;
+			if (rk_should_stop())
+				return RK_CANCELLED;
 			if (val[ibest] > val[ibest - 1] && val[ibest] >= val[ibest + 1])
 				break;
 			if (val[ibest - 1] > val[ibest] && ibest - 1 >= 1)
@@ -436,7 +436,7 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 			fit->xi = NAN;
 			fit->beta = NAN;
 			fit->loglik = NAN;
-			return RISK_OK;
+			return RK_OK;
 		}
 	}
 	theta_best = grid[ibest];
@@ -463,10 +463,10 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 				double		lo,
 							hi;
 
-				if (it % 8 == 0 && risk_should_stop())
+				if (it % 8 == 0 && rk_should_stop())
 				{
 					gsl_min_fminimizer_free(s);
-					return RISK_CANCELLED;
+					return RK_CANCELLED;
 				}
 				if (gsl_min_fminimizer_iterate(s) != GSL_SUCCESS)
 					break;
@@ -493,7 +493,7 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 					db,
 					dx,
 					step = 1.0,
-					l0 = risk_gpd_loglik(y, k, fit->xi, fit->beta);
+					l0 = rk_gpd_loglik(y, k, fit->xi, fit->beta);
 
 		if (!gpd_derivs(y, k, fit->xi, fit->beta, g, h))
 			break;
@@ -503,7 +503,7 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 		db = -(h[2] * g[0] - h[1] * g[1]) / det;
 		dx = -(-h[1] * g[0] + h[0] * g[1]) / det;
 		while (step > 1e-4 &&
-			   !(risk_gpd_loglik(y, k, fit->xi + step * dx, fit->beta + step * db) >=
+			   !(rk_gpd_loglik(y, k, fit->xi + step * dx, fit->beta + step * db) >=
 				 l0 - 1e-13 * fabs(l0)))
 			step *= 0.5;
 		if (step <= 1e-4)
@@ -513,14 +513,14 @@ risk_gpd_fit_mle(const double *y, int64_t k, risk_gpd_fit *fit)
 		if (fabs(db) < 1e-15 * fit->beta && fabs(dx) < 1e-15 * (fabs(fit->xi) + 1e-3))
 			break;
 	}
-	fit->loglik = risk_gpd_loglik(y, k, fit->xi, fit->beta);
+	fit->loglik = rk_gpd_loglik(y, k, fit->xi, fit->beta);
 	fit->converged = isfinite(fit->loglik) && fit->xi > -1.0;
-	risk_gpd_stderr(y, k, fit);
-	return RISK_OK;
+	rk_gpd_stderr(y, k, fit);
+	return RK_OK;
 }
 
 void
-risk_gpd_stderr(const double *y, int64_t k, risk_gpd_fit *fit)
+rk_gpd_stderr(const double *y, int64_t k, rk_gpd_fit *fit)
 {
 	double		g[2],
 				h[3],
@@ -540,7 +540,7 @@ risk_gpd_stderr(const double *y, int64_t k, risk_gpd_fit *fit)
 }
 
 int
-risk_cmp_double(const void *a, const void *b)
+rk_cmp_double(const void *a, const void *b)
 {
 	double		x = *(const double *) a,
 				y = *(const double *) b;
@@ -548,8 +548,8 @@ risk_cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-risk_status
-risk_gpd_fit_pwm(double *y, int64_t k, risk_gpd_fit *fit)
+rk_status
+rk_gpd_fit_pwm(double *y, int64_t k, rk_gpd_fit *fit)
 {
 	double		a0 = 0,
 				a1 = 0,
@@ -558,8 +558,8 @@ risk_gpd_fit_pwm(double *y, int64_t k, risk_gpd_fit *fit)
 
 	fit->converged = 0;
 	if (k < 3)
-		return RISK_TOO_FEW;
-	qsort(y, k, sizeof(double), risk_cmp_double);
+		return RK_TOO_FEW;
+	qsort(y, k, sizeof(double), rk_cmp_double);
 	for (i = 0; i < k; i++)
 	{
 		double		pp = ((double) (i + 1) - 0.35) / (double) k;
@@ -571,15 +571,15 @@ risk_gpd_fit_pwm(double *y, int64_t k, risk_gpd_fit *fit)
 	a1 /= (double) k;
 	d = a0 - 2.0 * a1;
 	if (!(d > 0))
-		return RISK_DEGENERATE;
+		return RK_DEGENERATE;
 	fit->xi = -(a0 / d - 2.0);
 	fit->beta = 2.0 * a0 * a1 / d;
-	fit->loglik = risk_gpd_loglik(y, k, fit->xi, fit->beta);
+	fit->loglik = rk_gpd_loglik(y, k, fit->xi, fit->beta);
 	fit->converged = isfinite(fit->loglik);
 	/* the observed information is the ML one: no standard errors here */
 	fit->se_xi = NAN;
 	fit->se_beta = NAN;
-	return RISK_OK;
+	return RK_OK;
 }
 
 /*
@@ -587,51 +587,51 @@ risk_gpd_fit_pwm(double *y, int64_t k, risk_gpd_fit *fit)
  * which k exceed u, VaR_p = u + beta/xi (((n/k)(1-p))^(-xi) - 1) and
  * ES_p = VaR_p/(1-xi) + (beta - xi u)/(1-xi), the latter for xi < 1.
  */
-risk_status
-risk_gpd_var_es(const risk_gpd_fit *fit, double u, int64_t n, int64_t k,
+rk_status
+rk_gpd_var_es(const rk_gpd_fit *fit, double u, int64_t n, int64_t k,
 				double p, double *var, double *es)
 {
 	double		r;
 
 	if (k <= 0 || n < k || !(p > 0 && p < 1) || !(fit->beta > 0) || !isfinite(fit->xi))
-		return RISK_BADARG;
+		return RK_BADARG;
 	r = ((double) n / (double) k) * (1.0 - p);
 	if (r > 1.0)
-		return RISK_TOO_FEW;	/* p is inside the body: below the threshold */
+		return RK_TOO_FEW;	/* p is inside the body: below the threshold */
 	*var = u + fit->beta * expm1_over(fit->xi, -log(r));
 	if (es)
 	{
 		if (!(fit->xi < 1))
-			return RISK_DEGENERATE;
+			return RK_DEGENERATE;
 		*es = *var / (1.0 - fit->xi) + (fit->beta - fit->xi * u) / (1.0 - fit->xi);
 	}
-	return RISK_OK;
+	return RK_OK;
 }
 
 /*
  * Hill's estimator of xi from the k largest of x[0..n-1] (reorders x):
  * mean(log X_(i), i = 1..k) - log X_(k+1), X_(1) the largest.
  */
-risk_status
-risk_hill(double *x, int64_t n, int64_t k, double *xi, double *threshold)
+rk_status
+rk_hill(double *x, int64_t n, int64_t k, double *xi, double *threshold)
 {
 	int64_t		i;
 	double		s = 0,
 				u;
 
 	if (k < 1 || n < k + 1)
-		return RISK_TOO_FEW;
-	if (risk_select_kth(x, n, n - k - 1) == RISK_CANCELLED)
-		return RISK_CANCELLED;
+		return RK_TOO_FEW;
+	if (rk_select_kth(x, n, n - k - 1) == RK_CANCELLED)
+		return RK_CANCELLED;
 	u = x[n - k - 1];
 	*threshold = u;
 	if (!(u > 0))
-		return RISK_BADARG;
+		return RK_BADARG;
 	for (i = n - k; i < n; i++)
 		s += log(x[i]);
 	*xi = s / (double) k - log(u);
 	*threshold = u;
-	return RISK_OK;
+	return RK_OK;
 }
 
 /* ---- GEV fit -------------------------------------------------------- */
@@ -770,8 +770,8 @@ inv3_spd(double H[3][3], double I[3][3])
 	return 1;
 }
 
-risk_status
-risk_gev_fit_mle(const double *x, int64_t n, double *work, risk_gev_fit *fit)
+rk_status
+rk_gev_fit_mle(const double *x, int64_t n, double *work, rk_gev_fit *fit)
 {
 	double		m = 0,
 				s = 0,
@@ -788,11 +788,11 @@ risk_gev_fit_mle(const double *x, int64_t n, double *work, risk_gev_fit *fit)
 	fit->converged = 0;
 	fit->se_mu = fit->se_sigma = fit->se_xi = NAN;
 	if (n < 5)
-		return RISK_TOO_FEW;
+		return RK_TOO_FEW;
 	for (i = 1; i < n && x[i] == x[0]; i++)
 		;
 	if (i == n)
-		return RISK_DEGENERATE;	/* equal maxima: their mean may round off them */
+		return RK_DEGENERATE;	/* equal maxima: their mean may round off them */
 	for (i = 0; i < n; i++)
 		m += x[i];
 	m /= (double) n;
@@ -800,7 +800,7 @@ risk_gev_fit_mle(const double *x, int64_t n, double *work, risk_gev_fit *fit)
 		s += (x[i] - m) * (x[i] - m);
 	s = sqrt(s / (double) (n - 1));
 	if (!(s > 0))
-		return RISK_DEGENERATE;
+		return RK_DEGENERATE;
 	for (i = 0; i < n; i++)
 		work[i] = (x[i] - m) / s;
 	d.z = work;
@@ -810,10 +810,10 @@ risk_gev_fit_mle(const double *x, int64_t n, double *work, risk_gev_fit *fit)
 	{
 		double		x0[3] = {-0.5772 * 0.7797, log(0.7797), 0.1},
 					st[3] = {0.2, 0.2, 0.2};
-		risk_status rc = risk_nelder_mead(gev_nm_f, &d, 3, x0, st, 1e-12, 20000, 1024,
+		rk_status rc = rk_nelder_mead(gev_nm_f, &d, 3, x0, st, 1e-12, 20000, 1024,
 										  NULL, NULL, &nm_ok);
 
-		if (rc == RISK_NUMERIC || rc == RISK_CANCELLED)
+		if (rc == RK_NUMERIC || rc == RK_CANCELLED)
 			return rc;
 		p[0] = x0[0];
 		p[1] = exp(x0[1]);
@@ -864,5 +864,5 @@ risk_gev_fit_mle(const double *x, int64_t n, double *work, risk_gev_fit *fit)
 		fit->se_xi = sqrt(I[2][2]);
 		fit->converged = newton_ok && isfinite(fit->loglik) && fit->xi > -1.0;
 	}
-	return RISK_OK;
+	return RK_OK;
 }

@@ -40,7 +40,7 @@ typedef struct garch_data
 {
 	const double *x;			/* scaled returns */
 	int64_t		n;
-	risk_garch_dist dist;
+	rk_garch_dist dist;
 	int			np;				/* 4 (normal) or 5 (t) */
 	int			face;			/* on alpha + beta = 1 (IGARCH) */
 	int		   *stop;			/* set at a checkpoint that says stop */
@@ -48,17 +48,17 @@ typedef struct garch_data
 
 /*
  * A checkpoint: once one has said stop, every later one does too, so that
- * each phase of the fit returns at once and the fit returns RISK_CANCELLED.
+ * each phase of the fit returns at once and the fit returns RK_CANCELLED.
  */
 static int
 garch_stop(const garch_data *d)
 {
-	if (!*d->stop && risk_should_stop())
+	if (!*d->stop && rk_should_stop())
 		*d->stop = 1;
 	return *d->stop;
 }
 
-/* garch_stop for risk_nelder_mead */
+/* garch_stop for rk_nelder_mead */
 static int
 garch_stop_cb(void *d)
 {
@@ -95,7 +95,7 @@ garch_start(const garch_data *d, double mu, double nu, double *m, double *zbar)
 	}
 	*m = sq / (double) d->n;
 	*zbar = sum / (double) d->n;
-	if (d->dist == RISK_GARCH_STD)
+	if (d->dist == RK_GARCH_STD)
 		return lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * log(M_PI * (nu - 2));
 	return -0.5 * log(2 * M_PI);
 }
@@ -127,7 +127,7 @@ garch_loglik(const garch_data *d, const double *p, double *g)
 	if (!garch_feasible(d, p))
 		return -INFINITY;
 	c0 = garch_start(d, mu, nu, &m, &zbar);
-	if (g && d->dist == RISK_GARCH_STD)
+	if (g && d->dist == RK_GARCH_STD)
 		dc0 = 0.5 * gsl_sf_psi((nu + 1) / 2) - 0.5 * gsl_sf_psi(nu / 2) - 0.5 / (nu - 2);
 	if (g)
 		for (j = 0; j < d->np; j++)
@@ -158,7 +158,7 @@ garch_loglik(const garch_data *d, const double *p, double *g)
 		}
 		if (!(h > 0))
 			return -INFINITY;
-		if (d->dist == RISK_GARCH_STD)
+		if (d->dist == RK_GARCH_STD)
 		{
 			double		q = z * z / (h * (nu - 2));
 
@@ -251,7 +251,7 @@ garch_loglik_hess(const garch_data *d, const double *p, double *g,
 	if (!garch_feasible(d, p))
 		return -INFINITY;
 	c0 = garch_start(d, mu, nu, &m, &zbar);
-	if (d->dist == RISK_GARCH_STD)
+	if (d->dist == RK_GARCH_STD)
 	{
 		dc0 = 0.5 * gsl_sf_psi((nu + 1) / 2) - 0.5 * gsl_sf_psi(nu / 2) - 0.5 / (nu - 2);
 		d2c0 = 0.25 * gsl_sf_psi_1((nu + 1) / 2) - 0.25 * gsl_sf_psi_1(nu / 2) +
@@ -302,7 +302,7 @@ garch_loglik_hess(const garch_data *d, const double *p, double *g,
 		}
 		if (!(h > 0))
 			return -INFINITY;
-		if (d->dist == RISK_GARCH_STD)
+		if (d->dist == RK_GARCH_STD)
 		{
 			/*
 			 * In K = z^2/h and S = s + K = s (1 + q), s = nu - 2; log L
@@ -726,8 +726,8 @@ garch_face_fit(garch_data *d, double *p)
 	x[1] = log(0.02);
 	x[2] = log(p[2] / (1.0 - p[2]));
 	x[3] = nq == 4 ? log(p[4] - 2.0) : 0;
-	if (risk_nelder_mead(face_nm_f, d, nq, x, st, 1e-11, 20000, 16, garch_stop_cb, d,
-						 &converged) != RISK_OK)
+	if (rk_nelder_mead(face_nm_f, d, nq, x, st, 1e-11, 20000, 16, garch_stop_cb, d,
+						 &converged) != RK_OK)
 		return;
 	q[0] = x[0];
 	q[1] = exp(x[1]);
@@ -844,8 +844,8 @@ garch_fit_nm(garch_data *d, double m, double *p)
 	u[2] = log(0.1 / 0.1);		/* alpha = e^u2/(1+e^u2+e^u3) = 0.1 */
 	u[3] = log(0.8 / 0.1);		/* beta = 0.8 */
 	u[4] = log(8.0 - 2.0);
-	if (risk_nelder_mead(garch_nm_f, d, d->np, u, st, 1e-8, 5000, 16, garch_stop_cb, d,
-						 &converged) == RISK_NUMERIC)
+	if (rk_nelder_mead(garch_nm_f, d, d->np, u, st, 1e-8, 5000, 16, garch_stop_cb, d,
+						 &converged) == RK_NUMERIC)
 		return 0;
 	garch_from_u(d, u, p);
 	return 1;
@@ -926,9 +926,9 @@ garch_interior(const garch_data *d, const double *p, double *ll, double *g)
 		p[2] > 1e-8 && p[3] > 1e-8 && (d->np < 5 || p[4] < 1000.0);
 }
 
-risk_status
-risk_garch_fit_mle(const double *r, int64_t n, risk_garch_dist dist,
-				   double *work, risk_garch_fit *fit)
+rk_status
+rk_garch_fit_mle(const double *r, int64_t n, rk_garch_dist dist,
+				   double *work, rk_garch_fit *fit)
 {
 	garch_data	d;
 	double		mean = 0,
@@ -948,11 +948,11 @@ risk_garch_fit_mle(const double *r, int64_t n, risk_garch_dist dist,
 	for (j = 0; j < NP_MAX; j++)
 		fit->se[j] = NAN;
 	if (n < 10)
-		return RISK_TOO_FEW;
+		return RK_TOO_FEW;
 	for (t = 1; t < n && r[t] == r[0]; t++)
 		;
 	if (t == n)
-		return RISK_DEGENERATE;	/* a constant series has no volatility */
+		return RK_DEGENERATE;	/* a constant series has no volatility */
 	for (t = 0; t < n; t++)
 		mean += r[t];
 	mean /= (double) n;
@@ -960,13 +960,13 @@ risk_garch_fit_mle(const double *r, int64_t n, risk_garch_dist dist,
 		sd += (r[t] - mean) * (r[t] - mean);
 	sd = sqrt(sd / (double) (n - 1));
 	if (!(sd > 0))
-		return RISK_DEGENERATE;
+		return RK_DEGENERATE;
 	for (t = 0; t < n; t++)
 		work[t] = r[t] / sd;
 	d.x = work;
 	d.n = n;
 	d.dist = dist;
-	d.np = dist == RISK_GARCH_STD ? 5 : 4;
+	d.np = dist == RK_GARCH_STD ? 5 : 4;
 	d.face = 0;
 	d.stop = &stop;
 
@@ -982,7 +982,7 @@ risk_garch_fit_mle(const double *r, int64_t n, risk_garch_dist dist,
 	garch_fit_newton(&d, mean / sd, p);
 	garch_polish(&d, p);
 	if (stop)
-		return RISK_CANCELLED;
+		return RK_CANCELLED;
 	interior = garch_interior(&d, p, &ll, g);
 	if (!interior || p[2] < 0.025 || p[2] + p[3] < 0.6)
 	{
@@ -994,7 +994,7 @@ risk_garch_fit_mle(const double *r, int64_t n, risk_garch_dist dist,
 		memcpy(pn, p, sizeof(pn));
 		memcpy(gn, g, sizeof(gn));
 		if (!garch_fit_nm(&d, mean / sd, p))
-			return RISK_NUMERIC;
+			return RK_NUMERIC;
 		garch_polish(&d, p);
 		interior = garch_interior(&d, p, &ll, g);
 
@@ -1017,7 +1017,7 @@ risk_garch_fit_mle(const double *r, int64_t n, risk_garch_dist dist,
 			}
 		}
 		if (stop)
-			return RISK_CANCELLED;
+			return RK_CANCELLED;
 		if (newton && !(ll > lln))
 		{
 			memcpy(p, pn, sizeof(pn));
@@ -1063,75 +1063,75 @@ risk_garch_fit_mle(const double *r, int64_t n, risk_garch_dist dist,
 		h = p[1] + p[2] * zprev * zprev + p[3] * h;
 		fit->sigma_forecast = sqrt(h) * sd;
 	}
-	return RISK_OK;
+	return RK_OK;
 }
 
-risk_status
-risk_conditional_var_es(const risk_garch_fit *fit, double *e, int64_t n,
-						double alpha, risk_cond_method method,
+rk_status
+rk_conditional_var_es(const rk_garch_fit *fit, double *e, int64_t n,
+						double alpha, rk_cond_method method,
 						double *var, double *es)
 {
 	double		s = fit->sigma_forecast,
 				ve,
 				ee;
-	risk_status rc;
+	rk_status rc;
 
 	if (!(alpha > 0 && alpha < 1))
-		return RISK_BADARG;
+		return RK_BADARG;
 	switch (method)
 	{
-		case RISK_COND_GARCH:
+		case RK_COND_GARCH:
 			{
-				double		z = risk_qnorm(alpha);
+				double		z = rk_qnorm(alpha);
 
 				*var = -(fit->mu + s * z);
-				*es = -fit->mu + s * risk_dnorm(z) / alpha;
-				return RISK_OK;
+				*es = -fit->mu + s * rk_dnorm(z) / alpha;
+				return RK_OK;
 			}
-		case RISK_COND_FHS:
-			rc = risk_hist_var_es(e, n, alpha, &ve, &ee);
-			if (rc != RISK_OK)
+		case RK_COND_FHS:
+			rc = rk_hist_var_es(e, n, alpha, &ve, &ee);
+			if (rc != RK_OK)
 				return rc;
 			*var = -fit->mu + s * ve;
 			*es = -fit->mu + s * ee;
-			return RISK_OK;
-		case RISK_COND_EVT:
+			return RK_OK;
+		case RK_COND_EVT:
 			{
 				int64_t		k = (int64_t) floor(0.1 * (double) n),
 							i,
 							m = 0;
 				double		u;
-				risk_gpd_fit g;
+				rk_gpd_fit g;
 
 				if (k < 3 || n < k + 1)
-					return RISK_TOO_FEW;
+					return RK_TOO_FEW;
 				/* residual losses L = -e; u = the (k+1)-th largest */
 				for (i = 0; i < n; i++)
 					e[i] = -e[i];
-				if (risk_select_kth(e, n, n - k - 1) == RISK_CANCELLED)
-					return RISK_CANCELLED;
+				if (rk_select_kth(e, n, n - k - 1) == RK_CANCELLED)
+					return RK_CANCELLED;
 				u = e[n - k - 1];
 				for (i = n - k - 1; i < n; i++)
 					if (e[i] > u)
 						e[m++] = e[i] - u;
 				if (m < 3)
-					return RISK_TOO_FEW;
-				rc = risk_gpd_fit_mle(e, m, &g);
-				if (rc != RISK_OK)
+					return RK_TOO_FEW;
+				rc = rk_gpd_fit_mle(e, m, &g);
+				if (rc != RK_OK)
 					return rc;
 				if (!isfinite(g.xi))
-					return RISK_NOTFOUND;	/* the residual tail has no ML fit */
-				rc = risk_gpd_var_es(&g, u, n, m, 1.0 - alpha, &ve, NULL);
-				if (rc != RISK_OK)
+					return RK_NOTFOUND;	/* the residual tail has no ML fit */
+				rc = rk_gpd_var_es(&g, u, n, m, 1.0 - alpha, &ve, NULL);
+				if (rc != RK_OK)
 					return rc;
 				*var = -fit->mu + s * ve;
 				/* a tail with xi >= 1 has no finite expected shortfall */
-				if (risk_gpd_var_es(&g, u, n, m, 1.0 - alpha, &ve, &ee) == RISK_OK)
+				if (rk_gpd_var_es(&g, u, n, m, 1.0 - alpha, &ve, &ee) == RK_OK)
 					*es = -fit->mu + s * ee;
 				else
 					*es = INFINITY;
-				return RISK_OK;
+				return RK_OK;
 			}
 	}
-	return RISK_BADARG;
+	return RK_BADARG;
 }

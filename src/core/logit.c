@@ -10,10 +10,10 @@
  * next iteration's X'WX, so an accepted step costs one pass); standard errors are the square roots of the diagonal of the
  * inverse (penalized) information at the optimum, as R's glm and
  * statsmodels report them.  Perfect or quasi-complete separation has no
- * finite maximum: it is reported (RISK_DEGENERATE) unless a penalty makes
+ * finite maximum: it is reported (RK_DEGENERATE) unless a penalty makes
  * the optimum finite (a single class never has one with an intercept, which
  * is not penalized); a singular X'WX (collinear columns) is reported as
- * RISK_BADARG with the offending column.
+ * RK_BADARG with the offending column.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -122,7 +122,7 @@ logit_row(const double *xr, int m, double y, const double *beta, double *ll,
 }
 
 void
-risk_logit_add_row(const double *xr, int m, double y, const double *beta, double *ll,
+rk_logit_add_row(const double *xr, int m, double y, const double *beta, double *ll,
 				   double *g, double *h)
 {
 	logit_row(xr, m, y, beta, ll, g, h);
@@ -138,7 +138,7 @@ logit_pass(const double *rows, int64_t n, int k, int intercept, double l2,
 {
 	int			m = k + (intercept ? 1 : 0);
 	double		ll = 0,
-				xr[RISK_LOGIT_MAX_COLS + 1];
+				xr[RK_LOGIT_MAX_COLS + 1];
 	int64_t		r;
 	int			i,
 				j;
@@ -156,7 +156,7 @@ logit_pass(const double *rows, int64_t n, int k, int intercept, double l2,
 			xr[0] = 1.0;
 		memcpy(xr + (intercept ? 1 : 0), row + 1, sizeof(double) * k);
 		logit_row(xr, m, row[0], beta, &ll, h ? g : NULL, h);
-		if ((r & 65535) == 0 && risk_should_stop())
+		if ((r & 65535) == 0 && rk_should_stop())
 		{
 			*stopped = 1;
 			return NAN;
@@ -188,9 +188,9 @@ fit_free(double *h, double *h2, double *l, double *g, double *g2)
 	free(g2);
 }
 
-risk_status
-risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
-			   risk_logit_result *res)
+rk_status
+rk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
+			   rk_logit_result *res)
 {
 	int			m = k + (intercept ? 1 : 0);
 	double	   *h,
@@ -211,15 +211,15 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 	res->converged = 0;
 	res->iterations = 0;
 	res->bad_column = -1;
-	if (k < 0 || k > RISK_LOGIT_MAX_COLS || m < 1)
-		return RISK_BADARG;
+	if (k < 0 || k > RK_LOGIT_MAX_COLS || m < 1)
+		return RK_BADARG;
 	if (n < m + 1)
-		return RISK_TOO_FEW;
+		return RK_TOO_FEW;
 	for (r = 0; r < n; r++)
 		ones += rows[r * (k + 1)] != 0;
 	/* all one class: no finite intercept (it is never penalized) */
 	if ((ones == 0 || ones == n) && (l2 == 0 || intercept))
-		return RISK_DEGENERATE;
+		return RK_DEGENERATE;
 	h = malloc(sizeof(double) * m * m);
 	h2 = malloc(sizeof(double) * m * m);
 	l = malloc(sizeof(double) * m * m);
@@ -233,7 +233,7 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 		free(l);
 		free(g);
 		free(g2);
-		return RISK_NOSPACE;
+		return RK_NOSPACE;
 	}
 	memset(beta, 0, sizeof(double) * m);
 
@@ -247,7 +247,7 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 	if (stopped)
 	{
 		fit_free(h, h2, l, g, g2);
-		return RISK_CANCELLED;
+		return RK_CANCELLED;
 	}
 	for (it = 1; it <= LOGIT_MAX_ITER; it++)
 	{
@@ -256,7 +256,7 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 					dmax = 0,
 					bmax = 0,
 				   *t;
-		double		trial[RISK_LOGIT_MAX_COLS + 1];
+		double		trial[RK_LOGIT_MAX_COLS + 1];
 
 		memcpy(l, h, sizeof(double) * m * m);
 		bad = cholesky(l, m);
@@ -268,7 +268,7 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 			 */
 			res->bad_column = bad;
 			fit_free(h, h2, l, g, g2);
-			return it == 1 ? RISK_BADARG : RISK_DEGENERATE;
+			return it == 1 ? RK_BADARG : RK_DEGENERATE;
 		}
 		chol_solve(l, m, g);	/* g is now the Newton step */
 		/* halve the step until the likelihood does not fall */
@@ -280,7 +280,7 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 			if (stopped)
 			{
 				fit_free(h, h2, l, g, g2);
-				return RISK_CANCELLED;
+				return RK_CANCELLED;
 			}
 			if (newll >= ll - 1e-12 * fabs(ll) || step < 1e-8)
 				break;
@@ -291,7 +291,7 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 			{
 				/* the step ran out of range: no finite optimum within reach */
 				fit_free(h, h2, l, g, g2);
-				return RISK_DEGENERATE;
+				return RK_DEGENERATE;
 			}
 		for (i = 0; i < m; i++)
 		{
@@ -323,7 +323,7 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 	{
 		if (bad < 0)
 		{
-			double		e[RISK_LOGIT_MAX_COLS + 1];
+			double		e[RK_LOGIT_MAX_COLS + 1];
 
 			memset(e, 0, sizeof(double) * m);
 			e[i] = 1.0;
@@ -349,15 +349,15 @@ risk_logit_fit(const double *rows, int64_t n, int k, int intercept, double l2,
 	/* the reported likelihood (and AIC) is the unpenalized one */
 	res->loglik = l2 > 0 ? logit_pass(rows, n, k, intercept, 0.0, beta, NULL, NULL, &stopped) : ll;
 	if (stopped)
-		return RISK_CANCELLED;
+		return RK_CANCELLED;
 	res->max_eta = maxeta;
 	if (l2 == 0 && !res->converged)
-		return RISK_DEGENERATE;
-	return RISK_OK;
+		return RK_DEGENERATE;
+	return RK_OK;
 }
 
 int
-risk_cholesky_solve(double *a, int m, double *b)
+rk_cholesky_solve(double *a, int m, double *b)
 {
 	int			bad = cholesky(a, m);
 
@@ -367,7 +367,7 @@ risk_cholesky_solve(double *a, int m, double *b)
 }
 
 int
-risk_spd_inverse_diag(double *a, int m, double *diag)
+rk_spd_inverse_diag(double *a, int m, double *diag)
 {
 	int			bad = cholesky(a, m),
 				i;

@@ -3,9 +3,9 @@
  *     Central moments up to the fourth: streaming, mergeable, and a
  *     removable variant for sliding windows.
  *
- * risk_moments is the GROUP BY / parallel state: one-pass updates and the
+ * rk_moments is the GROUP BY / parallel state: one-pass updates and the
  * pairwise merge of Pebay (2008), which keep their accuracy for data far from
- * zero.  risk_msums is the sliding-window state: power sums of (x - shift)
+ * zero.  rk_msums is the sliding-window state: power sums of (x - shift)
  * in double-double arithmetic, so a value that leaves the window takes away
  * exactly what it brought (to about 1e-32 relative), whatever came and went
  * in between; the conversion to central moments is done in double-double
@@ -16,7 +16,7 @@
 #include "risk_core.h"
 
 void
-risk_moments_init(risk_moments *m)
+rk_moments_init(rk_moments *m)
 {
 	m->n = 0;
 	m->mean = 0;
@@ -28,7 +28,7 @@ risk_moments_init(risk_moments *m)
 }
 
 void
-risk_moments_add(risk_moments *m, double x)
+rk_moments_add(rk_moments *m, double x)
 {
 	double		n1 = m->n;
 	double		n = n1 + 1;
@@ -49,7 +49,7 @@ risk_moments_add(risk_moments *m, double x)
 }
 
 void
-risk_moments_merge(risk_moments *a, const risk_moments *b)
+rk_moments_merge(rk_moments *a, const rk_moments *b)
 {
 	double		na = a->n,
 				nb = b->n,
@@ -96,10 +96,10 @@ risk_moments_merge(risk_moments *a, const risk_moments *b)
 
 /* ---- double-double arithmetic (Dekker, Knuth two-sum, fma products) ---- */
 
-static inline risk_dd
+static inline rk_dd
 dd_two_sum(double a, double b)
 {
-	risk_dd		r;
+	rk_dd		r;
 	double		bb;
 
 	r.hi = a + b;
@@ -108,11 +108,11 @@ dd_two_sum(double a, double b)
 	return r;
 }
 
-static inline risk_dd
-dd_add(risk_dd a, risk_dd b)
+static inline rk_dd
+dd_add(rk_dd a, rk_dd b)
 {
-	risk_dd		s = dd_two_sum(a.hi, b.hi);
-	risk_dd		t = dd_two_sum(a.lo, b.lo);
+	rk_dd		s = dd_two_sum(a.hi, b.hi);
+	rk_dd		t = dd_two_sum(a.lo, b.lo);
 
 	s.lo += t.hi;
 	s = dd_two_sum(s.hi, s.lo);
@@ -120,18 +120,18 @@ dd_add(risk_dd a, risk_dd b)
 	return dd_two_sum(s.hi, s.lo);
 }
 
-static inline risk_dd
-dd_neg(risk_dd a)
+static inline rk_dd
+dd_neg(rk_dd a)
 {
 	a.hi = -a.hi;
 	a.lo = -a.lo;
 	return a;
 }
 
-static inline risk_dd
-dd_mul(risk_dd a, risk_dd b)
+static inline rk_dd
+dd_mul(rk_dd a, rk_dd b)
 {
-	risk_dd		p;
+	rk_dd		p;
 
 	p.hi = a.hi * b.hi;
 	p.lo = fma(a.hi, b.hi, -p.hi);
@@ -139,19 +139,19 @@ dd_mul(risk_dd a, risk_dd b)
 	return dd_two_sum(p.hi, p.lo);
 }
 
-static inline risk_dd
+static inline rk_dd
 dd_from(double a)
 {
-	risk_dd		r = {a, 0.0};
+	rk_dd		r = {a, 0.0};
 
 	return r;
 }
 
-static inline risk_dd
-dd_div_d(risk_dd a, double b)
+static inline rk_dd
+dd_div_d(rk_dd a, double b)
 {
 	double		q1 = a.hi / b;
-	risk_dd		p,
+	rk_dd		p,
 				r;
 
 	/* one correction step: a - q1*b, divided again */
@@ -161,14 +161,14 @@ dd_div_d(risk_dd a, double b)
 	return dd_two_sum(q1, r.hi / b);
 }
 
-static inline risk_dd
-dd_scale(risk_dd a, double k)
+static inline rk_dd
+dd_scale(rk_dd a, double k)
 {
 	return dd_mul(a, dd_from(k));
 }
 
 void
-risk_msums_init(risk_msums *s)
+rk_msums_init(rk_msums *s)
 {
 	int			k;
 
@@ -183,9 +183,9 @@ risk_msums_init(risk_msums *s)
 
 /* The four powers of d = x - shift, each exact to double-double. */
 static void
-powers(const risk_msums *s, double x, risk_dd p[4])
+powers(const rk_msums *s, double x, rk_dd p[4])
 {
-	risk_dd		d = dd_two_sum(x, -s->shift);
+	rk_dd		d = dd_two_sum(x, -s->shift);
 
 	p[0] = d;
 	p[1] = dd_mul(d, d);
@@ -195,9 +195,9 @@ powers(const risk_msums *s, double x, risk_dd p[4])
 
 /* Add x keeping the current shift. */
 static void
-msums_push(risk_msums *s, double x)
+msums_push(rk_msums *s, double x)
 {
-	risk_dd		p[4];
+	rk_dd		p[4];
 	int			k;
 
 	powers(s, x, p);
@@ -210,25 +210,25 @@ msums_push(risk_msums *s, double x)
 }
 
 void
-risk_msums_add(risk_msums *s, double x)
+rk_msums_add(rk_msums *s, double x)
 {
 	if (s->n == 0)
 	{
-		risk_msums_init(s);
+		rk_msums_init(s);
 		s->shift = x;
 	}
 	msums_push(s, x);
 }
 
 void
-risk_msums_remove(risk_msums *s, double x)
+rk_msums_remove(rk_msums *s, double x)
 {
-	risk_dd		p[4];
+	rk_dd		p[4];
 	int			k;
 
 	if (s->n <= 1)
 	{
-		risk_msums_init(s);
+		rk_msums_init(s);
 		return;
 	}
 	powers(s, x, p);
@@ -241,7 +241,7 @@ risk_msums_remove(risk_msums *s, double x)
 }
 
 int
-risk_msums_degraded(const risk_msums *s)
+rk_msums_degraded(const rk_msums *s)
 {
 	const double lost = 1e15;	/* of the ~32 digits, keep at least 17 */
 	double		s2 = fabs(s->s[1].hi);
@@ -272,13 +272,13 @@ risk_msums_degraded(const risk_msums *s)
 }
 
 void
-risk_msums_rebuild(risk_msums *s, const double *x1, int64_t n1,
+rk_msums_rebuild(rk_msums *s, const double *x1, int64_t n1,
 				   const double *x2, int64_t n2)
 {
 	long double mean = 0;
 	int64_t		i;
 
-	risk_msums_init(s);
+	rk_msums_init(s);
 	if (n1 + n2 == 0)
 		return;
 	for (i = 0; i < n1; i++)
@@ -293,10 +293,10 @@ risk_msums_rebuild(risk_msums *s, const double *x1, int64_t n1,
 }
 
 void
-risk_msums_moments(const risk_msums *s, risk_moments *m)
+rk_msums_moments(const rk_msums *s, rk_moments *m)
 {
 	double		n = (double) s->n;
-	risk_dd		a1,
+	rk_dd		a1,
 				a2,
 				a3,
 				a4,

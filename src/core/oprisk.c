@@ -89,28 +89,28 @@ brent_root(double (*f) (double, void *), void *arg, double lo, double hi)
 }
 
 static double
-severity_loglik(const double *x, int64_t n, risk_sev_family fam, double p1, double p2)
+severity_loglik(const double *x, int64_t n, rk_sev_family fam, double p1, double p2)
 {
 	double		s = 0;
 	int64_t		i;
 
 	/* log-densities, not logs of densities: a far outlier's pdf underflows */
-	if (fam == RISK_SEV_GPD)
-		return risk_gpd_loglik(x, n, p1, p2);
+	if (fam == RK_SEV_GPD)
+		return rk_gpd_loglik(x, n, p1, p2);
 	for (i = 0; i < n; i++)
 	{
 		double		lx = log(x[i]);
 
 		switch (fam)
 		{
-			case RISK_SEV_LOGNORMAL:
+			case RK_SEV_LOGNORMAL:
 				{
 					double		u = (lx - p1) / p2;
 
 					s += -0.5 * u * u - lx - log(p2) - 0.5 * log(2 * M_PI);
 					break;
 				}
-			case RISK_SEV_WEIBULL:
+			case RK_SEV_WEIBULL:
 				{
 					double		lz = lx - log(p2);
 
@@ -129,8 +129,8 @@ severity_loglik(const double *x, int64_t n, risk_sev_family fam, double p1, doub
 	return s;
 }
 
-risk_status
-risk_severity_fit(double *x, int64_t n, risk_sev_family fam, risk_dist_fit *fit)
+rk_status
+rk_severity_fit(double *x, int64_t n, rk_sev_family fam, rk_dist_fit *fit)
 {
 	double		lmean = 0,
 				lmax = -INFINITY,
@@ -139,16 +139,16 @@ risk_severity_fit(double *x, int64_t n, risk_sev_family fam, risk_dist_fit *fit)
 
 	fit->converged = 0;
 	fit->p1 = fit->p2 = fit->loglik = NAN;
-	if (n < 2 || (fam == RISK_SEV_GPD && n < 3))
-		return RISK_TOO_FEW;
+	if (n < 2 || (fam == RK_SEV_GPD && n < 3))
+		return RK_TOO_FEW;
 	for (i = 1; i < n && x[i] == x[0]; i++)
 		;
 	if (i == n)
-		return RISK_DEGENERATE;	/* equal losses: no spread to fit */
+		return RK_DEGENERATE;	/* equal losses: no spread to fit */
 	for (i = 0; i < n; i++)
 	{
 		if (!(x[i] > 0) || !isfinite(x[i]))
-			return RISK_BADARG;
+			return RK_BADARG;
 		lmean += log(x[i]);
 		xmean += x[i];
 		if (log(x[i]) > lmax)
@@ -159,7 +159,7 @@ risk_severity_fit(double *x, int64_t n, risk_sev_family fam, risk_dist_fit *fit)
 
 	switch (fam)
 	{
-		case RISK_SEV_LOGNORMAL:
+		case RK_SEV_LOGNORMAL:
 			{
 				double		v = 0;
 
@@ -167,12 +167,12 @@ risk_severity_fit(double *x, int64_t n, risk_sev_family fam, risk_dist_fit *fit)
 					v += (log(x[i]) - lmean) * (log(x[i]) - lmean);
 				v /= (double) n;
 				if (!(v > 0))
-					return RISK_DEGENERATE;
+					return RK_DEGENERATE;
 				fit->p1 = lmean;
 				fit->p2 = sqrt(v);
 				break;
 			}
-		case RISK_SEV_WEIBULL:
+		case RK_SEV_WEIBULL:
 			{
 				double	   *l = malloc(sizeof(double) * n);
 				weibull_arg a;
@@ -180,7 +180,7 @@ risk_severity_fit(double *x, int64_t n, risk_sev_family fam, risk_dist_fit *fit)
 							s0 = 0;
 
 				if (l == NULL)
-					return RISK_NOSPACE;
+					return RK_NOSPACE;
 				for (i = 0; i < n; i++)
 					l[i] = log(x[i]);
 				a.l = l;
@@ -191,7 +191,7 @@ risk_severity_fit(double *x, int64_t n, risk_sev_family fam, risk_dist_fit *fit)
 				if (!isfinite(k))
 				{
 					free(l);
-					return RISK_DEGENERATE;
+					return RK_DEGENERATE;
 				}
 				for (i = 0; i < n; i++)
 					s0 += exp(k * (l[i] - lmax));
@@ -200,14 +200,14 @@ risk_severity_fit(double *x, int64_t n, risk_sev_family fam, risk_dist_fit *fit)
 				fit->p2 = exp(lmax + log(s0 / (double) n) / k);
 				break;
 			}
-		case RISK_SEV_GAMMA:
+		case RK_SEV_GAMMA:
 			{
 				double		s = log(xmean) - lmean,
 							a;
 				int			it;
 
 				if (!(s > 0))
-					return RISK_DEGENERATE;
+					return RK_DEGENERATE;
 				/* Minka's start, then Newton on log a - psi(a) = s */
 				a = (3.0 - s + sqrt((s - 3.0) * (s - 3.0) + 24.0 * s)) / (12.0 * s);
 				for (it = 0; it < 100; it++)
@@ -229,15 +229,15 @@ risk_severity_fit(double *x, int64_t n, risk_sev_family fam, risk_dist_fit *fit)
 				fit->p2 = a / xmean;
 				break;
 			}
-		case RISK_SEV_GPD:
+		case RK_SEV_GPD:
 			{
-				risk_gpd_fit g;
-				risk_status rc = risk_gpd_fit_mle(x, n, &g);
+				rk_gpd_fit g;
+				rk_status rc = rk_gpd_fit_mle(x, n, &g);
 
-				if (rc != RISK_OK)
+				if (rc != RK_OK)
 					return rc;
 				if (!isfinite(g.xi))
-					return RISK_OK;	/* no interior maximum: not converged */
+					return RK_OK;	/* no interior maximum: not converged */
 				fit->p1 = g.xi;
 				fit->p2 = g.beta;
 				break;
@@ -245,83 +245,83 @@ risk_severity_fit(double *x, int64_t n, risk_sev_family fam, risk_dist_fit *fit)
 	}
 	fit->loglik = severity_loglik(x, n, fam, fit->p1, fit->p2);
 	fit->converged = isfinite(fit->loglik) &&
-		risk_severity_check(fam, fit->p1, fit->p2) == RISK_OK;
-	return RISK_OK;
+		rk_severity_check(fam, fit->p1, fit->p2) == RK_OK;
+	return RK_OK;
 }
 
-risk_status
-risk_severity_check(risk_sev_family fam, double p1, double p2)
+rk_status
+rk_severity_check(rk_sev_family fam, double p1, double p2)
 {
 	/* a subnormal scale, rate or shape overflows in its reciprocal */
-	if (fabs(p2) < DBL_MIN || (fam != RISK_SEV_LOGNORMAL && fam != RISK_SEV_GPD && fabs(p1) < DBL_MIN))
-		return RISK_BADARG;
+	if (fabs(p2) < DBL_MIN || (fam != RK_SEV_LOGNORMAL && fam != RK_SEV_GPD && fabs(p1) < DBL_MIN))
+		return RK_BADARG;
 	switch (fam)
 	{
-		case RISK_SEV_LOGNORMAL:
-			return isfinite(p1) && p2 > 0 && isfinite(p2) ? RISK_OK : RISK_BADARG;
-		case RISK_SEV_WEIBULL:
-		case RISK_SEV_GAMMA:
-			return p1 > 0 && p2 > 0 && isfinite(p1) && isfinite(p2) ? RISK_OK : RISK_BADARG;
-		case RISK_SEV_GPD:
-			return isfinite(p1) && p2 > 0 && isfinite(p2) ? RISK_OK : RISK_BADARG;
+		case RK_SEV_LOGNORMAL:
+			return isfinite(p1) && p2 > 0 && isfinite(p2) ? RK_OK : RK_BADARG;
+		case RK_SEV_WEIBULL:
+		case RK_SEV_GAMMA:
+			return p1 > 0 && p2 > 0 && isfinite(p1) && isfinite(p2) ? RK_OK : RK_BADARG;
+		case RK_SEV_GPD:
+			return isfinite(p1) && p2 > 0 && isfinite(p2) ? RK_OK : RK_BADARG;
 	}
-	return RISK_BADARG;
+	return RK_BADARG;
 }
 
 double
-risk_severity_pdf(risk_sev_family fam, double p1, double p2, double x)
+rk_severity_pdf(rk_sev_family fam, double p1, double p2, double x)
 {
 	if (x < 0)
 		return 0.0;
 	if (x == 0)
 	{
 		/* the limits at 0, as R gives them */
-		if (fam == RISK_SEV_WEIBULL || fam == RISK_SEV_GAMMA)
+		if (fam == RK_SEV_WEIBULL || fam == RK_SEV_GAMMA)
 			return p1 < 1 ? INFINITY :
-				(p1 == 1 ? (fam == RISK_SEV_WEIBULL ? 1.0 / p2 : p2) : 0.0);
-		if (fam == RISK_SEV_LOGNORMAL)
+				(p1 == 1 ? (fam == RK_SEV_WEIBULL ? 1.0 / p2 : p2) : 0.0);
+		if (fam == RK_SEV_LOGNORMAL)
 			return 0.0;
 	}
 	switch (fam)
 	{
-		case RISK_SEV_LOGNORMAL:
+		case RK_SEV_LOGNORMAL:
 			{
 				/* in logs: no 1/(x sdlog) overflow times an exp underflow */
 				double		u = (log(x) - p1) / p2;
 
 				return exp(-0.5 * u * u - log(x) - log(p2) - 0.5 * log(2 * M_PI));
 			}
-		case RISK_SEV_WEIBULL:
+		case RK_SEV_WEIBULL:
 			{
 				/* in logs: x/scale may overflow where the density is 0 */
 				double		lz = log(x) - log(p2);
 
 				return exp(log(p1) - log(p2) + (p1 - 1) * lz - exp(p1 * lz));
 			}
-		case RISK_SEV_GAMMA:
+		case RK_SEV_GAMMA:
 			{
 				double		lx = log(x) + log(p2);	/* log(rate x) */
 
 				return exp(log(p2) + (p1 - 1.0) * lx - exp(lx) - lgamma(p1));
 			}
-		case RISK_SEV_GPD:
-			return risk_gpd_pdf(x, p1, p2);
+		case RK_SEV_GPD:
+			return rk_gpd_pdf(x, p1, p2);
 	}
 	return NAN;
 }
 
 double
-risk_severity_cdf(risk_sev_family fam, double p1, double p2, double x)
+rk_severity_cdf(rk_sev_family fam, double p1, double p2, double x)
 {
 	if (x <= 0)
 		return 0.0;
 	switch (fam)
 	{
-		case RISK_SEV_LOGNORMAL:
+		case RK_SEV_LOGNORMAL:
 			return gsl_cdf_lognormal_P(x, p1, p2);
-		case RISK_SEV_WEIBULL:
+		case RK_SEV_WEIBULL:
 			return -expm1(-pow(x / p2, p1));
-		case RISK_SEV_GAMMA:
+		case RK_SEV_GAMMA:
 			{
 				double		c = gsl_cdf_gamma_P(x, p1, 1.0 / p2);
 
@@ -335,22 +335,22 @@ risk_severity_cdf(risk_sev_family fam, double p1, double p2, double x)
 				}
 				return c;
 			}
-		case RISK_SEV_GPD:
-			return risk_gpd_cdf(x, p1, p2);
+		case RK_SEV_GPD:
+			return rk_gpd_cdf(x, p1, p2);
 	}
 	return NAN;
 }
 
 double
-risk_severity_quantile(risk_sev_family fam, double p1, double p2, double p)
+rk_severity_quantile(rk_sev_family fam, double p1, double p2, double p)
 {
 	switch (fam)
 	{
-		case RISK_SEV_LOGNORMAL:
-			return exp(p1 + p2 * risk_qnorm(p));
-		case RISK_SEV_WEIBULL:
+		case RK_SEV_LOGNORMAL:
+			return exp(p1 + p2 * rk_qnorm(p));
+		case RK_SEV_WEIBULL:
 			return p2 * pow(-log1p(-p), 1.0 / p1);
-		case RISK_SEV_GAMMA:
+		case RK_SEV_GAMMA:
 			{
 				double		q = gsl_cdf_gamma_Pinv(p, p1, 1.0 / p2);
 
@@ -374,43 +374,43 @@ risk_severity_quantile(risk_sev_family fam, double p1, double p2, double p)
 				}
 				return q;
 			}
-		case RISK_SEV_GPD:
-			return risk_gpd_quantile(p, p1, p2);
+		case RK_SEV_GPD:
+			return rk_gpd_quantile(p, p1, p2);
 	}
 	return NAN;
 }
 
 double
-risk_severity_mean(risk_sev_family fam, double p1, double p2)
+rk_severity_mean(rk_sev_family fam, double p1, double p2)
 {
 	switch (fam)
 	{
-		case RISK_SEV_LOGNORMAL:
+		case RK_SEV_LOGNORMAL:
 			return exp(p1 + 0.5 * p2 * p2);
-		case RISK_SEV_WEIBULL:
+		case RK_SEV_WEIBULL:
 			return p2 * exp(lgamma(1.0 + 1.0 / p1));
-		case RISK_SEV_GAMMA:
+		case RK_SEV_GAMMA:
 			return p1 / p2;
-		case RISK_SEV_GPD:
+		case RK_SEV_GPD:
 			return p1 < 1 ? p2 / (1.0 - p1) : INFINITY;
 	}
 	return NAN;
 }
 
 static double
-severity_draw(gsl_rng *rng, risk_sev_family fam, double p1, double p2)
+severity_draw(gsl_rng *rng, rk_sev_family fam, double p1, double p2)
 {
 	switch (fam)
 	{
-		case RISK_SEV_LOGNORMAL:
+		case RK_SEV_LOGNORMAL:
 			/* the ziggurat normal: several times faster than the polar method */
 			return exp(p1 + p2 * gsl_ran_gaussian_ziggurat(rng, 1.0));
-		case RISK_SEV_WEIBULL:
+		case RK_SEV_WEIBULL:
 			return gsl_ran_weibull(rng, p2, p1);
-		case RISK_SEV_GAMMA:
+		case RK_SEV_GAMMA:
 			return gsl_ran_gamma(rng, p1, 1.0 / p2);
-		case RISK_SEV_GPD:
-			return risk_gpd_quantile(gsl_rng_uniform(rng), p1, p2);
+		case RK_SEV_GPD:
+			return rk_gpd_quantile(gsl_rng_uniform(rng), p1, p2);
 	}
 	return NAN;
 }
@@ -438,8 +438,8 @@ nb_score(double lr, void *p)
 	return s - (double) a->n * gsl_sf_psi(r) + (double) a->n * log(r / (r + a->mu));
 }
 
-risk_status
-risk_frequency_fit(const double *c, int64_t n, risk_freq_family fam, risk_dist_fit *fit)
+rk_status
+rk_frequency_fit(const double *c, int64_t n, rk_freq_family fam, rk_dist_fit *fit)
 {
 	double		mean = 0,
 				var = 0,
@@ -449,36 +449,36 @@ risk_frequency_fit(const double *c, int64_t n, risk_freq_family fam, risk_dist_f
 	fit->converged = 0;
 	fit->p1 = fit->p2 = fit->loglik = NAN;
 	if (n < 2)
-		return RISK_TOO_FEW;
+		return RK_TOO_FEW;
 	for (i = 0; i < n; i++)
 	{
 		if (!(c[i] >= 0) || c[i] != floor(c[i]) || !isfinite(c[i]))
-			return RISK_BADARG;
+			return RK_BADARG;
 		mean += c[i];
 	}
 	mean /= (double) n;
 	for (i = 0; i < n; i++)
 		var += (c[i] - mean) * (c[i] - mean);
 	var /= (double) n;			/* the ML condition uses divisor n */
-	if (fam == RISK_FREQ_POISSON)
+	if (fam == RK_FREQ_POISSON)
 	{
 		fit->p1 = mean;
 		for (i = 0; i < n; i++)
 			ll += (mean > 0 ? c[i] * log(mean) : 0) - mean - lgamma(c[i] + 1);
 		fit->loglik = ll;
 		fit->converged = 1;
-		return RISK_OK;
+		return RK_OK;
 	}
 	/* negative binomial: no finite size unless the counts are overdispersed */
 	if (!(mean > 0) || !(var > mean))
-		return RISK_OK;
+		return RK_OK;
 	{
 		nb_arg		a = {c, n, mean};
 		double		lr = brent_root(nb_score, &a, log(1e-8), log(1e10));
 		double		r;
 
 		if (!isfinite(lr))
-			return RISK_OK;
+			return RK_OK;
 		r = exp(lr);
 		fit->p1 = r;
 		fit->p2 = mean;
@@ -488,20 +488,20 @@ risk_frequency_fit(const double *c, int64_t n, risk_freq_family fam, risk_dist_f
 		fit->loglik = ll;
 		fit->converged = 1;
 	}
-	return RISK_OK;
+	return RK_OK;
 }
 
 /* ---- compound loss distribution --------------------------------------- */
 
 double
-risk_frequency_mean(risk_freq_family fam, double p1, double p2)
+rk_frequency_mean(rk_freq_family fam, double p1, double p2)
 {
-	return fam == RISK_FREQ_POISSON ? p1 : p2;
+	return fam == RK_FREQ_POISSON ? p1 : p2;
 }
 
-risk_status
-risk_lda_simulate(risk_freq_family ff, double f1, double f2,
-				  risk_sev_family sf, double s1, double s2,
+rk_status
+rk_lda_simulate(rk_freq_family ff, double f1, double f2,
+				  rk_sev_family sf, double s1, double s2,
 				  int64_t years, uint64_t seed, double *annual)
 {
 	gsl_rng    *rng = gsl_rng_alloc(gsl_rng_taus2);	/* fast, maximally equidistributed */
@@ -509,7 +509,7 @@ risk_lda_simulate(risk_freq_family ff, double f1, double f2,
 	double		nbp = 0;
 
 	if (rng == NULL)
-		return RISK_NOSPACE;
+		return RK_NOSPACE;
 	{
 		/* taus2 keeps 32 bits of its seed and treats 0 as 1: mix all 64 */
 		uint64_t	z = seed + 0x9E3779B97F4A7C15ULL;
@@ -521,7 +521,7 @@ risk_lda_simulate(risk_freq_family ff, double f1, double f2,
 		s32 = (uint32_t) (z ^ (z >> 32));
 		gsl_rng_set(rng, s32 == 0 ? 0x6A09E667UL : (unsigned long) s32);
 	}
-	if (ff == RISK_FREQ_NEGBIN)
+	if (ff == RK_FREQ_NEGBIN)
 		nbp = f1 / (f1 + f2);	/* success probability for size f1, mean f2 */
 	for (y = 0; y < years; y++)
 	{
@@ -529,22 +529,22 @@ risk_lda_simulate(risk_freq_family ff, double f1, double f2,
 					j;
 		double		s = 0;
 
-		if ((y & 4095) == 4095 && risk_should_stop())
+		if ((y & 4095) == 4095 && rk_should_stop())
 		{
 			gsl_rng_free(rng);
-			return RISK_CANCELLED;
+			return RK_CANCELLED;
 		}
-		k = ff == RISK_FREQ_POISSON ? gsl_ran_poisson(rng, f1)
+		k = ff == RK_FREQ_POISSON ? gsl_ran_poisson(rng, f1)
 			: gsl_ran_negative_binomial(rng, nbp, f1);
 		for (j = 0; j < k; j++)
 			s += severity_draw(rng, sf, s1, s2);
 		annual[y] = s;
 	}
 	gsl_rng_free(rng);
-	return RISK_OK;
+	return RK_OK;
 }
 
-/* Smallest order statistic (0-based) risk_lda_measures reads at level p. */
+/* Smallest order statistic (0-based) rk_lda_measures reads at level p. */
 static int64_t
 lda_first_index(int64_t years, double p)
 {
@@ -553,15 +553,15 @@ lda_first_index(int64_t years, double p)
 				j;
 	double		h;
 
-	risk_q7_position(years, p, &lo, &hi, &h);
+	rk_q7_position(years, p, &lo, &hi, &h);
 	j = (int64_t) floor((double) years * p - 1.959963984540054 * sqrt((double) years * p * (1 - p))) - 1;
 	if (j < 0)
 		j = 0;
 	return j < lo ? j : lo;
 }
 
-risk_status
-risk_lda_sort_tail(double *annual, int64_t years, const double *levels, int nlev)
+rk_status
+rk_lda_sort_tail(double *annual, int64_t years, const double *levels, int nlev)
 {
 	int64_t		first = years - 1;
 	int			i;
@@ -573,14 +573,14 @@ risk_lda_sort_tail(double *annual, int64_t years, const double *levels, int nlev
 		if (f < first)
 			first = f;
 	}
-	if (risk_select_kth(annual, years, first) == RISK_CANCELLED)
-		return RISK_CANCELLED;
-	qsort(annual + first, years - first, sizeof(double), risk_cmp_double);
-	return RISK_OK;
+	if (rk_select_kth(annual, years, first) == RK_CANCELLED)
+		return RK_CANCELLED;
+	qsort(annual + first, years - first, sizeof(double), rk_cmp_double);
+	return RK_OK;
 }
 
-risk_status
-risk_lda_measures(double *annual, int64_t years, double p, double *var,
+rk_status
+rk_lda_measures(double *annual, int64_t years, double p, double *var,
 				  double *es, double *se)
 {
 	int64_t		lo,
@@ -594,10 +594,10 @@ risk_lda_measures(double *annual, int64_t years, double p, double *var,
 				s = 0;
 
 	if (years < 2 || !(p > 0 && p < 1))
-		return RISK_BADARG;
-	/* annual is sorted ascending from lda_first_index() on (risk_lda_sort_tail) */
-	risk_q7_position(years, p, &lo, &hi, &h);
-	*var = risk_q7_combine(annual[lo], annual[hi], h);
+		return RK_BADARG;
+	/* annual is sorted ascending from lda_first_index() on (rk_lda_sort_tail) */
+	rk_q7_position(years, p, &lo, &hi, &h);
+	*var = rk_q7_combine(annual[lo], annual[hi], h);
 	for (i = lo; i < years; i++)
 		if (annual[i] >= *var)
 		{
@@ -614,15 +614,15 @@ risk_lda_measures(double *annual, int64_t years, double p, double *var,
 	if (k > years)
 		k = years;
 	*se = (annual[k - 1] - annual[j - 1]) / (2 * 1.959963984540054);
-	return RISK_OK;
+	return RK_OK;
 }
 
 double
-risk_sla_var(double lambda, risk_sev_family sf, double s1, double s2,
+rk_sla_var(double lambda, rk_sev_family sf, double s1, double s2,
 			 double p, int mean_correction)
 {
-	double		q = risk_severity_quantile(sf, s1, s2, 1.0 - (1.0 - p) / lambda);
-	double		mu = risk_severity_mean(sf, s1, s2);
+	double		q = rk_severity_quantile(sf, s1, s2, 1.0 - (1.0 - p) / lambda);
+	double		mu = rk_severity_mean(sf, s1, s2);
 
 	/* the correction applies from one expected loss on (it is negative below) */
 	if (mean_correction && isfinite(mu) && lambda > 1.0)

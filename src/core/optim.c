@@ -4,8 +4,8 @@
  */
 #include "optim.h"
 
-risk_status
-risk_nelder_mead(double (*f) (const gsl_vector *, void *), void *params,
+rk_status
+rk_nelder_mead(double (*f) (const gsl_vector *, void *), void *params,
 				 int n, double *x, const double *step, double size_tol,
 				 int max_iter, int check_every, int (*stop) (void *),
 				 void *stop_arg, int *converged)
@@ -14,7 +14,7 @@ risk_nelder_mead(double (*f) (const gsl_vector *, void *), void *params,
 	gsl_multimin_fminimizer *mz;
 	gsl_vector *v,
 			   *s;
-	risk_status rc = RISK_OK;
+	rk_status rc = RK_OK;
 	int			it,
 				j;
 
@@ -27,7 +27,7 @@ risk_nelder_mead(double (*f) (const gsl_vector *, void *), void *params,
 	mz = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, n);
 	if (v == NULL || s == NULL || mz == NULL)
 	{
-		rc = RISK_NUMERIC;
+		rc = RK_NUMERIC;
 		goto done;
 	}
 	for (j = 0; j < n; j++)
@@ -37,15 +37,15 @@ risk_nelder_mead(double (*f) (const gsl_vector *, void *), void *params,
 	}
 	if (gsl_multimin_fminimizer_set(mz, &F, v, s) != GSL_SUCCESS)
 	{
-		rc = RISK_BADARG;
+		rc = RK_BADARG;
 		goto done;
 	}
 	for (it = 0; it < max_iter; it++)
 	{
 		if (check_every > 0 && it % check_every == 0 &&
-			(stop != NULL ? stop(stop_arg) : risk_should_stop()))
+			(stop != NULL ? stop(stop_arg) : rk_should_stop()))
 		{
-			rc = RISK_CANCELLED;
+			rc = RK_CANCELLED;
 			break;
 		}
 		if (gsl_multimin_fminimizer_iterate(mz) != GSL_SUCCESS)

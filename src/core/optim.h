@@ -18,12 +18,12 @@
  * Nelder-Mead from x with the initial steps step[], until the simplex size
  * is below size_tol (*converged = 1), an iteration fails, or max_iter
  * iterations.  At every check_every-th iteration (from the first) it asks
- * stop(stop_arg), or risk_should_stop() when stop is NULL, and on yes
- * returns RISK_CANCELLED.  x receives the best point reached; RISK_BADARG
- * (x unchanged) when GSL cannot start the simplex, RISK_NUMERIC when it
+ * stop(stop_arg), or rk_should_stop() when stop is NULL, and on yes
+ * returns RK_CANCELLED.  x receives the best point reached; RK_BADARG
+ * (x unchanged) when GSL cannot start the simplex, RK_NUMERIC when it
  * cannot allocate.  Frees what it allocates on every path.
  */
-risk_status risk_nelder_mead(double (*f) (const gsl_vector *, void *), void *params,
+rk_status rk_nelder_mead(double (*f) (const gsl_vector *, void *), void *params,
 							 int n, double *x, const double *step, double size_tol,
 							 int max_iter, int check_every, int (*stop) (void *),
 							 void *stop_arg, int *converged);

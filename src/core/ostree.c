@@ -19,27 +19,27 @@
 #define NIL (-1)
 
 static inline int32_t
-h_of(const risk_ostree *t, int32_t i)
+h_of(const rk_ostree *t, int32_t i)
 {
 	return i == NIL ? 0 : t->nodes[i].height;
 }
 
 static inline int64_t
-size_of(const risk_ostree *t, int32_t i)
+size_of(const rk_ostree *t, int32_t i)
 {
 	return i == NIL ? 0 : t->nodes[i].size;
 }
 
 static inline double
-sum_of(const risk_ostree *t, int32_t i)
+sum_of(const rk_ostree *t, int32_t i)
 {
 	return i == NIL ? 0.0 : t->nodes[i].sum;
 }
 
 static inline void
-update(risk_ostree *t, int32_t i)
+update(rk_ostree *t, int32_t i)
 {
-	risk_osnode *n = &t->nodes[i];
+	rk_osnode *n = &t->nodes[i];
 	int32_t		hl = h_of(t, n->left);
 	int32_t		hr = h_of(t, n->right);
 
@@ -49,7 +49,7 @@ update(risk_ostree *t, int32_t i)
 }
 
 static int32_t
-rotate_right(risk_ostree *t, int32_t y)
+rotate_right(rk_ostree *t, int32_t y)
 {
 	int32_t		x = t->nodes[y].left;
 
@@ -61,7 +61,7 @@ rotate_right(risk_ostree *t, int32_t y)
 }
 
 static int32_t
-rotate_left(risk_ostree *t, int32_t x)
+rotate_left(rk_ostree *t, int32_t x)
 {
 	int32_t		y = t->nodes[x].right;
 
@@ -74,7 +74,7 @@ rotate_left(risk_ostree *t, int32_t x)
 
 /* Restore the AVL balance at i after one of its subtrees changed by one. */
 static int32_t
-rebalance(risk_ostree *t, int32_t i)
+rebalance(rk_ostree *t, int32_t i)
 {
 	int32_t		bal;
 
@@ -100,7 +100,7 @@ rebalance(risk_ostree *t, int32_t i)
 }
 
 void
-risk_ostree_init(risk_ostree *t, risk_osnode *nodes, int32_t capacity)
+rk_ostree_init(rk_ostree *t, rk_osnode *nodes, int32_t capacity)
 {
 	t->nodes = nodes;
 	t->capacity = capacity;
@@ -110,7 +110,7 @@ risk_ostree_init(risk_ostree *t, risk_osnode *nodes, int32_t capacity)
 }
 
 int32_t
-risk_ostree_room(const risk_ostree *t)
+rk_ostree_room(const rk_ostree *t)
 {
 	int32_t		room = t->capacity - t->used;
 
@@ -119,10 +119,10 @@ risk_ostree_room(const risk_ostree *t)
 }
 
 static int32_t
-new_node(risk_ostree *t, double key)
+new_node(rk_ostree *t, double key)
 {
 	int32_t		i;
-	risk_osnode *n;
+	rk_osnode *n;
 
 	if (t->freelist != NIL)
 	{
@@ -145,7 +145,7 @@ new_node(risk_ostree *t, double key)
 }
 
 static void
-free_node(risk_ostree *t, int32_t i)
+free_node(rk_ostree *t, int32_t i)
 {
 	t->nodes[i].height = 0;
 	t->nodes[i].left = t->freelist;
@@ -153,21 +153,21 @@ free_node(risk_ostree *t, int32_t i)
 }
 
 static int32_t
-insert_at(risk_ostree *t, int32_t i, double key, risk_status *st)
+insert_at(rk_ostree *t, int32_t i, double key, rk_status *st)
 {
 	if (i == NIL)
 	{
 		int32_t		n = new_node(t, key);
 
 		if (n == NIL)
-			*st = RISK_NOSPACE;
+			*st = RK_NOSPACE;
 		return n;
 	}
 	if (key < t->nodes[i].key)
 	{
 		int32_t		c = insert_at(t, t->nodes[i].left, key, st);
 
-		if (*st != RISK_OK)
+		if (*st != RK_OK)
 			return i;
 		t->nodes[i].left = c;
 	}
@@ -175,7 +175,7 @@ insert_at(risk_ostree *t, int32_t i, double key, risk_status *st)
 	{
 		int32_t		c = insert_at(t, t->nodes[i].right, key, st);
 
-		if (*st != RISK_OK)
+		if (*st != RK_OK)
 			return i;
 		t->nodes[i].right = c;
 	}
@@ -188,23 +188,23 @@ insert_at(risk_ostree *t, int32_t i, double key, risk_status *st)
 	return rebalance(t, i);
 }
 
-risk_status
-risk_ostree_insert(risk_ostree *t, double key)
+rk_status
+rk_ostree_insert(rk_ostree *t, double key)
 {
-	risk_status st = RISK_OK;
+	rk_status st = RK_OK;
 	int32_t		r;
 
 	if (isnan(key))
-		return RISK_BADARG;
+		return RK_BADARG;
 	r = insert_at(t, t->root, key, &st);
-	if (st == RISK_OK)
+	if (st == RK_OK)
 		t->root = r;
 	return st;
 }
 
 /* Detach the minimum of subtree i; its index goes to *minnode. */
 static int32_t
-detach_min(risk_ostree *t, int32_t i, int32_t *minnode)
+detach_min(rk_ostree *t, int32_t i, int32_t *minnode)
 {
 	if (t->nodes[i].left == NIL)
 	{
@@ -216,11 +216,11 @@ detach_min(risk_ostree *t, int32_t i, int32_t *minnode)
 }
 
 static int32_t
-remove_at(risk_ostree *t, int32_t i, double key, risk_status *st)
+remove_at(rk_ostree *t, int32_t i, double key, rk_status *st)
 {
 	if (i == NIL)
 	{
-		*st = RISK_NOTFOUND;
+		*st = RK_NOTFOUND;
 		return NIL;
 	}
 	if (key < t->nodes[i].key)
@@ -245,39 +245,39 @@ remove_at(risk_ostree *t, int32_t i, double key, risk_status *st)
 		t->nodes[m].right = r;
 		return rebalance(t, m);
 	}
-	if (*st != RISK_OK)
+	if (*st != RK_OK)
 		return i;
 	return rebalance(t, i);
 }
 
-risk_status
-risk_ostree_remove(risk_ostree *t, double key)
+rk_status
+rk_ostree_remove(rk_ostree *t, double key)
 {
-	risk_status st = RISK_OK;
+	rk_status st = RK_OK;
 	int32_t		r;
 
 	if (isnan(key))
-		return RISK_BADARG;
+		return RK_BADARG;
 	r = remove_at(t, t->root, key, &st);
-	if (st == RISK_OK)
+	if (st == RK_OK)
 		t->root = r;
 	return st;
 }
 
 int64_t
-risk_ostree_count(const risk_ostree *t)
+rk_ostree_count(const rk_ostree *t)
 {
 	return size_of(t, t->root);
 }
 
 double
-risk_ostree_select(const risk_ostree *t, int64_t k)
+rk_ostree_select(const rk_ostree *t, int64_t k)
 {
 	int32_t		i = t->root;
 
 	while (i != NIL)
 	{
-		const risk_osnode *n = &t->nodes[i];
+		const rk_osnode *n = &t->nodes[i];
 		int64_t		ls = size_of(t, n->left);
 
 		if (k < ls)
@@ -294,7 +294,7 @@ risk_ostree_select(const risk_ostree *t, int64_t k)
 }
 
 void
-risk_ostree_below(const risk_ostree *t, double key, int64_t *count, double *sum)
+rk_ostree_below(const rk_ostree *t, double key, int64_t *count, double *sum)
 {
 	int32_t		i = t->root;
 	int64_t		c = 0;
@@ -302,7 +302,7 @@ risk_ostree_below(const risk_ostree *t, double key, int64_t *count, double *sum)
 
 	while (i != NIL)
 	{
-		const risk_osnode *n = &t->nodes[i];
+		const rk_osnode *n = &t->nodes[i];
 
 		if (n->key < key)
 		{
@@ -318,7 +318,7 @@ risk_ostree_below(const risk_ostree *t, double key, int64_t *count, double *sum)
 }
 
 static int64_t
-export_at(const risk_ostree *t, int32_t i, double *out, int64_t pos)
+export_at(const rk_ostree *t, int32_t i, double *out, int64_t pos)
 {
 	int32_t		m;
 
@@ -331,13 +331,13 @@ export_at(const risk_ostree *t, int32_t i, double *out, int64_t pos)
 }
 
 void
-risk_ostree_export(const risk_ostree *t, double *out)
+rk_ostree_export(const rk_ostree *t, double *out)
 {
 	export_at(t, t->root, out, 0);
 }
 
 double
-risk_ostree_min(const risk_ostree *t)
+rk_ostree_min(const rk_ostree *t)
 {
 	int32_t		i = t->root;
 
@@ -349,7 +349,7 @@ risk_ostree_min(const risk_ostree *t)
 }
 
 double
-risk_ostree_max(const risk_ostree *t)
+rk_ostree_max(const rk_ostree *t)
 {
 	int32_t		i = t->root;
 
@@ -362,22 +362,22 @@ risk_ostree_max(const risk_ostree *t)
 
 /* Add key * mult * 2^-64 of every node of subtree i to (*s, *c) (Neumaier). */
 static void
-scaled_sum(const risk_ostree *t, int32_t i, double *s, double *c)
+scaled_sum(const rk_ostree *t, int32_t i, double *s, double *c)
 {
 	while (i != NIL)
 	{
-		const risk_osnode *n = &t->nodes[i];
+		const rk_osnode *n = &t->nodes[i];
 		double		x = n->key * 0x1p-64 * n->mult;
 
 		scaled_sum(t, n->left, s, c);
-		risk_sum_add(s, c, x);
+		rk_sum_add(s, c, x);
 		i = n->right;
 	}
 }
 
 /* The mean of the values strictly below key when their plain sum overflows. */
 static double
-mean_below_scaled(const risk_ostree *t, double key, int64_t count)
+mean_below_scaled(const rk_ostree *t, double key, int64_t count)
 {
 	int32_t		i = t->root;
 	double		s = 0,
@@ -385,7 +385,7 @@ mean_below_scaled(const risk_ostree *t, double key, int64_t count)
 
 	while (i != NIL)
 	{
-		const risk_osnode *n = &t->nodes[i];
+		const rk_osnode *n = &t->nodes[i];
 
 		if (n->key < key)
 		{
@@ -404,10 +404,10 @@ mean_below_scaled(const risk_ostree *t, double key, int64_t count)
 	return (s + c) / (double) count * 0x1p64;
 }
 
-risk_status
-risk_ostree_var_es(const risk_ostree *t, double alpha, double *var, double *es)
+rk_status
+rk_ostree_var_es(const rk_ostree *t, double alpha, double *var, double *es)
 {
-	int64_t		n = risk_ostree_count(t);
+	int64_t		n = rk_ostree_count(t);
 	int64_t		lo,
 				hi,
 				nbelow;
@@ -416,22 +416,22 @@ risk_ostree_var_es(const risk_ostree *t, double alpha, double *var, double *es)
 				sbelow;
 
 	if (n <= 0)
-		return RISK_EMPTY;
+		return RK_EMPTY;
 	if (!(alpha > 0 && alpha < 1))
-		return RISK_BADARG;
-	risk_q7_position(n, alpha, &lo, &hi, &h);
-	q = risk_q7_combine(risk_ostree_select(t, lo),
-						hi > lo ? risk_ostree_select(t, hi) : 0.0,
+		return RK_BADARG;
+	rk_q7_position(n, alpha, &lo, &hi, &h);
+	q = rk_q7_combine(rk_ostree_select(t, lo),
+						hi > lo ? rk_ostree_select(t, hi) : 0.0,
 						hi > lo ? h : 0.0);
 	if (var)
 		*var = -q;
 	if (es)
 	{
-		risk_ostree_below(t, q, &nbelow, &sbelow);
+		rk_ostree_below(t, q, &nbelow, &sbelow);
 		if (nbelow > 0 && !isfinite(sbelow))
 			*es = -mean_below_scaled(t, q, nbelow);
 		else
 			*es = nbelow > 0 ? -(sbelow / (double) nbelow) : -q;
 	}
-	return RISK_OK;
+	return RK_OK;
 }

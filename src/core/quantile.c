@@ -19,10 +19,10 @@
 
 #include "risk_core.h"
 
-int			(*risk_stop_hook) (void) = NULL;
+int			(*rk_stop_hook) (void) = NULL;
 
 void
-risk_q7_position(int64_t n, double alpha, int64_t *lo, int64_t *hi, double *h)
+rk_q7_position(int64_t n, double alpha, int64_t *lo, int64_t *hi, double *h)
 {
 	double		index = 1.0 + (double) (n > 1 ? n - 1 : 0) * alpha;
 	double		flo = floor(index);
@@ -36,7 +36,7 @@ risk_q7_position(int64_t n, double alpha, int64_t *lo, int64_t *hi, double *h)
 }
 
 double
-risk_q7_combine(double xlo, double xhi, double h)
+rk_q7_combine(double xlo, double xhi, double h)
 {
 	if (h > 0 && xhi != xlo)
 		return (1.0 - h) * xlo + h * xhi;
@@ -55,8 +55,8 @@ xorshift64(uint64_t *s)
 	return x;
 }
 
-risk_status
-risk_select_kth(double *x, int64_t n, int64_t k)
+rk_status
+rk_select_kth(double *x, int64_t n, int64_t k)
 {
 	int64_t		left = 0;
 	int64_t		right = n - 1;
@@ -70,8 +70,8 @@ risk_select_kth(double *x, int64_t n, int64_t k)
 					gt,
 					i;
 
-		if (risk_should_stop())
-			return RISK_CANCELLED;
+		if (rk_should_stop())
+			return RK_CANCELLED;
 
 		/* median of three pseudo-random elements */
 		{
@@ -118,9 +118,9 @@ risk_select_kth(double *x, int64_t n, int64_t k)
 		else if (k > gt)
 			left = gt + 1;
 		else
-			return RISK_OK;
+			return RK_OK;
 	}
-	return RISK_OK;
+	return RK_OK;
 }
 
 /*
@@ -129,7 +129,7 @@ risk_select_kth(double *x, int64_t n, int64_t k)
  * accurate, and the same on every platform.
  */
 double
-risk_mean(const double *x, int64_t n)
+rk_mean(const double *x, int64_t n)
 {
 	double		s = 0,
 				c = 0,
@@ -139,7 +139,7 @@ risk_mean(const double *x, int64_t n)
 	int64_t		i;
 
 	for (i = 0; i < n; i++)
-		risk_sum_add(&s, &c, x[i]);
+		rk_sum_add(&s, &c, x[i]);
 	mean = (s + c) / n;
 	if (!isfinite(mean))
 	{
@@ -166,7 +166,7 @@ risk_mean(const double *x, int64_t n)
 			s = c = 0;
 			for (i = 0; i < n; i++)
 			{
-				risk_sum_add(&s, &c, x[i] / n);
+				rk_sum_add(&s, &c, x[i] / n);
 				lo = fmin(lo, x[i]);
 				hi = fmax(hi, x[i]);
 			}
@@ -183,15 +183,15 @@ risk_mean(const double *x, int64_t n)
 		double		bb = d - x[i];
 		double		e = (x[i] - (d - bb)) + (-mean - bb);
 
-		risk_sum_add(&t, &tc, d);
-		risk_sum_add(&t, &tc, e);
+		rk_sum_add(&t, &tc, d);
+		rk_sum_add(&t, &tc, e);
 	}
 	/* deviations of huge values of both signs may overflow: keep the sum's mean */
 	return isfinite(t + tc) ? mean + (t + tc) / n : mean;
 }
 
-risk_status
-risk_hist_var_es(double *x, int64_t n, double alpha, double *var, double *es)
+rk_status
+rk_hist_var_es(double *x, int64_t n, double alpha, double *var, double *es)
 {
 	int64_t		lo,
 				hi,
@@ -203,13 +203,13 @@ risk_hist_var_es(double *x, int64_t n, double alpha, double *var, double *es)
 				q;
 
 	if (n <= 0)
-		return RISK_EMPTY;
+		return RK_EMPTY;
 	if (!(alpha > 0 && alpha < 1))
-		return RISK_BADARG;
+		return RK_BADARG;
 
-	risk_q7_position(n, alpha, &lo, &hi, &h);
-	if (risk_select_kth(x, n, lo) == RISK_CANCELLED)
-		return RISK_CANCELLED;
+	rk_q7_position(n, alpha, &lo, &hi, &h);
+	if (rk_select_kth(x, n, lo) == RK_CANCELLED)
+		return RK_CANCELLED;
 	xlo = x[lo];
 	xhi = xlo;
 	if (hi > lo)
@@ -220,7 +220,7 @@ risk_hist_var_es(double *x, int64_t n, double alpha, double *var, double *es)
 			if (x[i] < xhi)
 				xhi = x[i];
 	}
-	q = risk_q7_combine(xlo, xhi, h);
+	q = rk_q7_combine(xlo, xhi, h);
 	if (var)
 		*var = -q;
 	if (es)
@@ -241,9 +241,9 @@ risk_hist_var_es(double *x, int64_t n, double alpha, double *var, double *es)
 				nbelow++;
 			}
 		}
-		*es = nbelow > 0 ? -risk_mean(x, nbelow) : -q;
+		*es = nbelow > 0 ? -rk_mean(x, nbelow) : -q;
 	}
-	return RISK_OK;
+	return RK_OK;
 }
 
 /* Order-preserving map of a double to an unsigned 64-bit key (NaN: by its bits). */
@@ -288,7 +288,7 @@ rec_cmp(const double *x, const double *y, int stride)
 }
 
 int
-risk_is_sorted(const double *x, int64_t n, int stride)
+rk_is_sorted(const double *x, int64_t n, int stride)
 {
 	int64_t		i;
 
@@ -306,7 +306,7 @@ risk_is_sorted(const double *x, int64_t n, int stride)
 }
 
 void
-risk_merge_sorted(double *a, int64_t na, const double *b, int64_t nb, int stride)
+rk_merge_sorted(double *a, int64_t na, const double *b, int64_t nb, int stride)
 {
 	int64_t		i = na - 1,
 				j = nb - 1,
@@ -335,8 +335,8 @@ cmp_key(const void *a, const void *b)
 	return rec_cmp((const double *) a, (const double *) b, 1);
 }
 
-risk_status
-risk_sort_doubles(double *x, int64_t n)
+rk_status
+rk_sort_doubles(double *x, int64_t n)
 {
 	enum {BITS = 11, RADIX = 1 << BITS, PASSES = 6};
 	uint64_t   *a,
@@ -344,12 +344,12 @@ risk_sort_doubles(double *x, int64_t n)
 	int64_t		i;
 	int			pass;
 
-	if (risk_is_sorted(x, n, 1))
-		return RISK_OK;
+	if (rk_is_sorted(x, n, 1))
+		return RK_OK;
 	if (n < 4096)
 	{
 		qsort(x, n, sizeof(double), cmp_key);
-		return RISK_OK;
+		return RK_OK;
 	}
 	a = malloc(sizeof(uint64_t) * n);
 	b = malloc(sizeof(uint64_t) * n);
@@ -358,7 +358,7 @@ risk_sort_doubles(double *x, int64_t n)
 		free(a);
 		free(b);
 		qsort(x, n, sizeof(double), cmp_key);
-		return RISK_OK;
+		return RK_OK;
 	}
 	for (i = 0; i < n; i++)
 		a[i] = dkey(x[i]);
@@ -370,11 +370,11 @@ risk_sort_doubles(double *x, int64_t n)
 		uint64_t   *t;
 		int			d;
 
-		if (risk_should_stop())
+		if (rk_should_stop())
 		{
 			free(a);
 			free(b);
-			return RISK_CANCELLED;	/* x is as it was */
+			return RK_CANCELLED;	/* x is as it was */
 		}
 		memset(count, 0, sizeof(count));
 		for (i = 0; i < n; i++)
@@ -399,11 +399,11 @@ risk_sort_doubles(double *x, int64_t n)
 		x[i] = dval(a[i]);
 	free(a);
 	free(b);
-	return RISK_OK;
+	return RK_OK;
 }
 
 int64_t
-risk_merge_flags(const double *v0, int64_t n0, const double *v1, int64_t n1,
+rk_merge_flags(const double *v0, int64_t n0, const double *v1, int64_t n1,
 				 double *pairs, int skip_nan)
 {
 	int64_t		j = 0,
@@ -441,7 +441,7 @@ risk_merge_flags(const double *v0, int64_t n0, const double *v1, int64_t n1,
  * pairs, and no pass over the flag.  *done = 0 when a second value is not
  * 0 or 1, or memory is short; x is unchanged then, and when cancelled.
  */
-static risk_status
+static rk_status
 sort_flag_pairs(double *x, int64_t n, int *done)
 {
 	int64_t		n1 = 0,
@@ -459,7 +459,7 @@ sort_flag_pairs(double *x, int64_t n, int *done)
 		if (f == 1.0)
 			n1++;
 		else if (!(f == 0.0 && !signbit(f)))
-			return RISK_OK;
+			return RK_OK;
 	}
 	v0 = malloc(sizeof(double) * (n - n1 + 1));
 	v1 = malloc(sizeof(double) * (n1 + 1));
@@ -467,7 +467,7 @@ sort_flag_pairs(double *x, int64_t n, int *done)
 	{
 		free(v0);
 		free(v1);
-		return RISK_OK;
+		return RK_OK;
 	}
 	for (i = j = k = 0; i < n; i++)
 	{
@@ -476,18 +476,18 @@ sort_flag_pairs(double *x, int64_t n, int *done)
 		else
 			v0[j++] = x[2 * i];
 	}
-	if (risk_sort_doubles(v0, n - n1) == RISK_CANCELLED ||
-		risk_sort_doubles(v1, n1) == RISK_CANCELLED)
+	if (rk_sort_doubles(v0, n - n1) == RK_CANCELLED ||
+		rk_sort_doubles(v1, n1) == RK_CANCELLED)
 	{
 		free(v0);
 		free(v1);
-		return RISK_CANCELLED;
+		return RK_CANCELLED;
 	}
-	risk_merge_flags(v0, n - n1, v1, n1, x, 0);
+	rk_merge_flags(v0, n - n1, v1, n1, x, 0);
 	free(v0);
 	free(v1);
 	*done = 1;
-	return RISK_OK;
+	return RK_OK;
 }
 
 static int
@@ -496,16 +496,16 @@ cmp_pair(const void *a, const void *b)
 	return rec_cmp((const double *) a, (const double *) b, 2);
 }
 
-risk_status
-risk_sort_pairs(double *x, int64_t n)
+rk_status
+rk_sort_pairs(double *x, int64_t n)
 {
 	int			done = 0;
 
-	if (risk_is_sorted(x, n, 2))
-		return RISK_OK;
-	if (n >= 4096 && sort_flag_pairs(x, n, &done) == RISK_CANCELLED)
-		return RISK_CANCELLED;
+	if (rk_is_sorted(x, n, 2))
+		return RK_OK;
+	if (n >= 4096 && sort_flag_pairs(x, n, &done) == RK_CANCELLED)
+		return RK_CANCELLED;
 	if (!done)
 		qsort(x, n, 2 * sizeof(double), cmp_pair);
-	return RISK_OK;
+	return RK_OK;
 }

@@ -52,7 +52,7 @@ lower_bound(const double *v, int64_t n, double x)
 }
 
 void
-risk_sv_insert(double *v, int64_t n, double x)
+rk_sv_insert(double *v, int64_t n, double x)
 {
 	int64_t		pos = upper_bound(v, n, x);
 
@@ -60,19 +60,19 @@ risk_sv_insert(double *v, int64_t n, double x)
 	v[pos] = x;
 }
 
-risk_status
-risk_sv_remove(double *v, int64_t n, double x)
+rk_status
+rk_sv_remove(double *v, int64_t n, double x)
 {
 	int64_t		pos = lower_bound(v, n, x);
 
 	if (pos >= n || v[pos] != x)
-		return RISK_NOTFOUND;
+		return RK_NOTFOUND;
 	memmove(v + pos, v + pos + 1, (size_t) (n - pos - 1) * sizeof(double));
-	return RISK_OK;
+	return RK_OK;
 }
 
-risk_status
-risk_sv_var_es(const double *v, int64_t n, double alpha, double *var, double *es)
+rk_status
+rk_sv_var_es(const double *v, int64_t n, double alpha, double *var, double *es)
 {
 	int64_t		lo,
 				hi;
@@ -80,18 +80,18 @@ risk_sv_var_es(const double *v, int64_t n, double alpha, double *var, double *es
 				q;
 
 	if (n <= 0)
-		return RISK_EMPTY;
+		return RK_EMPTY;
 	if (!(alpha > 0 && alpha < 1))
-		return RISK_BADARG;
-	risk_q7_position(n, alpha, &lo, &hi, &h);
-	q = risk_q7_combine(v[lo], v[hi], h);
+		return RK_BADARG;
+	rk_q7_position(n, alpha, &lo, &hi, &h);
+	q = rk_q7_combine(v[lo], v[hi], h);
 	if (var)
 		*var = -q;
 	if (es)
 	{
 		int64_t		nbelow = lower_bound(v, n, q);
 
-		*es = nbelow > 0 ? -risk_mean(v, nbelow) : -q;
+		*es = nbelow > 0 ? -rk_mean(v, nbelow) : -q;
 	}
-	return RISK_OK;
+	return RK_OK;
 }

@@ -18,8 +18,8 @@
 
 #include "risk_core.h"
 
-risk_status
-risk_auc_ks(const double *pairs, int64_t n, double *auc, double *ks,
+rk_status
+rk_auc_ks(const double *pairs, int64_t n, double *auc, double *ks,
 			int64_t *nbad_out, int64_t *ngood_out)
 {
 	double	   *b,
@@ -29,7 +29,7 @@ risk_auc_ks(const double *pairs, int64_t n, double *auc, double *ks,
 				i,
 				j,
 				k;
-	risk_status rc;
+	rk_status rc;
 
 	for (i = 0; i < n; i++)
 		if (pairs[2 * i + 1] != 0)
@@ -38,14 +38,14 @@ risk_auc_ks(const double *pairs, int64_t n, double *auc, double *ks,
 	*nbad_out = nb;
 	*ngood_out = ng;
 	if (nb == 0 || ng == 0)
-		return RISK_DEGENERATE;
+		return RK_DEGENERATE;
 	b = malloc(sizeof(double) * nb);
 	g = malloc(sizeof(double) * ng);
 	if (b == NULL || g == NULL)
 	{
 		free(b);
 		free(g);
-		return RISK_NOSPACE;
+		return RK_NOSPACE;
 	}
 	for (i = 0, j = 0, k = 0; i < n; i++)
 	{
@@ -54,14 +54,14 @@ risk_auc_ks(const double *pairs, int64_t n, double *auc, double *ks,
 		else
 			g[k++] = pairs[2 * i];
 	}
-	rc = risk_auc_ks_split(g, ng, b, nb, auc, ks);
+	rc = rk_auc_ks_split(g, ng, b, nb, auc, ks);
 	free(b);
 	free(g);
 	return rc;
 }
 
-risk_status
-risk_auc_ks_split(double *g, int64_t ng, double *b, int64_t nb,
+rk_status
+rk_auc_ks_split(double *g, int64_t ng, double *b, int64_t nb,
 				  double *auc, double *ks)
 {
 	int64_t		i,
@@ -72,10 +72,10 @@ risk_auc_ks_split(double *g, int64_t ng, double *b, int64_t nb,
 				d = 0;
 
 	if (nb == 0 || ng == 0)
-		return RISK_DEGENERATE;
-	if (risk_sort_doubles(b, nb) == RISK_CANCELLED ||
-		risk_sort_doubles(g, ng) == RISK_CANCELLED)
-		return RISK_CANCELLED;
+		return RK_DEGENERATE;
+	if (rk_sort_doubles(b, nb) == RK_CANCELLED ||
+		rk_sort_doubles(g, ng) == RK_CANCELLED)
+		return RK_CANCELLED;
 
 	/* AUC: for each bad, the goods below it and half the goods level with it */
 	lt = le = 0;
@@ -107,11 +107,11 @@ risk_auc_ks_split(double *g, int64_t ng, double *b, int64_t nb,
 			d = gap;
 	}
 	*ks = d;
-	return RISK_OK;
+	return RK_OK;
 }
 
-risk_status
-risk_hosmer_lemeshow(double *pairs, int64_t n, int groups, double *stat,
+rk_status
+rk_hosmer_lemeshow(double *pairs, int64_t n, int groups, double *stat,
 					 int *df, double *pvalue)
 {
 	int64_t		i;
@@ -119,9 +119,9 @@ risk_hosmer_lemeshow(double *pairs, int64_t n, int groups, double *stat,
 	double		h = 0;
 
 	if (groups < 3 || (int64_t) groups > n)
-		return RISK_TOO_FEW;
-	if (risk_sort_pairs(pairs, n) == RISK_CANCELLED)	/* by pd, ties: goods first */
-		return RISK_CANCELLED;
+		return RK_TOO_FEW;
+	if (rk_sort_pairs(pairs, n) == RK_CANCELLED)	/* by pd, ties: goods first */
+		return RK_CANCELLED;
 	/* group k holds the ranks i with floor(i * groups / n) = k */
 	for (k = 0, i = 0; k < groups; k++)
 	{
@@ -138,23 +138,23 @@ risk_hosmer_lemeshow(double *pairs, int64_t n, int groups, double *stat,
 		if (exp_ > 0 && exp_ < cnt)
 			h += (obs - exp_) * (obs - exp_) / (exp_ * (1.0 - exp_ / cnt));
 		else if (obs != exp_)
-			return RISK_DEGENERATE;	/* a group predicted all-or-nothing, wrongly */
+			return RK_DEGENERATE;	/* a group predicted all-or-nothing, wrongly */
 	}
 	*stat = h;
 	*df = groups - 2;
-	*pvalue = risk_pchisq_upper(h, (double) (groups - 2));
-	return RISK_OK;
+	*pvalue = rk_pchisq_upper(h, (double) (groups - 2));
+	return RK_OK;
 }
 
 double
-risk_jeffreys_test(int64_t n, int64_t d, double pd)
+rk_jeffreys_test(int64_t n, int64_t d, double pd)
 {
 	/* posterior Beta(D + 1/2, N - D + 1/2); p-value: its cdf at the PD */
 	return gsl_cdf_beta_P(pd, (double) d + 0.5, (double) (n - d) + 0.5);
 }
 
 double
-risk_binomial_test(int64_t n, int64_t d, double pd)
+rk_binomial_test(int64_t n, int64_t d, double pd)
 {
 	/* one-sided: P(X >= D) for X ~ Binomial(N, PD) */
 	if (d <= 0)
@@ -162,8 +162,8 @@ risk_binomial_test(int64_t n, int64_t d, double pd)
 	return gsl_cdf_binomial_Q((unsigned int) (d - 1), pd, (unsigned int) n);
 }
 
-risk_status
-risk_psi(const double *dev, const double *cur, int m, double *psi)
+rk_status
+rk_psi(const double *dev, const double *cur, int m, double *psi)
 {
 	double		sd = 0,
 				sc = 0,
@@ -173,7 +173,7 @@ risk_psi(const double *dev, const double *cur, int m, double *psi)
 	for (i = 0; i < m; i++)
 	{
 		if (!(dev[i] > 0) || !(cur[i] > 0) || !isfinite(dev[i]) || !isfinite(cur[i]))
-			return RISK_DEGENERATE;
+			return RK_DEGENERATE;
 		sd += dev[i];
 		sc += cur[i];
 	}
@@ -191,5 +191,5 @@ risk_psi(const double *dev, const double *cur, int m, double *psi)
 			s += (a - e) * log(r);
 	}
 	*psi = s;
-	return RISK_OK;
+	return RK_OK;
 }

@@ -20,20 +20,20 @@
 #include "risk_core.h"
 
 double
-risk_qnorm(double p)
+rk_qnorm(double p)
 {
 	return gsl_cdf_ugaussian_Pinv(p);
 }
 
 double
-risk_dnorm(double x)
+rk_dnorm(double x)
 {
 	return gsl_ran_ugaussian_pdf(x);
 }
 
 /* P(X > x) for chi-squared with df degrees of freedom. */
 double
-risk_pchisq_upper(double x, double df)
+rk_pchisq_upper(double x, double df)
 {
 	gsl_sf_result r;
 
@@ -49,7 +49,7 @@ risk_pchisq_upper(double x, double df)
 
 /* P(X <= x) for Binomial(n, prob), summed exactly in log space. */
 double
-risk_pbinom(int64_t x, int64_t n, double prob)
+rk_pbinom(int64_t x, int64_t n, double prob)
 {
 	gsl_sf_result r;
 
@@ -64,81 +64,81 @@ risk_pbinom(int64_t x, int64_t n, double prob)
 	return r.val;
 }
 
-static risk_status
-check_moments(const risk_moments *m, double alpha, double nmin)
+static rk_status
+check_moments(const rk_moments *m, double alpha, double nmin)
 {
 	if (m->n == 0)
-		return RISK_EMPTY;		/* before alpha: an empty group never saw p */
+		return RK_EMPTY;		/* before alpha: an empty group never saw p */
 	if (!(alpha > 0 && alpha < 1))
-		return RISK_BADARG;
+		return RK_BADARG;
 	if (m->n < nmin)
-		return RISK_TOO_FEW;
-	return RISK_OK;
+		return RK_TOO_FEW;
+	return RK_OK;
 }
 
-risk_status
-risk_var_gaussian(const risk_moments *m, double alpha, double *var)
+rk_status
+rk_var_gaussian(const rk_moments *m, double alpha, double *var)
 {
-	risk_status st = check_moments(m, alpha, 2);
+	rk_status st = check_moments(m, alpha, 2);
 
-	if (st != RISK_OK)
+	if (st != RK_OK)
 		return st;
-	*var = -m->mean - risk_qnorm(alpha) * sqrt(m->m2 / m->n);
-	return RISK_OK;
+	*var = -m->mean - rk_qnorm(alpha) * sqrt(m->m2 / m->n);
+	return RK_OK;
 }
 
-risk_status
-risk_es_gaussian(const risk_moments *m, double alpha, double *es)
+rk_status
+rk_es_gaussian(const rk_moments *m, double alpha, double *es)
 {
-	risk_status st = check_moments(m, alpha, 2);
+	rk_status st = check_moments(m, alpha, 2);
 
-	if (st != RISK_OK)
+	if (st != RK_OK)
 		return st;
-	*es = -m->mean + sqrt(m->m2 / m->n) * risk_dnorm(risk_qnorm(alpha)) / alpha;
-	return RISK_OK;
+	*es = -m->mean + sqrt(m->m2 / m->n) * rk_dnorm(rk_qnorm(alpha)) / alpha;
+	return RK_OK;
 }
 
 /* Skewness and excess kurtosis with 1/n moments, and the CF quantile h. */
-static risk_status
-cornish_fisher(const risk_moments *m, double alpha, double *h,
+static rk_status
+cornish_fisher(const rk_moments *m, double alpha, double *h,
 			   double *skew, double *exkurt, double *sigma)
 {
-	risk_status st = check_moments(m, alpha, 3);
+	rk_status st = check_moments(m, alpha, 3);
 	double		c2,
 				z;
 
-	if (st != RISK_OK)
+	if (st != RK_OK)
 		return st;
 	c2 = m->m2 / m->n;
 	if (!(c2 > 0))
-		return RISK_DEGENERATE;
+		return RK_DEGENERATE;
 	*skew = (m->m3 / m->n) / pow(c2, 1.5);
 	*exkurt = (m->m4 / m->n) / (c2 * c2) - 3.0;
 	*sigma = sqrt(c2);
-	z = risk_qnorm(alpha);
+	z = rk_qnorm(alpha);
 	*h = z + (1.0 / 6.0) * (z * z - 1.0) * *skew
 		+ (1.0 / 24.0) * (z * z * z - 3.0 * z) * *exkurt
 		- (1.0 / 36.0) * (2.0 * z * z * z - 5.0 * z) * *skew * *skew;
-	return RISK_OK;
+	return RK_OK;
 }
 
-risk_status
-risk_var_modified(const risk_moments *m, double alpha, double *var)
+rk_status
+rk_var_modified(const rk_moments *m, double alpha, double *var)
 {
 	double		h,
 				skew,
 				exkurt,
 				sigma;
-	risk_status st = cornish_fisher(m, alpha, &h, &skew, &exkurt, &sigma);
+	rk_status st = cornish_fisher(m, alpha, &h, &skew, &exkurt, &sigma);
 
-	if (st != RISK_OK)
+	if (st != RK_OK)
 		return st;
 	*var = -m->mean - h * sigma;
-	return RISK_OK;
+	return RK_OK;
 }
 
-risk_status
-risk_es_modified(const risk_moments *m, double alpha, double *es)
+rk_status
+rk_es_modified(const rk_moments *m, double alpha, double *es)
 {
 	double		h,
 				skew,
@@ -147,42 +147,42 @@ risk_es_modified(const risk_moments *m, double alpha, double *es)
 				h2,
 				mes,
 				tail;
-	risk_status st = cornish_fisher(m, alpha, &h, &skew, &exkurt, &sigma);
+	rk_status st = cornish_fisher(m, alpha, &h, &skew, &exkurt, &sigma);
 
-	if (st != RISK_OK)
+	if (st != RK_OK)
 		return st;
 	h2 = h * h;
 	/* expected value below h of the Edgeworth-expanded density (Boudt et al.) */
-	mes = risk_dnorm(h) * (1.0 + h2 * h * skew / 6.0
+	mes = rk_dnorm(h) * (1.0 + h2 * h * skew / 6.0
 						   + (h2 * h2 * h2 - 9.0 * h2 * h2 + 9.0 * h2 + 3.0) * skew * skew / 72.0
 						   + (h2 * h2 - 2.0 * h2 - 1.0) * exkurt / 24.0);
 	tail = -mes / alpha;
 	/* never below the modified VaR: min(tail, h) in standardized units */
 	*es = -m->mean - sigma * (tail < h ? tail : h);
-	return RISK_OK;
+	return RK_OK;
 }
 
-risk_status
-risk_moments_stats(const risk_moments *m, double *sd, double *skew,
+rk_status
+rk_moments_stats(const rk_moments *m, double *sd, double *skew,
 				   double *exkurt)
 {
 	double		c2;
 
 	if (m->n == 0)
-		return RISK_EMPTY;
+		return RK_EMPTY;
 	if (m->n < 2)
-		return RISK_TOO_FEW;
+		return RK_TOO_FEW;
 	*sd = sqrt(m->m2 / (m->n - 1));
 	c2 = m->m2 / m->n;
 	if (!(c2 > 0))
-		return RISK_DEGENERATE;
+		return RK_DEGENERATE;
 	*skew = (m->m3 / m->n) / pow(c2, 1.5);
 	*exkurt = (m->m4 / m->n) / (c2 * c2) - 3.0;
-	return RISK_OK;
+	return RK_OK;
 }
 
 void
-risk_ewma_add(risk_ewma *e, double lambda, double r)
+rk_ewma_add(rk_ewma *e, double lambda, double r)
 {
 	e->s = lambda * e->s + r * r;
 	e->w = lambda * e->w + 1.0;
@@ -194,7 +194,7 @@ risk_ewma_add(risk_ewma *e, double lambda, double r)
  * left behind is multiplied by lambda at every later step, so it dies out.
  */
 void
-risk_ewma_remove_oldest(risk_ewma *e, double lambda, double r)
+rk_ewma_remove_oldest(rk_ewma *e, double lambda, double r)
 {
 	double		wt;
 
@@ -213,57 +213,57 @@ risk_ewma_remove_oldest(risk_ewma *e, double lambda, double r)
 		e->s = 0;
 }
 
-risk_status
-risk_ewma_sigma(const risk_ewma *e, double *sigma)
+rk_status
+rk_ewma_sigma(const rk_ewma *e, double *sigma)
 {
 	if (e->n == 0)
-		return RISK_EMPTY;
+		return RK_EMPTY;
 	*sigma = sqrt(e->s / e->w);
-	return RISK_OK;
+	return RK_OK;
 }
 
-risk_status
-risk_ewma_var_es(const risk_ewma *e, double alpha, double *var, double *es)
+rk_status
+rk_ewma_var_es(const rk_ewma *e, double alpha, double *var, double *es)
 {
 	double		sigma,
 				z;
-	risk_status rc = risk_ewma_sigma(e, &sigma);
+	rk_status rc = rk_ewma_sigma(e, &sigma);
 
-	if (rc != RISK_OK)
+	if (rc != RK_OK)
 		return rc;
-	z = risk_qnorm(alpha);
+	z = rk_qnorm(alpha);
 	if (var)
 		*var = -z * sigma;
 	if (es)
-		*es = sigma * risk_dnorm(z) / alpha;
-	return RISK_OK;
+		*es = sigma * rk_dnorm(z) / alpha;
+	return RK_OK;
 }
 
 double
-risk_xlogy(double x, double y)
+rk_xlogy(double x, double y)
 {
 	return x == 0 ? 0.0 : x * log(y);
 }
 
-risk_status
-risk_kupiec_lr(int64_t n, int64_t x, double alpha, double *lr)
+rk_status
+rk_kupiec_lr(int64_t n, int64_t x, double alpha, double *lr)
 {
 	double		dn = (double) n,
 				dx = (double) x,
 				phat;
 
 	if (n <= 0 || x < 0 || x > n || !(alpha > 0 && alpha < 1))
-		return RISK_BADARG;
+		return RK_BADARG;
 	phat = dx / dn;
-	*lr = -2.0 * (risk_xlogy(dn - dx, 1.0 - alpha) + risk_xlogy(dx, alpha))
-		+ 2.0 * (risk_xlogy(dn - dx, 1.0 - phat) + risk_xlogy(dx, phat));
+	*lr = -2.0 * (rk_xlogy(dn - dx, 1.0 - alpha) + rk_xlogy(dx, alpha))
+		+ 2.0 * (rk_xlogy(dn - dx, 1.0 - phat) + rk_xlogy(dx, phat));
 	if (*lr <= 0)
 		*lr = 0;				/* rounding when phat == alpha; no -0 */
-	return RISK_OK;
+	return RK_OK;
 }
 
 double
-risk_christoffersen_lr_ind(int64_t n00, int64_t n01, int64_t n10, int64_t n11)
+rk_christoffersen_lr_ind(int64_t n00, int64_t n01, int64_t n10, int64_t n11)
 {
 	double		a = (double) n00,
 				b = (double) n01,
@@ -277,41 +277,41 @@ risk_christoffersen_lr_ind(int64_t n00, int64_t n01, int64_t n10, int64_t n11)
 				l1,
 				lr;
 
-	l0 = risk_xlogy(a + c, 1.0 - pi) + risk_xlogy(b + d, pi);
-	l1 = risk_xlogy(a, 1.0 - pi01) + risk_xlogy(b, pi01)
-		+ risk_xlogy(c, 1.0 - pi11) + risk_xlogy(d, pi11);
+	l0 = rk_xlogy(a + c, 1.0 - pi) + rk_xlogy(b + d, pi);
+	l1 = rk_xlogy(a, 1.0 - pi01) + rk_xlogy(b, pi01)
+		+ rk_xlogy(c, 1.0 - pi11) + rk_xlogy(d, pi11);
 	lr = -2.0 * (l0 - l1);
 	return lr <= 0 ? 0.0 : lr;	/* rounding, and no -0 */
 }
 
-risk_status
-risk_basel_zone(int64_t x, int64_t n, double alpha, risk_zone *zone,
+rk_status
+rk_basel_zone(int64_t x, int64_t n, double alpha, rk_zone *zone,
 				   double *cumprob, double *plus, int *plus_defined)
 {
 	static const double basel_yellow[5] = {0.40, 0.50, 0.65, 0.75, 0.85};
 	double		cp;
 
 	if (n <= 0 || x < 0 || x > n || !(alpha > 0 && alpha < 1))
-		return RISK_BADARG;
-	cp = risk_pbinom(x, n, alpha);
+		return RK_BADARG;
+	cp = rk_pbinom(x, n, alpha);
 	if (isnan(cp))
-		return RISK_NUMERIC;
+		return RK_NUMERIC;
 	*cumprob = cp;
-	*zone = cp < 0.95 ? RISK_ZONE_GREEN :
-		(cp < 0.9999 ? RISK_ZONE_YELLOW : RISK_ZONE_RED);
+	*zone = cp < 0.95 ? RK_ZONE_GREEN :
+		(cp < 0.9999 ? RK_ZONE_YELLOW : RK_ZONE_RED);
 	*plus_defined = 0;
 	*plus = 0;
 	if (n == 250 && fabs(alpha - 0.01) < 1e-12)
 	{
 		*plus_defined = 1;
-		if (*zone == RISK_ZONE_YELLOW)
+		if (*zone == RK_ZONE_YELLOW)
 		{
 			if (x < 5 || x > 9)
-				return RISK_NUMERIC;	/* the binomial says 5..9: can't happen */
+				return RK_NUMERIC;	/* the binomial says 5..9: can't happen */
 			*plus = basel_yellow[x - 5];
 		}
-		else if (*zone == RISK_ZONE_RED)
+		else if (*zone == RK_ZONE_RED)
 			*plus = 1.0;
 	}
-	return RISK_OK;
+	return RK_OK;
 }

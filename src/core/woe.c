@@ -61,9 +61,9 @@ merge(fine_bin *b, int *m, int i)
 	(*m)--;
 }
 
-risk_status
-risk_woe_binning(double *pairs, int64_t n, int max_bins, double min_share,
-				 risk_woe_bin *out, int *nbins, double *iv)
+rk_status
+rk_woe_binning(double *pairs, int64_t n, int max_bins, double min_share,
+				 rk_woe_bin *out, int *nbins, double *iv)
 {
 	fine_bin   *b;
 	int			m = 0,
@@ -79,20 +79,20 @@ risk_woe_binning(double *pairs, int64_t n, int max_bins, double min_share,
 				mean_r = 0;
 
 	if (n < 2 || max_bins < 1)
-		return RISK_TOO_FEW;
-	if (risk_sort_pairs(pairs, n) == RISK_CANCELLED)
-		return RISK_CANCELLED;
+		return RK_TOO_FEW;
+	if (rk_sort_pairs(pairs, n) == RK_CANCELLED)
+		return RK_CANCELLED;
 	for (r = 0; r < n; r++)
 	{
 		tb += pairs[2 * r + 1];
 		tg += 1 - pairs[2 * r + 1];
 	}
 	if (tb == 0 || tg == 0)
-		return RISK_DEGENERATE;
+		return RK_DEGENERATE;
 	total = tb + tg;
 	b = malloc(sizeof(fine_bin) * WOE_FINE_BINS);
 	if (b == NULL)
-		return RISK_NOSPACE;
+		return RK_NOSPACE;
 
 	/* fine bins of about n / WOE_FINE_BINS rows, never splitting a value */
 	for (start = 0; start < n && m < WOE_FINE_BINS;)
@@ -196,11 +196,11 @@ risk_woe_binning(double *pairs, int64_t n, int max_bins, double min_share,
 	}
 	*nbins = m;
 	free(b);
-	return RISK_OK;
+	return RK_OK;
 }
 
 double
-risk_woe_of_counts(double bads, double goods, double tb, double tg)
+rk_woe_of_counts(double bads, double goods, double tb, double tg)
 {
 	return woe_of(bads, goods, tb, tg);
 }

@@ -30,43 +30,43 @@ check_counts(int64_t n, int64_t x, double p)
 				lr = NAN,
 				cp = NAN,
 				plus = NAN;
-	risk_zone	zone;
+	rk_zone	zone;
 	int			defined = -1;
-	risk_status st;
+	rk_status st;
 
 	if (n <= 0 || x < 0 || x > n || !(p > 0 && p < 1))
 		return;
-	st = risk_kupiec_lr(n, x, alpha, &lr);
-	FZ_CHECK(st == (alpha > 0 && alpha < 1 ? RISK_OK : RISK_BADARG), "kupiec status %d", (int) st);
-	if (st == RISK_OK)
+	st = rk_kupiec_lr(n, x, alpha, &lr);
+	FZ_CHECK(st == (alpha > 0 && alpha < 1 ? RK_OK : RK_BADARG), "kupiec status %d", (int) st);
+	if (st == RK_OK)
 	{
-		double		pv = risk_pchisq_upper(lr, 1.0);
+		double		pv = rk_pchisq_upper(lr, 1.0);
 
 		FZ_CHECK(isfinite(lr) && lr >= 0, "kupiec LR %.17g (n %ld x %ld alpha %.17g)", lr, (long) n, (long) x, alpha);
 		FZ_CHECK(pv >= 0 && pv <= 1, "kupiec p-value %.17g at LR %.17g", pv, lr);
 	}
-	st = risk_basel_zone(x, n, alpha, &zone, &cp, &plus, &defined);
+	st = rk_basel_zone(x, n, alpha, &zone, &cp, &plus, &defined);
 	FZ_CHECK(fz_status_valid(st), "traffic light status %d", (int) st);
 	if (!(alpha > 0 && alpha < 1))
 	{
-		FZ_CHECK(st == RISK_BADARG, "traffic light at alpha %.17g: status %d", alpha, (int) st);
+		FZ_CHECK(st == RK_BADARG, "traffic light at alpha %.17g: status %d", alpha, (int) st);
 		return;
 	}
-	FZ_CHECK(st == RISK_OK || st == RISK_NUMERIC, "traffic light status %d (n %ld x %ld alpha %.17g)",
+	FZ_CHECK(st == RK_OK || st == RK_NUMERIC, "traffic light status %d (n %ld x %ld alpha %.17g)",
 			 (int) st, (long) n, (long) x, alpha);
-	if (st != RISK_OK)
+	if (st != RK_OK)
 		return;
 	FZ_CHECK(cp >= 0 && cp <= 1, "cumulative probability %.17g", cp);
-	FZ_CHECK(zone == (cp < 0.95 ? RISK_ZONE_GREEN : cp < 0.9999 ? RISK_ZONE_YELLOW : RISK_ZONE_RED),
+	FZ_CHECK(zone == (cp < 0.95 ? RK_ZONE_GREEN : cp < 0.9999 ? RK_ZONE_YELLOW : RK_ZONE_RED),
 			 "zone %d at cumulative probability %.17g", (int) zone, cp);
 	FZ_CHECK(defined == (n == 250 && fabs(alpha - 0.01) < 1e-12), "plus factor defined %d at n %ld alpha %.17g",
 			 defined, (long) n, alpha);
 	if (defined)
-		FZ_CHECK(plus == (zone == RISK_ZONE_GREEN ? 0.0 : zone == RISK_ZONE_RED ? 1.0 : yellow[x - 5]),
+		FZ_CHECK(plus == (zone == RK_ZONE_GREEN ? 0.0 : zone == RK_ZONE_RED ? 1.0 : yellow[x - 5]),
 				 "plus factor %.17g in zone %d with %ld exceptions", plus, (int) zone, (long) x);
 	if (x > 0)
 	{
-		double		cp0 = risk_pbinom(x - 1, n, alpha);
+		double		cp0 = rk_pbinom(x - 1, n, alpha);
 
 		FZ_CHECK(isnan(cp0) || cp0 <= cp * (1 + 1e-12),
 				 "P(X <= %ld) = %.17g above P(X <= %ld) = %.17g (n %ld alpha %.17g)",
@@ -113,16 +113,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (n > 0)
 	{
-		double		lr_ind = risk_christoffersen_lr_ind(t[0][0], t[0][1], t[1][0], t[1][1]),
+		double		lr_ind = rk_christoffersen_lr_ind(t[0][0], t[0][1], t[1][0], t[1][1]),
 					lr_uc = NAN,
-					pv = risk_pchisq_upper(lr_ind, 1.0);
-		risk_status st = risk_kupiec_lr(n, x, 1.0 - p, &lr_uc);
+					pv = rk_pchisq_upper(lr_ind, 1.0);
+		rk_status st = rk_kupiec_lr(n, x, 1.0 - p, &lr_uc);
 
 		FZ_CHECK(isfinite(lr_ind) && lr_ind >= 0, "independence LR %.17g", lr_ind);
 		FZ_CHECK(pv >= 0 && pv <= 1, "independence p-value %.17g", pv);
-		if (st == RISK_OK)
+		if (st == RK_OK)
 		{
-			double		pcc = risk_pchisq_upper(lr_uc + lr_ind, 2.0);
+			double		pcc = rk_pchisq_upper(lr_uc + lr_ind, 2.0);
 
 			FZ_CHECK(isfinite(lr_uc) && lr_uc >= 0, "unconditional LR %.17g", lr_uc);
 			FZ_CHECK(pcc >= 0 && pcc <= 1, "conditional coverage p-value %.17g", pcc);

@@ -54,9 +54,9 @@
 
 /* True for the statuses risk_core.h declares. */
 static inline int
-fz_status_valid(risk_status st)
+fz_status_valid(rk_status st)
 {
-	return st >= RISK_OK && st <= RISK_NUMERIC;
+	return st >= RK_OK && st <= RK_NUMERIC;
 }
 
 /* GSL's default error handler aborts: switch it off, as _PG_init does. */
@@ -480,7 +480,7 @@ fz_sorted_copy(const double *x, size_t n)
 	if (s == NULL)
 		abort();
 	memcpy(s, x, sizeof(double) * n);
-	qsort(s, n, sizeof(double), risk_cmp_double);
+	qsort(s, n, sizeof(double), rk_cmp_double);
 	return s;
 }
 
@@ -498,7 +498,7 @@ fz_same_values(const double *a, const double *b, size_t n)
 
 /*
  * The type-7 quantile at alpha of the sorted s[0..n-1], and the mean of
- * the values strictly below it as risk_mean takes it (NaN when none).
+ * the values strictly below it as rk_mean takes it (NaN when none).
  */
 static inline double
 fz_ref_quantile(const double *s, int64_t n, double alpha, double *tailmean,
@@ -510,12 +510,12 @@ fz_ref_quantile(const double *s, int64_t n, double alpha, double *tailmean,
 	double		h,
 				q;
 
-	risk_q7_position(n, alpha, &lo, &hi, &h);
-	q = risk_q7_combine(s[lo], s[hi], h);
+	rk_q7_position(n, alpha, &lo, &hi, &h);
+	q = rk_q7_combine(s[lo], s[hi], h);
 	while (k < n && s[k] < q)
 		k++;
 	*nbelow = k;
-	*tailmean = k > 0 ? risk_mean(s, k) : NAN;
+	*tailmean = k > 0 ? rk_mean(s, k) : NAN;
 	return q;
 }
 

@@ -26,29 +26,29 @@
  * values are checked when the series is moderate.
  */
 static void
-check_conditional(const risk_garch_fit *fit, const double *resid, int64_t n,
-				  double alpha, risk_cond_method method, int moderate)
+check_conditional(const rk_garch_fit *fit, const double *resid, int64_t n,
+				  double alpha, rk_cond_method method, int moderate)
 {
 	double	   *e = malloc(sizeof(double) * n);
 	double		var = NAN,
 				es = NAN;
-	risk_status st;
+	rk_status st;
 
 	memcpy(e, resid, sizeof(double) * n);
-	st = risk_conditional_var_es(fit, e, n, alpha, method, &var, &es);
+	st = rk_conditional_var_es(fit, e, n, alpha, method, &var, &es);
 	FZ_CHECK(fz_status_valid(st), "status %d", (int) st);
-	if (method == RISK_COND_EVT)
-		FZ_CHECK(st == RISK_OK || st == RISK_TOO_FEW || st == RISK_NOTFOUND,
+	if (method == RK_COND_EVT)
+		FZ_CHECK(st == RK_OK || st == RK_TOO_FEW || st == RK_NOTFOUND,
 				 "EVT status %d (n = %ld)", (int) st, (long) n);
 	else
-		FZ_CHECK(st == RISK_OK, "method %d status %d", (int) method, (int) st);
-	if (st == RISK_OK && moderate)
+		FZ_CHECK(st == RK_OK, "method %d status %d", (int) method, (int) st);
+	if (st == RK_OK && moderate)
 	{
 		double		tol = 64 * DBL_EPSILON * (fabs(fit->mu) + fit->sigma_forecast *
 											   (fabs(var) + fabs(es) + 1));
 
 		FZ_CHECK(isfinite(var), "method %d VaR %.17g", (int) method, var);
-		FZ_CHECK(isfinite(es) || (method == RISK_COND_EVT && es == INFINITY),
+		FZ_CHECK(isfinite(es) || (method == RK_COND_EVT && es == INFINITY),
 				 "method %d ES %.17g", (int) method, es);
 		FZ_CHECK(es >= var - tol, "method %d ES %.17g below VaR %.17g", (int) method, es, var);
 	}
@@ -56,11 +56,11 @@ check_conditional(const risk_garch_fit *fit, const double *resid, int64_t n,
 }
 
 /* Fit the series as garch_fit does and check the fit; the residuals in work. */
-static risk_status
-check_fit(const double *r, int64_t n, risk_garch_dist dist, double *work,
-		  risk_garch_fit *fit, int moderate)
+static rk_status
+check_fit(const double *r, int64_t n, rk_garch_dist dist, double *work,
+		  rk_garch_fit *fit, int moderate)
 {
-	risk_status st = risk_garch_fit_mle(r, n, dist, work, fit);
+	rk_status st = rk_garch_fit_mle(r, n, dist, work, fit);
 	int64_t		t;
 	int			alleq = 1,
 				j;
@@ -69,17 +69,17 @@ check_fit(const double *r, int64_t n, risk_garch_dist dist, double *work,
 		alleq &= r[t] == r[0];
 	FZ_CHECK(fz_status_valid(st), "status %d", (int) st);
 	if (n < 10)
-		FZ_CHECK(st == RISK_TOO_FEW, "%ld returns: status %d", (long) n, (int) st);
+		FZ_CHECK(st == RK_TOO_FEW, "%ld returns: status %d", (long) n, (int) st);
 	else if (alleq)
-		FZ_CHECK(st == RISK_DEGENERATE, "constant series: status %d", (int) st);
+		FZ_CHECK(st == RK_DEGENERATE, "constant series: status %d", (int) st);
 	else if (moderate)
-		FZ_CHECK(st == RISK_OK, "status %d on a moderate series", (int) st);
-	if (st != RISK_OK)
+		FZ_CHECK(st == RK_OK, "status %d on a moderate series", (int) st);
+	if (st != RK_OK)
 		return st;
 	for (j = 0; j < 5; j++)
 		FZ_CHECK(isnan(fit->se[j]) || (fit->se[j] > 0 && isfinite(fit->se[j])),
 				 "se[%d] = %.17g", j, fit->se[j]);
-	FZ_CHECK(dist == RISK_GARCH_STD || isnan(fit->nu), "normal fit with nu %.17g", fit->nu);
+	FZ_CHECK(dist == RK_GARCH_STD || isnan(fit->nu), "normal fit with nu %.17g", fit->nu);
 	if (!moderate)
 		return st;
 	/* on the boundary omega -> 0 a fit that did not converge may report 0 */
@@ -87,7 +87,7 @@ check_fit(const double *r, int64_t n, risk_garch_dist dist, double *work,
 	FZ_CHECK(!fit->converged || fit->omega > 0, "converged fit with omega %.17g", fit->omega);
 	FZ_CHECK(fit->alpha >= 0 && fit->beta >= 0 && fit->alpha + fit->beta <= 1.0 + 1e-12,
 			 "alpha %.17g beta %.17g", fit->alpha, fit->beta);
-	FZ_CHECK(dist == RISK_GARCH_NORM || fit->nu > 2, "Student fit with nu %.17g", fit->nu);
+	FZ_CHECK(dist == RK_GARCH_NORM || fit->nu > 2, "Student fit with nu %.17g", fit->nu);
 	FZ_CHECK(isfinite(fit->mu) && isfinite(fit->loglik), "mu %.17g loglik %.17g", fit->mu, fit->loglik);
 	FZ_CHECK(fit->sigma_forecast > 0 && isfinite(fit->sigma_forecast),
 			 "forecast sd %.17g", fit->sigma_forecast);
@@ -109,7 +109,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t		n;
 	uint8_t		which;
 	int			moderate;
-	risk_garch_fit fit;
+	rk_garch_fit fit;
 
 	fz_init(&r, data, size);
 	p = fz_level(&r);
@@ -124,21 +124,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (which & 1)
 	{
 		/* garch_fit(r, 'std') */
-		check_fit(x, n, RISK_GARCH_STD, work, &fit, moderate);
+		check_fit(x, n, RK_GARCH_STD, work, &fit, moderate);
 	}
 	else if (n >= 10)
 	{
 		/* garch_fit(r) and the conditional measures on its residuals */
-		if (check_fit(x, n, RISK_GARCH_NORM, work, &fit, moderate) == RISK_OK)
+		if (check_fit(x, n, RK_GARCH_NORM, work, &fit, moderate) == RK_OK)
 		{
-			check_conditional(&fit, work, n, 1.0 - p, RISK_COND_GARCH, moderate);
-			check_conditional(&fit, work, n, 1.0 - p, RISK_COND_FHS, moderate);
+			check_conditional(&fit, work, n, 1.0 - p, RK_COND_GARCH, moderate);
+			check_conditional(&fit, work, n, 1.0 - p, RK_COND_FHS, moderate);
 			if (n >= 30)
-				check_conditional(&fit, work, n, 1.0 - p, RISK_COND_EVT, moderate);
+				check_conditional(&fit, work, n, 1.0 - p, RK_COND_EVT, moderate);
 		}
 	}
 	else
-		check_fit(x, n, RISK_GARCH_NORM, work, &fit, moderate);
+		check_fit(x, n, RK_GARCH_NORM, work, &fit, moderate);
 	free(work);
 	free(x);
 	return 0;

@@ -10,7 +10,7 @@
  *
  * Invariants: TOO_FEW below 5 maxima, DEGENERATE when all are equal, OK
  * otherwise on moderate data; a converged fit has finite xi > -1, mu,
- * sigma > 0, a finite log-likelihood that the sum of log risk_gev_pdf at
+ * sigma > 0, a finite log-likelihood that the sum of log rk_gev_pdf at
  * the estimates reproduces, and positive standard errors; standard errors
  * are NaN or positive; cdf in [0, 1], pdf >= 0, and cdf(quantile(p)) = p
  * within rounding for xi in (-1, 10].
@@ -30,20 +30,20 @@ check_dist(double x, double xi, double mu, double sigma, double p, double period
 	/* the SQL face: x, xi, mu finite; sigma positive finite; p in (0, 1) */
 	if (!isfinite(x) || !isfinite(xi) || !isfinite(mu) || !(sigma > 0) || !isfinite(sigma))
 		return;
-	c = risk_gev_cdf(x, xi, mu, sigma);
-	d = risk_gev_pdf(x, xi, mu, sigma);
+	c = rk_gev_cdf(x, xi, mu, sigma);
+	d = rk_gev_pdf(x, xi, mu, sigma);
 	FZ_CHECK(c >= 0 && c <= 1, "gev cdf(%.17g; xi %.17g mu %.17g sigma %.17g) = %.17g",
 			 x, xi, mu, sigma, c);
 	FZ_CHECK(d >= 0, "gev pdf(%.17g; xi %.17g mu %.17g sigma %.17g) = %.17g", x, xi, mu, sigma, d);
 	if (period > 1 && isfinite(period))
 	{
-		q = risk_gev_quantile(1.0 - 1.0 / period, xi, mu, sigma);
+		q = rk_gev_quantile(1.0 - 1.0 / period, xi, mu, sigma);
 		FZ_CHECK(!isnan(q), "gev return level NaN (period %.17g xi %.17g mu %.17g sigma %.17g)",
 				 period, xi, mu, sigma);
 	}
 	if (!(p > 0 && p < 1))
 		return;
-	q = risk_gev_quantile(p, xi, mu, sigma);
+	q = rk_gev_quantile(p, xi, mu, sigma);
 	FZ_CHECK(!isnan(q), "gev quantile(%.17g; xi %.17g mu %.17g sigma %.17g) is NaN", p, xi, mu, sigma);
 	/* the check needs q resolvable from the end point mu - sigma / xi */
 	if (xi > -1 && xi <= 10 && isfinite(q) && sigma >= 1e-100 && sigma <= 1e100 &&
@@ -54,13 +54,13 @@ check_dist(double x, double xi, double mu, double sigma, double p, double period
 		 * sigma in standard units, which the standardized density (large
 		 * near the lower end point when xi is large) turns into cdf error.
 		 */
-		double		g = risk_gev_pdf(q, xi, mu, sigma) * sigma;
+		double		g = rk_gev_pdf(q, xi, mu, sigma) * sigma;
 		double		tol = 1e-10 + 16 * DBL_EPSILON * (fabs(q) + fabs(mu)) / sigma *
 			(1 + g);
 
-		FZ_CHECK(!isfinite(tol) || fabs(risk_gev_cdf(q, xi, mu, sigma) - p) <= tol,
+		FZ_CHECK(!isfinite(tol) || fabs(rk_gev_cdf(q, xi, mu, sigma) - p) <= tol,
 				 "gev cdf(quantile(%.17g)) = %.17g (xi %.17g mu %.17g sigma %.17g)",
-				 p, risk_gev_cdf(q, xi, mu, sigma), xi, mu, sigma);
+				 p, rk_gev_cdf(q, xi, mu, sigma), xi, mu, sigma);
 	}
 }
 
@@ -81,8 +81,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   *work;
 	int64_t		n,
 				i;
-	risk_gev_fit fit;
-	risk_status st;
+	rk_gev_fit fit;
+	rk_status st;
 	int			alleq = 1;
 
 	fz_init(&r, data, size);
@@ -105,24 +105,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	work = malloc(sizeof(double) * n);
-	st = risk_gev_fit_mle(x, n, work, &fit);
+	st = rk_gev_fit_mle(x, n, work, &fit);
 	for (i = 1; i < n; i++)
 		alleq &= x[i] == x[0];
 	FZ_CHECK(fz_status_valid(st), "status %d", (int) st);
 	if (n < 5)
-		FZ_CHECK(st == RISK_TOO_FEW, "%ld maxima: status %d", (long) n, (int) st);
+		FZ_CHECK(st == RK_TOO_FEW, "%ld maxima: status %d", (long) n, (int) st);
 	else if (alleq)
-		FZ_CHECK(st == RISK_DEGENERATE, "equal maxima: status %d", (int) st);
+		FZ_CHECK(st == RK_DEGENERATE, "equal maxima: status %d", (int) st);
 	else if (fz_moderate(x, n, 1e-100, 1e100))
-		FZ_CHECK(st == RISK_OK, "status %d on moderate maxima", (int) st);
-	if (st == RISK_OK)
+		FZ_CHECK(st == RK_OK, "status %d on moderate maxima", (int) st);
+	if (st == RK_OK)
 	{
 		FZ_CHECK(isnan(fit.se_xi) || (fit.se_xi > 0 && isfinite(fit.se_xi)), "se(xi) %.17g", fit.se_xi);
 		FZ_CHECK(isnan(fit.se_mu) || (fit.se_mu > 0 && isfinite(fit.se_mu)), "se(mu) %.17g", fit.se_mu);
 		FZ_CHECK(isnan(fit.se_sigma) || (fit.se_sigma > 0 && isfinite(fit.se_sigma)),
 				 "se(sigma) %.17g", fit.se_sigma);
 	}
-	if (st == RISK_OK && fit.converged)
+	if (st == RK_OK && fit.converged)
 	{
 		double		ll = 0;
 
@@ -148,7 +148,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 							slope = fabs(fit.xi) < 1e-8 ? 1 + exp(-z) :
 					fabs(1 + fit.xi) / t + pow(t, -1 / fit.xi - 1);
 
-				ll += log(risk_gev_pdf(x[i], fit.xi, fit.mu, fit.sigma));
+				ll += log(rk_gev_pdf(x[i], fit.xi, fit.mu, fit.sigma));
 				tol += 8 * DBL_EPSILON * (fabs(x[i]) + fabs(fit.mu)) / fit.sigma * slope;
 			}
 			FZ_CHECK(!isfinite(tol) || fabs(ll - fit.loglik) <= tol,

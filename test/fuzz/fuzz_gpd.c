@@ -11,7 +11,7 @@
  * refuse); Hill sees all losses with 1 <= k < n.  Up to 2000 losses.
  *
  * Invariants: statuses as documented; a converged ML fit has finite xi >
- * -1, beta > 0, a finite log-likelihood equal to risk_gpd_loglik at the
+ * -1, beta > 0, a finite log-likelihood equal to rk_gpd_loglik at the
  * estimates, standard errors NaN or positive (NaN for xi <= -1/2); a PWM
  * fit sorts the excesses and, on moderate data, has finite estimates and
  * beta > 0; VaR >= u and ES >= VaR (within rounding, moderate parameters)
@@ -25,26 +25,26 @@
 
 /* POT VaR/ES of a model as gpd_var/gpd_es call them, and their checks. */
 static void
-check_var_es(const risk_gpd_fit *fit, double u, int64_t n, int64_t k, double p)
+check_var_es(const rk_gpd_fit *fit, double u, int64_t n, int64_t k, double p)
 {
 	double		var = NAN,
 				es = NAN,
 				var2 = NAN;
-	risk_status st = risk_gpd_var_es(fit, u, n, k, p, &var, &es);
-	risk_status st2 = risk_gpd_var_es(fit, u, n, k, p, &var2, NULL);
+	rk_status st = rk_gpd_var_es(fit, u, n, k, p, &var, &es);
+	rk_status st2 = rk_gpd_var_es(fit, u, n, k, p, &var2, NULL);
 
 	FZ_CHECK(fz_status_valid(st) && fz_status_valid(st2), "statuses %d %d", st, st2);
-	FZ_CHECK(st2 == RISK_OK || st2 == RISK_TOO_FEW,
+	FZ_CHECK(st2 == RK_OK || st2 == RK_TOO_FEW,
 			 "gpd_var of a checked model: status %d (xi %.17g beta %.17g)", (int) st2, fit->xi, fit->beta);
-	FZ_CHECK(st2 != RISK_TOO_FEW || (double) n / (double) k * (1.0 - p) > 1.0,
+	FZ_CHECK(st2 != RK_TOO_FEW || (double) n / (double) k * (1.0 - p) > 1.0,
 			 "TOO_FEW at p %.17g with %ld of %ld above u", p, (long) k, (long) n);
-	if (st2 != RISK_OK)
+	if (st2 != RK_OK)
 		return;
 	FZ_CHECK(var2 >= u, "VaR %.17g below the threshold %.17g (xi %.17g beta %.17g)",
 			 var2, u, fit->xi, fit->beta);
-	FZ_CHECK(st == (fit->xi < 1 ? RISK_OK : RISK_DEGENERATE), "gpd_es status %d at xi %.17g",
+	FZ_CHECK(st == (fit->xi < 1 ? RK_OK : RK_DEGENERATE), "gpd_es status %d at xi %.17g",
 			 (int) st, fit->xi);
-	if (st != RISK_OK)
+	if (st != RK_OK)
 		return;
 	FZ_CHECK(var == var2, "VaR %.17g with ES asked, %.17g without", var, var2);
 	if (fabs(fit->xi) <= 1e3 && fit->beta >= 1e-100 && fit->beta <= 1e100 && fabs(u) <= 1e100)
@@ -69,19 +69,19 @@ check_dist(double x, double xi, double beta, double u, double p)
 	/* the SQL face: x, xi, u finite; beta positive finite; p in (0, 1) */
 	if (!isfinite(x) || !isfinite(xi) || !isfinite(u) || !(beta > 0) || !isfinite(beta))
 		return;
-	FZ_CHECK(risk_gpd_check(xi, beta) == RISK_OK, "risk_gpd_check refuses xi %.17g beta %.17g", xi, beta);
-	c = risk_gpd_cdf(x - u, xi, beta);
-	d = risk_gpd_pdf(x - u, xi, beta);
+	FZ_CHECK(rk_gpd_check(xi, beta) == RK_OK, "rk_gpd_check refuses xi %.17g beta %.17g", xi, beta);
+	c = rk_gpd_cdf(x - u, xi, beta);
+	d = rk_gpd_pdf(x - u, xi, beta);
 	FZ_CHECK(c >= 0 && c <= 1, "gpd cdf(%.17g; xi %.17g, beta %.17g) = %.17g", x - u, xi, beta, c);
 	FZ_CHECK(d >= 0, "gpd pdf(%.17g; xi %.17g, beta %.17g) = %.17g", x - u, xi, beta, d);
 	if (!(p > 0 && p < 1))
 		return;
-	q = risk_gpd_quantile(p, xi, beta);
+	q = rk_gpd_quantile(p, xi, beta);
 	FZ_CHECK(q >= 0, "gpd quantile(%.17g; xi %.17g, beta %.17g) = %.17g", p, xi, beta, q);
 	if (xi > -1 && xi <= 50 && beta >= 1e-100 && beta <= 1e100 && isfinite(q) && q >= 1e-290)
-		FZ_CHECK(fabs(risk_gpd_cdf(q, xi, beta) - p) <= 1e-10,
+		FZ_CHECK(fabs(rk_gpd_cdf(q, xi, beta) - p) <= 1e-10,
 				 "gpd cdf(quantile(%.17g)) = %.17g (xi %.17g, beta %.17g)",
-				 p, risk_gpd_cdf(q, xi, beta), xi, beta);
+				 p, rk_gpd_cdf(q, xi, beta), xi, beta);
 }
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -108,7 +108,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				i,
 				m_in,
 				k_in;
-	risk_gpd_fit fit;
+	rk_gpd_fit fit;
 
 	fz_init(&r, data, size);
 	p = fz_level(&r);
@@ -133,7 +133,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_dist(n > 0 ? x[0] : 1.0, n > 1 ? x[1] : xi_in, beta_in, 0.0, p);
 	if (isfinite(uraw) && k_in <= m_in)
 	{
-		risk_gpd_fit model;
+		rk_gpd_fit model;
 
 		model.xi = xi_in;
 		model.beta = beta_in;
@@ -169,16 +169,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				   *s = fz_sorted_copy(x, n),
 					xi = NAN,
 					thr = NAN;
-		risk_status st;
+		rk_status st;
 
 		memcpy(h, x, sizeof(double) * n);
-		st = risk_hill(h, n, hk, &xi, &thr);
-		FZ_CHECK(st == RISK_OK || st == RISK_BADARG, "hill status %d", (int) st);
+		st = rk_hill(h, n, hk, &xi, &thr);
+		FZ_CHECK(st == RK_OK || st == RK_BADARG, "hill status %d", (int) st);
 		FZ_CHECK(thr == s[n - hk - 1], "hill threshold %.17g, the (k+1)-th largest is %.17g",
 				 thr, s[n - hk - 1]);
-		FZ_CHECK((st == RISK_BADARG) == !(s[n - hk - 1] > 0), "hill status %d at threshold %.17g",
+		FZ_CHECK((st == RK_BADARG) == !(s[n - hk - 1] > 0), "hill status %d at threshold %.17g",
 				 (int) st, thr);
-		if (st == RISK_OK)
+		if (st == RK_OK)
 		{
 			double		tol = 4.0 * (hk + 1) * DBL_EPSILON * (fabs(log(s[n - 1])) + fabs(log(thr)) + 1);
 
@@ -199,22 +199,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (method == 0)
 	{
 		int			infinite = 0;
-		risk_status st = risk_gpd_fit_mle(y, k, &fit);
+		rk_status st = rk_gpd_fit_mle(y, k, &fit);
 
 		for (i = 0; i < k; i++)
 			infinite |= !isfinite(y[i]);
 		FZ_CHECK(fz_status_valid(st), "status %d", (int) st);
-		FZ_CHECK(st == (infinite ? RISK_BADARG : RISK_OK), "ML fit status %d, infinite excess %d",
+		FZ_CHECK(st == (infinite ? RK_BADARG : RK_OK), "ML fit status %d, infinite excess %d",
 				 (int) st, infinite);
-		if (st != RISK_OK)
+		if (st != RK_OK)
 			goto done;
 		if (fit.converged)
 		{
 			FZ_CHECK(isfinite(fit.xi) && fit.xi > -1 && isfinite(fit.beta) && fit.beta > 0,
 					 "converged fit xi %.17g beta %.17g", fit.xi, fit.beta);
-			FZ_CHECK(isfinite(fit.loglik) && fit.loglik == risk_gpd_loglik(y, k, fit.xi, fit.beta),
+			FZ_CHECK(isfinite(fit.loglik) && fit.loglik == rk_gpd_loglik(y, k, fit.xi, fit.beta),
 					 "converged fit loglik %.17g, at its estimates %.17g",
-					 fit.loglik, risk_gpd_loglik(y, k, fit.xi, fit.beta));
+					 fit.loglik, rk_gpd_loglik(y, k, fit.xi, fit.beta));
 		}
 		FZ_CHECK(isnan(fit.se_xi) || (fit.se_xi > 0 && isfinite(fit.se_xi)), "se(xi) %.17g", fit.se_xi);
 		FZ_CHECK(isnan(fit.se_beta) || (fit.se_beta > 0 && isfinite(fit.se_beta)),
@@ -223,12 +223,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	else
 	{
-		risk_status st = risk_gpd_fit_pwm(y, k, &fit);
+		rk_status st = rk_gpd_fit_pwm(y, k, &fit);
 
-		FZ_CHECK(st == RISK_OK || st == RISK_DEGENERATE, "PWM fit status %d", (int) st);
+		FZ_CHECK(st == RK_OK || st == RK_DEGENERATE, "PWM fit status %d", (int) st);
 		for (i = 1; i < k; i++)
 			FZ_CHECK(y[i - 1] <= y[i], "PWM left the excesses unsorted at %ld", (long) i);
-		if (st != RISK_OK)
+		if (st != RK_OK)
 			goto done;
 		if (fz_moderate(y, k, 1e-100, 1e100))
 			FZ_CHECK(isfinite(fit.xi) && isfinite(fit.beta) && fit.beta > 0,

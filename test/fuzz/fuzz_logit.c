@@ -49,10 +49,10 @@ check_cholesky(const double *a, int m, const double *b)
 	amax = fz_maxabs(a, (size_t) m * m);
 	memcpy(l, a, sizeof(double) * m * m);
 	memcpy(x, b, sizeof(double) * m);
-	bad = risk_cholesky_solve(l, m, x);
+	bad = rk_cholesky_solve(l, m, x);
 	FZ_CHECK(bad >= -1 && bad < m, "cholesky_solve returned %d for order %d", bad, m);
 	memcpy(l, a, sizeof(double) * m * m);
-	bad2 = risk_spd_inverse_diag(l, m, d);
+	bad2 = rk_spd_inverse_diag(l, m, d);
 	FZ_CHECK(bad2 == bad, "inverse_diag says %d, cholesky_solve %d", bad2, bad);
 	if (bad >= 0 || !finite)
 		return;
@@ -103,8 +103,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				n,
 				row,
 				ones = 0;
-	risk_logit_result res;
-	risk_status st;
+	rk_logit_result res;
+	rk_status st;
 	int			moderate;
 
 	fz_init(&r, data, size);
@@ -157,19 +157,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		res.beta = malloc(sizeof(double) * m);
 		res.se = malloc(sizeof(double) * m);
-		st = risk_logit_fit(rows, n, k, intercept, l2, &res);
+		st = rk_logit_fit(rows, n, k, intercept, l2, &res);
 		FZ_CHECK(fz_status_valid(st), "status %d", (int) st);
 		if (n < m + 1)
-			FZ_CHECK(st == RISK_TOO_FEW, "%ld rows for %d coefficients: status %d", (long) n, m, (int) st);
+			FZ_CHECK(st == RK_TOO_FEW, "%ld rows for %d coefficients: status %d", (long) n, m, (int) st);
 		else if ((ones == 0 || ones == n) && (l2 == 0 || intercept))
-			FZ_CHECK(st == RISK_DEGENERATE, "one class: status %d", (int) st);
+			FZ_CHECK(st == RK_DEGENERATE, "one class: status %d", (int) st);
 		else
-			FZ_CHECK(st == RISK_OK || st == RISK_BADARG || st == RISK_DEGENERATE,
+			FZ_CHECK(st == RK_OK || st == RK_BADARG || st == RK_DEGENERATE,
 					 "status %d", (int) st);
-		if (st == RISK_BADARG)
+		if (st == RK_BADARG)
 			FZ_CHECK(res.bad_column >= 0 && res.bad_column < m, "bad column %d of %d",
 					 res.bad_column, m);
-		if (st == RISK_OK)
+		if (st == RK_OK)
 		{
 			FZ_CHECK(res.iterations >= 1 && res.iterations <= 100, "%d iterations", res.iterations);
 			FZ_CHECK(l2 > 0 || res.converged, "unpenalized fit OK but not converged");

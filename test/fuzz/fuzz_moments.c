@@ -16,8 +16,8 @@
  *     fourth powers are representable, the results are finite, ES >= VaR,
  *     kurtosis >= 1 + skewness^2 (Pearson) within rounding;
  *   - the sliding sums, with market.c's ring of the frame and its rebuild
- *     when risk_msums_degraded says so, give the sd, skewness and kurtosis
- *     of a fresh risk_msums_rebuild of the frame within 1e-9 (sd) and 1e-6
+ *     when rk_msums_degraded says so, give the sd, skewness and kurtosis
+ *     of a fresh rk_msums_rebuild of the frame within 1e-9 (sd) and 1e-6
  *     (relative to 1 + |value|);
  *   - EWMA with its oldest rows removed matches the EWMA of the frame
  *     recomputed from scratch, within the rounding the removals can leave.
@@ -84,7 +84,7 @@ moment_tol(const ref_sums *r, int64_t n, int k)
 
 /* Moments a against b, the whole data's, within moment_tol. */
 static void
-check_same_moments(const risk_moments *a, const risk_moments *b, const ref_sums *r,
+check_same_moments(const rk_moments *a, const rk_moments *b, const ref_sums *r,
 				   const char *what)
 {
 	int64_t		n = (int64_t) b->n;
@@ -109,7 +109,7 @@ check_same_moments(const risk_moments *a, const risk_moments *b, const ref_sums 
  * are such that finite results are due.
  */
 static void
-check_measures(const risk_moments *m, double alpha, int finite, const char *what)
+check_measures(const rk_moments *m, double alpha, int finite, const char *what)
 {
 	double		vg = NAN,
 				eg = NAN,
@@ -118,52 +118,52 @@ check_measures(const risk_moments *m, double alpha, int finite, const char *what
 				sd = NAN,
 				sk = NAN,
 				ku = NAN;
-	risk_status s1 = risk_var_gaussian(m, alpha, &vg),
-				s2 = risk_es_gaussian(m, alpha, &eg),
-				s3 = risk_var_modified(m, alpha, &vm),
-				s4 = risk_es_modified(m, alpha, &em),
-				s5 = risk_moments_stats(m, &sd, &sk, &ku);
+	rk_status s1 = rk_var_gaussian(m, alpha, &vg),
+				s2 = rk_es_gaussian(m, alpha, &eg),
+				s3 = rk_var_modified(m, alpha, &vm),
+				s4 = rk_es_modified(m, alpha, &em),
+				s5 = rk_moments_stats(m, &sd, &sk, &ku);
 
 	FZ_CHECK(fz_status_valid(s1) && fz_status_valid(s2) && fz_status_valid(s3) &&
 			 fz_status_valid(s4) && fz_status_valid(s5), "%s: statuses %d %d %d %d %d",
 			 what, s1, s2, s3, s4, s5);
 	if (m->n == 0)
 	{
-		FZ_CHECK(s1 == RISK_EMPTY && s2 == RISK_EMPTY && s3 == RISK_EMPTY &&
-				 s4 == RISK_EMPTY && s5 == RISK_EMPTY, "%s: empty moments not EMPTY", what);
+		FZ_CHECK(s1 == RK_EMPTY && s2 == RK_EMPTY && s3 == RK_EMPTY &&
+				 s4 == RK_EMPTY && s5 == RK_EMPTY, "%s: empty moments not EMPTY", what);
 		return;
 	}
 	if (!(alpha > 0 && alpha < 1))
 	{
 		/* a level below 2^-53 leaves alpha = 1 */
-		FZ_CHECK(s1 == RISK_BADARG && s2 == RISK_BADARG && s3 == RISK_BADARG && s4 == RISK_BADARG,
+		FZ_CHECK(s1 == RK_BADARG && s2 == RK_BADARG && s3 == RK_BADARG && s4 == RK_BADARG,
 				 "%s: alpha %.17g: statuses %d %d %d %d", what, alpha, s1, s2, s3, s4);
 		return;
 	}
-	FZ_CHECK(s1 == (m->n < 2 ? RISK_TOO_FEW : RISK_OK) && s2 == s1,
+	FZ_CHECK(s1 == (m->n < 2 ? RK_TOO_FEW : RK_OK) && s2 == s1,
 			 "%s: gaussian statuses %d %d at n = %.17g", what, s1, s2, m->n);
-	FZ_CHECK(s3 == s4 && (m->n < 3 ? s3 == RISK_TOO_FEW : (s3 == RISK_OK || s3 == RISK_DEGENERATE)),
+	FZ_CHECK(s3 == s4 && (m->n < 3 ? s3 == RK_TOO_FEW : (s3 == RK_OK || s3 == RK_DEGENERATE)),
 			 "%s: modified statuses %d %d at n = %.17g", what, s3, s4, m->n);
-	FZ_CHECK(s3 != RISK_DEGENERATE || !(m->m2 / m->n > 0),
+	FZ_CHECK(s3 != RK_DEGENERATE || !(m->m2 / m->n > 0),
 			 "%s: DEGENERATE with variance %.17g", what, m->m2 / m->n);
 	if (!finite)
 		return;
-	if (s1 == RISK_OK)
+	if (s1 == RK_OK)
 	{
 		double		tol = 16 * DBL_EPSILON * (fabs(m->mean) + fabs(vg) + fabs(eg));
 
 		FZ_CHECK(isfinite(vg) && isfinite(eg), "%s: gaussian VaR %.17g ES %.17g", what, vg, eg);
 		FZ_CHECK(eg >= vg - tol, "%s: gaussian ES %.17g < VaR %.17g", what, eg, vg);
 	}
-	if (s3 == RISK_OK)
+	if (s3 == RK_OK)
 	{
 		FZ_CHECK(isfinite(vm) && isfinite(em), "%s: modified VaR %.17g ES %.17g (m2 %.17g m3 %.17g m4 %.17g)",
 				 what, vm, em, m->m2, m->m3, m->m4);
 		FZ_CHECK(em >= vm, "%s: modified ES %.17g < VaR %.17g", what, em, vm);
 	}
-	if (s5 == RISK_OK || s5 == RISK_DEGENERATE)
+	if (s5 == RK_OK || s5 == RK_DEGENERATE)
 		FZ_CHECK(isfinite(sd) && sd >= 0, "%s: sd %.17g", what, sd);
-	if (s5 == RISK_OK)
+	if (s5 == RK_OK)
 	{
 		FZ_CHECK(isfinite(sk) && isfinite(ku), "%s: skewness %.17g kurtosis %.17g", what, sk, ku);
 		FZ_CHECK(ku + 3.0 >= (1.0 + sk * sk) * (1.0 - 1e-6) - 1e-6,
@@ -175,8 +175,8 @@ check_measures(const risk_moments *m, double alpha, int finite, const char *what
 
 typedef struct mom_win
 {
-	risk_msums	sums;
-	risk_ostree tree;			/* min and max (risk.moments) */
+	rk_msums	sums;
+	rk_ostree tree;			/* min and max (risk.moments) */
 	double	   *ring;
 	int64_t		cap;
 	int64_t		head;
@@ -215,17 +215,17 @@ static void
 mom_add(mom_win *w, double r)
 {
 	ring_push(w, r);
-	risk_msums_add(&w->sums, r);
-	if (risk_ostree_room(&w->tree) == 0)
+	rk_msums_add(&w->sums, r);
+	if (rk_ostree_room(&w->tree) == 0)
 	{
 		int32_t		cap = w->tree.capacity > 0 ? w->tree.capacity * 2 : 256;
 
-		w->tree.nodes = realloc(w->tree.nodes, sizeof(risk_osnode) * (size_t) cap);
+		w->tree.nodes = realloc(w->tree.nodes, sizeof(rk_osnode) * (size_t) cap);
 		if (w->tree.nodes == NULL)
 			abort();
 		w->tree.capacity = cap;
 	}
-	FZ_CHECK(risk_ostree_insert(&w->tree, r) == RISK_OK, "min/max tree insert");
+	FZ_CHECK(rk_ostree_insert(&w->tree, r) == RK_OK, "min/max tree insert");
 }
 
 /* The inverse transition, rebuilding the sums when they degraded. */
@@ -235,27 +235,27 @@ mom_remove(mom_win *w, double r)
 	FZ_CHECK(w->count > 0 && w->ring[w->head] == r, "the ring's head is not the leaving row");
 	w->head = (w->head + 1) % w->cap;
 	w->count--;
-	risk_msums_remove(&w->sums, r);
-	if (risk_msums_degraded(&w->sums))
+	rk_msums_remove(&w->sums, r);
+	if (rk_msums_degraded(&w->sums))
 	{
 		int64_t		first = w->count < w->cap - w->head ? w->count : w->cap - w->head;
 
-		risk_msums_rebuild(&w->sums, w->ring + w->head, first, w->ring, w->count - first);
+		rk_msums_rebuild(&w->sums, w->ring + w->head, first, w->ring, w->count - first);
 		w->rebuilds++;
 	}
-	FZ_CHECK(risk_ostree_remove(&w->tree, r) == RISK_OK, "min/max tree remove");
+	FZ_CHECK(rk_ostree_remove(&w->tree, r) == RK_OK, "min/max tree remove");
 }
 
 /* The frame's moments as mom_win_moments reads them. */
 static void
-mom_read(const mom_win *w, risk_moments *m)
+mom_read(const mom_win *w, rk_moments *m)
 {
-	risk_moments_init(m);
-	risk_msums_moments(&w->sums, m);
+	rk_moments_init(m);
+	rk_msums_moments(&w->sums, m);
 	if (m->n > 0)
 	{
-		m->min = risk_ostree_min(&w->tree);
-		m->max = risk_ostree_max(&w->tree);
+		m->min = rk_ostree_min(&w->tree);
+		m->max = rk_ostree_max(&w->tree);
 	}
 }
 
@@ -263,8 +263,8 @@ mom_read(const mom_win *w, risk_moments *m)
 static void
 check_window(const mom_win *w, const double *frame, int64_t n, double alpha)
 {
-	risk_msums	fresh;
-	risk_moments a,
+	rk_msums	fresh;
+	rk_moments a,
 				b;
 	double		sd1,
 				sk1,
@@ -272,15 +272,15 @@ check_window(const mom_win *w, const double *frame, int64_t n, double alpha)
 				sd2,
 				sk2,
 				ku2;
-	risk_status s1,
+	rk_status s1,
 				s2;
 	int			ok = fz_moderate(frame, n, 1e-60, 1e60);
 
 	FZ_CHECK(w->sums.n == n, "sliding sums hold %ld rows, the frame %ld", (long) w->sums.n, (long) n);
 	mom_read(w, &a);
-	risk_msums_rebuild(&fresh, frame, n, NULL, 0);
-	risk_moments_init(&b);
-	risk_msums_moments(&fresh, &b);
+	rk_msums_rebuild(&fresh, frame, n, NULL, 0);
+	rk_moments_init(&b);
+	rk_msums_moments(&fresh, &b);
 	if (n > 0)
 	{
 		double		*s = fz_sorted_copy(frame, n);
@@ -292,13 +292,13 @@ check_window(const mom_win *w, const double *frame, int64_t n, double alpha)
 	check_measures(&a, alpha, ok, "sliding moments");
 	if (!ok || n < 2)
 		return;
-	s1 = risk_moments_stats(&a, &sd1, &sk1, &ku1);
-	s2 = risk_moments_stats(&b, &sd2, &sk2, &ku2);
+	s1 = rk_moments_stats(&a, &sd1, &sk1, &ku1);
+	s2 = rk_moments_stats(&b, &sd2, &sk2, &ku2);
 	FZ_CHECK(fabs(a.mean - b.mean) <= 4 * DBL_EPSILON * fz_maxabs(frame, n),
 			 "sliding mean %.17g, fresh %.17g (n = %ld)", a.mean, b.mean, (long) n);
-	if (s2 != RISK_OK)
+	if (s2 != RK_OK)
 		return;
-	FZ_CHECK(s1 == RISK_OK, "sliding stats status %d where the fresh sums give OK", (int) s1);
+	FZ_CHECK(s1 == RK_OK, "sliding stats status %d where the fresh sums give OK", (int) s1);
 	FZ_CHECK(fabs(sd1 - sd2) <= 1e-9 * sd2,
 			 "sliding sd %.17g, fresh %.17g (n = %ld, shift %.17g, rebuilds %d)",
 			 sd1, sd2, (long) n, w->sums.shift, w->rebuilds);
@@ -313,14 +313,14 @@ check_window(const mom_win *w, const double *frame, int64_t n, double alpha)
 /* ---- EWMA ---------------------------------------------------------------- */
 
 /* The EWMA of frame[0..n-1] from scratch. */
-static risk_ewma
+static rk_ewma
 ewma_fresh(const double *frame, int64_t n, double lambda)
 {
-	risk_ewma	e = {0, 0, 0};
+	rk_ewma	e = {0, 0, 0};
 	int64_t		i;
 
 	for (i = 0; i < n; i++)
-		risk_ewma_add(&e, lambda, frame[i]);
+		rk_ewma_add(&e, lambda, frame[i]);
 	return e;
 }
 
@@ -346,13 +346,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int			checks = 0,
 				ok;
 	uint8_t		lb;
-	risk_moments whole,
+	rk_moments whole,
 				a,
 				b,
 				empty;
 	ref_sums	ref;
 	mom_win		w;
-	risk_ewma	e = {0, 0, 0};
+	rk_ewma	e = {0, 0, 0};
 	long double ever_s = 0,
 				ever_w = 0;
 
@@ -372,22 +372,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ok = fz_moderate(x, n, 1e-60, 1e60);
 
 	/* GROUP BY: one state, and two partial states merged */
-	risk_moments_init(&whole);
-	risk_moments_init(&a);
-	risk_moments_init(&b);
-	risk_moments_init(&empty);
+	rk_moments_init(&whole);
+	rk_moments_init(&a);
+	rk_moments_init(&b);
+	rk_moments_init(&empty);
 	for (i = 0; i < n; i++)
 	{
-		risk_moments_add(&whole, x[i]);
-		risk_moments_add(i < split ? &a : &b, x[i]);
+		rk_moments_add(&whole, x[i]);
+		rk_moments_add(i < split ? &a : &b, x[i]);
 	}
 	ref_compute(x, n, &ref);
-	risk_moments_merge(&a, &b);
-	risk_moments_merge(&a, &empty);
+	rk_moments_merge(&a, &b);
+	rk_moments_merge(&a, &empty);
 	{
-		risk_moments c = empty;
+		rk_moments c = empty;
 
-		risk_moments_merge(&c, &whole);
+		rk_moments_merge(&c, &whole);
 		FZ_CHECK(memcmp(&c, &whole, sizeof(c)) == 0, "merging into an empty state changed the moments");
 	}
 	if (ok)
@@ -397,32 +397,32 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* a frame of `width` rows sliding over the series */
 	memset(&w, 0, sizeof(w));
-	risk_msums_init(&w.sums);
-	risk_ostree_init(&w.tree, NULL, 0);
+	rk_msums_init(&w.sums);
+	rk_ostree_init(&w.tree, NULL, 0);
 	every = n / MAX_CHECKS + 1;
 	for (i = 0; i < n; i++)
 	{
 		mom_add(&w, x[i]);
-		risk_ewma_add(&e, lambda, x[i]);
+		rk_ewma_add(&e, lambda, x[i]);
 		ever_s = lambda * ever_s + (long double) x[i] * x[i];
 		ever_w = lambda * ever_w + 1;
 		ops++;
 		while (i + 1 - head > width)
 		{
 			mom_remove(&w, x[head]);
-			risk_ewma_remove_oldest(&e, lambda, x[head]);
+			rk_ewma_remove_oldest(&e, lambda, x[head]);
 			head++;
 			ops++;
 		}
 		if ((i % every == 0 || i == n - 1) && checks < MAX_CHECKS)
 		{
-			risk_ewma	f = ewma_fresh(x + head, i + 1 - head, lambda);
+			rk_ewma	f = ewma_fresh(x + head, i + 1 - head, lambda);
 			double		sig = NAN;
 
 			checks++;
 			check_window(&w, x + head, i + 1 - head, alpha);
 			FZ_CHECK(e.n == f.n, "EWMA counts %ld rows, the frame %ld", (long) e.n, (long) f.n);
-			FZ_CHECK(risk_ewma_sigma(&e, &sig) == RISK_OK, "EWMA of a non-empty frame not OK");
+			FZ_CHECK(rk_ewma_sigma(&e, &sig) == RK_OK, "EWMA of a non-empty frame not OK");
 			if (fz_moderate(x, i + 1, 1e-100, 1e100))
 			{
 				/* what a removal leaves behind decays with lambda, like the sums */
@@ -441,7 +441,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (head < n)
 	{
 		mom_remove(&w, x[head]);
-		risk_ewma_remove_oldest(&e, lambda, x[head]);
+		rk_ewma_remove_oldest(&e, lambda, x[head]);
 		head++;
 	}
 	FZ_CHECK(w.sums.n == 0 && e.n == 0, "an emptied frame holds %ld/%ld rows",
@@ -449,7 +449,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		double		sig;
 
-		FZ_CHECK(risk_ewma_sigma(&e, &sig) == RISK_EMPTY, "EWMA of an empty frame not EMPTY");
+		FZ_CHECK(rk_ewma_sigma(&e, &sig) == RK_EMPTY, "EWMA of an empty frame not EMPTY");
 	}
 	check_window(&w, x, 0, alpha);
 

@@ -8,7 +8,7 @@
  * Losses are finite and > 0, at least 2 (up to 2000); loss counts are
  * integers >= 0 (up to 300 periods: the negative binomial fit evaluates
  * digamma at every count for each root-finding step); parameters are
- * finite and pass risk_severity_check / positivity; a simulation has
+ * finite and pass rk_severity_check / positivity; a simulation has
  * 100..2000 years and at most 1e5 expected losses (the SQL face allows
  * 1e7 years and 2e9 losses).
  *
@@ -19,7 +19,7 @@
  * with lambda the mean and log-likelihood <= 0; the negative binomial fits
  * only overdispersed counts, with size > 0, mu the mean and a likelihood
  * at least the Poisson one; a simulation is reproducible from its seed,
- * annual losses are >= 0, and the measures after risk_lda_sort_tail equal
+ * annual losses are >= 0, and the measures after rk_lda_sort_tail equal
  * those after a full sort, exactly, with ES >= VaR and se >= 0; cdf in
  * [0, 1], pdf >= 0, quantiles >= 0 and not NaN.
  */
@@ -44,7 +44,7 @@ fz_param(fz_reader *r)
 
 /* severity_cdf/pdf/quantile with checked parameters. */
 static void
-check_severity_fns(risk_sev_family sf, double s1, double s2, double x, double p)
+check_severity_fns(rk_sev_family sf, double s1, double s2, double x, double p)
 {
 	double		c,
 				d,
@@ -52,43 +52,43 @@ check_severity_fns(risk_sev_family sf, double s1, double s2, double x, double p)
 
 	if (!isfinite(x))
 		return;
-	c = risk_severity_cdf(sf, s1, s2, x);
-	d = risk_severity_pdf(sf, s1, s2, x);
+	c = rk_severity_cdf(sf, s1, s2, x);
+	d = rk_severity_pdf(sf, s1, s2, x);
 	FZ_CHECK(c >= 0 && c <= 1, "family %d {%.17g, %.17g}: cdf(%.17g) = %.17g", sf, s1, s2, x, c);
 	FZ_CHECK(d >= 0, "family %d {%.17g, %.17g}: pdf(%.17g) = %.17g", sf, s1, s2, x, d);
-	q = risk_severity_quantile(sf, s1, s2, p);
+	q = rk_severity_quantile(sf, s1, s2, p);
 	FZ_CHECK(q >= 0, "family %d {%.17g, %.17g}: quantile(%.17g) = %.17g", sf, s1, s2, p, q);
 }
 
 /* severity_fit on losses x[0..n-1] (n >= 2, all finite and > 0). */
 static void
-check_severity_fit(const double *losses, int64_t n, risk_sev_family sf)
+check_severity_fit(const double *losses, int64_t n, rk_sev_family sf)
 {
 	double	   *x = malloc(sizeof(double) * n);
 	int			alleq = 1,
 				moderate = fz_moderate(losses, n, 1e-100, 1e100);
 	int64_t		i;
-	risk_dist_fit fit;
-	risk_status st;
+	rk_dist_fit fit;
+	rk_status st;
 
 	memcpy(x, losses, sizeof(double) * n);
 	for (i = 1; i < n; i++)
 		alleq &= x[i] == x[0];
-	st = risk_severity_fit(x, n, sf, &fit);
+	st = rk_severity_fit(x, n, sf, &fit);
 	FZ_CHECK(fz_status_valid(st), "status %d", (int) st);
-	if (sf == RISK_SEV_GPD && n < 3)
-		FZ_CHECK(st == RISK_TOO_FEW, "GPD fit of 2 losses: status %d", (int) st);
+	if (sf == RK_SEV_GPD && n < 3)
+		FZ_CHECK(st == RK_TOO_FEW, "GPD fit of 2 losses: status %d", (int) st);
 	else if (alleq)
-		FZ_CHECK(st == RISK_DEGENERATE, "family %d, equal losses: status %d", sf, (int) st);
+		FZ_CHECK(st == RK_DEGENERATE, "family %d, equal losses: status %d", sf, (int) st);
 	else
-		FZ_CHECK(st == RISK_OK || st == RISK_DEGENERATE, "family %d: status %d", sf, (int) st);
-	if (st == RISK_OK && fit.converged)
+		FZ_CHECK(st == RK_OK || st == RK_DEGENERATE, "family %d: status %d", sf, (int) st);
+	if (st == RK_OK && fit.converged)
 	{
-		FZ_CHECK(risk_severity_check(sf, fit.p1, fit.p2) == RISK_OK,
+		FZ_CHECK(rk_severity_check(sf, fit.p1, fit.p2) == RK_OK,
 				 "family %d converged to {%.17g, %.17g}", sf, fit.p1, fit.p2);
 		FZ_CHECK(isfinite(fit.loglik), "family %d: loglik %.17g", sf, fit.loglik);
 	}
-	if (st == RISK_OK && moderate && sf == RISK_SEV_LOGNORMAL)
+	if (st == RK_OK && moderate && sf == RK_SEV_LOGNORMAL)
 	{
 		long double lm = 0,
 					v = 0;
@@ -104,9 +104,9 @@ check_severity_fit(const double *losses, int64_t n, risk_sev_family sf)
 				 "lognormal {%.17g, %.17g}, closed form {%.17Lg, %.17Lg}", fit.p1, fit.p2, lm, v);
 		FZ_CHECK(fit.converged, "lognormal fit of moderate losses not converged");
 	}
-	if (st == RISK_OK && fit.converged && sf == RISK_SEV_WEIBULL)
+	if (st == RK_OK && fit.converged && sf == RK_SEV_WEIBULL)
 		FZ_CHECK(fit.p1 >= 1e-3 && fit.p1 <= 1e3, "Weibull shape %.17g outside the bracket", fit.p1);
-	if (st == RISK_OK && fit.converged && sf == RISK_SEV_GAMMA && moderate)
+	if (st == RK_OK && fit.converged && sf == RK_SEV_GAMMA && moderate)
 	{
 		/* log a - psi(a) = log(mean) - mean(log): the equation Newton solved */
 		long double lm = 0,
@@ -131,16 +131,16 @@ check_severity_fit(const double *losses, int64_t n, risk_sev_family sf)
 static void
 check_frequency_fit(const double *c, int64_t n)
 {
-	risk_dist_fit po,
+	rk_dist_fit po,
 				nb;
-	risk_status s1 = risk_frequency_fit(c, n, RISK_FREQ_POISSON, &po),
-				s2 = risk_frequency_fit(c, n, RISK_FREQ_NEGBIN, &nb);
+	rk_status s1 = rk_frequency_fit(c, n, RK_FREQ_POISSON, &po),
+				s2 = rk_frequency_fit(c, n, RK_FREQ_NEGBIN, &nb);
 	long double mean = 0,
 				var = 0,
 				scale = 0;
 	int64_t		i;
 
-	FZ_CHECK(s1 == RISK_OK && s2 == RISK_OK, "frequency statuses %d %d", s1, s2);
+	FZ_CHECK(s1 == RK_OK && s2 == RK_OK, "frequency statuses %d %d", s1, s2);
 	for (i = 0; i < n; i++)
 		mean += c[i];
 	mean /= n;
@@ -176,7 +176,7 @@ check_frequency_fit(const double *c, int64_t n)
 
 /* lda_simulate: simulate, order the tail, and read the measures. */
 static void
-check_lda(risk_freq_family ff, double f1, double f2, risk_sev_family sf, double s1,
+check_lda(rk_freq_family ff, double f1, double f2, rk_sev_family sf, double s1,
 		  double s2, int64_t years, uint64_t seed, const double *levels, int nlev)
 {
 	double	   *a = malloc(sizeof(double) * years),
@@ -184,13 +184,13 @@ check_lda(risk_freq_family ff, double f1, double f2, risk_sev_family sf, double 
 	int64_t		i;
 	int			j;
 
-	FZ_CHECK(risk_lda_simulate(ff, f1, f2, sf, s1, s2, years, seed, a) == RISK_OK, "simulation failed");
-	FZ_CHECK(risk_lda_simulate(ff, f1, f2, sf, s1, s2, years, seed, b) == RISK_OK, "simulation failed");
+	FZ_CHECK(rk_lda_simulate(ff, f1, f2, sf, s1, s2, years, seed, a) == RK_OK, "simulation failed");
+	FZ_CHECK(rk_lda_simulate(ff, f1, f2, sf, s1, s2, years, seed, b) == RK_OK, "simulation failed");
 	FZ_CHECK(memcmp(a, b, sizeof(double) * years) == 0, "the same seed simulated other losses");
 	for (i = 0; i < years; i++)
 		FZ_CHECK(a[i] >= 0, "annual loss %ld is %.17g", (long) i, a[i]);
-	risk_lda_sort_tail(a, years, levels, nlev);
-	qsort(b, years, sizeof(double), risk_cmp_double);
+	rk_lda_sort_tail(a, years, levels, nlev);
+	qsort(b, years, sizeof(double), rk_cmp_double);
 	for (j = 0; j < nlev; j++)
 	{
 		double		v1,
@@ -200,8 +200,8 @@ check_lda(risk_freq_family ff, double f1, double f2, risk_sev_family sf, double 
 					e2,
 					se2;
 
-		FZ_CHECK(risk_lda_measures(a, years, levels[j], &v1, &e1, &se1) == RISK_OK &&
-				 risk_lda_measures(b, years, levels[j], &v2, &e2, &se2) == RISK_OK,
+		FZ_CHECK(rk_lda_measures(a, years, levels[j], &v1, &e1, &se1) == RK_OK &&
+				 rk_lda_measures(b, years, levels[j], &v2, &e2, &se2) == RK_OK,
 				 "lda measures at %.17g not OK", levels[j]);
 		FZ_CHECK((v1 == v2 || (isnan(v1) && isnan(v2))) && (e1 == e2 || (isnan(e1) && isnan(e2))) &&
 				 (se1 == se2 || (isnan(se1) && isnan(se2))),
@@ -223,8 +223,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const double cscale[4] = {1.0, 100.0, 1e4, 1.0 / 64};
 	fz_reader	r;
-	risk_sev_family sf;
-	risk_freq_family ff;
+	rk_sev_family sf;
+	rk_freq_family ff;
 	double		s1,
 				s2,
 				f1,
@@ -246,8 +246,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int			corr;
 
 	fz_init(&r, data, size);
-	sf = (risk_sev_family) (fz_u8(&r) % 4);
-	ff = (risk_freq_family) (fz_u8(&r) % 2);
+	sf = (rk_sev_family) (fz_u8(&r) % 4);
+	ff = (rk_freq_family) (fz_u8(&r) % 2);
 	s1 = fz_param(&r);
 	s2 = fz_param(&r);
 	f1 = fz_param(&r);
@@ -287,22 +287,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_frequency_fit(c, nc);
 
 	/* the functions and the simulation take checked parameters only */
-	if (risk_severity_check(sf, s1, s2) != RISK_OK)
+	if (rk_severity_check(sf, s1, s2) != RK_OK)
 		goto done;
 	check_severity_fns(sf, s1, s2, xfn, p);
 	check_severity_fns(sf, s1, s2, n > 0 ? x[0] : 1.0, levels[1] > 0 && levels[1] < 1 ? levels[1] : 0.5);
 	if (isfinite(lambda) && lambda > 0 && 1.0 - (1.0 - p) / lambda > 0)
 	{
-		double		q = risk_sla_var(lambda, sf, s1, s2, p, corr);
+		double		q = rk_sla_var(lambda, sf, s1, s2, p, corr);
 
 		FZ_CHECK(!isnan(q), "sla_var(%.17g, family %d {%.17g, %.17g}, %.17g, %d) is NaN",
 				 lambda, sf, s1, s2, p, corr);
 	}
-	if (!(isfinite(f1) && f1 > 0) || (ff == RISK_FREQ_NEGBIN && !(isfinite(f2) && f2 > 0)))
+	if (!(isfinite(f1) && f1 > 0) || (ff == RK_FREQ_NEGBIN && !(isfinite(f2) && f2 > 0)))
 		goto done;
 	if (!(levels[1] > 0 && levels[1] < 1) || !(levels[2] > 0 && levels[2] < 1))
 		goto done;
-	if ((double) years * risk_frequency_mean(ff, f1, f2) > 1e5)
+	if ((double) years * rk_frequency_mean(ff, f1, f2) > 1e5)
 		goto done;
 	check_lda(ff, f1, f2, sf, s1, s2, years, seed, levels, 3);
 done:

@@ -1,7 +1,7 @@
 /*
  * fuzz_quantile.c
  *     libFuzzer harness of quantile.c and sortedvec.c: historical VaR/ES
- *     (risk_hist_var_es, risk_sv_var_es), selection, sorting, the merges of
+ *     (rk_hist_var_es, rk_sv_var_es), selection, sorting, the merges of
  *     sorted runs (the flagged value buffers in parallel) and the mean.
  *
  * As var_historical / es_historical do: returns are finite (the SQL face
@@ -13,10 +13,10 @@
  * is exactly minus the type-7 quantile of a sorted copy; ES is minus the
  * mean of the values strictly below it (within rounding), finite, and
  * VaR <= ES; the buffer comes back a permutation of its input; the sorted
- * array variant agrees; risk_select_kth partitions around the k-th value;
- * risk_sort_doubles sorts; risk_mean lies within [min, max]; sorted runs
+ * array variant agrees; rk_select_kth partitions around the k-th value;
+ * rk_sort_doubles sorts; rk_mean lies within [min, max]; sorted runs
  * merge into the sorted whole, and the values of two flags into pairs in
- * the order risk_sort_pairs gives.
+ * the order rk_sort_pairs gives.
  */
 #include "fuzz_common.h"
 
@@ -40,7 +40,7 @@ ulps_up(double v, int k)
 	return v;
 }
 
-/* Check risk_hist_var_es and risk_sv_var_es on x[0..n-1] at level p. */
+/* Check rk_hist_var_es and rk_sv_var_es on x[0..n-1] at level p. */
 static void
 check_hist(const double *vals, int64_t n, double p)
 {
@@ -54,22 +54,22 @@ check_hist(const double *vals, int64_t n, double p)
 				tailmean,
 				q;
 	int64_t		nbelow;
-	risk_status st;
+	rk_status st;
 
 	memcpy(x, vals, sizeof(double) * n);
-	st = risk_hist_var_es(x, n, alpha, &var, &es);
+	st = rk_hist_var_es(x, n, alpha, &var, &es);
 	FZ_CHECK(fz_status_valid(st), "status %d", (int) st);
 	if (n == 0)
 	{
-		FZ_CHECK(st == RISK_EMPTY, "n = 0 gave status %d", (int) st);
+		FZ_CHECK(st == RK_EMPTY, "n = 0 gave status %d", (int) st);
 		goto done;
 	}
 	if (!(alpha > 0 && alpha < 1))
 	{
-		FZ_CHECK(st == RISK_BADARG, "alpha %.17g gave status %d", alpha, (int) st);
+		FZ_CHECK(st == RK_BADARG, "alpha %.17g gave status %d", alpha, (int) st);
 		goto done;
 	}
-	FZ_CHECK(st == RISK_OK, "n = %ld, alpha %.17g gave status %d", (long) n, alpha, (int) st);
+	FZ_CHECK(st == RK_OK, "n = %ld, alpha %.17g gave status %d", (long) n, alpha, (int) st);
 
 	q = fz_ref_quantile(s, n, alpha, &tailmean, &nbelow);
 	FZ_CHECK(var == -q, "VaR %.17g, minus the sorted quantile %.17g (n = %ld, alpha %.17g)",
@@ -91,12 +91,12 @@ check_hist(const double *vals, int64_t n, double p)
 	}
 
 	/* the buffer is reordered, not changed */
-	qsort(x, n, sizeof(double), risk_cmp_double);
+	qsort(x, n, sizeof(double), rk_cmp_double);
 	FZ_CHECK(fz_same_values(x, s, n), "the buffer lost or changed values (n = %ld)", (long) n);
 
 	/* the sorted-array state of the sliding window agrees */
-	st = risk_sv_var_es(s, n, alpha, &var2, &es2);
-	FZ_CHECK(st == RISK_OK, "sortedvec status %d", (int) st);
+	st = rk_sv_var_es(s, n, alpha, &var2, &es2);
+	FZ_CHECK(st == RK_OK, "sortedvec status %d", (int) st);
 	FZ_CHECK(var2 == var, "sortedvec VaR %.17g, selection %.17g", var2, var);
 	FZ_CHECK(es2 == es || fabs(es2 - es) <= 64 * DBL_EPSILON * fz_maxabs(s, n),
 			 "sortedvec ES %.17g, selection %.17g", es2, es);
@@ -115,7 +115,7 @@ check_order(const double *vals, int64_t n, int64_t k)
 	int64_t		i;
 
 	memcpy(x, vals, sizeof(double) * n);
-	risk_select_kth(x, n, k);
+	rk_select_kth(x, n, k);
 	FZ_CHECK(x[k] == s[k], "select_kth(%ld) gave %.17g, sorted %.17g", (long) k, x[k], s[k]);
 	for (i = 0; i < n; i++)
 		FZ_CHECK(i < k ? x[i] <= x[k] : (i > k ? x[i] >= x[k] : 1),
@@ -123,14 +123,14 @@ check_order(const double *vals, int64_t n, int64_t k)
 				 (long) k, (long) i, x[i], x[k]);
 
 	memcpy(x, vals, sizeof(double) * n);
-	risk_sort_doubles(x, n);
-	FZ_CHECK(fz_same_values(x, s, n), "risk_sort_doubles disagrees with qsort (n = %ld)", (long) n);
+	rk_sort_doubles(x, n);
+	FZ_CHECK(fz_same_values(x, s, n), "rk_sort_doubles disagrees with qsort (n = %ld)", (long) n);
 	for (i = 1; i < n; i++)
-		FZ_CHECK(x[i - 1] <= x[i], "risk_sort_doubles: x[%ld] > x[%ld]", (long) i - 1, (long) i);
+		FZ_CHECK(x[i - 1] <= x[i], "rk_sort_doubles: x[%ld] > x[%ld]", (long) i - 1, (long) i);
 
-	m = risk_mean(vals, n);
+	m = rk_mean(vals, n);
 	FZ_CHECK(m >= ulps_down(s[0], 4) && m <= ulps_up(s[n - 1], 4),
-			 "risk_mean %.17g outside [%.17g, %.17g] (n = %ld)", m, s[0], s[n - 1], (long) n);
+			 "rk_mean %.17g outside [%.17g, %.17g] (n = %ld)", m, s[0], s[n - 1], (long) n);
 	free(x);
 	free(s);
 }
@@ -169,25 +169,25 @@ check_flagged(const double *vals, int64_t n, uint16_t k)
 		int64_t		cut = np[f] / 3;
 
 		ref[f] = fz_sorted_copy(part[f], np[f]);
-		risk_sort_doubles(part[f], cut);
-		risk_sort_doubles(part[f] + cut, np[f] - cut);
+		rk_sort_doubles(part[f], cut);
+		rk_sort_doubles(part[f] + cut, np[f] - cut);
 		{
 			double	   *run = malloc(sizeof(double) * (np[f] - cut + 1));
 
 			memcpy(run, part[f] + cut, sizeof(double) * (np[f] - cut));
-			risk_merge_sorted(part[f], cut, run, np[f] - cut, 1);
+			rk_merge_sorted(part[f], cut, run, np[f] - cut, 1);
 			free(run);
 		}
-		FZ_CHECK(fz_same_values(part[f], ref[f], np[f]) && risk_is_sorted(part[f], np[f], 1),
+		FZ_CHECK(fz_same_values(part[f], ref[f], np[f]) && rk_is_sorted(part[f], np[f], 1),
 				 "merge of two sorted runs of flag %d is not the sorted part (n = %ld)", f, (long) np[f]);
 	}
-	m = risk_merge_flags(part[0], np[0], part[1], np[1], pairs, 0);
-	FZ_CHECK(m == n, "risk_merge_flags wrote %ld pairs of %ld", (long) m, (long) n);
-	FZ_CHECK(risk_is_sorted(pairs, n, 2), "merged pairs not in (value, flag) order (n = %ld)", (long) n);
-	risk_sort_pairs(shuffled, n);
+	m = rk_merge_flags(part[0], np[0], part[1], np[1], pairs, 0);
+	FZ_CHECK(m == n, "rk_merge_flags wrote %ld pairs of %ld", (long) m, (long) n);
+	FZ_CHECK(rk_is_sorted(pairs, n, 2), "merged pairs not in (value, flag) order (n = %ld)", (long) n);
+	rk_sort_pairs(shuffled, n);
 	for (i = 0; i < 2 * n; i++)
 		FZ_CHECK(shuffled[i] == pairs[i] || (isnan(shuffled[i]) && isnan(pairs[i])),
-				 "risk_sort_pairs differs from the merged flags at %ld: %.17g vs %.17g",
+				 "rk_sort_pairs differs from the merged flags at %ld: %.17g vs %.17g",
 				 (long) i, shuffled[i], pairs[i]);
 	for (f = 0; f < 2; f++)
 	{

@@ -98,7 +98,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				gn,
 				gd;
 	double		gpd;
-	risk_status st;
+	rk_status st;
 
 	fz_init(&r, data, size);
 	mode = fz_u8(&r) & 3;
@@ -114,8 +114,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the grade tests: 0 <= d <= n, PD in (0, 1) */
 	if (gd <= gn && gpd > 0 && gpd < 1)
 	{
-		double		pj = risk_jeffreys_test(gn, gd, gpd),
-					pb = risk_binomial_test(gn, gd, gpd);
+		double		pj = rk_jeffreys_test(gn, gd, gpd),
+					pb = rk_binomial_test(gn, gd, gpd);
 
 		FZ_CHECK(pj >= 0 && pj <= 1, "jeffreys(%ld, %ld, %.17g) = %.17g", (long) gn, (long) gd, gpd, pj);
 		FZ_CHECK(pb >= 0 && pb <= 1, "binomial(%ld, %ld, %.17g) = %.17g", (long) gn, (long) gd, gpd, pb);
@@ -131,14 +131,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		for (i = 0; i < 2 * m; i++)
 			valid &= v[i] > 0 && isfinite(v[i]);
-		st = risk_psi(v, v + m, m, &psi);
-		FZ_CHECK(st == (valid ? RISK_OK : RISK_DEGENERATE), "psi status %d, counts valid %d", (int) st, valid);
+		st = rk_psi(v, v + m, m, &psi);
+		FZ_CHECK(st == (valid ? RK_OK : RK_DEGENERATE), "psi status %d, counts valid %d", (int) st, valid);
 		for (i = 0; i < m; i++)
 		{
 			sd += v[i];
 			sc += v[m + i];
 		}
-		if (st == RISK_OK && isfinite(sd) && isfinite(sc))
+		if (st == RK_OK && isfinite(sd) && isfinite(sc))
 			FZ_CHECK(psi >= 0 && isfinite(psi), "psi %.17g", psi);
 	}
 
@@ -171,10 +171,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n == 0)
 		goto done;
 
-	st = risk_auc_ks(pairs, n, &auc, &ks, &nb, &ng);
+	st = rk_auc_ks(pairs, n, &auc, &ks, &nb, &ng);
 	FZ_CHECK(nb >= 0 && ng >= 0 && nb + ng == n, "%ld bads + %ld goods != %ld", (long) nb, (long) ng, (long) n);
-	FZ_CHECK(st == ((nb == 0 || ng == 0) ? RISK_DEGENERATE : RISK_OK), "auc status %d", (int) st);
-	if (st == RISK_OK)
+	FZ_CHECK(st == ((nb == 0 || ng == 0) ? RK_DEGENERATE : RK_OK), "auc status %d", (int) st);
+	if (st == RK_OK)
 	{
 		FZ_CHECK(auc >= 0 && auc <= 1 && ks >= 0 && ks <= 1, "AUC %.17g KS %.17g", auc, ks);
 		if (n <= 1500)
@@ -201,9 +201,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			pairs[2 * row] = x <= 1 ? x : 1.0 / x;
 		}
-		st = risk_hosmer_lemeshow(pairs, n, groups, &stat, &df, &pv);
-		FZ_CHECK(st == RISK_OK || st == RISK_DEGENERATE, "hosmer_lemeshow status %d", (int) st);
-		if (st == RISK_OK)
+		st = rk_hosmer_lemeshow(pairs, n, groups, &stat, &df, &pv);
+		FZ_CHECK(st == RK_OK || st == RK_DEGENERATE, "hosmer_lemeshow status %d", (int) st);
+		if (st == RK_OK)
 		{
 			/* +Inf is right when a tiny PD meets a default: 1 / 1e-320 */
 			FZ_CHECK(stat >= 0, "HL statistic %.17g", stat);

@@ -32,19 +32,19 @@ typedef struct hist_win
 	int64_t		n;
 	int			use_tree;
 	double	   *vec;			/* sorted, room for HIST_VEC_MAX + 1 */
-	risk_ostree tree;
+	rk_ostree tree;
 } hist_win;
 
 /* Ensure one free node, doubling the node array (market.c's tree_reserve). */
 static void
-tree_reserve(risk_ostree *t)
+tree_reserve(rk_ostree *t)
 {
 	int32_t		cap;
 
-	if (risk_ostree_room(t) > 0)
+	if (rk_ostree_room(t) > 0)
 		return;
 	cap = t->capacity > 0 ? t->capacity * 2 : 256;
-	t->nodes = realloc(t->nodes, sizeof(risk_osnode) * (size_t) cap);
+	t->nodes = realloc(t->nodes, sizeof(rk_osnode) * (size_t) cap);
 	if (t->nodes == NULL)
 		abort();
 	t->capacity = cap;
@@ -52,13 +52,13 @@ tree_reserve(risk_ostree *t)
 
 /* Insert x, which must succeed once there is room. */
 static void
-tree_insert(risk_ostree *t, double x)
+tree_insert(rk_ostree *t, double x)
 {
-	risk_status st;
+	rk_status st;
 
 	tree_reserve(t);
-	st = risk_ostree_insert(t, x);
-	FZ_CHECK(st == RISK_OK, "ostree insert %.17g with room: status %d", x, (int) st);
+	st = rk_ostree_insert(t, x);
+	FZ_CHECK(st == RK_OK, "ostree insert %.17g with room: status %d", x, (int) st);
 }
 
 /* The forward transition: a row enters the frame. */
@@ -76,7 +76,7 @@ win_add(hist_win *w, double r)
 	if (w->use_tree)
 		tree_insert(&w->tree, r);
 	else
-		risk_sv_insert(w->vec, w->n, r);
+		rk_sv_insert(w->vec, w->n, r);
 	w->n++;
 }
 
@@ -84,16 +84,16 @@ win_add(hist_win *w, double r)
 static void
 win_remove(hist_win *w, double r)
 {
-	risk_status st = w->use_tree ? risk_ostree_remove(&w->tree, r)
-		: risk_sv_remove(w->vec, w->n, r);
+	rk_status st = w->use_tree ? rk_ostree_remove(&w->tree, r)
+		: rk_sv_remove(w->vec, w->n, r);
 
-	FZ_CHECK(st == RISK_OK, "removing %.17g, a value in the frame: status %d (%s)",
+	FZ_CHECK(st == RK_OK, "removing %.17g, a value in the frame: status %d (%s)",
 			 r, (int) st, w->use_tree ? "tree" : "array");
 	w->n--;
 	if (w->use_tree && w->n <= HIST_VEC_MIN)
 	{
-		risk_ostree_export(&w->tree, w->vec);
-		risk_ostree_init(&w->tree, w->tree.nodes, w->tree.capacity);
+		rk_ostree_export(&w->tree, w->vec);
+		rk_ostree_init(&w->tree, w->tree.nodes, w->tree.capacity);
 		w->use_tree = 0;
 	}
 }
@@ -103,9 +103,9 @@ win_remove(hist_win *w, double r)
  * sizes and sums as update() computes them.  Returns the height.
  */
 static int32_t
-tree_walk(const risk_ostree *t, int32_t i, double lo, double hi, int64_t *nodes)
+tree_walk(const rk_ostree *t, int32_t i, double lo, double hi, int64_t *nodes)
 {
-	const risk_osnode *nd;
+	const rk_osnode *nd;
 	int32_t		hl,
 				hr;
 	int64_t		size;
@@ -146,21 +146,21 @@ win_check(hist_win *w, const double *frame, int64_t n, double alpha, uint32_t pi
 				tailmean,
 				maxabs = fz_maxabs(s, n);
 	int64_t		nbelow;
-	risk_status st;
+	rk_status st;
 
 	FZ_CHECK(w->n == n, "state holds %ld values, the frame %ld", (long) w->n, (long) n);
 	if (w->use_tree)
 	{
 		int64_t		nodes = 0;
 
-		FZ_CHECK(risk_ostree_count(&w->tree) == n, "tree count %ld, frame %ld",
-				 (long) risk_ostree_count(&w->tree), (long) n);
+		FZ_CHECK(rk_ostree_count(&w->tree) == n, "tree count %ld, frame %ld",
+				 (long) rk_ostree_count(&w->tree), (long) n);
 		tree_walk(&w->tree, w->tree.root, -INFINITY, INFINITY, &nodes);
-		risk_ostree_export(&w->tree, out);
+		rk_ostree_export(&w->tree, out);
 		FZ_CHECK(fz_same_values(out, s, n), "tree export differs from the sorted frame (n = %ld)", (long) n);
-		FZ_CHECK(risk_ostree_min(&w->tree) == s[0] && risk_ostree_max(&w->tree) == s[n - 1],
+		FZ_CHECK(rk_ostree_min(&w->tree) == s[0] && rk_ostree_max(&w->tree) == s[n - 1],
 				 "tree min/max %.17g/%.17g, frame %.17g/%.17g",
-				 risk_ostree_min(&w->tree), risk_ostree_max(&w->tree), s[0], s[n - 1]);
+				 rk_ostree_min(&w->tree), rk_ostree_max(&w->tree), s[0], s[n - 1]);
 		{
 			int64_t		k = (int64_t) (pick % (uint32_t) n),
 						cnt,
@@ -169,10 +169,10 @@ win_check(hist_win *w, const double *frame, int64_t n, double alpha, uint32_t pi
 						key = s[(pick >> 16) % (uint32_t) n],
 						ref = 0;
 
-			FZ_CHECK(risk_ostree_select(&w->tree, k) == s[k], "select(%ld) %.17g, frame %.17g",
-					 (long) k, risk_ostree_select(&w->tree, k), s[k]);
-			FZ_CHECK(isnan(risk_ostree_select(&w->tree, n)), "select past the end is not NaN");
-			risk_ostree_below(&w->tree, key, &cnt, &sum);
+			FZ_CHECK(rk_ostree_select(&w->tree, k) == s[k], "select(%ld) %.17g, frame %.17g",
+					 (long) k, rk_ostree_select(&w->tree, k), s[k]);
+			FZ_CHECK(isnan(rk_ostree_select(&w->tree, n)), "select past the end is not NaN");
+			rk_ostree_below(&w->tree, key, &cnt, &sum);
 			for (i = 0; i < n && s[i] < key; i++)
 				ref += s[i];
 			FZ_CHECK(cnt == i, "below(%.17g): count %ld, frame %ld", key, (long) cnt, (long) i);
@@ -181,21 +181,21 @@ win_check(hist_win *w, const double *frame, int64_t n, double alpha, uint32_t pi
 				FZ_CHECK(fabs(sum - ref) <= 4 * (n + 2) * DBL_EPSILON * maxabs * (i + 1),
 						 "below(%.17g): sum %.17g, frame %.17g", key, sum, ref);
 		}
-		st = risk_ostree_var_es(&w->tree, alpha, &var, &es);
+		st = rk_ostree_var_es(&w->tree, alpha, &var, &es);
 	}
 	else
 	{
 		FZ_CHECK(fz_same_values(w->vec, s, n), "sorted array differs from the sorted frame (n = %ld)", (long) n);
-		st = risk_sv_var_es(w->vec, n, alpha, &var, &es);
+		st = rk_sv_var_es(w->vec, n, alpha, &var, &es);
 	}
 	FZ_CHECK(fz_status_valid(st), "status %d", (int) st);
 	if (n == 0)
-		FZ_CHECK(st == RISK_EMPTY, "empty frame: status %d", (int) st);
+		FZ_CHECK(st == RK_EMPTY, "empty frame: status %d", (int) st);
 	else if (!(alpha > 0 && alpha < 1))
-		FZ_CHECK(st == RISK_BADARG, "alpha %.17g: status %d", alpha, (int) st);
+		FZ_CHECK(st == RK_BADARG, "alpha %.17g: status %d", alpha, (int) st);
 	else
 	{
-		FZ_CHECK(st == RISK_OK, "status %d", (int) st);
+		FZ_CHECK(st == RK_OK, "status %d", (int) st);
 		q = fz_ref_quantile(s, n, alpha, &tailmean, &nbelow);
 		FZ_CHECK(var == -q, "VaR %.17g, sorted frame %.17g (%s, n = %ld)", var, -q,
 				 w->use_tree ? "tree" : "array", (long) n);
@@ -219,14 +219,14 @@ win_check(hist_win *w, const double *frame, int64_t n, double alpha, uint32_t pi
 	{
 		double		absent = nextafter(s[n - 1], INFINITY);
 
-		st = w->use_tree ? risk_ostree_remove(&w->tree, absent) : risk_sv_remove(w->vec, n, absent);
-		FZ_CHECK(st == RISK_NOTFOUND, "removing absent %.17g: status %d", absent, (int) st);
+		st = w->use_tree ? rk_ostree_remove(&w->tree, absent) : rk_sv_remove(w->vec, n, absent);
+		FZ_CHECK(st == RK_NOTFOUND, "removing absent %.17g: status %d", absent, (int) st);
 	}
 	if (w->use_tree)
 	{
-		FZ_CHECK(risk_ostree_insert(&w->tree, NAN) == RISK_BADARG, "tree took NaN");
-		FZ_CHECK(risk_ostree_remove(&w->tree, NAN) == RISK_BADARG, "tree removed NaN");
-		FZ_CHECK(risk_ostree_count(&w->tree) == n, "NaN or an absent value changed the count");
+		FZ_CHECK(rk_ostree_insert(&w->tree, NAN) == RK_BADARG, "tree took NaN");
+		FZ_CHECK(rk_ostree_remove(&w->tree, NAN) == RK_BADARG, "tree removed NaN");
+		FZ_CHECK(rk_ostree_count(&w->tree) == n, "NaN or an absent value changed the count");
 	}
 	else if (n > 0)
 		FZ_CHECK(fz_same_values(w->vec, s, n), "removing an absent value changed the array");
@@ -242,36 +242,36 @@ win_check(hist_win *w, const double *frame, int64_t n, double alpha, uint32_t pi
 static void
 check_nospace(const double *x, int64_t n, int32_t cap)
 {
-	risk_osnode *nodes = malloc(sizeof(risk_osnode) * (size_t) cap);
+	rk_osnode *nodes = malloc(sizeof(rk_osnode) * (size_t) cap);
 	double	   *kept = malloc(sizeof(double) * (n > 0 ? n : 1));
 	double	   *out = malloc(sizeof(double) * (n > 0 ? n : 1));
 	double	   *s;
 	int64_t		nk = 0,
 				i,
 				j;
-	risk_ostree t;
+	rk_ostree t;
 
-	risk_ostree_init(&t, nodes, cap);
+	rk_ostree_init(&t, nodes, cap);
 	for (i = 0; i < n; i++)
 	{
 		int			present = 0;
-		int32_t		room = risk_ostree_room(&t);
-		risk_status st = risk_ostree_insert(&t, x[i]);
+		int32_t		room = rk_ostree_room(&t);
+		rk_status st = rk_ostree_insert(&t, x[i]);
 
 		for (j = 0; j < nk && !present; j++)
 			present = kept[j] == x[i];
 		if (present || room > 0)
-			FZ_CHECK(st == RISK_OK, "insert %.17g (present %d, room %d): status %d",
+			FZ_CHECK(st == RK_OK, "insert %.17g (present %d, room %d): status %d",
 					 x[i], present, room, (int) st);
 		else
-			FZ_CHECK(st == RISK_NOSPACE, "insert new %.17g with no room: status %d", x[i], (int) st);
-		if (st == RISK_OK)
+			FZ_CHECK(st == RK_NOSPACE, "insert new %.17g with no room: status %d", x[i], (int) st);
+		if (st == RK_OK)
 			kept[nk++] = x[i];
-		FZ_CHECK(risk_ostree_count(&t) == nk, "count %ld after %ld accepted",
-				 (long) risk_ostree_count(&t), (long) nk);
+		FZ_CHECK(rk_ostree_count(&t) == nk, "count %ld after %ld accepted",
+				 (long) rk_ostree_count(&t), (long) nk);
 	}
 	s = fz_sorted_copy(kept, nk);
-	risk_ostree_export(&t, out);
+	rk_ostree_export(&t, out);
 	FZ_CHECK(fz_same_values(out, s, nk), "the full tree lost values");
 	free(s);
 	free(out);
@@ -321,7 +321,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	w.n = 0;
 	w.use_tree = 0;
 	w.vec = malloc(sizeof(double) * (HIST_VEC_MAX + 1));
-	risk_ostree_init(&w.tree, NULL, 0);
+	rk_ostree_init(&w.tree, NULL, 0);
 
 	/* the script: 0-1 add a row, 2 drop (b >> 2) + 1 rows, 3 check */
 	for (i = 0; i < nops; i++)

@@ -24,7 +24,7 @@
 
 /* The bin of x by the edges: lower <= x < upper. */
 static int
-bin_of(const risk_woe_bin *b, int nb, double x)
+bin_of(const rk_woe_bin *b, int nb, double x)
 {
 	int			i;
 
@@ -64,8 +64,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				bsum = 0;
 	int64_t    *cg,
 			   *cb;
-	risk_woe_bin *out;
-	risk_status st;
+	rk_woe_bin *out;
+	rk_status st;
 
 	fz_init(&r, data, size);
 	max_bins = fz_u8(&r) < 64 ? 10 : (int) fz_range(&r, 1, 50);
@@ -112,12 +112,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n < 2)
 		goto done;
 
-	out = malloc(sizeof(risk_woe_bin) * 50);
-	st = risk_woe_binning(pairs, n, max_bins, min_share, out, &nb, &iv);
+	out = malloc(sizeof(rk_woe_bin) * 50);
+	st = rk_woe_binning(pairs, n, max_bins, min_share, out, &nb, &iv);
 	FZ_CHECK(fz_status_valid(st), "status %d", (int) st);
-	FZ_CHECK(st == ((tb == 0 || tg == 0) ? RISK_DEGENERATE : RISK_OK),
+	FZ_CHECK(st == ((tb == 0 || tg == 0) ? RK_DEGENERATE : RK_OK),
 			 "status %d with %ld bads and %ld goods", (int) st, (long) tb, (long) tg);
-	if (st != RISK_OK)
+	if (st != RK_OK)
 	{
 		free(out);
 		goto done;
