@@ -7,22 +7,22 @@ CORE_SRCS   = $(sort $(wildcard src/core/*.c))
 OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)) $(CORE_SRCS))
 
 SQL_PIECES  = $(sort $(wildcard src/sql/*.sql))
-# the install scripts of earlier versions and the upgrades between them,
-# frozen as they shipped; the upgrade to the current version is built from
-# its head and the pieces that version changed
-OLD_SCRIPTS = src/versions/risk--0.1.0.sql src/versions/risk--0.2.0.sql \
-              src/versions/risk--0.2.1.sql \
-              src/versions/risk--0.1.0--0.2.0.sql src/versions/risk--0.2.0--0.2.1.sql
-UPGRADE_0_2_2 = src/versions/0.2.1--0.2.2.head.sql src/sql/72_logit_table.sql \
-                src/sql/98_daily_run.sql src/sql/98_first_hour.sql src/sql/98_garch_accum.sql \
-                src/sql/98_parallel_cost.sql \
-                src/sql/98_warning_batch.sql \
-                src/sql/98_warning_views.sql \
-                src/versions/0.2.1--0.2.2.warning_grants.sql src/versions/0.2.1--0.2.2.tail.sql
-DATA        = $(OLD_SCRIPTS)
-DATA_built  = risk--$(EXTVERSION).sql risk--0.2.1--0.2.2.sql
+# every version script but the current install script is kept whole in
+# src/versions: the install scripts of earlier versions as they shipped and
+# one upgrade script per version step (never edited once released)
+DATA        = $(sort $(wildcard src/versions/risk--*.sql))
+DATA_built  = risk--$(EXTVERSION).sql
 
-REGRESS     = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+# the areas, in the order of their pieces of the install script
+# (src/sql/NN_<area>.sql; header and privileges are no area)
+AREAS       = $(filter-out header privileges,$(foreach p,$(SQL_PIECES),$(word 2,$(subst _, ,$(basename $(notdir $(p)))))))
+
+# pg_regress: fixtures (the shared CSV data and helpers) first, then each
+# area's tests (sql/<area>.sql, sql/<area>_*.sql) in the areas' order, then
+# the tests across areas (bad_input, hostile, first_hour, ...) by name
+ALL_TESTS   = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+AREA_TESTS  = $(foreach a,$(AREAS),$(patsubst sql/%.sql,%,$(sort $(wildcard sql/$(a).sql sql/$(a)_*.sql))))
+REGRESS     = fixtures $(AREA_TESTS) $(filter-out fixtures $(AREA_TESTS),$(ALL_TESTS))
 REGRESS_OPTS = --load-extension=risk
 
 PROVE_TESTS = $(wildcard test/t/*.pl)
@@ -54,9 +54,6 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 risk--$(EXTVERSION).sql: $(SQL_PIECES)
-	cat $^ > $@
-
-risk--0.2.1--0.2.2.sql: $(UPGRADE_0_2_2)
 	cat $^ > $@
 
 # every object depends on the project's headers (struct layouts are shared)

@@ -25,7 +25,7 @@
 #include "utils/syscache.h"
 
 #include "risk.h"
-#include "worker.h"
+#include "warning_worker.h"
 
 PG_MODULE_MAGIC;
 

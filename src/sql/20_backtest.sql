@@ -46,26 +46,26 @@ CREATE FUNCTION risk.var_exception(pnl float8, var float8) RETURNS boolean
 COMMENT ON FUNCTION risk.var_exception(float8, float8) IS
 'True when the loss on a day exceeds the VaR set for it: pnl < -var (both as this extension reports them: pnl profit positive, var a positive loss)';
 
-CREATE FUNCTION risk._christoffersen_accum(internal, boolean) RETURNS internal
+CREATE FUNCTION risk_internal._christoffersen_accum(internal, boolean) RETURNS internal
     AS 'MODULE_PATHNAME', 'risk_christoffersen_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION risk._christoffersen_accum(internal, boolean, float8) RETURNS internal
+CREATE FUNCTION risk_internal._christoffersen_accum(internal, boolean, float8) RETURNS internal
     AS 'MODULE_PATHNAME', 'risk_christoffersen_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION risk._christoffersen_final(internal) RETURNS risk.christoffersen_result
+CREATE FUNCTION risk_internal._christoffersen_final(internal) RETURNS risk.christoffersen_result
     AS 'MODULE_PATHNAME', 'risk_christoffersen_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION risk._christoffersen_accum(internal, boolean) IS 'Support function of risk.christoffersen: transition';
-COMMENT ON FUNCTION risk._christoffersen_accum(internal, boolean, float8) IS 'Support function of risk.christoffersen: transition';
-COMMENT ON FUNCTION risk._christoffersen_final(internal) IS 'Support function of risk.christoffersen: final';
+COMMENT ON FUNCTION risk_internal._christoffersen_accum(internal, boolean) IS 'Support function of risk.christoffersen: transition';
+COMMENT ON FUNCTION risk_internal._christoffersen_accum(internal, boolean, float8) IS 'Support function of risk.christoffersen: transition';
+COMMENT ON FUNCTION risk_internal._christoffersen_final(internal) IS 'Support function of risk.christoffersen: final';
 
 CREATE AGGREGATE risk.christoffersen(exception boolean) (
-    SFUNC = risk._christoffersen_accum, STYPE = internal,
-    FINALFUNC = risk._christoffersen_final, PARALLEL = SAFE
+    SFUNC = risk_internal._christoffersen_accum, STYPE = internal,
+    FINALFUNC = risk_internal._christoffersen_final, PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE risk.christoffersen(boolean) IS
 'Christoffersen (1998) independence test of VaR exceptions taken in ORDER BY order: transition counts, LR and p-value; NULL rows skipped';
 
 CREATE AGGREGATE risk.christoffersen(exception boolean, p float8) (
-    SFUNC = risk._christoffersen_accum, STYPE = internal,
-    FINALFUNC = risk._christoffersen_final, PARALLEL = SAFE
+    SFUNC = risk_internal._christoffersen_accum, STYPE = internal,
+    FINALFUNC = risk_internal._christoffersen_final, PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE risk.christoffersen(boolean, float8) IS
 'Christoffersen (1998) independence and conditional coverage tests of VaR exceptions at confidence p, taken in ORDER BY order: transition counts, LRs and p-values';

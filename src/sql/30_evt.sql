@@ -66,28 +66,28 @@ COMMENT ON FUNCTION risk.gev_return_level(float8, float8, float8, float8) IS
 
 -- gpd_fit: a value buffer of the excesses
 
-CREATE FUNCTION risk._gpd_accum(internal, float8, float8) RETURNS internal
+CREATE FUNCTION risk_internal._gpd_accum(internal, float8, float8) RETURNS internal
     AS 'MODULE_PATHNAME', 'risk_gpd_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION risk._gpd_accum(internal, float8, float8, text) RETURNS internal
+CREATE FUNCTION risk_internal._gpd_accum(internal, float8, float8, text) RETURNS internal
     AS 'MODULE_PATHNAME', 'risk_gpd_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION risk._gpd_fit_final(internal) RETURNS risk.gpd_model
+CREATE FUNCTION risk_internal._gpd_fit_final(internal) RETURNS risk.gpd_model
     AS 'MODULE_PATHNAME', 'risk_gpd_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION risk._gpd_accum(internal, float8, float8) IS 'Support function of risk.gpd_fit: transition';
-COMMENT ON FUNCTION risk._gpd_accum(internal, float8, float8, text) IS 'Support function of risk.gpd_fit: transition';
-COMMENT ON FUNCTION risk._gpd_fit_final(internal) IS 'Support function of risk.gpd_fit: final (the fit)';
+COMMENT ON FUNCTION risk_internal._gpd_accum(internal, float8, float8) IS 'Support function of risk.gpd_fit: transition';
+COMMENT ON FUNCTION risk_internal._gpd_accum(internal, float8, float8, text) IS 'Support function of risk.gpd_fit: transition';
+COMMENT ON FUNCTION risk_internal._gpd_fit_final(internal) IS 'Support function of risk.gpd_fit: final (the fit)';
 
 CREATE AGGREGATE risk.gpd_fit(loss float8, threshold float8) (
-    SFUNC = risk._gpd_accum, STYPE = internal, FINALFUNC = risk._gpd_fit_final,
-    COMBINEFUNC = risk._buffer_combine,
-    SERIALFUNC = risk._buffer_serialize, DESERIALFUNC = risk._buffer_deserialize,
+    SFUNC = risk_internal._gpd_accum, STYPE = internal, FINALFUNC = risk_internal._gpd_fit_final,
+    COMBINEFUNC = risk_internal._buffer_combine,
+    SERIALFUNC = risk_internal._buffer_serialize, DESERIALFUNC = risk_internal._buffer_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE risk.gpd_fit(float8, float8) IS
 'Maximum-likelihood GPD fit to the excesses of losses (positive = loss) over a threshold, the same on every row; needs at least 3 exceedances';
 CREATE AGGREGATE risk.gpd_fit(loss float8, threshold float8, method text) (
-    SFUNC = risk._gpd_accum, STYPE = internal, FINALFUNC = risk._gpd_fit_final,
-    COMBINEFUNC = risk._buffer_combine,
-    SERIALFUNC = risk._buffer_serialize, DESERIALFUNC = risk._buffer_deserialize,
+    SFUNC = risk_internal._gpd_accum, STYPE = internal, FINALFUNC = risk_internal._gpd_fit_final,
+    COMBINEFUNC = risk_internal._buffer_combine,
+    SERIALFUNC = risk_internal._buffer_serialize, DESERIALFUNC = risk_internal._buffer_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE risk.gpd_fit(float8, float8, text) IS
@@ -118,17 +118,17 @@ CREATE TYPE risk.gev_model AS (
 COMMENT ON TYPE risk.gev_model IS
 'A GEV fitted to block maxima by maximum likelihood (risk.gev_fit): shape xi, location mu, scale sigma, standard errors from the observed information, log-likelihood, number of maxima, converged';
 
-CREATE FUNCTION risk._gev_accum(internal, float8) RETURNS internal
+CREATE FUNCTION risk_internal._gev_accum(internal, float8) RETURNS internal
     AS 'MODULE_PATHNAME', 'risk_gev_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION risk._gev_fit_final(internal) RETURNS risk.gev_model
+CREATE FUNCTION risk_internal._gev_fit_final(internal) RETURNS risk.gev_model
     AS 'MODULE_PATHNAME', 'risk_gev_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION risk._gev_accum(internal, float8) IS 'Support function of risk.gev_fit: transition';
-COMMENT ON FUNCTION risk._gev_fit_final(internal) IS 'Support function of risk.gev_fit: final (the fit)';
+COMMENT ON FUNCTION risk_internal._gev_accum(internal, float8) IS 'Support function of risk.gev_fit: transition';
+COMMENT ON FUNCTION risk_internal._gev_fit_final(internal) IS 'Support function of risk.gev_fit: final (the fit)';
 
 CREATE AGGREGATE risk.gev_fit(block_max float8) (
-    SFUNC = risk._gev_accum, STYPE = internal, FINALFUNC = risk._gev_fit_final,
-    COMBINEFUNC = risk._buffer_combine,
-    SERIALFUNC = risk._buffer_serialize, DESERIALFUNC = risk._buffer_deserialize,
+    SFUNC = risk_internal._gev_accum, STYPE = internal, FINALFUNC = risk_internal._gev_fit_final,
+    COMBINEFUNC = risk_internal._buffer_combine,
+    SERIALFUNC = risk_internal._buffer_serialize, DESERIALFUNC = risk_internal._buffer_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE risk.gev_fit(float8) IS
@@ -136,17 +136,17 @@ COMMENT ON AGGREGATE risk.gev_fit(float8) IS
 
 -- hill: a value buffer of the losses
 
-CREATE FUNCTION risk._hill_accum(internal, float8, int) RETURNS internal
+CREATE FUNCTION risk_internal._hill_accum(internal, float8, int) RETURNS internal
     AS 'MODULE_PATHNAME', 'risk_hill_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION risk._hill_final(internal) RETURNS risk.hill_estimate
+CREATE FUNCTION risk_internal._hill_final(internal) RETURNS risk.hill_estimate
     AS 'MODULE_PATHNAME', 'risk_hill_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION risk._hill_accum(internal, float8, int) IS 'Support function of risk.hill: transition';
-COMMENT ON FUNCTION risk._hill_final(internal) IS 'Support function of risk.hill: final';
+COMMENT ON FUNCTION risk_internal._hill_accum(internal, float8, int) IS 'Support function of risk.hill: transition';
+COMMENT ON FUNCTION risk_internal._hill_final(internal) IS 'Support function of risk.hill: final';
 
 CREATE AGGREGATE risk.hill(loss float8, k int) (
-    SFUNC = risk._hill_accum, STYPE = internal, FINALFUNC = risk._hill_final,
-    COMBINEFUNC = risk._buffer_combine,
-    SERIALFUNC = risk._buffer_serialize, DESERIALFUNC = risk._buffer_deserialize,
+    SFUNC = risk_internal._hill_accum, STYPE = internal, FINALFUNC = risk_internal._hill_final,
+    COMBINEFUNC = risk_internal._buffer_combine,
+    SERIALFUNC = risk_internal._buffer_serialize, DESERIALFUNC = risk_internal._buffer_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE risk.hill(float8, int) IS
@@ -154,20 +154,49 @@ COMMENT ON AGGREGATE risk.hill(float8, int) IS
 
 -- mean_excess: float8[] {m, thresholds, counts, sums, compensations}
 
-CREATE FUNCTION risk._mean_excess_accum(float8[], float8, float8[]) RETURNS float8[]
+CREATE FUNCTION risk_internal._mean_excess_accum(float8[], float8, float8[]) RETURNS float8[]
     AS 'MODULE_PATHNAME', 'risk_mean_excess_accum' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION risk._mean_excess_combine(float8[], float8[]) RETURNS float8[]
+CREATE FUNCTION risk_internal._mean_excess_combine(float8[], float8[]) RETURNS float8[]
     AS 'MODULE_PATHNAME', 'risk_mean_excess_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION risk._mean_excess_final(float8[]) RETURNS risk.mean_excess_point[]
+CREATE FUNCTION risk_internal._mean_excess_final(float8[]) RETURNS risk.mean_excess_point[]
     AS 'MODULE_PATHNAME', 'risk_mean_excess_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION risk._mean_excess_accum(float8[], float8, float8[]) IS 'Support function of risk.mean_excess: transition';
-COMMENT ON FUNCTION risk._mean_excess_combine(float8[], float8[]) IS 'Support function of risk.mean_excess: combine partial states';
-COMMENT ON FUNCTION risk._mean_excess_final(float8[]) IS 'Support function of risk.mean_excess: final';
+COMMENT ON FUNCTION risk_internal._mean_excess_accum(float8[], float8, float8[]) IS 'Support function of risk.mean_excess: transition';
+COMMENT ON FUNCTION risk_internal._mean_excess_combine(float8[], float8[]) IS 'Support function of risk.mean_excess: combine partial states';
+COMMENT ON FUNCTION risk_internal._mean_excess_final(float8[]) IS 'Support function of risk.mean_excess: final';
 
 CREATE AGGREGATE risk.mean_excess(loss float8, thresholds float8[]) (
-    SFUNC = risk._mean_excess_accum, STYPE = float8[], INITCOND = '{}',
-    FINALFUNC = risk._mean_excess_final, COMBINEFUNC = risk._mean_excess_combine,
+    SFUNC = risk_internal._mean_excess_accum, STYPE = float8[], INITCOND = '{}',
+    FINALFUNC = risk_internal._mean_excess_final, COMBINEFUNC = risk_internal._mean_excess_combine,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE risk.mean_excess(float8, float8[]) IS
 'Empirical mean-excess function of losses (positive = loss) at each of the given thresholds, the data of the threshold-choice plot: an array of (threshold, n_exceed, mean_excess)';
+
+-- A GPD fit whose threshold is a quantile of the group's own losses.
+
+CREATE FUNCTION risk_internal._gpd_q_accum(internal, float8, float8) RETURNS internal
+    AS 'MODULE_PATHNAME', 'risk_gpd_q_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION risk_internal._gpd_q_accum(internal, float8, float8, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'risk_gpd_q_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION risk_internal._gpd_q_final(internal) RETURNS risk.gpd_model
+    AS 'MODULE_PATHNAME', 'risk_gpd_q_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION risk_internal._gpd_q_accum(internal, float8, float8) IS 'Support function of risk.gpd_fit_quantile: transition';
+COMMENT ON FUNCTION risk_internal._gpd_q_accum(internal, float8, float8, text) IS 'Support function of risk.gpd_fit_quantile: transition';
+COMMENT ON FUNCTION risk_internal._gpd_q_final(internal) IS 'Support function of risk.gpd_fit_quantile: final (the threshold, then the fit)';
+
+CREATE AGGREGATE risk.gpd_fit_quantile(loss float8, q float8) (
+    SFUNC = risk_internal._gpd_q_accum, STYPE = internal, FINALFUNC = risk_internal._gpd_q_final,
+    COMBINEFUNC = risk_internal._buffer_combine,
+    SERIALFUNC = risk_internal._buffer_serialize, DESERIALFUNC = risk_internal._buffer_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE risk.gpd_fit_quantile(float8, float8) IS
+'Maximum-likelihood GPD fit to the excesses of losses (positive = loss) over the type-7 quantile at q of the group''s own losses (percentile_cont(q)), in one pass; the model''s threshold is that quantile';
+CREATE AGGREGATE risk.gpd_fit_quantile(loss float8, q float8, method text) (
+    SFUNC = risk_internal._gpd_q_accum, STYPE = internal, FINALFUNC = risk_internal._gpd_q_final,
+    COMBINEFUNC = risk_internal._buffer_combine,
+    SERIALFUNC = risk_internal._buffer_serialize, DESERIALFUNC = risk_internal._buffer_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE risk.gpd_fit_quantile(float8, float8, text) IS
+'GPD fit by method ''mle'' or ''pwm'' to the excesses of losses over the type-7 quantile at q of the group''s own losses, in one pass';

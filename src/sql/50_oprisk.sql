@@ -27,32 +27,32 @@ CREATE TYPE risk.frequency_model AS (
 COMMENT ON TYPE risk.frequency_model IS
 'A loss-count distribution fitted by maximum likelihood (risk.frequency_fit): family, parameters (poisson lambda; negbin size and mu), log-likelihood, AIC, number of periods, converged (negbin: false when the counts are not overdispersed)';
 
-CREATE FUNCTION risk._severity_accum(internal, float8, text) RETURNS internal
+CREATE FUNCTION risk_internal._severity_accum(internal, float8, text) RETURNS internal
     AS 'MODULE_PATHNAME', 'risk_severity_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION risk._severity_fit_final(internal) RETURNS risk.severity_model
+CREATE FUNCTION risk_internal._severity_fit_final(internal) RETURNS risk.severity_model
     AS 'MODULE_PATHNAME', 'risk_severity_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION risk._frequency_accum(internal, bigint, text) RETURNS internal
+CREATE FUNCTION risk_internal._frequency_accum(internal, bigint, text) RETURNS internal
     AS 'MODULE_PATHNAME', 'risk_frequency_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION risk._frequency_fit_final(internal) RETURNS risk.frequency_model
+CREATE FUNCTION risk_internal._frequency_fit_final(internal) RETURNS risk.frequency_model
     AS 'MODULE_PATHNAME', 'risk_frequency_fit_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION risk._severity_accum(internal, float8, text) IS 'Support function of risk.severity_fit: transition';
-COMMENT ON FUNCTION risk._severity_fit_final(internal) IS 'Support function of risk.severity_fit: final (the fit)';
-COMMENT ON FUNCTION risk._frequency_accum(internal, bigint, text) IS 'Support function of risk.frequency_fit: transition';
-COMMENT ON FUNCTION risk._frequency_fit_final(internal) IS 'Support function of risk.frequency_fit: final (the fit)';
+COMMENT ON FUNCTION risk_internal._severity_accum(internal, float8, text) IS 'Support function of risk.severity_fit: transition';
+COMMENT ON FUNCTION risk_internal._severity_fit_final(internal) IS 'Support function of risk.severity_fit: final (the fit)';
+COMMENT ON FUNCTION risk_internal._frequency_accum(internal, bigint, text) IS 'Support function of risk.frequency_fit: transition';
+COMMENT ON FUNCTION risk_internal._frequency_fit_final(internal) IS 'Support function of risk.frequency_fit: final (the fit)';
 
 CREATE AGGREGATE risk.severity_fit(loss float8, family text) (
-    SFUNC = risk._severity_accum, STYPE = internal, FINALFUNC = risk._severity_fit_final,
-    COMBINEFUNC = risk._buffer_combine,
-    SERIALFUNC = risk._buffer_serialize, DESERIALFUNC = risk._buffer_deserialize,
+    SFUNC = risk_internal._severity_accum, STYPE = internal, FINALFUNC = risk_internal._severity_fit_final,
+    COMBINEFUNC = risk_internal._buffer_combine,
+    SERIALFUNC = risk_internal._buffer_serialize, DESERIALFUNC = risk_internal._buffer_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE risk.severity_fit(float8, text) IS
 'Maximum-likelihood fit of a severity family (lognormal, weibull, gamma, gpd) to positive losses, with log-likelihood and AIC to choose between families';
 
 CREATE AGGREGATE risk.frequency_fit(n bigint, family text) (
-    SFUNC = risk._frequency_accum, STYPE = internal, FINALFUNC = risk._frequency_fit_final,
-    COMBINEFUNC = risk._buffer_combine,
-    SERIALFUNC = risk._buffer_serialize, DESERIALFUNC = risk._buffer_deserialize,
+    SFUNC = risk_internal._frequency_accum, STYPE = internal, FINALFUNC = risk_internal._frequency_fit_final,
+    COMBINEFUNC = risk_internal._buffer_combine,
+    SERIALFUNC = risk_internal._buffer_serialize, DESERIALFUNC = risk_internal._buffer_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE risk.frequency_fit(bigint, text) IS

@@ -30,7 +30,7 @@ SELECT pg_catalog.pg_extension_config_dump('risk.master_scale', 'WHERE scale <> 
 
 -- Check one scale: bands in grade order, from 0 to 1, each starting where
 -- the previous one ends.
-CREATE FUNCTION risk._check_scale(s text) RETURNS void
+CREATE FUNCTION risk_internal._check_scale(s text) RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -57,32 +57,32 @@ BEGIN
             MESSAGE = format('master scale %L ends at %s: the last band must reach 1', s, prev_upper);
     END IF;
 END $$;
-COMMENT ON FUNCTION risk._check_scale(text) IS 'Support function of risk.master_scale: raise if a scale has a gap or an overlap, or its last band does not reach a PD of 1';
+COMMENT ON FUNCTION risk_internal._check_scale(text) IS 'Support function of risk.master_scale: raise if a scale has a gap or an overlap, or its last band does not reach a PD of 1';
 
-CREATE FUNCTION risk._master_scale_check() RETURNS trigger
+CREATE FUNCTION risk_internal._master_scale_check() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF TG_OP <> 'INSERT' THEN
-        PERFORM risk._check_scale(OLD.scale);
+        PERFORM risk_internal._check_scale(OLD.scale);
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        PERFORM risk._check_scale(NEW.scale);
+        PERFORM risk_internal._check_scale(NEW.scale);
     END IF;
     RETURN NULL;
 END $$;
-COMMENT ON FUNCTION risk._master_scale_check() IS 'Support function of risk.master_scale: constraint trigger checking the scales a transaction wrote';
+COMMENT ON FUNCTION risk_internal._master_scale_check() IS 'Support function of risk.master_scale: constraint trigger checking the scales a transaction wrote';
 
 CREATE CONSTRAINT TRIGGER master_scale_complete
     AFTER INSERT OR UPDATE OR DELETE ON risk.master_scale
     DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION risk._master_scale_check();
+    FOR EACH ROW EXECUTE FUNCTION risk_internal._master_scale_check();
 
 REVOKE ALL ON risk.master_scale FROM PUBLIC;
 GRANT SELECT ON risk.master_scale TO PUBLIC;
 
--- risk.grade is in 98_first_hour.sql (0.2.2 changed it).
+-- risk.grade is at the end of this piece.
 
 -- migration matrices
 
@@ -96,25 +96,25 @@ COMMENT ON TYPE risk.migration_result IS
 'Result of risk.migration_matrix: the scale, its grades in order, and the transition counts and row-normalised probabilities as two-dimensional arrays [from grade][to grade] (a row with no customer has NULL probabilities)';
 
 -- counts per distinct (from, to) pair: O(1) per row; the final reads the scale
-CREATE FUNCTION risk._migration_accum(internal, text, text) RETURNS internal
+CREATE FUNCTION risk_internal._migration_accum(internal, text, text) RETURNS internal
     AS 'MODULE_PATHNAME', 'risk_migration_accum' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION risk._migration_accum(internal, text, text, text) RETURNS internal
+CREATE FUNCTION risk_internal._migration_accum(internal, text, text, text) RETURNS internal
     AS 'MODULE_PATHNAME', 'risk_migration_accum' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION risk._migration_final(internal) RETURNS risk.migration_result
+CREATE FUNCTION risk_internal._migration_final(internal) RETURNS risk.migration_result
     AS 'MODULE_PATHNAME', 'risk_migration_final' LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION risk._migration_accum(internal, text, text) IS 'Support function of risk.migration_matrix: transition';
-COMMENT ON FUNCTION risk._migration_accum(internal, text, text, text) IS 'Support function of risk.migration_matrix: transition';
-COMMENT ON FUNCTION risk._migration_final(internal) IS 'Support function of risk.migration_matrix: final (reads the scale, builds the matrices)';
+COMMENT ON FUNCTION risk_internal._migration_accum(internal, text, text) IS 'Support function of risk.migration_matrix: transition';
+COMMENT ON FUNCTION risk_internal._migration_accum(internal, text, text, text) IS 'Support function of risk.migration_matrix: transition';
+COMMENT ON FUNCTION risk_internal._migration_final(internal) IS 'Support function of risk.migration_matrix: final (reads the scale, builds the matrices)';
 
 CREATE AGGREGATE risk.migration_matrix(from_grade text, to_grade text) (
-    SFUNC = risk._migration_accum, STYPE = internal,
-    FINALFUNC = risk._migration_final, PARALLEL = SAFE
+    SFUNC = risk_internal._migration_accum, STYPE = internal,
+    FINALFUNC = risk_internal._migration_final, PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE risk.migration_matrix(text, text) IS
 'Grade migration matrix on the default master scale: transition counts and row-normalised probabilities from the grades at one date to the grades at another, in the scale''s order; rows with a NULL grade are skipped';
 CREATE AGGREGATE risk.migration_matrix(from_grade text, to_grade text, scale text) (
-    SFUNC = risk._migration_accum, STYPE = internal,
-    FINALFUNC = risk._migration_final, PARALLEL = SAFE
+    SFUNC = risk_internal._migration_accum, STYPE = internal,
+    FINALFUNC = risk_internal._migration_final, PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE risk.migration_matrix(text, text, text) IS
 'Grade migration matrix on the given master scale (the same on every row): transition counts and row-normalised probabilities in the scale''s order';
@@ -129,3 +129,11 @@ AS $$
 $$;
 COMMENT ON FUNCTION risk.migration_cells(risk.migration_result) IS
 'The cells of a migration matrix as rows (from grade, to grade, count, probability), in the scale''s order: what a BI tool reads';
+
+-- risk.grade in C: it runs once per row and reads its scale once per
+-- statement.  A PD given as a percentage gets a hint.
+
+CREATE OR REPLACE FUNCTION risk.grade(pd float8, scale text DEFAULT 'default') RETURNS text
+    AS 'MODULE_PATHNAME', 'risk_grade' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION risk.grade(float8, text) IS
+'The grade of a PD on a master scale (risk.master_scale): the band [pd_lower, pd_upper) holding it (the last band includes 1); a PD outside [0, 1] or an unknown scale is an error (a PD is a fraction: 0.015, not 1.5); the scale is read once per statement';

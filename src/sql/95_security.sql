@@ -35,11 +35,11 @@ COMMENT ON TABLE risk.classification IS
 'Confidentiality level of table columns and how a masked view shows them to roles cleared below that level (pseudonym, round, month, null); unclassified columns are internal';
 SELECT pg_catalog.pg_extension_config_dump('risk.classification', '');
 ALTER TABLE risk.classification ENABLE ROW LEVEL SECURITY;
-CREATE POLICY classification_read ON risk.classification FOR SELECT USING (risk._may_read(tab));
-CREATE POLICY classification_insert ON risk.classification FOR INSERT WITH CHECK (risk._may_manage(tab));
+CREATE POLICY classification_read ON risk.classification FOR SELECT USING (risk_internal._may_read(tab));
+CREATE POLICY classification_insert ON risk.classification FOR INSERT WITH CHECK (risk_internal._may_manage(tab));
 CREATE POLICY classification_update ON risk.classification FOR UPDATE
-    USING (risk._may_manage(tab)) WITH CHECK (risk._may_manage(tab));
-CREATE POLICY classification_delete ON risk.classification FOR DELETE USING (risk._may_manage(tab));
+    USING (risk_internal._may_manage(tab)) WITH CHECK (risk_internal._may_manage(tab));
+CREATE POLICY classification_delete ON risk.classification FOR DELETE USING (risk_internal._may_manage(tab));
 REVOKE ALL ON risk.classification FROM PUBLIC;
 
 -- The key of the pseudonyms: one per database, read only by the owners of
@@ -54,7 +54,7 @@ SELECT pg_catalog.pg_extension_config_dump('risk.masking_key', '');
 REVOKE ALL ON risk.masking_key FROM PUBLIC;
 
 -- The error of round_significant for a bad digits argument.
-CREATE FUNCTION risk._check_digits(digits integer) RETURNS void
+CREATE FUNCTION risk_internal._check_digits(digits integer) RETURNS void
     LANGUAGE plpgsql IMMUTABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -73,7 +73,7 @@ CREATE FUNCTION risk.round_significant(x float8, digits integer DEFAULT 2) RETUR
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM risk._check_digits(digits);
+    PERFORM risk_internal._check_digits(digits);
     IF x = 0 OR x IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN
         RETURN x;
     END IF;
@@ -84,7 +84,7 @@ COMMENT ON FUNCTION risk.round_significant(float8, integer) IS
 'x rounded to the given number of significant digits (1 to 15): how a masked view shows an amount above the reader''s level';
 
 -- Check that the caller may manage table t (a member of its owner).
-CREATE FUNCTION risk._check_table(t regclass, what text) RETURNS oid
+CREATE FUNCTION risk_internal._check_table(t regclass, what text) RETURNS oid
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -123,7 +123,7 @@ DECLARE
     typ oid;
     cat "char";
 BEGIN
-    PERFORM risk._check_table(tab, 'classify');
+    PERFORM risk_internal._check_table(tab, 'classify');
     SELECT a.atttypid, t.typcategory INTO typ, cat
     FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
     WHERE a.attrelid = tab AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
@@ -161,7 +161,7 @@ COMMENT ON FUNCTION risk.classify(regclass, name, text, text) IS
 'Label a column with a confidentiality level (public, internal, confidential, restricted) and how masked views show it (default by type: numbers rounded, dates to the month, text pseudonymised)';
 
 -- The masked expression of column col (alias t) under mask.
-CREATE FUNCTION risk._masked(col name, typ oid, mask text) RETURNS text
+CREATE FUNCTION risk_internal._masked(col name, typ oid, mask text) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -181,13 +181,14 @@ $$;
 -- ---------------------------------------------------------------------
 
 -- Functions that change configuration: for admins only.
-CREATE FUNCTION risk._admin_functions() RETURNS regprocedure[]
+CREATE FUNCTION risk_internal._admin_functions() RETURNS regprocedure[]
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT ARRAY[
         'risk.watch(regclass, interval)', 'risk.unwatch(regclass)', 'risk.pause(regclass)',
         'risk.resume(regclass)', 'risk.refresh_now(regclass)',
+        'risk.refresh_and_evaluate(regclass)',
         'risk.add_rule(regclass, name, text, float8, text, text, name[], text)',
         'risk.drop_rule(integer)',
         'risk.classify(regclass, name, text, text)', 'risk.grant_access(regclass, regrole, text)'
@@ -195,7 +196,7 @@ AS $$
 $$;
 
 -- ERROR unless r names an existing role.
-CREATE FUNCTION risk._check_role(r regrole, what text) RETURNS void
+CREATE FUNCTION risk_internal._check_role(r regrole, what text) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -216,7 +217,7 @@ CREATE FUNCTION risk.grant_reader(r regrole) RETURNS void
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM risk._check_role(r, 'grant_reader');
+    PERFORM risk_internal._check_role(r, 'grant_reader');
     EXECUTE format('GRANT SELECT ON risk.open_alerts, risk.alert_summary, risk.refresh_status, '
                    'risk.alerts, risk.watched, risk.rules, risk.refresh_history TO %s', r);
 END
@@ -231,14 +232,14 @@ AS $$
 DECLARE
     f regprocedure;
 BEGIN
-    PERFORM risk._check_role(r, 'grant_analyst');
+    PERFORM risk_internal._check_role(r, 'grant_analyst');
     PERFORM risk.grant_reader(r);
     FOR f IN
         SELECT p.oid::regprocedure FROM pg_proc p
-        WHERE p.pronamespace = 'risk'::regnamespace
+        WHERE p.pronamespace IN ('risk'::regnamespace, 'risk_internal'::regnamespace)
           AND p.proname NOT LIKE 'grant\_%' AND p.proname <> 'revoke_levels'
-          AND p.oid::regprocedure <> ALL (risk._admin_functions())
-          AND p.oid::regprocedure <> ALL (risk._worker_functions())
+          AND p.oid::regprocedure <> ALL (risk_internal._admin_functions())
+          AND p.oid::regprocedure <> ALL (risk_internal._worker_functions())
     LOOP
         EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %s', f, r);
     END LOOP;
@@ -255,9 +256,9 @@ AS $$
 DECLARE
     f regprocedure;
 BEGIN
-    PERFORM risk._check_role(r, 'grant_admin');
+    PERFORM risk_internal._check_role(r, 'grant_admin');
     PERFORM risk.grant_analyst(r);
-    FOREACH f IN ARRAY risk._admin_functions() LOOP
+    FOREACH f IN ARRAY risk_internal._admin_functions() LOOP
         EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %s', f, r);
     END LOOP;
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON risk.watched, risk.rules, '
@@ -275,8 +276,9 @@ AS $$
 DECLARE
     f regprocedure;
 BEGIN
-    PERFORM risk._check_role(r, 'revoke_levels');
-    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p WHERE p.pronamespace = 'risk'::regnamespace LOOP
+    PERFORM risk_internal._check_role(r, 'revoke_levels');
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+             WHERE p.pronamespace IN ('risk'::regnamespace, 'risk_internal'::regnamespace) LOOP
         EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM %s', f, r);
     END LOOP;
     EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA risk FROM %s', r);
@@ -286,13 +288,117 @@ COMMENT ON FUNCTION risk.revoke_levels(regrole) IS
 'Take back every privilege on the extension''s functions, tables and views that the grant functions gave a role';
 
 -- What each internal function is for.
-COMMENT ON FUNCTION risk._check_table(regclass, text) IS
+COMMENT ON FUNCTION risk_internal._check_table(regclass, text) IS
 'ERROR unless the relation is a table or view the current user may manage (a member of its owner); returns the owner';
-COMMENT ON FUNCTION risk._check_role(regrole, text) IS
+COMMENT ON FUNCTION risk_internal._check_role(regrole, text) IS
 'ERROR unless the role is not NULL and exists';
-COMMENT ON FUNCTION risk._check_digits(integer) IS
+COMMENT ON FUNCTION risk_internal._check_digits(integer) IS
 'ERROR unless the number of significant digits of risk.round_significant is between 1 and 15';
-COMMENT ON FUNCTION risk._masked(name, oid, text) IS
+COMMENT ON FUNCTION risk_internal._masked(name, oid, text) IS
 'The SQL expression a masked view shows for a column above the reader''s level';
-COMMENT ON FUNCTION risk._admin_functions() IS
+COMMENT ON FUNCTION risk_internal._admin_functions() IS
 'The functions only the admin level may call';
+
+-- risk.grant_access (as 0.2.1 changed it).
+
+CREATE OR REPLACE FUNCTION risk.grant_access(tab regclass, grantee regrole, up_to text) RETURNS regclass
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    lim integer;
+    clear text[] := '{}';
+    masked text[] := '{}';
+    cols text[] := '{}';
+    r record;
+    nsp name;
+    rel name;
+    vname text;
+    def text;
+    acl aclitem[];
+    g record;
+BEGIN
+    PERFORM risk_internal._check_table(tab, 'grant_access');
+    PERFORM risk_internal._check_role(grantee, 'grant_access');
+    SELECT l.rank INTO lim FROM risk.confidentiality_level l WHERE l.level = up_to;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'risk.grant_access: unknown confidentiality level "%"', coalesce(up_to, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use public, internal, confidential or restricted.';
+    END IF;
+    IF NOT has_table_privilege('risk.masking_key', 'SELECT') THEN
+        RAISE EXCEPTION 'risk.grant_access: the owner of a masked view must be able to read risk.masking_key'
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Grant the level with risk.grant_admin to the role that owns the table.';
+    END IF;
+    INSERT INTO risk.masking_key (id, secret)
+    VALUES (1, replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))
+    ON CONFLICT (id) DO NOTHING;
+    FOR r IN
+        SELECT a.attname, a.atttypid, a.atttypmod,
+               coalesce(l.rank, 1) AS rank, coalesce(c.mask, 'null') AS mask
+        FROM pg_attribute a
+        LEFT JOIN risk.classification c ON c.tab = grant_access.tab AND c.col = a.attname
+        LEFT JOIN risk.confidentiality_level l ON l.level = c.level
+        WHERE a.attrelid = grant_access.tab AND a.attnum > 0 AND NOT a.attisdropped
+        ORDER BY a.attnum
+    LOOP
+        IF r.rank <= lim THEN
+            clear := clear || quote_ident(r.attname);
+            cols := cols || format('t.%I', r.attname);
+        ELSE
+            masked := masked || quote_ident(r.attname);
+            -- a masked column keeps the column's type where it can (a
+            -- pseudonym is text), so that a level changed later can
+            -- replace the view in place
+            IF r.mask = 'pseudonym' THEN
+                cols := cols || format('%s AS %I', risk_internal._masked(r.attname, r.atttypid, r.mask), r.attname);
+            ELSE
+                cols := cols || format('(%s)::%s AS %I', risk_internal._masked(r.attname, r.atttypid, r.mask),
+                                       format_type(r.atttypid, r.atttypmod), r.attname);
+            END IF;
+        END IF;
+    END LOOP;
+    SELECT n.nspname, c.relname INTO nsp, rel
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tab;
+    vname := format('%I.%I', nsp, left(rel, 40) || '_' || up_to);
+    def := format('VIEW %s WITH (security_barrier) AS SELECT %s FROM %s t CROSS JOIN risk.masking_key k',
+                  vname, array_to_string(cols, ', '), tab);
+    BEGIN
+        EXECUTE 'CREATE OR REPLACE ' || def;
+    EXCEPTION WHEN invalid_table_definition THEN
+        -- a column changed type (between clear and pseudonym): make the
+        -- view anew and give its readers back their privileges
+        SELECT c.relacl INTO acl FROM pg_class c WHERE c.oid = to_regclass(vname);
+        EXECUTE format('DROP VIEW %s', vname);
+        EXECUTE 'CREATE ' || def;
+        FOR g IN
+            SELECT a.grantee, a.privilege_type FROM aclexplode(acl) a
+            WHERE a.grantee <> (SELECT c.relowner FROM pg_class c WHERE c.oid = to_regclass(vname))
+        LOOP
+            EXECUTE format('GRANT %s ON %s TO %s', g.privilege_type, vname,
+                           CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END);
+        END LOOP;
+    END;
+    EXECUTE format('COMMENT ON VIEW %s IS %L', vname,
+                   format('%s as a role cleared up to %s sees it: columns above that level masked (risk.grant_access)',
+                          tab, up_to));
+    EXECUTE format('GRANT SELECT ON %s TO %s', vname, grantee);
+    IF cardinality(clear) > 0 THEN
+        EXECUTE format('GRANT SELECT (%s) ON %s TO %s', array_to_string(clear, ', '), tab, grantee);
+    END IF;
+    -- a column whose level was raised since an earlier call is taken back
+    IF cardinality(masked) > 0 THEN
+        EXECUTE format('REVOKE SELECT (%s) ON %s FROM %s', array_to_string(masked, ', '), tab, grantee);
+    END IF;
+    IF has_table_privilege(grantee, tab, 'SELECT') THEN
+        RAISE WARNING 'risk.grant_access: role "%" can read every column of % in clear', grantee, tab
+            USING ERRCODE = '01000',
+                  DETAIL = 'It has SELECT on the whole table (granted to it, to a role it belongs to, or to PUBLIC, or it is a superuser or the owner).',
+                  HINT = format('REVOKE SELECT ON %s FROM the roles that should see it masked.', tab);
+    END IF;
+    RETURN vname::regclass;
+END
+$$;
+COMMENT ON FUNCTION risk.grant_access(regclass, regrole, text) IS
+'Give a role access to a table up to a confidentiality level: SELECT on the columns at or below it (and taken back on the others), and a masked view <table>_<level> (returned) showing the others pseudonymised, rounded, truncated to the month or NULL; warns if the role can read the whole table anyway';

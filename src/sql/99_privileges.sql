@@ -3,12 +3,12 @@
 -- interface call on the caller's behalf: they check or wake, and reveal
 -- nothing the caller may not see.  risk.grant_reader, grant_analyst and
 -- grant_admin give the levels (docs/security.md).
-REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA risk FROM PUBLIC;
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA risk, risk_internal FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
-    risk._may_manage(oid), risk._may_read(oid),
-    risk._check_view(regclass, text), risk._watched(regclass, text), risk._wake(),
-    risk._check_table(regclass, text), risk._check_role(regrole, text), risk._masked(name, oid, text),
-    risk._check_digits(integer), risk._admin_functions(), risk._worker_functions(),
+    risk_internal._may_manage(oid), risk_internal._may_read(oid),
+    risk_internal._check_view(regclass, text), risk_internal._watched(regclass, text), risk_internal._wake(),
+    risk_internal._check_table(regclass, text), risk_internal._check_role(regrole, text), risk_internal._masked(name, oid, text),
+    risk_internal._check_digits(integer), risk_internal._admin_functions(), risk_internal._worker_functions(),
     risk.round_significant(float8, integer)
     TO PUBLIC;
 

@@ -37,7 +37,7 @@
 #      risk.naptime = 100ms.
 #   4. Alerts in bulk.  A view of 20,000 credit lines, half of them over
 #      90% utilisation, one rule keyed by customer.  Rule evaluation
-#      (risk._evaluate_rules, what a worker and risk.refresh_and_evaluate
+#      (risk_internal._evaluate_rules, what a worker and risk.refresh_and_evaluate
 #      run after a refresh) opening the 10,000 alerts, against an INSERT ...
 #      SELECT of the same rows into a copy of risk.alerts (same indexes);
 #      and resolving them (the view refreshed with no breach left) against
@@ -397,10 +397,10 @@ bulk_round() {
 ${2:-}
 UPDATE bulk_lines SET drawn = $drawn;
 REFRESH MATERIALIZED VIEW CONCURRENTLY bulk_util;
-SELECT risk._refresh_begin('bulk_util'::regclass) AS hid \gset
-SELECT risk._refresh_end(:hid, 'ok', NULL, NULL, 20000) \g /dev/null
+SELECT risk_internal._refresh_begin('bulk_util'::regclass) AS hid \gset
+SELECT risk_internal._refresh_end(:hid, 'ok', NULL, NULL, 20000) \g /dev/null
 SELECT clock_timestamp() AS t0 \gset
-SELECT risk._evaluate_rules(:hid) \g /dev/null
+SELECT risk_internal._evaluate_rules(:hid) \g /dev/null
 SELECT clock_timestamp() AS t1 \gset
 $peer;
 SELECT clock_timestamp() AS t2 \gset

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reference values for risk.psi_scores (sql/19_daily_run.sql).
+"""Reference values for risk.psi_scores (sql/daily_run.sql).
 
 Makes a development and a current sample of scores (seeded), writes them to
 psi_scores.csv, and the PSI computed with NumPy to psi_scores_expected.csv:

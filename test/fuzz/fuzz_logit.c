@@ -1,8 +1,8 @@
 /*
  * fuzz_logit.c
  *     libFuzzer harness of logit.c: the logit_fit aggregate's IRLS fit, and
- *     the Cholesky solve and inverse diagonal that risk._logit_newton and
- *     risk._logit_model apply to a logit_step state.
+ *     the Cholesky solve and inverse diagonal that risk_internal._logit_newton and
+ *     risk_internal._logit_model apply to a logit_step state.
  *
  * As src/logit_sql.c: features are finite, 0 to 6 of them (the SQL face
  * allows 500), a model without intercept has at least one; the penalty is

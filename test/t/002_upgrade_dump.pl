@@ -86,8 +86,8 @@ WITH m AS (
     SELECT format('config %s %s', cfg::regclass, cond)
     FROM pg_extension x, unnest(x.extconfig, x.extcondition) u(cfg, cond) WHERE x.extname = 'risk'
     UNION ALL
-    SELECT format('schema acl %s comment %s', n.nspacl, obj_description(n.oid, 'pg_namespace'))
-    FROM pg_namespace n WHERE n.nspname = 'risk'
+    SELECT format('schema %s acl %s comment %s', n.nspname, n.nspacl, obj_description(n.oid, 'pg_namespace'))
+    FROM pg_namespace n WHERE n.nspname IN ('risk', 'risk_internal')
 )
 SELECT l FROM lines ORDER BY l;
 };

@@ -40,7 +40,7 @@ sub audit
 	my $objects = $node->safe_psql('postgres', q{
 SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'p' THEN 'procedure' ELSE 'function' END,
        p.proname, obj_description(p.oid, 'pg_proc') IS NOT NULL
-FROM pg_proc p WHERE p.pronamespace = 'risk'::regnamespace
+FROM pg_proc p WHERE p.pronamespace IN ('risk'::regnamespace, 'risk_internal'::regnamespace)
 UNION ALL
 SELECT CASE WHEN c.relkind IN ('r', 'p', 'f') THEN 'table' ELSE 'view' END,
        c.relname, obj_description(c.oid, 'pg_class') IS NOT NULL
@@ -63,7 +63,7 @@ ORDER BY 1, 2});
 		push @{ $missing{comment}{$kind} }, $name if $commented ne 't';
 		my $q = quotemeta($name);
 		push @{ $missing{entry}{$kind} }, $name
-		  unless $text =~ /(?<![\w.])(?:risk\.)?$q(?!\w)/;
+		  unless $text =~ /(?<![\w.])(?:risk(?:_internal)?\.)?$q(?!\w)/;
 		if ($kind eq 'function' || $kind eq 'aggregate' || $kind eq 'procedure')
 		{
 			push @{ $missing{example}{$kind} }, $name
@@ -83,7 +83,7 @@ my ($count, $missing) = audit();
 ok($count->{function} > 100 && $count->{aggregate} > 20 && $count->{type} > 5
 	  && $count->{table} >= 5 && $count->{view} >= 3,
 	join(', ', map { ($count->{$_} // 0) . " ${_}s" } qw(function aggregate type table view))
-	  . ' in schema risk');
+	  . ' in schemas risk and risk_internal');
 for my $kind (qw(function aggregate procedure type table view))
 {
 	is(names($missing, 'comment', $kind), '', "every $kind has a COMMENT");
