@@ -3,7 +3,7 @@
 -- change followed to its alert.  Runs after demo/report.sql (it reads the
 -- tables loan, graded and returns made there); the server must have
 -- shared_preload_libraries = 'risk'.  The same views are explained in
--- docs/early-warning.md.
+-- docs/warning.md.
 
 \echo
 \echo '== Early warning: four watched views, their rules, the alerts'

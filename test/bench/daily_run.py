@@ -14,7 +14,7 @@ What the peer does, step by step:
   woe_bins     the monotone binning of risk.woe_bins, ported to NumPy: 50
                fine quantile bins that never split a value, the trend's
                direction, merges by the size, monotonicity and number rules
-               (docs/credit.md), WOE with the 0.5 rule (math.log, the C
+               (docs/scorecard.md), WOE with the 0.5 rule (math.log, the C
                library's log as ours)
   woe_columns  np.searchsorted of each characteristic in its bins' upper
                bounds, NULL to the missing-value bin, into a DataFrame
