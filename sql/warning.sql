@@ -104,7 +104,7 @@ SELECT key, value, severity FROM risk.open_alerts WHERE view_name = 'public.ew_t
 
 -- the view is a regclass column `view` in every table and view of early
 -- warning, so any two join on it: the open alerts with the state of their
--- view (the join of docs/early-warning.md)
+-- view (the join of docs/warning.md)
 SELECT c.oid::regclass AS relation, format_type(a.atttypid, a.atttypmod) AS view_type
 FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'view'
 WHERE c.oid IN ('risk.watched'::regclass, 'risk.rules'::regclass, 'risk.alerts'::regclass,

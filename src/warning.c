@@ -64,6 +64,30 @@ PG_FUNCTION_INFO_V1(risk_refresh_and_evaluate);
 PG_FUNCTION_INFO_V1(risk_alert_notify_limit_sql);
 PG_FUNCTION_INFO_V1(risk_wake);
 
+/*
+ * sql, written for the support functions in schema risk_internal, for this
+ * database's catalog: before ALTER EXTENSION risk UPDATE to 0.3.0 they are
+ * in schema risk, and the library serves such a catalog until the update.
+ */
+const char *
+risk_internal_sql(const char *sql)
+{
+	StringInfoData buf;
+	const char *p;
+
+	if (OidIsValid(get_namespace_oid("risk_internal", true)))
+		return sql;
+	initStringInfo(&buf);
+	while ((p = strstr(sql, "risk_internal.")) != NULL)
+	{
+		appendBinaryStringInfo(&buf, sql, p - sql);
+		appendStringInfoString(&buf, "risk.");
+		sql = p + strlen("risk_internal.");
+	}
+	appendStringInfoString(&buf, sql);
+	return buf.data;
+}
+
 typedef struct OwnedView
 {
 	Oid			owner;
@@ -401,16 +425,33 @@ static const struct
 	[Q_RULES_FAILED] = {"SELECT risk_internal._rules_failed($1, $2, $3)", 3, {INT8OID, TEXTOID, TEXTOID}},
 };
 static SPIPlanPtr book_plans[NUM_BOOK_STMTS];
+static bool book_plans_internal = true;	/* for which catalog they were made */
 
 /* Run bookkeeping statement q (SPI connected); SPI_tuptable has its rows. */
 static void
 book(BookStmt q, Datum *values)
 {
 	int			rc;
+	bool		internal = OidIsValid(get_namespace_oid("risk_internal", true));
 
+	/*
+	 * Plans kept from before ALTER EXTENSION risk UPDATE name the old schema
+	 * of the support functions, and a replan would look them up there:
+	 * prepare the statements again for the catalog as it is now.
+	 */
+	if (internal != book_plans_internal)
+	{
+		for (int i = 0; i < NUM_BOOK_STMTS; i++)
+			if (book_plans[i] != NULL)
+			{
+				SPI_freeplan(book_plans[i]);
+				book_plans[i] = NULL;
+			}
+		book_plans_internal = internal;
+	}
 	if (book_plans[q] == NULL)
 	{
-		SPIPlanPtr	p = SPI_prepare(book_stmts[q].sql, book_stmts[q].nargs,
+		SPIPlanPtr	p = SPI_prepare(risk_internal_sql(book_stmts[q].sql), book_stmts[q].nargs,
 									(Oid *) book_stmts[q].types);
 
 		if (p == NULL)
@@ -603,9 +644,9 @@ risk_refresh_and_evaluate(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	/* as the caller: a watched materialized view of a role it belongs to */
-	if (SPI_execute_with_args("SELECT (risk_internal._watched($1, 'refresh_and_evaluate')).paused, "
-							  "(SELECT e.extowner FROM pg_catalog.pg_extension e "
-							  " WHERE e.extname OPERATOR(pg_catalog.=) 'risk')",
+	if (SPI_execute_with_args(risk_internal_sql("SELECT (risk_internal._watched($1, 'refresh_and_evaluate')).paused, "
+												"(SELECT e.extowner FROM pg_catalog.pg_extension e "
+												" WHERE e.extname OPERATOR(pg_catalog.=) 'risk')"),
 							  1, argtypes, values, NULL, false, 1) != SPI_OK_SELECT ||
 		SPI_processed != 1)
 		elog(ERROR, "risk: the check of the view failed");
@@ -623,7 +664,7 @@ risk_refresh_and_evaluate(PG_FUNCTION_ARGS)
 	r.timeout_ms = 0;
 
 	nest = become(bookkeeper, false, &save_user, &save_sec);
-	if (SPI_execute_with_args("SELECT risk_internal._refresh_begin($1)", 1, argtypes, values,
+	if (SPI_execute_with_args(risk_internal_sql("SELECT risk_internal._refresh_begin($1)"), 1, argtypes, values,
 							  NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "risk: risk_internal._refresh_begin failed");
 	r.hid = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));

@@ -40,7 +40,6 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
-#include "catalog/namespace.h"
 #include "catalog/pg_database.h"
 #include "commands/dbcommands.h"
 #include "commands/defrem.h"
@@ -840,24 +839,6 @@ scheduler_exit_absent(void)
 	proc_exit(0);
 }
 
-/*
- * The extension in this database predates the library's catalog (before
- * ALTER EXTENSION risk UPDATE): wait, as without the extension, until the
- * update (its script wakes the launcher) or a SIGHUP.
- */
-static void
-scheduler_exit_outdated(void)
-{
-	SpinLockAcquire(&shared->mutex);
-	my_slot->absent = true;
-	SpinLockRelease(&shared->mutex);
-	ereport(LOG,
-			(errmsg("risk scheduler: extension \"risk\" in database \"%s\" is older than the library; exiting",
-					sched_dbname),
-			 errhint("Run ALTER EXTENSION risk UPDATE in that database.")));
-	proc_exit(0);
-}
-
 static void
 item_remove(int i)
 {
@@ -894,7 +875,7 @@ scheduler_fetch_due(void)
 	values[0] = PointerGetDatum(arr);
 	values[1] = Int32GetDatum(risk_history_retention_s);
 
-	rc = SPI_execute_with_args("SELECT view, deps FROM risk_internal._due($1, $2)",
+	rc = SPI_execute_with_args(risk_internal_sql("SELECT view, deps FROM risk_internal._due($1, $2)"),
 							   2, argtypes, values, NULL, false, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "risk scheduler: risk_internal._due failed: %s", SPI_result_code_string(rc));
@@ -963,7 +944,7 @@ scheduler_launch_failed(int lane, const char *why)
 		Oid			t2[2] = {INT8OID, TEXTOID};
 		Datum		v2[2] = {Int64GetDatum(l->hid[k]), CStringGetTextDatum(why)};
 
-		spi_int8("SELECT risk_internal._refresh_end($1, 'failed', '53000', $2, NULL)",
+		spi_int8(risk_internal_sql("SELECT risk_internal._refresh_end($1, 'failed', '53000', $2, NULL)"),
 				 2, t2, v2, NULL);
 	}
 	txn_commit();
@@ -994,6 +975,8 @@ scheduler_launch(int lane)
 		l->hid = MemoryContextAlloc(sched_cxt, LANE_MAX * sizeof(int64));
 	l->n = 0;
 	txn_begin("risk scheduler: starting refreshes");
+	if (spi_int8(risk_internal_sql("SELECT 1 WHERE pg_catalog.to_regprocedure('risk_internal._refresh_queue(oid[])') IS NOT NULL"),
+				 0, NULL, NULL, NULL))
 	{
 		/* one statement for the lane; the ids in the lane's order */
 		Datum	   *views = palloc(sizeof(Datum) * nitems);
@@ -1007,7 +990,7 @@ scheduler_launch(int lane)
 				views[nviews++] = ObjectIdGetDatum(items[i].view);
 		v[0] = PointerGetDatum(construct_array(views, nviews, OIDOID, sizeof(Oid), true,
 											   TYPALIGN_INT));
-		rc = SPI_execute_with_args("SELECT view, id FROM risk_internal._refresh_queue($1)", 1, t, v,
+		rc = SPI_execute_with_args(risk_internal_sql("SELECT view, id FROM risk_internal._refresh_queue($1)"), 1, t, v,
 								   NULL, false, 0);
 		if (rc != SPI_OK_SELECT)
 			elog(ERROR, "risk scheduler: risk_internal._refresh_queue failed: %s", SPI_result_code_string(rc));
@@ -1030,6 +1013,23 @@ scheduler_launch(int lane)
 				}
 			}
 			if (!queued)
+				items[i].lane = -2; /* no longer watched, or paused meanwhile */
+		}
+	}
+	else
+	{
+		/* a 0.2.1 schema (before ALTER EXTENSION risk UPDATE): one by one */
+		for (int i = 0; i < nitems; i++)
+		{
+			Oid			t[1] = {OIDOID};
+			Datum		v[1] = {ObjectIdGetDatum(items[i].view)};
+			int64		hid;
+
+			if (items[i].lane != lane)
+				continue;
+			if (spi_int8(risk_internal_sql("SELECT risk_internal._refresh_begin($1)"), 1, t, v, &hid))
+				l->hid[l->n++] = hid;
+			else
 				items[i].lane = -2; /* no longer watched, or paused meanwhile */
 		}
 	}
@@ -1103,7 +1103,7 @@ scheduler_reap(void)
 			Oid			t[1] = {INT8OID};
 			Datum		v[1] = {Int64GetDatum(l->hid[k])};
 
-			spi_int8("SELECT risk_internal._refresh_lost($1)", 1, t, v, NULL);
+			spi_int8(risk_internal_sql("SELECT risk_internal._refresh_lost($1)"), 1, t, v, NULL);
 		}
 		txn_commit();
 		pfree(l->handle);
@@ -1234,12 +1234,6 @@ risk_scheduler_main(Datum arg)
 		txn_commit();
 		scheduler_exit_absent();
 	}
-	if (!OidIsValid(get_namespace_oid("risk_internal", true)))
-	{
-		/* a catalog older than this library (0.3.0 moved the functions) */
-		txn_commit();
-		scheduler_exit_outdated();
-	}
 	SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_SESSION);
 	/*
 	 * The scheduler writes only bookkeeping (queued refreshes, expired
@@ -1247,7 +1241,7 @@ risk_scheduler_main(Datum arg)
 	 * the last of them, which the next start closes as lost or finds due.
 	 */
 	SetConfigOption("synchronous_commit", "off", PGC_SUSET, PGC_S_SESSION);
-	spi_int8("SELECT risk_internal._scheduler_start()", 0, NULL, NULL, NULL);
+	spi_int8(risk_internal_sql("SELECT risk_internal._scheduler_start()"), 0, NULL, NULL, NULL);
 	txn_commit();
 
 	for (;;)
@@ -1363,7 +1357,7 @@ refresh_one(int64 hid, MemoryContext cxt)
 		CStringGetTextDatum(ed->message ? ed->message : "unknown error")};
 
 		txn_begin("risk refresh: recording a failure");
-		spi_int8("SELECT risk_internal._refresh_end($1, 'failed', $2, $3, NULL)", 3, t, v, NULL);
+		spi_int8(risk_internal_sql("SELECT risk_internal._refresh_end($1, 'failed', $2, $3, NULL)"), 3, t, v, NULL);
 		txn_commit();
 	}
 	PG_END_TRY();

@@ -60,4 +60,7 @@ typedef struct RiskRefresh
 extern bool risk_refresh_start(RiskRefresh *r, bool schema_021);
 extern void risk_refresh_run(RiskRefresh *r, bool catch_cancel);
 
+/* sql naming schema risk_internal, for this database's catalog (warning.c) */
+extern const char *risk_internal_sql(const char *sql);
+
 #endif							/* RISK_WARNING_WORKER_H */

@@ -1,7 +1,7 @@
 -- Early warning: watched materialized views, refresh history, warning
 -- rules and alerts.  The background workers (shared_preload_libraries =
 -- 'risk') refresh the views and evaluate the rules; see
--- docs/early-warning.md.
+-- docs/warning.md.
 --
 -- Who may do what: the registry (risk.watched, risk.rules) has row-level
 -- security: a row may be written only by a member of the role that owns the

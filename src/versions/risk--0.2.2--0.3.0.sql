@@ -953,7 +953,3 @@ BEGIN
 END
 $function$
 ;
-
--- A background scheduler started by this library leaves a database whose
--- extension is older than 0.3.0; wake the launcher so that one starts here.
-SELECT risk_internal._wake();

@@ -8,7 +8,8 @@
 #    the levels of risk.grant_reader and grant_admin) and the initial
 #    privileges of a fresh install, so pg_dump keeps those grants; and
 #    before the upgrade the new library refreshes the views of a 0.2.1
-#    schema.
+#    schema, and of a 0.2.2 schema before and after the support functions
+#    move to risk_internal (0.3.0).
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -100,7 +101,7 @@ unlike($log, qr/risk (?:launcher|scheduler|refresh)[^\n]*database \d+/, 'no log 
 # --- the upgrade from 0.2.1 -------------------------------------------------
 $node->safe_psql('postgres', 'CREATE DATABASE from021');
 $node->safe_psql('postgres', 'CREATE DATABASE fresh');
-sq('fresh', 'CREATE EXTENSION risk');
+sq('fresh', q{CREATE EXTENSION risk VERSION '0.2.2'});
 sq('from021', q{
 CREATE EXTENSION risk VERSION '0.2.1';
 CREATE ROLE ew_bi;
@@ -145,7 +146,7 @@ SELECT string_agg(g, ', ' ORDER BY g) FROM (
                     'risk.refresh_status'::regclass)) s};
 my $acl_before = sq('from021', $acl);
 like($acl_before, qr/refresh_status ew_lead>ew_intern SELECT/, '(0.2.1: grants on the BI views, one made with a grant option)');
-sq('from021', 'ALTER EXTENSION risk UPDATE');
+sq('from021', q{ALTER EXTENSION risk UPDATE TO '0.2.2'});
 is(sq('from021', q{SELECT extversion FROM pg_extension WHERE extname = 'risk'}), '0.2.2', 'upgraded to 0.2.2');
 is(sq('from021', $acl), $acl_before, 'the BI views keep their grants: levels, grant options, PUBLIC');
 is(sq('from021', q{SELECT relowner::regrole FROM pg_class WHERE oid = 'risk.open_alerts'::regclass}),
@@ -176,6 +177,22 @@ is(sq('from021', q{SET ROLE ew_bi;
                    SELECT string_agg(format('%s %s %s %s', a.view, a.rule, s.every_seconds, s.paused), ', ')
                    FROM risk.open_alerts a JOIN risk.refresh_status s ON s.view = a.view}),
 	'util utilisation over 90% 3600 t', 'a reader joins open alerts to the refresh status on the view');
+
+# --- a 0.2.2 schema, then 0.3.0: the support functions change schema --------
+sq('from021', q{SELECT risk.refresh_now('util_live')});
+wait_for('from021', q{SELECT count(*) = 2 FROM risk.refresh_history WHERE view_name = 'public.util_live' AND outcome = 'ok'},
+	'the new library refreshes the views of a 0.2.2 schema (support functions in schema risk)');
+# one session: refresh_and_evaluate keeps its statements prepared
+is(sq('from021', q{SELECT (risk.refresh_and_evaluate('util_live')).outcome;
+                   ALTER EXTENSION risk UPDATE;
+                   SELECT (risk.refresh_and_evaluate('util_live')).outcome}), "ok\nok",
+	'refresh_and_evaluate before and after ALTER EXTENSION UPDATE in one session');
+is(sq('from021', q{SELECT extversion || ' ' || (SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'risk_internal'::regnamespace) FROM pg_extension
+                   WHERE extname = 'risk'}),
+	'0.3.0 132', 'upgraded to 0.3.0: the support functions in risk_internal');
+sq('from021', q{SELECT risk.refresh_now('util_live')});
+wait_for('from021', q{SELECT count(*) = 5 FROM risk.refresh_history WHERE view_name = 'public.util_live' AND outcome = 'ok'},
+	'and the same scheduler refreshes it after the move');
 
 # pg_dump keeps the grants made after CREATE EXTENSION
 my $dump = $node->basedir . '/from021.dump';
