@@ -22,7 +22,7 @@ CREATE FUNCTION risk_internal._buffer_serialize(internal) RETURNS bytea
     AS 'MODULE_PATHNAME', 'risk_buffer_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION risk_internal._buffer_deserialize(bytea, internal) RETURNS internal
     AS 'MODULE_PATHNAME', 'risk_buffer_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION risk_internal._buffer_combine(internal, internal) IS 'Support function of the value-buffer aggregates (historical VaR/ES, the GPD, GEV, Hill, severity and frequency fits, AUC, Gini, KS, Hosmer-Lemeshow, logit_fit, woe_bins): combine partial states';
+COMMENT ON FUNCTION risk_internal._buffer_combine(internal, internal) IS 'Support function of every aggregate whose state is the value buffer (see pg_aggregate.aggcombinefn): combine partial states';
 COMMENT ON FUNCTION risk_internal._buffer_serialize(internal) IS 'Support function of the value-buffer aggregates: serialize a partial state';
 COMMENT ON FUNCTION risk_internal._buffer_deserialize(bytea, internal) IS 'Support function of the value-buffer aggregates: deserialize a partial state';
 

@@ -8,7 +8,8 @@
 -- privileges and comment: the aggregates, triggers, views and policies that
 -- use them are unchanged.  The functions whose bodies name a moved function
 -- are replaced with bodies that name its new schema (CREATE OR REPLACE keeps
--- their privileges and comments too).  Nothing else changes.
+-- their privileges and comments too).  One comment changes (the last
+-- statement); nothing else.
 
 \echo Use "ALTER EXTENSION risk UPDATE TO '0.3.0'" to load this file. \quit
 
@@ -953,3 +954,7 @@ BEGIN
 END
 $function$
 ;
+
+-- A comment that listed every aggregate using the value buffer, so that a
+-- new one had to be added to it, no longer lists them.
+COMMENT ON FUNCTION risk_internal._buffer_combine(internal, internal) IS 'Support function of every aggregate whose state is the value buffer (see pg_aggregate.aggcombinefn): combine partial states';
