@@ -61,7 +61,7 @@ $(OBJS): $(wildcard src/*.h src/core/*.h)
 
 # C unit tests of src/core: no server needed.
 UNIT_CC ?= $(CC)
-test/unit/test_core: test/unit/test_core.c $(CORE_SRCS) src/core/risk_core.h
+test/unit/test_core: test/unit/test_core.c $(CORE_SRCS) $(wildcard src/core/*.h)
 	$(UNIT_CC) -std=gnu99 -O2 -g $(WARN) -Isrc $(GSL_CFLAGS) $(EXTRA_CFLAGS) -o $@ \
 	    test/unit/test_core.c $(CORE_SRCS) $(GSL_LIBS) $(EXTRA_LDFLAGS)
 

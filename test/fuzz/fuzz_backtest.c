@@ -17,6 +17,7 @@
  * factor defined exactly for 250 days at 99%, then 0 (green), the Basel
  * table (yellow, 5 to 9 exceptions) or 1 (red).
  */
+#include "core/backtest.h"
 #include "fuzz_common.h"
 
 #define MAX_DAYS 20000

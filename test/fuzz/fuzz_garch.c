@@ -17,6 +17,7 @@
  * positive; the conditional measures return documented statuses, finite
  * VaR, and ES >= VaR within rounding (ES may be +Inf for EVT).
  */
+#include "core/garch.h"
 #include "fuzz_common.h"
 
 #define MAX_VALUES 120

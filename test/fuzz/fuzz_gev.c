@@ -15,6 +15,7 @@
  * are NaN or positive; cdf in [0, 1], pdf >= 0, and cdf(quantile(p)) = p
  * within rounding for xi in (-1, 10].
  */
+#include "core/evt.h"
 #include "fuzz_common.h"
 
 #define MAX_VALUES 150

@@ -19,6 +19,7 @@
  * largest loss and xi >= 0 within rounding; cdf in [0, 1], pdf >= 0,
  * quantile >= 0, and cdf(quantile(p)) = p within 1e-10 for xi > -1.
  */
+#include "core/evt.h"
 #include "fuzz_common.h"
 
 #define MAX_VALUES 2000

@@ -22,6 +22,7 @@
  * succeeds on moderate entries is backward stable: |A x - b| within
  * rounding of |A| |x|; its inverse diagonal is not NaN.
  */
+#include "core/scorecard.h"
 #include "fuzz_common.h"
 
 #define MAX_ROWS 400

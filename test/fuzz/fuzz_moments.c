@@ -22,6 +22,8 @@
  *   - EWMA with its oldest rows removed matches the EWMA of the frame
  *     recomputed from scratch, within the rounding the removals can leave.
  */
+#include "core/market.h"
+#include "core/ostree.h"
 #include "fuzz_common.h"
 
 #define MAX_VALUES 2000

@@ -25,6 +25,7 @@
  */
 #include <gsl/gsl_sf_psi.h>
 
+#include "core/oprisk.h"
 #include "fuzz_common.h"
 
 #define MAX_LOSSES 2000

@@ -18,6 +18,8 @@
  * merge into the sorted whole, and the values of two flags into pairs in
  * the order rk_sort_pairs gives.
  */
+#include "core/quantile.h"
+#include "core/sortedvec.h"
 #include "fuzz_common.h"
 
 #define MAX_VALUES 5000

@@ -19,6 +19,7 @@
  * count is positive and finite, then >= 0 (and finite when the sums are).
  * The tests' p-values lie in [0, 1].
  */
+#include "core/validation.h"
 #include "fuzz_common.h"
 
 #define MAX_ROWS 4000

@@ -20,6 +20,8 @@
  * a few fixed node slots refuses a new key with NOSPACE and keeps its
  * values.
  */
+#include "core/ostree.h"
+#include "core/sortedvec.h"
 #include "fuzz_common.h"
 
 #define MAX_VALUES 3000

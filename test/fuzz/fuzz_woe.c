@@ -18,6 +18,7 @@
  * monotonic across the bins; WOE and IV are finite and the IV the sum of
  * the bins'.
  */
+#include "core/scorecard.h"
 #include "fuzz_common.h"
 
 #define MAX_ROWS 2000

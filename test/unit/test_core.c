@@ -15,7 +15,17 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "core/risk_core.h"
+#include "core/backtest.h"
+#include "core/core.h"
+#include "core/evt.h"
+#include "core/garch.h"
+#include "core/market.h"
+#include "core/oprisk.h"
+#include "core/ostree.h"
+#include "core/quantile.h"
+#include "core/scorecard.h"
+#include "core/sortedvec.h"
+#include "core/validation.h"
 
 static int	passed;
 static int	failed;
