@@ -4,7 +4,7 @@
 # bounded time on a copy of its seed corpus (test/fuzz/corpus/<harness>/).
 #
 #   bash scripts/fuzz.sh                     every harness
-#   bash scripts/fuzz.sh fuzz_gpd fuzz_woe   only these
+#   bash scripts/fuzz.sh fuzz_evt_gpd fuzz_scorecard_woe   only these
 #
 # Environment:
 #   FUZZ_SECONDS      seconds per harness (default 20)

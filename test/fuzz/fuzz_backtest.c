@@ -1,6 +1,6 @@
 /*
  * fuzz_backtest.c
- *     libFuzzer harness of the backtests in var.c: the christoffersen
+ *     libFuzzer harness of backtest.c: the christoffersen
  *     aggregate over a sequence of exception indicators, kupiec_pof and
  *     traffic_light, with src/backtest.c's checks (n > 0, 0 <= x <= n, a
  *     level strictly between 0 and 1).

@@ -2,7 +2,7 @@
  * fuzz_validation.c
  *     libFuzzer harness of validation.c: auc / gini / ks over (score, bad),
  *     hosmer_lemeshow over (pd, bad), psi over two count vectors, and the
- *     per-grade Jeffreys and binomial tests, with src/validation_sql.c's
+ *     per-grade Jeffreys and binomial tests, with src/validation.c's
  *     checks.
  *
  * Scores are finite, PDs finite in [0, 1] (hosmer_lemeshow maps each value

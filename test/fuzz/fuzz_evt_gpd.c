@@ -1,5 +1,5 @@
 /*
- * fuzz_gpd.c
+ * fuzz_evt_gpd.c
  *     libFuzzer harness of the GPD side of evt.c: the gpd_fit aggregate's
  *     fits (maximum likelihood, probability-weighted moments), the POT
  *     measures gpd_var / gpd_es, Hill's estimator and the GPD distribution

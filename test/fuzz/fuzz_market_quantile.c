@@ -1,5 +1,5 @@
 /*
- * fuzz_quantile.c
+ * fuzz_market_quantile.c
  *     libFuzzer harness of quantile.c and sortedvec.c: historical VaR/ES
  *     (rk_hist_var_es, rk_sv_var_es), selection, sorting, the merges of
  *     sorted runs (the flagged value buffers in parallel) and the mean.

@@ -1,7 +1,7 @@
 /*
- * fuzz_window.c
+ * fuzz_market_window.c
  *     libFuzzer harness of the sliding-window state of the historical
- *     VaR/ES (sortedvec.c, ostree.c), driven as market.c's moving
+ *     VaR/ES (sortedvec.c, ostree.c), driven as src/market.c's moving
  *     aggregate drives it.
  *
  * The state is a sorted array while the frame holds at most 512 values,

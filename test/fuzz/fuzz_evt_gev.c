@@ -1,5 +1,5 @@
 /*
- * fuzz_gev.c
+ * fuzz_evt_gev.c
  *     libFuzzer harness of the GEV side of evt.c: the gev_fit aggregate's
  *     maximum likelihood fit on block maxima, and the GEV distribution
  *     functions and return level, with the SQL face's checks.
