@@ -47,7 +47,7 @@ endif
 PG_CPPFLAGS += -I$(srcdir)/src $(GSL_CFLAGS) -isystem $(shell $(PG_CONFIG) --includedir-server)
 SHLIB_LINK += $(GSL_LIBS) $(EXTRA_LDFLAGS)
 
-EXTRA_CLEAN = test/unit/test_core risk--*.sql
+EXTRA_CLEAN = test/unit/unit_tests risk--*.sql
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -59,13 +59,16 @@ risk--$(EXTVERSION).sql: $(SQL_PIECES)
 # every object depends on the project's headers (struct layouts are shared)
 $(OBJS): $(wildcard src/*.h src/core/*.h)
 
-# C unit tests of src/core: no server needed.
+# C unit tests of src/core: no server needed.  Every test/unit/*.c (the
+# harness unit.c and a test_<area>.c per area) goes into one program; each
+# test registers itself (UNIT_TEST in test/unit/unit.h), so no list is kept.
 UNIT_CC ?= $(CC)
-test/unit/test_core: test/unit/test_core.c $(CORE_SRCS) src/core/risk_core.h
+UNIT_SRCS = $(sort $(wildcard test/unit/*.c))
+test/unit/unit_tests: $(UNIT_SRCS) $(CORE_SRCS) $(wildcard test/unit/*.h src/core/*.h)
 	$(UNIT_CC) -std=gnu99 -O2 -g $(WARN) -Isrc $(GSL_CFLAGS) $(EXTRA_CFLAGS) -o $@ \
-	    test/unit/test_core.c $(CORE_SRCS) $(GSL_LIBS) $(EXTRA_LDFLAGS)
+	    $(UNIT_SRCS) $(CORE_SRCS) $(GSL_LIBS) $(EXTRA_LDFLAGS)
 
-unit: test/unit/test_core
-	test/unit/test_core
+unit: test/unit/unit_tests
+	test/unit/unit_tests
 
 .PHONY: unit

@@ -4,7 +4,7 @@
 # bounded time on a copy of its seed corpus (test/fuzz/corpus/<harness>/).
 #
 #   bash scripts/fuzz.sh                     every harness
-#   bash scripts/fuzz.sh fuzz_gpd fuzz_woe   only these
+#   bash scripts/fuzz.sh fuzz_evt_gpd fuzz_scorecard_woe   only these
 #
 # Environment:
 #   FUZZ_SECONDS      seconds per harness (default 20)
@@ -81,7 +81,7 @@ pids=()
 for f in src/core/*.c; do
     o="$OUT/obj/$(basename "$f" .c).o"
     objs+=("$o")
-    if stale "$o" "$f" src/core/risk_core.h; then
+    if stale "$o" "$f" src/core/*.h; then
         # shellcheck disable=SC2086
         $CC $CFLAGS -fsanitize=fuzzer-no-link -c "$f" -o "$o" &
         pids+=($!)
@@ -95,7 +95,7 @@ pass=0
 fail=0
 for h in "${harnesses[@]}"; do
     bin="$OUT/bin/$h"
-    if stale "$bin" "test/fuzz/$h.c" test/fuzz/fuzz_common.h src/core/risk_core.h "${objs[@]}"; then
+    if stale "$bin" "test/fuzz/$h.c" test/fuzz/fuzz_common.h src/core/*.h "${objs[@]}"; then
         # shellcheck disable=SC2086
         if ! $CC $CFLAGS -fsanitize=fuzzer -o "$bin" "test/fuzz/$h.c" "${objs[@]}" $LIBS \
                 > "$OUT/logs/$h.build" 2>&1; then

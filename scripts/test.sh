@@ -38,7 +38,7 @@ pass=$((pass + up)); fail=$((fail + uf))
 
 log "unit tests under valgrind (memory errors, leaks)"
 if valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite \
-        "$TOP/test/unit/test_core" > /tmp/risk-valgrind.$$ 2>&1; then
+        "$TOP/test/unit/unit_tests" > /tmp/risk-valgrind.$$ 2>&1; then
     tail -1 /tmp/risk-valgrind.$$
     pass=$((pass + 1))
 else

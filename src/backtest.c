@@ -12,6 +12,7 @@
 #include "funcapi.h"
 #include "utils/builtins.h"
 
+#include "core/backtest.h"
 #include "risk.h"
 
 static TupleDesc

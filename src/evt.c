@@ -22,6 +22,8 @@
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
+#include "core/evt.h"
+#include "core/quantile.h"
 #include "risk.h"
 #include "valbuf.h"
 

@@ -19,6 +19,7 @@
 #include "funcapi.h"
 #include "utils/builtins.h"
 
+#include "core/garch.h"
 #include "risk.h"
 #include "valbuf.h"
 

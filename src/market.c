@@ -28,6 +28,10 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 
+#include "core/market.h"
+#include "core/ostree.h"
+#include "core/quantile.h"
+#include "core/sortedvec.h"
 #include "risk.h"
 #include "valbuf.h"
 

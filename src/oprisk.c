@@ -24,6 +24,7 @@
 #include "utils/float.h"
 #include "utils/tuplestore.h"
 
+#include "core/oprisk.h"
 #include "risk.h"
 #include "valbuf.h"
 

@@ -9,7 +9,7 @@
 #include "postgres.h"
 #include "fmgr.h"
 
-#include "core/risk_core.h"
+#include "core/core.h"
 
 /*
  * ERROR unless p is a confidence level: at least 0.5 and below 1.  A level

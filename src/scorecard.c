@@ -27,6 +27,7 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 
+#include "core/scorecard.h"
 #include "risk.h"
 #include "valbuf.h"
 

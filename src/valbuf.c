@@ -19,6 +19,7 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
+#include "core/quantile.h"
 #include "risk.h"
 #include "valbuf.h"
 

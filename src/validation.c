@@ -22,6 +22,8 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 
+#include "core/quantile.h"
+#include "core/validation.h"
 #include "risk.h"
 #include "valbuf.h"
 

@@ -28,7 +28,9 @@
 #include <gsl/gsl_min.h>
 #include <gsl/gsl_multimin.h>
 
+#include "evt.h"
 #include "optim.h"
+#include "quantile.h"
 
 #define GRID_SAMPLE 10000
 
@@ -537,15 +539,6 @@ rk_gpd_stderr(const double *y, int64_t k, rk_gpd_fit *fit)
 		return;
 	fit->se_beta = sqrt(h[2] / det);
 	fit->se_xi = sqrt(h[0] / det);
-}
-
-int
-rk_cmp_double(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
 }
 
 rk_status

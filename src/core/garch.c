@@ -32,7 +32,10 @@
 #include <gsl/gsl_multimin.h>
 #include <gsl/gsl_sf_psi.h>
 
+#include "evt.h"
+#include "garch.h"
 #include "optim.h"
+#include "quantile.h"
 
 #define NP_MAX 5
 

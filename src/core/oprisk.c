@@ -24,7 +24,9 @@
 #include <gsl/gsl_roots.h>
 #include <gsl/gsl_sf_psi.h>
 
-#include "risk_core.h"
+#include "evt.h"
+#include "oprisk.h"
+#include "quantile.h"
 
 /* ---- severity ------------------------------------------------------- */
 

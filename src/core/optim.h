@@ -3,15 +3,14 @@
  *     The core's one Nelder-Mead set-up over GSL's multimin (nmsimplex2),
  *     for the fits that need a derivative-free search: the GEV fit, and the
  *     GARCH fit's fallback and its search on the face alpha + beta = 1.
- *     A core header like risk_core.h (no PostgreSQL), apart because it
- *     speaks GSL's types.
+ *     It speaks GSL's types: only the files that search include it.
  */
-#ifndef RISK_OPTIM_H
-#define RISK_OPTIM_H
+#ifndef RK_OPTIM_H
+#define RK_OPTIM_H
 
 #include <gsl/gsl_multimin.h>
 
-#include "risk_core.h"
+#include "core.h"
 
 /*
  * Minimize f (GSL's signature, params its argument) over n variables by
@@ -28,4 +27,4 @@ rk_status rk_nelder_mead(double (*f) (const gsl_vector *, void *), void *params,
 							 int max_iter, int check_every, int (*stop) (void *),
 							 void *stop_arg, int *converged);
 
-#endif							/* RISK_OPTIM_H */
+#endif							/* RK_OPTIM_H */

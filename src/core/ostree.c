@@ -14,7 +14,8 @@
  */
 #include <math.h>
 
-#include "risk_core.h"
+#include "ostree.h"
+#include "quantile.h"
 
 #define NIL (-1)
 

@@ -17,9 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "risk_core.h"
-
-int			(*rk_stop_hook) (void) = NULL;
+#include "quantile.h"
 
 void
 rk_q7_position(int64_t n, double alpha, int64_t *lo, int64_t *hi, double *h)
@@ -244,6 +242,15 @@ rk_hist_var_es(double *x, int64_t n, double alpha, double *var, double *es)
 		*es = nbelow > 0 ? -rk_mean(x, nbelow) : -q;
 	}
 	return RK_OK;
+}
+
+int
+rk_cmp_double(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
 }
 
 /* Order-preserving map of a double to an unsigned 64-bit key (NaN: by its bits). */

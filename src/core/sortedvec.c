@@ -11,7 +11,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "risk_core.h"
+#include "quantile.h"
+#include "sortedvec.h"
 
 /* First index whose value is > x (upper bound). */
 static int64_t

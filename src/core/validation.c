@@ -16,7 +16,8 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "risk_core.h"
+#include "quantile.h"
+#include "validation.h"
 
 rk_status
 rk_auc_ks(const double *pairs, int64_t n, double *auc, double *ks,

@@ -1,6 +1,6 @@
 /*
  * fuzz_backtest.c
- *     libFuzzer harness of the backtests in var.c: the christoffersen
+ *     libFuzzer harness of backtest.c: the christoffersen
  *     aggregate over a sequence of exception indicators, kupiec_pof and
  *     traffic_light, with src/backtest.c's checks (n > 0, 0 <= x <= n, a
  *     level strictly between 0 and 1).
@@ -17,6 +17,7 @@
  * factor defined exactly for 250 days at 99%, then 0 (green), the Basel
  * table (yellow, 5 to 9 exceptions) or 1 (red).
  */
+#include "core/backtest.h"
 #include "fuzz_common.h"
 
 #define MAX_DAYS 20000

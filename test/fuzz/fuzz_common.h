@@ -37,7 +37,8 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "core/risk_core.h"
+#include "core/core.h"
+#include "core/quantile.h"
 
 /* Abort with the failed condition and a formatted detail line. */
 #define FZ_CHECK(cond, ...) \
@@ -52,7 +53,7 @@
 		} \
 	} while (0)
 
-/* True for the statuses risk_core.h declares. */
+/* True for the statuses core.h declares. */
 static inline int
 fz_status_valid(rk_status st)
 {

@@ -2,7 +2,7 @@
  * fuzz_garch.c
  *     libFuzzer harness of garch.c: the garch_fit aggregate (normal or
  *     Student t innovations) and the conditional VaR/ES aggregates (GARCH,
- *     filtered historical simulation, EVT), as src/garch_sql.c calls them.
+ *     filtered historical simulation, EVT), as src/garch.c calls them.
  *
  * Returns are finite; a series shorter than 10 gets NULL without a fit,
  * EVT needs 30; the conditional measures refit a normal GARCH and take its
@@ -17,6 +17,7 @@
  * positive; the conditional measures return documented statuses, finite
  * VaR, and ES >= VaR within rounding (ES may be +Inf for EVT).
  */
+#include "core/garch.h"
 #include "fuzz_common.h"
 
 #define MAX_VALUES 120

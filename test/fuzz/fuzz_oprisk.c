@@ -3,7 +3,7 @@
  *     libFuzzer harness of oprisk.c: the severity_fit and frequency_fit
  *     aggregates, lda_simulate (simulation, partial sort of the tail, the
  *     measures), sla_var and the severity distribution functions, with the
- *     checks of src/oprisk_sql.c.
+ *     checks of src/oprisk.c.
  *
  * Losses are finite and > 0, at least 2 (up to 2000); loss counts are
  * integers >= 0 (up to 300 periods: the negative binomial fit evaluates
@@ -25,6 +25,7 @@
  */
 #include <gsl/gsl_sf_psi.h>
 
+#include "core/oprisk.h"
 #include "fuzz_common.h"
 
 #define MAX_LOSSES 2000

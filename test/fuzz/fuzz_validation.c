@@ -2,7 +2,7 @@
  * fuzz_validation.c
  *     libFuzzer harness of validation.c: auc / gini / ks over (score, bad),
  *     hosmer_lemeshow over (pd, bad), psi over two count vectors, and the
- *     per-grade Jeffreys and binomial tests, with src/validation_sql.c's
+ *     per-grade Jeffreys and binomial tests, with src/validation.c's
  *     checks.
  *
  * Scores are finite, PDs finite in [0, 1] (hosmer_lemeshow maps each value
@@ -19,6 +19,7 @@
  * count is positive and finite, then >= 0 (and finite when the sums are).
  * The tests' p-values lie in [0, 1].
  */
+#include "core/validation.h"
 #include "fuzz_common.h"
 
 #define MAX_ROWS 4000

@@ -1,5 +1,5 @@
 /*
- * fuzz_gpd.c
+ * fuzz_evt_gpd.c
  *     libFuzzer harness of the GPD side of evt.c: the gpd_fit aggregate's
  *     fits (maximum likelihood, probability-weighted moments), the POT
  *     measures gpd_var / gpd_es, Hill's estimator and the GPD distribution
@@ -19,6 +19,7 @@
  * largest loss and xi >= 0 within rounding; cdf in [0, 1], pdf >= 0,
  * quantile >= 0, and cdf(quantile(p)) = p within 1e-10 for xi > -1.
  */
+#include "core/evt.h"
 #include "fuzz_common.h"
 
 #define MAX_VALUES 2000

@@ -1,9 +1,9 @@
 /*
- * fuzz_moments.c
- *     libFuzzer harness of moments.c and the parametric measures of var.c:
+ * fuzz_market_moments.c
+ *     libFuzzer harness of market.c, the moments and the parametric measures:
  *     the mergeable moments (GROUP BY and parallel query), the sliding
  *     double-double power sums (window frames), Gaussian and Cornish-Fisher
- *     VaR/ES, and EWMA, driven as market.c drives them.
+ *     VaR/ES, and EWMA, driven as src/market.c drives them.
  *
  * Returns are finite, the level strictly between 0 and 1, lambda too.
  * Input: the level, lambda, where to split the rows between two partial
@@ -22,6 +22,8 @@
  *   - EWMA with its oldest rows removed matches the EWMA of the frame
  *     recomputed from scratch, within the rounding the removals can leave.
  */
+#include "core/market.h"
+#include "core/ostree.h"
 #include "fuzz_common.h"
 
 #define MAX_VALUES 2000

@@ -1,7 +1,7 @@
 /*
- * fuzz_woe.c
- *     libFuzzer harness of woe.c: the woe_bins aggregate's binning, as
- *     src/woe_sql.c calls it.
+ * fuzz_scorecard_woe.c
+ *     libFuzzer harness of scorecard.c's weight-of-evidence binning: the
+ *     woe_bins aggregate's binning, as src/scorecard.c calls it.
  *
  * The characteristic is finite (a NULL one is a missing value that the SQL
  * face keeps apart: the core never sees it), the label 0 or 1, max_bins in
@@ -18,6 +18,7 @@
  * monotonic across the bins; WOE and IV are finite and the IV the sum of
  * the bins'.
  */
+#include "core/scorecard.h"
 #include "fuzz_common.h"
 
 #define MAX_ROWS 2000

@@ -1,5 +1,5 @@
 /*
- * fuzz_quantile.c
+ * fuzz_market_quantile.c
  *     libFuzzer harness of quantile.c and sortedvec.c: historical VaR/ES
  *     (rk_hist_var_es, rk_sv_var_es), selection, sorting, the merges of
  *     sorted runs (the flagged value buffers in parallel) and the mean.
@@ -18,6 +18,8 @@
  * merge into the sorted whole, and the values of two flags into pairs in
  * the order rk_sort_pairs gives.
  */
+#include "core/quantile.h"
+#include "core/sortedvec.h"
 #include "fuzz_common.h"
 
 #define MAX_VALUES 5000

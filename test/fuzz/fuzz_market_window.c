@@ -1,7 +1,7 @@
 /*
- * fuzz_window.c
+ * fuzz_market_window.c
  *     libFuzzer harness of the sliding-window state of the historical
- *     VaR/ES (sortedvec.c, ostree.c), driven as market.c's moving
+ *     VaR/ES (sortedvec.c, ostree.c), driven as src/market.c's moving
  *     aggregate drives it.
  *
  * The state is a sorted array while the frame holds at most 512 values,
@@ -20,6 +20,8 @@
  * a few fixed node slots refuses a new key with NOSPACE and keeps its
  * values.
  */
+#include "core/ostree.h"
+#include "core/sortedvec.h"
 #include "fuzz_common.h"
 
 #define MAX_VALUES 3000

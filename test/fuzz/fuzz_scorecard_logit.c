@@ -1,10 +1,11 @@
 /*
- * fuzz_logit.c
- *     libFuzzer harness of logit.c: the logit_fit aggregate's IRLS fit, and
- *     the Cholesky solve and inverse diagonal that risk_internal._logit_newton and
- *     risk_internal._logit_model apply to a logit_step state.
+ * fuzz_scorecard_logit.c
+ *     libFuzzer harness of scorecard.c's logistic regression: the logit_fit
+ *     aggregate's IRLS fit, and the Cholesky solve and inverse diagonal
+ *     that risk_internal._logit_newton and risk_internal._logit_model apply
+ *     to a logit_step state.
  *
- * As src/logit_sql.c: features are finite, 0 to 6 of them (the SQL face
+ * As src/scorecard.c: features are finite, 0 to 6 of them (the SQL face
  * allows 500), a model without intercept has at least one; the penalty is
  * finite and >= 0; up to 400 rows; the coefficient arrays have exactly as
  * many slots as coefficients.  The label of a row is drawn from the values
@@ -22,6 +23,7 @@
  * succeeds on moderate entries is backward stable: |A x - b| within
  * rounding of |A| |x|; its inverse diagonal is not NaN.
  */
+#include "core/scorecard.h"
 #include "fuzz_common.h"
 
 #define MAX_ROWS 400

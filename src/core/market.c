@@ -1,7 +1,21 @@
 /*
- * moments.c
- *     Central moments up to the fourth: streaming, mergeable, and a
- *     removable variant for sliding windows.
+ * market.c
+ *     Market risk: central moments up to the fourth (streaming, mergeable,
+ *     and a removable variant for sliding windows), and the parametric
+ *     VaR/ES (Gaussian, Cornish-Fisher, EWMA).
+ *
+ * The historical VaR/ES are quantile.c's, and their sliding windows
+ * sortedvec.c's and ostree.c's.
+ */
+#include <math.h>
+
+#include "market.h"
+
+/* ---- central moments ----------------------------------------------------- */
+
+/*
+ * Central moments up to the fourth: streaming, mergeable, and a
+ * removable variant for sliding windows.
  *
  * rk_moments is the GROUP BY / parallel state: one-pass updates and the
  * pairwise merge of Pebay (2008), which keep their accuracy for data far from
@@ -11,9 +25,6 @@
  * in between; the conversion to central moments is done in double-double
  * too, so the cancellation in S2/n - mean^2 costs nothing.
  */
-#include <math.h>
-
-#include "risk_core.h"
 
 void
 rk_moments_init(rk_moments *m)
@@ -336,4 +347,186 @@ rk_msums_moments(const rk_msums *s, rk_moments *m)
 		m->m2 = 0;
 	if (m->m4 < 0)
 		m->m4 = 0;
+}
+
+/* ---- parametric VaR/ES --------------------------------------------------- */
+
+/*
+ * Definitions follow PerformanceAnalytics for the Gaussian and modified
+ * measures (moments with 1/n; "operational" modified ES, floored at the
+ * modified VaR) and RiskMetrics (1996) for EWMA.
+ */
+static rk_status
+check_moments(const rk_moments *m, double alpha, double nmin)
+{
+	if (m->n == 0)
+		return RK_EMPTY;		/* before alpha: an empty group never saw p */
+	if (!(alpha > 0 && alpha < 1))
+		return RK_BADARG;
+	if (m->n < nmin)
+		return RK_TOO_FEW;
+	return RK_OK;
+}
+
+rk_status
+rk_var_gaussian(const rk_moments *m, double alpha, double *var)
+{
+	rk_status st = check_moments(m, alpha, 2);
+
+	if (st != RK_OK)
+		return st;
+	*var = -m->mean - rk_qnorm(alpha) * sqrt(m->m2 / m->n);
+	return RK_OK;
+}
+
+rk_status
+rk_es_gaussian(const rk_moments *m, double alpha, double *es)
+{
+	rk_status st = check_moments(m, alpha, 2);
+
+	if (st != RK_OK)
+		return st;
+	*es = -m->mean + sqrt(m->m2 / m->n) * rk_dnorm(rk_qnorm(alpha)) / alpha;
+	return RK_OK;
+}
+
+/* Skewness and excess kurtosis with 1/n moments, and the CF quantile h. */
+static rk_status
+cornish_fisher(const rk_moments *m, double alpha, double *h,
+			   double *skew, double *exkurt, double *sigma)
+{
+	rk_status st = check_moments(m, alpha, 3);
+	double		c2,
+				z;
+
+	if (st != RK_OK)
+		return st;
+	c2 = m->m2 / m->n;
+	if (!(c2 > 0))
+		return RK_DEGENERATE;
+	*skew = (m->m3 / m->n) / pow(c2, 1.5);
+	*exkurt = (m->m4 / m->n) / (c2 * c2) - 3.0;
+	*sigma = sqrt(c2);
+	z = rk_qnorm(alpha);
+	*h = z + (1.0 / 6.0) * (z * z - 1.0) * *skew
+		+ (1.0 / 24.0) * (z * z * z - 3.0 * z) * *exkurt
+		- (1.0 / 36.0) * (2.0 * z * z * z - 5.0 * z) * *skew * *skew;
+	return RK_OK;
+}
+
+rk_status
+rk_var_modified(const rk_moments *m, double alpha, double *var)
+{
+	double		h,
+				skew,
+				exkurt,
+				sigma;
+	rk_status st = cornish_fisher(m, alpha, &h, &skew, &exkurt, &sigma);
+
+	if (st != RK_OK)
+		return st;
+	*var = -m->mean - h * sigma;
+	return RK_OK;
+}
+
+rk_status
+rk_es_modified(const rk_moments *m, double alpha, double *es)
+{
+	double		h,
+				skew,
+				exkurt,
+				sigma,
+				h2,
+				mes,
+				tail;
+	rk_status st = cornish_fisher(m, alpha, &h, &skew, &exkurt, &sigma);
+
+	if (st != RK_OK)
+		return st;
+	h2 = h * h;
+	/* expected value below h of the Edgeworth-expanded density (Boudt et al.) */
+	mes = rk_dnorm(h) * (1.0 + h2 * h * skew / 6.0
+						   + (h2 * h2 * h2 - 9.0 * h2 * h2 + 9.0 * h2 + 3.0) * skew * skew / 72.0
+						   + (h2 * h2 - 2.0 * h2 - 1.0) * exkurt / 24.0);
+	tail = -mes / alpha;
+	/* never below the modified VaR: min(tail, h) in standardized units */
+	*es = -m->mean - sigma * (tail < h ? tail : h);
+	return RK_OK;
+}
+
+rk_status
+rk_moments_stats(const rk_moments *m, double *sd, double *skew,
+				   double *exkurt)
+{
+	double		c2;
+
+	if (m->n == 0)
+		return RK_EMPTY;
+	if (m->n < 2)
+		return RK_TOO_FEW;
+	*sd = sqrt(m->m2 / (m->n - 1));
+	c2 = m->m2 / m->n;
+	if (!(c2 > 0))
+		return RK_DEGENERATE;
+	*skew = (m->m3 / m->n) / pow(c2, 1.5);
+	*exkurt = (m->m4 / m->n) / (c2 * c2) - 3.0;
+	return RK_OK;
+}
+
+void
+rk_ewma_add(rk_ewma *e, double lambda, double r)
+{
+	e->s = lambda * e->s + r * r;
+	e->w = lambda * e->w + 1.0;
+	e->n++;
+}
+
+/*
+ * Take out the oldest return, whose weight is lambda^(n-1).  Any rounding
+ * left behind is multiplied by lambda at every later step, so it dies out.
+ */
+void
+rk_ewma_remove_oldest(rk_ewma *e, double lambda, double r)
+{
+	double		wt;
+
+	if (e->n <= 1)
+	{
+		e->n = 0;
+		e->s = 0;
+		e->w = 0;
+		return;
+	}
+	wt = pow(lambda, (double) (e->n - 1));
+	e->s -= wt * r * r;
+	e->w -= wt;
+	e->n--;
+	if (e->s < 0)
+		e->s = 0;
+}
+
+rk_status
+rk_ewma_sigma(const rk_ewma *e, double *sigma)
+{
+	if (e->n == 0)
+		return RK_EMPTY;
+	*sigma = sqrt(e->s / e->w);
+	return RK_OK;
+}
+
+rk_status
+rk_ewma_var_es(const rk_ewma *e, double alpha, double *var, double *es)
+{
+	double		sigma,
+				z;
+	rk_status rc = rk_ewma_sigma(e, &sigma);
+
+	if (rc != RK_OK)
+		return rc;
+	z = rk_qnorm(alpha);
+	if (var)
+		*var = -z * sigma;
+	if (es)
+		*es = sigma * rk_dnorm(z) / alpha;
+	return RK_OK;
 }

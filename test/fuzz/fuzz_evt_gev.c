@@ -1,5 +1,5 @@
 /*
- * fuzz_gev.c
+ * fuzz_evt_gev.c
  *     libFuzzer harness of the GEV side of evt.c: the gev_fit aggregate's
  *     maximum likelihood fit on block maxima, and the GEV distribution
  *     functions and return level, with the SQL face's checks.
@@ -15,6 +15,7 @@
  * are NaN or positive; cdf in [0, 1], pdf >= 0, and cdf(quantile(p)) = p
  * within rounding for xi in (-1, 10].
  */
+#include "core/evt.h"
 #include "fuzz_common.h"
 
 #define MAX_VALUES 150
