@@ -96,7 +96,7 @@ typedef struct ChrisState
 	int64		x;				/* exceptions */
 	int64		t[2][2];		/* transitions prev -> cur */
 	int			prev;			/* last indicator, -1 before the first */
-	double		p;				/* NaN when no level was given */
+	RiskParam	level;			/* unbound when no level was given */
 } ChrisState;
 
 PG_FUNCTION_INFO_V1(risk_christoffersen_accum);
@@ -115,15 +115,10 @@ risk_christoffersen_accum(PG_FUNCTION_ARGS)
 		risk_require_order(fcinfo, has_p ? "exception, 0.99" : "exception");
 		st = MemoryContextAllocZero(ctx, sizeof(ChrisState));
 		st->prev = -1;
-		st->p = NAN;
-		if (has_p)
-		{
-			risk_check_level(PG_GETARG_FLOAT8(2), "confidence level");
-			st->p = PG_GETARG_FLOAT8(2);
-		}
 	}
-	else if (has_p)
-		risk_check_same(st->p, PG_GETARG_FLOAT8(2), "confidence level");
+	if (has_p)
+		risk_param_bind(&st->level, "confidence level", PG_GETARG_FLOAT8(2), NULL,
+						risk_check_level);
 	cur = PG_GETARG_BOOL(1) ? 1 : 0;
 	if (st->prev >= 0)
 		st->t[st->prev][cur]++;
@@ -159,14 +154,14 @@ risk_christoffersen_final(PG_FUNCTION_ARGS)
 	values[5] = Int64GetDatum(st->t[1][1]);
 	values[6] = Float8GetDatum(lr_ind);
 	values[7] = Float8GetDatum(rk_pchisq_upper(lr_ind, 1.0));
-	if (isnan(st->p))
+	if (!risk_param_bound(&st->level))
 	{
 		for (i = 8; i < 12; i++)
 			nulls[i] = true;
 	}
 	else
 	{
-		risk_raise(rk_kupiec_lr(st->n, st->x, 1.0 - st->p, &lr_uc),
+		risk_raise(rk_kupiec_lr(st->n, st->x, 1.0 - st->level.value, &lr_uc),
 				   "christoffersen");
 		values[8] = Float8GetDatum(lr_uc);
 		values[9] = Float8GetDatum(rk_pchisq_upper(lr_uc, 1.0));

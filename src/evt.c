@@ -139,16 +139,22 @@ risk_gev_return_level_sql(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------
- * gpd_fit: value buffer of the excesses over the threshold
+ * gpd_fit: value buffer of the excesses over the threshold; param[0] the
+ * threshold (gpd_fit_quantile: its quantile q), param[1] the method
  * --------------------------------------------------------------------- */
 
 static const char *const gpd_methods[] = {"mle", "pwm"};	/* GPD_MLE, GPD_PWM */
 
-static int32
-gpd_method(text *t)
+/* Bind the method of argument 3 (default mle) to the state's param[1]. */
+static void
+gpd_bind_method(FunctionCallInfo fcinfo, ValBuf *st)
 {
-	return risk_choice(t, gpd_methods, 2, "GPD fitting method",
-					   "Use 'mle' (maximum likelihood) or 'pwm' (probability-weighted moments).");
+	int32		m = GPD_MLE;
+
+	if (PG_NARGS() > 3)
+		m = risk_choice(PG_GETARG_TEXT_PP(3), gpd_methods, 2, "GPD fitting method",
+						"Use 'mle' (maximum likelihood) or 'pwm' (probability-weighted moments).");
+	risk_param_bind(&st->param[1], "method", m, gpd_methods[m], NULL);
 }
 
 PG_FUNCTION_INFO_V1(risk_gpd_accum);
@@ -166,19 +172,9 @@ risk_gpd_accum(PG_FUNCTION_ARGS)
 	u = PG_GETARG_FLOAT8(2);
 	risk_check_finite(x, "loss");
 	if (st == NULL)
-	{
-		risk_check_finite(u, "threshold");
-		st = valbuf_new(ctx, u, PG_NARGS() > 3 ? gpd_method(PG_GETARG_TEXT_PP(3)) : GPD_MLE);
-	}
-	else
-	{
-		if (st->param != u)
-			risk_check_same(st->param, u, "threshold");
-		if (PG_NARGS() > 3 && gpd_method(PG_GETARG_TEXT_PP(3)) != st->tag)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("method must be the same for every row of a group")));
-	}
+		st = valbuf_new(ctx);
+	risk_param_bind(&st->param[0], "threshold", u, NULL, risk_check_finite);
+	gpd_bind_method(fcinfo, st);
 	valbuf_add(st, ctx, x, x > u, x - u);
 	PG_RETURN_POINTER(st);
 }
@@ -192,7 +188,7 @@ gpd_fit_state(ValBuf *st, rk_gpd_fit *fit)
 	if (st->n == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("threshold %s is not below any loss", float8out_internal(st->param)),
+				 errmsg("threshold %s is not below any loss", float8out_internal(st->param[0].value)),
 				 errdetail("The largest of " INT64_FORMAT " losses is %s.",
 						   st->nall, float8out_internal(st->maxall)),
 				 errhint("Choose a threshold from the mean-excess plot (risk.mean_excess), typically a high quantile.")));
@@ -201,11 +197,11 @@ gpd_fit_state(ValBuf *st, rk_gpd_fit *fit)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a GPD fit needs at least %d losses above the threshold, got " INT64_FORMAT,
 						GPD_MIN_EXCEED, st->n),
-				 errhint("Lower the threshold %s.", float8out_internal(st->param))));
+				 errhint("Lower the threshold %s.", float8out_internal(st->param[0].value))));
 	/* the fits work on a copy: the state stays as it was */
 	y = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
 	memcpy(y, st->x, st->n * sizeof(double));
-	if (st->tag == GPD_PWM)
+	if (st->param[1].value == GPD_PWM)
 	{
 		rk_status rc = rk_gpd_fit_pwm(y, st->n, fit);
 
@@ -221,7 +217,7 @@ gpd_fit_state(ValBuf *st, rk_gpd_fit *fit)
 	pfree(y);
 }
 
-/* The risk.gpd_model of a state of excesses over st->param. */
+/* The risk.gpd_model of a state of excesses over its threshold. */
 static Datum
 gpd_model_datum(FunctionCallInfo fcinfo, ValBuf *st)
 {
@@ -237,7 +233,7 @@ gpd_model_datum(FunctionCallInfo fcinfo, ValBuf *st)
 	nulls[0] = !isfinite(fit.xi);
 	v[1] = Float8GetDatum(fit.beta);
 	nulls[1] = !isfinite(fit.beta);
-	v[2] = Float8GetDatum(st->param);
+	v[2] = Float8GetDatum(st->param[0].value);
 	v[3] = Int64GetDatum(st->nall);
 	v[4] = Int64GetDatum(st->n);
 	v[5] = Float8GetDatum(fit.se_xi);
@@ -246,7 +242,7 @@ gpd_model_datum(FunctionCallInfo fcinfo, ValBuf *st)
 	nulls[6] = !isfinite(fit.se_beta);
 	v[7] = Float8GetDatum(fit.loglik);
 	nulls[7] = !isfinite(fit.loglik);
-	v[8] = CStringGetTextDatum(st->tag == GPD_PWM ? "pwm" : "mle");
+	v[8] = CStringGetTextDatum(gpd_methods[(int) st->param[1].value]);
 	v[9] = BoolGetDatum(fit.converged != 0);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
 }
@@ -266,7 +262,7 @@ risk_gpd_fit_final(PG_FUNCTION_ARGS)
  * gpd_fit_quantile(loss, q [, method]): the threshold is the type-7
  * quantile at q of the group's own losses (percentile_cont(q)), found in
  * the final function, so one pass over the rows fits the tail.  The state
- * keeps every loss (param = q).
+ * keeps every loss.
  */
 PG_FUNCTION_INFO_V1(risk_gpd_q_accum);
 Datum
@@ -283,19 +279,9 @@ risk_gpd_q_accum(PG_FUNCTION_ARGS)
 	q = PG_GETARG_FLOAT8(2);
 	risk_check_finite(x, "loss");
 	if (st == NULL)
-	{
-		risk_check_probability(q, "threshold quantile");
-		st = valbuf_new(ctx, q, PG_NARGS() > 3 ? gpd_method(PG_GETARG_TEXT_PP(3)) : GPD_MLE);
-	}
-	else
-	{
-		if (st->param != q)
-			risk_check_same(st->param, q, "threshold quantile");
-		if (PG_NARGS() > 3 && gpd_method(PG_GETARG_TEXT_PP(3)) != st->tag)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("method must be the same for every row of a group")));
-	}
+		st = valbuf_new(ctx);
+	risk_param_bind(&st->param[0], "threshold quantile", q, NULL, risk_check_probability);
+	gpd_bind_method(fcinfo, st);
 	valbuf_add(st, ctx, x, true, x);
 	PG_RETURN_POINTER(st);
 }
@@ -307,7 +293,8 @@ risk_gpd_q_final(PG_FUNCTION_ARGS)
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	ValBuf		tail;
 	double	   *work,
-				var;
+				var,
+				u;
 	int64		i;
 
 	if (st == NULL || st->nall == 0)
@@ -315,16 +302,17 @@ risk_gpd_q_final(PG_FUNCTION_ARGS)
 	/* the threshold: -VaR at tail probability q is the q-quantile */
 	work = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
 	memcpy(work, st->x, st->n * sizeof(double));
-	risk_raise(rk_hist_var_es(work, st->n, st->param, &var, NULL), "gpd_fit_quantile");
+	risk_raise(rk_hist_var_es(work, st->n, st->param[0].value, &var, NULL), "gpd_fit_quantile");
+	u = -var;
 	memset(&tail, 0, sizeof(tail));
-	tail.param = -var;
-	tail.tag = st->tag;
+	risk_param_bind(&tail.param[0], "threshold", u, NULL, NULL);
+	tail.param[1] = st->param[1];
 	tail.nall = st->nall;
 	tail.maxall = st->maxall;
 	tail.x = work;
 	for (i = 0; i < st->n; i++)
-		if (st->x[i] > tail.param)
-			work[tail.n++] = st->x[i] - tail.param;
+		if (st->x[i] > u)
+			work[tail.n++] = st->x[i] - u;
 	tail.cap = tail.n;
 	return gpd_model_datum(fcinfo, &tail);
 }
@@ -429,7 +417,7 @@ risk_gev_accum(PG_FUNCTION_ARGS)
 	x = PG_GETARG_FLOAT8(1);
 	risk_check_finite(x, "block maximum");
 	if (st == NULL)
-		st = valbuf_new(ctx, 0.0, 0);
+		st = valbuf_new(ctx);
 	valbuf_add(st, ctx, x, true, x);
 	PG_RETURN_POINTER(st);
 }
@@ -479,8 +467,17 @@ risk_gev_fit_final(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------
- * hill: value buffer of the losses, param = k
+ * hill: value buffer of the losses, param[0] = k
  * --------------------------------------------------------------------- */
+
+static void
+check_k(double k, const char *name)
+{
+	if (k < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be at least 1, got %d", name, (int) k)));
+}
 
 PG_FUNCTION_INFO_V1(risk_hill_accum);
 Datum
@@ -497,18 +494,8 @@ risk_hill_accum(PG_FUNCTION_ARGS)
 	k = PG_GETARG_INT32(2);
 	risk_check_finite(x, "loss");
 	if (st == NULL)
-	{
-		if (k < 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("k must be at least 1, got %d", k)));
-		st = valbuf_new(ctx, (double) k, 0);
-	}
-	else if (st->param != (double) k)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("k must be the same for every row of a group"),
-				 errdetail("It was %d and then %d.", (int) st->param, k)));
+		st = valbuf_new(ctx);
+	risk_param_bind(&st->param[0], "k", (double) k, NULL, check_k);
 	valbuf_add(st, ctx, x, true, x);
 	PG_RETURN_POINTER(st);
 }
@@ -529,7 +516,7 @@ risk_hill_final(PG_FUNCTION_ARGS)
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
-	k = (int64) st->param;
+	k = (int64) st->param[0].value;
 	td = result_desc(fcinfo, "hill");
 	if (st->n < k + 1)
 		ereport(ERROR,
@@ -638,9 +625,7 @@ risk_mean_excess_accum(PG_FUNCTION_ARGS)
 		v = me_values(a, &m);
 	}
 	else if (nth != m || memcmp(u, v + 1, m * sizeof(double)) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("thresholds must be the same for every row of a group")));
+		risk_param_mismatch("thresholds", NULL, NULL, false);
 	for (j = 0; j < m; j++)
 		if (x > v[1 + j])
 		{
@@ -670,9 +655,7 @@ risk_mean_excess_combine(PG_FUNCTION_ARGS)
 	if (va == NULL)
 		PG_RETURN_ARRAYTYPE_P(b);
 	if (ma != mb || memcmp(va + 1, vb + 1, ma * sizeof(double)) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("thresholds must be the same for every row of a group")));
+		risk_param_mismatch("thresholds", NULL, NULL, true);
 	for (j = 0; j < ma; j++)
 	{
 		va[1 + ma + j] += vb[1 + ma + j];

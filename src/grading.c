@@ -61,9 +61,8 @@ risk_migration_accum(PG_FUNCTION_ARGS)
 		st->scale = MemoryContextStrdup(ctx, scale);
 	}
 	else if (strcmp(st->scale, scale) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("scale must be the same for every row of a group")));
+		risk_param_mismatch("scale", quote_literal_cstr(st->scale),
+							quote_literal_cstr(scale), false);
 	for (i = 0; i < st->npairs; i++)
 		if (strcmp(st->pairs[i].from, from) == 0 && strcmp(st->pairs[i].to, to) == 0)
 		{

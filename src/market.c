@@ -46,11 +46,8 @@ row_values(FunctionCallInfo fcinfo, double *r, double *p)
 	return true;
 }
 
-static void level_track(double *slot, FunctionCallInfo fcinfo, int argno,
-						const char *name);
-
 /* ---------------------------------------------------------------------
- * Historical: plain state, a value buffer (valbuf.c) with param = p
+ * Historical: plain state, a value buffer (valbuf.c), param[0] the level
  * --------------------------------------------------------------------- */
 
 PG_FUNCTION_INFO_V1(risk_hist_accum);
@@ -65,12 +62,8 @@ risk_hist_accum(PG_FUNCTION_ARGS)
 	if (!row_values(fcinfo, &r, &p))
 		RISK_RETURN_STATE(st);
 	if (st == NULL)
-	{
-		risk_check_level(p, "confidence level");
-		st = valbuf_new(ctx, p, 0);
-	}
-	else if (st->param != p)
-		risk_check_same(st->param, p, "confidence level");
+		st = valbuf_new(ctx);
+	risk_param_bind(&st->param[0], "confidence level", p, NULL, risk_check_level);
 	valbuf_add(st, ctx, r, true, r);
 	PG_RETURN_POINTER(st);
 }
@@ -86,7 +79,7 @@ hist_final(FunctionCallInfo fcinfo, bool want_es)
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
-	rc = rk_hist_var_es(st->x, st->n, 1.0 - st->param, &var, want_es ? &es : NULL);
+	rc = rk_hist_var_es(st->x, st->n, 1.0 - st->param[0].value, &var, want_es ? &es : NULL);
 	risk_raise(rc, want_es ? "es_historical" : "var_historical");
 	PG_RETURN_FLOAT8(want_es ? es : var);
 }
@@ -118,7 +111,7 @@ risk_es_historical_final(PG_FUNCTION_ARGS)
 
 typedef struct HistWinState
 {
-	double		p;
+	RiskParam	level;
 	int64		n;				/* values in the frame */
 	bool		use_tree;
 	double	   *vec;			/* sorted, capacity HIST_VEC_MAX + 1 */
@@ -169,13 +162,12 @@ risk_hist_madd(PG_FUNCTION_ARGS)
 	if (st == NULL)
 	{
 		st = MemoryContextAllocZero(ctx, sizeof(HistWinState));
-		st->p = NAN;
 		st->vec = MemoryContextAlloc(ctx, (HIST_VEC_MAX + 1) * sizeof(double));
 		rk_ostree_init(&st->tree, NULL, 0);
 	}
 	if (!row_values(fcinfo, &r, &p))
 		PG_RETURN_POINTER(st);
-	level_track(&st->p, fcinfo, 2, "confidence level");
+	risk_param_bind(&st->level, "confidence level", p, NULL, risk_check_level);
 
 	if (!st->use_tree && st->n == HIST_VEC_MAX)
 	{
@@ -233,8 +225,8 @@ hist_mfinal(FunctionCallInfo fcinfo, bool want_es)
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
-	risk_raise(st->use_tree ? rk_ostree_var_es(&st->tree, 1.0 - st->p, &var, esp)
-			   : rk_sv_var_es(st->vec, st->n, 1.0 - st->p, &var, esp),
+	risk_raise(st->use_tree ? rk_ostree_var_es(&st->tree, 1.0 - st->level.value, &var, esp)
+			   : rk_sv_var_es(st->vec, st->n, 1.0 - st->level.value, &var, esp),
 			   want_es ? "es_historical" : "var_historical");
 	PG_RETURN_FLOAT8(want_es ? es : var);
 }
@@ -297,22 +289,31 @@ mom_put(double *v, const rk_moments *m)
 	v[6] = m->max;
 }
 
-/* Record the row's level in slot 7, or check it against the first row's. */
-static void
-level_track(double *slot, FunctionCallInfo fcinfo, int argno, const char *name)
+/*
+ * A parameter slot of a float8[] state (NaN until the first row binds it)
+ * as a RiskParam named name, and back: a float8[] state keeps no names.
+ */
+static RiskParam
+slot_param(double v, const char *name)
 {
-	double		p;
+	RiskParam	rp = {.value = v};
 
-	if (PG_NARGS() <= argno)
-		return;
-	p = PG_GETARG_FLOAT8(argno);
-	if (isnan(*slot))
-	{
-		risk_check_level(p, name);
-		*slot = p;
-	}
-	else
-		risk_check_same(*slot, p, name);
+	if (!isnan(v))
+		strlcpy(rp.name, name, sizeof(rp.name));
+	return rp;
+}
+
+/* risk_param_bind for slot *v of a float8[] state. */
+static void
+slot_bind(double *v, const char *name, double value, RiskParamCheck check)
+{
+	RiskParam	rp;
+
+	if (*v == value)
+		return;					/* bound, and the same */
+	rp = slot_param(*v, name);
+	risk_param_bind(&rp, name, value, NULL, check);
+	*v = rp.value;
 }
 
 /* Transition for moments(r) and the (r, p) aggregates: strict, in place. */
@@ -328,7 +329,8 @@ risk_moments_accum(PG_FUNCTION_ARGS)
 	risk_agg_context(fcinfo, "risk_moments_accum");
 	v = mom_values(a, "risk_moments_accum");
 	risk_check_finite(r, "return");
-	level_track(&v[7], fcinfo, 2, "confidence level");
+	if (PG_NARGS() > 2)
+		slot_bind(&v[7], "confidence level", PG_GETARG_FLOAT8(2), risk_check_level);
 	mom_get(v, &m);
 	rk_moments_add(&m, r);
 	mom_put(v, &m);
@@ -345,14 +347,16 @@ risk_moments_combine(PG_FUNCTION_ARGS)
 			   *vb;
 	rk_moments ma,
 				mb;
+	RiskParam	la,
+				lb;
 
 	risk_agg_context(fcinfo, "risk_moments_combine");
 	va = mom_values(a, "risk_moments_combine");
 	vb = mom_values(b, "risk_moments_combine");
-	if (isnan(va[7]))
-		va[7] = vb[7];
-	else if (!isnan(vb[7]))
-		risk_check_same(va[7], vb[7], "confidence level");
+	la = slot_param(va[7], "confidence level");
+	lb = slot_param(vb[7], "confidence level");
+	risk_param_merge(&la, &lb);
+	va[7] = la.value;
 	mom_get(va, &ma);
 	mom_get(vb, &mb);
 	rk_moments_merge(&ma, &mb);
@@ -497,7 +501,7 @@ risk_moments_final(PG_FUNCTION_ARGS)
 
 typedef struct MomWinState
 {
-	double		p;				/* NaN for risk.moments */
+	RiskParam	level;			/* unbound for risk.moments */
 	rk_msums	sums;
 	bool		minmax;			/* keep the tree (risk.moments only) */
 	rk_ostree tree;
@@ -551,14 +555,14 @@ risk_moments_madd(PG_FUNCTION_ARGS)
 	if (st == NULL)
 	{
 		st = MemoryContextAllocZero(ctx, sizeof(MomWinState));
-		st->p = NAN;
 		st->minmax = (PG_NARGS() == 2);
 		rk_msums_init(&st->sums);
 		rk_ostree_init(&st->tree, NULL, 0);
 	}
 	if (!row_values(fcinfo, &r, &p))
 		PG_RETURN_POINTER(st);
-	level_track(&st->p, fcinfo, 2, "confidence level");
+	if (PG_NARGS() > 2)
+		risk_param_bind(&st->level, "confidence level", p, NULL, risk_check_level);
 	ring_push(st, ctx, r);
 	rk_msums_add(&st->sums, r);
 	if (st->minmax)
@@ -622,7 +626,7 @@ mom_mfinal(FunctionCallInfo fcinfo, MomMeasure which)
 	if (st == NULL || st->sums.n == 0)
 		PG_RETURN_NULL();
 	mom_win_moments(st, &m);
-	return mom_measure(fcinfo, &m, st->p, which);
+	return mom_measure(fcinfo, &m, st->level.value, which);
 }
 
 PG_FUNCTION_INFO_V1(risk_var_gaussian_mfinal);
@@ -687,7 +691,18 @@ ewma_values(ArrayType *a, const char *func)
 	return (double *) ARR_DATA_PTR(a);
 }
 
-/* Check (first row) or compare (later rows) p and lambda; return r. */
+static void
+check_lambda(double lambda, const char *name)
+{
+	if (!(lambda > 0.0 && lambda < 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be between 0 and 1 exclusive, got %s",
+						name, float8out_internal(lambda)),
+				 errhint("RiskMetrics uses 0.94 for daily and 0.97 for monthly data.")));
+}
+
+/* Bind (first row) or compare (later rows) p and lambda; return r. */
 static double
 ewma_row(FunctionCallInfo fcinfo, double *v)
 {
@@ -697,23 +712,9 @@ ewma_row(FunctionCallInfo fcinfo, double *v)
 
 	risk_check_finite(r, "return");
 	if (isnan(v[4]))
-	{
 		risk_require_order(fcinfo, PG_NARGS() > 3 ? "r, 0.99, 0.94" : "r, 0.99");
-		risk_check_level(p, "confidence level");
-		if (!(lambda > 0.0 && lambda < 1.0))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("lambda must be between 0 and 1 exclusive, got %s",
-							float8out_internal(lambda)),
-					 errhint("RiskMetrics uses 0.94 for daily and 0.97 for monthly data.")));
-		v[3] = lambda;
-		v[4] = p;
-	}
-	else
-	{
-		risk_check_same(v[4], p, "confidence level");
-		risk_check_same(v[3], lambda, "lambda");
-	}
+	slot_bind(&v[4], "confidence level", p, risk_check_level);
+	slot_bind(&v[3], "lambda", lambda, check_lambda);
 	return r;
 }
 

@@ -102,7 +102,7 @@ get_frequency(text *fam, ArrayType *params, double *f1, double *f2)
 }
 
 /* ---------------------------------------------------------------------
- * severity_fit and frequency_fit: value buffers, tag = family
+ * severity_fit and frequency_fit: value buffers, param[0] = the family
  * --------------------------------------------------------------------- */
 
 static Datum
@@ -137,11 +137,8 @@ fit_accum(FunctionCallInfo fcinfo, bool severity)
 		fam = family_code(PG_GETARG_TEXT_PP(2), freq_names, 2, "frequency");
 	}
 	if (st == NULL)
-		st = valbuf_new(ctx, 0.0, fam);
-	else if (st->tag != fam)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("family must be the same for every row of a group")));
+		st = valbuf_new(ctx);
+	risk_param_bind(&st->param[0], "family", fam, severity ? sev_names[fam] : freq_names[fam], NULL);
 	valbuf_add(st, ctx, x, true, x);
 	PG_RETURN_POINTER(st);
 }
@@ -193,28 +190,30 @@ risk_severity_fit_final(PG_FUNCTION_ARGS)
 	rk_dist_fit fit;
 	double	   *x;
 	rk_status rc;
+	rk_sev_family sf;
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
+	sf = (rk_sev_family) st->param[0].value;
 	if (st->n < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a severity fit needs at least 2 losses, got " INT64_FORMAT, st->n)));
 	x = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
 	memcpy(x, st->x, st->n * sizeof(double));
-	rc = rk_severity_fit(x, st->n, (rk_sev_family) st->tag, &fit);
+	rc = rk_severity_fit(x, st->n, sf, &fit);
 	pfree(x);
 	if (rc == RK_DEGENERATE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a %s fit needs losses that are not all equal", sev_names[st->tag])));
+				 errmsg("a %s fit needs losses that are not all equal", sev_names[sf])));
 	if (rc == RK_TOO_FEW)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a %s fit needs at least 3 losses, got " INT64_FORMAT,
-						sev_names[st->tag], st->n)));
+						sev_names[sf], st->n)));
 	risk_raise(rc, "severity_fit");
-	return fit_result(fcinfo, sev_names[st->tag], &fit, 2, st->n);
+	return fit_result(fcinfo, sev_names[sf], &fit, 2, st->n);
 }
 
 PG_FUNCTION_INFO_V1(risk_frequency_fit_final);
@@ -223,17 +222,17 @@ risk_frequency_fit_final(PG_FUNCTION_ARGS)
 {
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	rk_dist_fit fit;
+	rk_freq_family ff;
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
+	ff = (rk_freq_family) st->param[0].value;
 	if (st->n < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a frequency fit needs at least 2 periods, got " INT64_FORMAT, st->n)));
-	risk_raise(rk_frequency_fit(st->x, st->n, (rk_freq_family) st->tag, &fit),
-			   "frequency_fit");
-	return fit_result(fcinfo, freq_names[st->tag], &fit,
-					  st->tag == RK_FREQ_POISSON ? 1 : 2, st->n);
+	risk_raise(rk_frequency_fit(st->x, st->n, ff, &fit), "frequency_fit");
+	return fit_result(fcinfo, freq_names[ff], &fit, ff == RK_FREQ_POISSON ? 1 : 2, st->n);
 }
 
 /* ---------------------------------------------------------------------

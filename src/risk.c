@@ -176,6 +176,15 @@ risk_pd_hint(double pd, bool always)
 }
 
 void
+risk_check_between(double x, const char *argname, int lo, int hi)
+{
+	if (!(x >= lo && x <= hi))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be between %d and %d, got %s", argname, lo, hi, show(x))));
+}
+
+void
 risk_check_finite(double x, const char *argname)
 {
 	if (!isfinite(x))
@@ -187,13 +196,64 @@ risk_check_finite(double x, const char *argname)
 }
 
 void
-risk_check_same(double was, double now, const char *argname)
+risk_param_mismatch(const char *name, const char *first, const char *other, bool parts)
 {
-	if (was != now)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be the same for every row of a group", argname),
-				 errdetail("It was %s and then %s.", show(was), show(now))));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s must be the same for every row of a group", name),
+			 first == NULL ? 0 : parts ?
+			 errdetail("Two parts of the group, aggregated apart, had %s and %s.", first, other) :
+			 errdetail("The first row had %s, this row %s.", first, other)));
+	pg_unreachable();
+}
+
+/* A bound value as the messages show it; NULL when it has nothing to show. */
+static const char *
+param_shown(const RiskParam *p)
+{
+	if (!p->labelled)
+		return show(p->value);
+	return p->label[0] != '\0' ? p->label : NULL;
+}
+
+void
+risk_param_bind(RiskParam *slot, const char *name, double value,
+				const char *label, RiskParamCheck check)
+{
+	RiskParam	now;
+
+	if (risk_param_bound(slot))
+	{
+		if (slot->value != value)
+		{
+			now = *slot;
+			now.value = value;
+			if (label != NULL)
+				strlcpy(now.label, label, sizeof(now.label));
+			risk_param_mismatch(slot->name, param_shown(slot), param_shown(&now), false);
+		}
+		return;
+	}
+	Assert(strlen(name) < sizeof(slot->name));
+	if (check != NULL)
+		check(value, name);
+	memset(slot, 0, sizeof(*slot));
+	slot->value = value;
+	strlcpy(slot->name, name, sizeof(slot->name));
+	slot->labelled = label != NULL;
+	if (label != NULL)
+		strlcpy(slot->label, label, sizeof(slot->label));
+}
+
+void
+risk_param_merge(RiskParam *into, const RiskParam *from)
+{
+	if (!risk_param_bound(from))
+		return;
+	if (!risk_param_bound(into))
+		*into = *from;
+	else if (into->value != from->value)
+		risk_param_mismatch(into->name, param_shown(into), param_shown(from), true);
 }
 
 void

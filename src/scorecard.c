@@ -30,6 +30,22 @@
 #include "risk.h"
 #include "valbuf.h"
 
+static void
+check_max_bins(double max_bins, const char *name)
+{
+	risk_check_between(max_bins, name, 1, 50);
+}
+
+static void
+check_min_share(double min_share, const char *name)
+{
+	if (!(min_share >= 0 && min_share < 0.5))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be at least 0 and below 0.5, got %s", name, float8out_internal(min_share))));
+}
+
+/* woe_bins: a flagged value buffer, param[0] max_bins, param[1] min_share */
 PG_FUNCTION_INFO_V1(risk_woe_accum);
 Datum
 risk_woe_accum(PG_FUNCTION_ARGS)
@@ -52,22 +68,9 @@ risk_woe_accum(PG_FUNCTION_ARGS)
 		min_share = PG_GETARG_FLOAT8(4);
 	}
 	if (st == NULL)
-	{
-		if (max_bins < 1 || max_bins > 50)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("max_bins must be between 1 and 50, got %d", max_bins)));
-		if (!(min_share >= 0 && min_share < 0.5))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("min_share must be at least 0 and below 0.5, got %s", float8out_internal(min_share))));
-		st = valbuf_new_flagged(ctx, (double) max_bins, 0);
-		st->param2 = min_share;
-	}
-	else if (st->param != (double) max_bins || st->param2 != min_share)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("max_bins and min_share must be the same for every row of a group")));
+		st = valbuf_new_flagged(ctx);
+	risk_param_bind(&st->param[0], "max_bins", max_bins, NULL, check_max_bins);
+	risk_param_bind(&st->param[1], "min_share", min_share, NULL, check_min_share);
 	if (PG_ARGISNULL(1))
 		x = NAN;				/* missing: its own bin */
 	else
@@ -126,7 +129,7 @@ risk_woe_bins_final(PG_FUNCTION_ARGS)
 				 errmsg("WOE needs both goods and bads, got %s", tb == 0 ? "no bad" : "no good")));
 	if (n >= 2)
 	{
-		rc = rk_woe_binning(pairs, n, (int) st->param, st->param2, bins, &nb, &iv);
+		rc = rk_woe_binning(pairs, n, (int) st->param[0].value, st->param[1].value, bins, &nb, &iv);
 		if (rc != RK_DEGENERATE)	/* binned rows of one class: one bin */
 			risk_raise(rc, "woe_bins");
 		else
@@ -505,7 +508,7 @@ risk_logit_accum(PG_FUNCTION_ARGS)
 					 errmsg("the L2 penalty must be a finite number >= 0, got %s",
 							float8out_internal(l2))));
 	}
-	x = features(PG_GETARG_ARRAYTYPE_P(2), st ? (int) st->param : -1, &k);
+	x = features(PG_GETARG_ARRAYTYPE_P(2), st ? (int) st->param[0].value : -1, &k);
 	if (st == NULL)
 	{
 		if (k > RK_LOGIT_MAX_COLS)
@@ -516,13 +519,12 @@ risk_logit_accum(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("a model without intercept needs at least one feature")));
-		st = valbuf_new(ctx, (double) k, intercept ? 1 : 0);
-		st->param2 = l2;
+		st = valbuf_new(ctx);
+		/* later rows' lengths are checked by features(), with a hint */
+		risk_param_bind(&st->param[0], "number of features", k, NULL, NULL);
 	}
-	else if (st->tag != (intercept ? 1 : 0) || st->param2 != l2)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("intercept and penalty must be the same for every row of a group")));
+	risk_param_bind(&st->param[1], "intercept", intercept, intercept ? "true" : "false", NULL);
+	risk_param_bind(&st->param[2], "l2", l2, NULL, NULL);
 	valbuf_reserve(st, ctx, k + 1);
 	st->x[st->n++] = risk_get_flag(fcinfo, 1, "outcome") ? 1.0 : 0.0;
 	memcpy(st->x + st->n, x, sizeof(double) * k);
@@ -538,6 +540,7 @@ risk_logit_fit_final(PG_FUNCTION_ARGS)
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	int			k,
 				m,
+				intercept,
 				i;
 	rk_logit_result res;
 	rk_status rc;
@@ -549,11 +552,12 @@ risk_logit_fit_final(PG_FUNCTION_ARGS)
 
 	if (st == NULL || st->nall == 0)
 		PG_RETURN_NULL();
-	k = (int) st->param;
-	m = k + st->tag;
+	k = (int) st->param[0].value;
+	intercept = st->param[1].value != 0 ? 1 : 0;
+	m = k + intercept;
 	res.beta = palloc(sizeof(double) * (m + 1));
 	res.se = palloc(sizeof(double) * (m + 1));
-	rc = rk_logit_fit(st->x, st->nall, k, st->tag, st->param2, &res);
+	rc = rk_logit_fit(st->x, st->nall, k, intercept, st->param[2].value, &res);
 	if (rc == RK_TOO_FEW)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -563,8 +567,8 @@ risk_logit_fit_final(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the features are collinear: %s is a combination of the columns before it",
-						res.bad_column == 0 && st->tag ? "the intercept" :
-						psprintf("feature %d", res.bad_column + 1 - st->tag)),
+						res.bad_column == 0 && intercept ? "the intercept" :
+						psprintf("feature %d", res.bad_column + 1 - intercept)),
 				 errhint("Drop the redundant feature, or fit with an L2 penalty.")));
 	if (rc == RK_DEGENERATE)
 		ereport(ERROR,
@@ -593,8 +597,8 @@ risk_logit_fit_final(PG_FUNCTION_ARGS)
 	v[6] = Int64GetDatum(st->nall);
 	v[7] = Int32GetDatum(res.iterations);
 	v[8] = BoolGetDatum(res.converged != 0);
-	v[9] = BoolGetDatum(st->tag != 0);
-	v[10] = Float8GetDatum(st->param2);
+	v[9] = BoolGetDatum(intercept != 0);
+	v[10] = Float8GetDatum(st->param[2].value);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
 }
 

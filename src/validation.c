@@ -36,35 +36,33 @@ check_pd(double pd)
 				 risk_pd_hint(pd, false)));
 }
 
-/* Transition of the pair aggregates: (value, bad [, groups]). */
+static void
+check_groups(double groups, const char *name)
+{
+	risk_check_between(groups, name, 3, 1000);
+}
+
+/*
+ * Transition of the pair aggregates: (value, bad [, groups]); param[0] the
+ * number of Hosmer-Lemeshow groups when given.
+ */
 static Datum
 pairs_accum(FunctionCallInfo fcinfo, bool is_pd)
 {
 	MemoryContext ctx = risk_agg_context(fcinfo, "risk_pairs_accum");
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	double		v;
-	double		param = 0;
 
 	if (risk_row_has_null(fcinfo, 1))
 		RISK_RETURN_STATE(st);
 	v = PG_GETARG_FLOAT8(1);
 	risk_check_finite(v, is_pd ? "PD" : "score");
-	if (PG_NARGS() > 3)
-		param = (double) PG_GETARG_INT32(3);
 	if (is_pd)
 		check_pd(v);
 	if (st == NULL)
-	{
-		if (PG_NARGS() > 3 && (param < 3 || param > 1000))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("groups must be between 3 and 1000, got %d", (int) param)));
-		st = valbuf_new_flagged(ctx, param, 0);
-	}
-	else if (st->param != param)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("groups must be the same for every row of a group")));
+		st = valbuf_new_flagged(ctx);
+	if (PG_NARGS() > 3)
+		risk_param_bind(&st->param[0], "groups", PG_GETARG_INT32(3), NULL, check_groups);
 	valbuf_add_flagged(st, ctx, v, risk_get_flag(fcinfo, 2, "default flag"));
 	PG_RETURN_POINTER(st);
 }
@@ -140,7 +138,7 @@ risk_hosmer_lemeshow_final(PG_FUNCTION_ARGS)
 
 	if (st == NULL || st->nall == 0)
 		PG_RETURN_NULL();
-	groups = st->param > 0 ? (int) st->param : 10;
+	groups = risk_param_bound(&st->param[0]) ? (int) st->param[0].value : 10;
 	if (st->nall < groups)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -428,17 +426,15 @@ psi_edges(FunctionCallInfo fcinfo, ArrayType *a)
 
 /*
  * Transition of psi_scores(score, current [, buckets | breakpoints]): keeps
- * (score or bucket, current) pairs.  param: the number of buckets; param2:
- * the edges' signature (0 for quantile edges); tag: 1 with given edges.
+ * (score or bucket, current) pairs.  param[0]: the number of buckets;
+ * param[1], bound only with given edges: the edges' signature.
  */
 static Datum
 psi_scores_accum(FunctionCallInfo fcinfo, bool given)
 {
 	MemoryContext ctx = risk_agg_context(fcinfo, "risk_psi_scores_accum");
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
-	double		x,
-				buckets = 10,
-				sig = 0;
+	double		x;
 	PsiEdges   *pe = NULL;
 
 	if (risk_row_has_null(fcinfo, 1))
@@ -446,28 +442,22 @@ psi_scores_accum(FunctionCallInfo fcinfo, bool given)
 	x = PG_GETARG_FLOAT8(1);
 	risk_check_finite(x, "score");
 	if (given)
-	{
 		pe = psi_edges(fcinfo, PG_GETARG_ARRAYTYPE_P(3));
-		buckets = pe->ne + 1;
-		sig = pe->sig;
-	}
-	else if (PG_NARGS() > 3)
-	{
-		buckets = PG_GETARG_INT32(3);
-		if (buckets < 2 || buckets > 1000)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("buckets must be between 2 and 1000, got %d", (int) buckets)));
-	}
 	if (st == NULL)
+		st = valbuf_new_flagged(ctx);
+	if (given)
 	{
-		st = valbuf_new_flagged(ctx, buckets, given ? 1 : 0);
-		st->param2 = sig;
+		/* the signature tells the arrays apart; it means nothing to show */
+		risk_param_bind(&st->param[1], "breakpoints", pe->sig, "", NULL);
+		risk_param_bind(&st->param[0], "buckets", pe->ne + 1, NULL, NULL);
 	}
-	else if (st->param != buckets || st->param2 != sig || st->tag != (given ? 1 : 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("buckets and breakpoints must be the same for every row of a group")));
+	else
+	{
+		int32		buckets = PG_NARGS() > 3 ? PG_GETARG_INT32(3) : 10;
+
+		risk_check_between(buckets, "buckets", 2, 1000);	/* every row's, not only the first's */
+		risk_param_bind(&st->param[0], "buckets", buckets, NULL, NULL);
+	}
 	valbuf_add_flagged(st, ctx, given ? (double) psi_bucket(pe->e, pe->ne, x) : x,
 					   risk_get_flag(fcinfo, 2, "current flag"));
 	PG_RETURN_POINTER(st);
@@ -503,15 +493,17 @@ risk_psi_scores_final(PG_FUNCTION_ARGS)
 	double	   *dev,
 			   *cur,
 			   *e = NULL;
+	bool		given;
 
 	if (st == NULL || st->nall == 0)
 		PG_RETURN_NULL();
-	m = (int) st->param;
+	given = risk_param_bound(&st->param[1]);
+	m = (int) st->param[0].value;
 	nd = st->n;					/* flag 0: the development sample */
 	ncur = st->n1;
 	if (nd == 0 || ncur == 0)
 		PG_RETURN_NULL();		/* one of the samples is empty: no PSI */
-	if (st->tag == 0)
+	if (!given)
 	{
 		/* the development sample's quantiles, sorted (in place), ties merged */
 		double	   *d = st->x;
@@ -532,9 +524,9 @@ risk_psi_scores_final(PG_FUNCTION_ARGS)
 	dev = palloc0(sizeof(double) * m);
 	cur = palloc0(sizeof(double) * m);
 	for (i = 0; i < st->n; i++)
-		dev[st->tag == 0 ? psi_bucket(e, ne, st->x[i]) : (int) st->x[i]] += 1;
+		dev[given ? (int) st->x[i] : psi_bucket(e, ne, st->x[i])] += 1;
 	for (i = 0; i < st->n1; i++)
-		cur[st->tag == 0 ? psi_bucket(e, ne, st->x1[i]) : (int) st->x1[i]] += 1;
+		cur[given ? (int) st->x1[i] : psi_bucket(e, ne, st->x1[i])] += 1;
 	if (m < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
