@@ -550,27 +550,25 @@ risk_hill_final(PG_FUNCTION_ARGS)
 
 #define ME_MAX_THRESHOLDS 10000
 
+/* The state's values and m, checked; NULL (m = 0) before the first row. */
 static double *
 me_values(ArrayType *a, int *m)
 {
 	int			len;
+	double	   *v = risk_float8_values(a, "aggregate state", -1, &len);
 
-	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("mean_excess: state must be a one-dimensional float8 array")));
-	len = ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
-	if (len == 0)
-	{
-		*m = 0;
+	*m = 0;
+	if (v == NULL)
 		return NULL;
-	}
-	*m = (int) ((double *) ARR_DATA_PTR(a))[0];
-	if (*m < 1 || len != 1 + 4 * *m)
+	if (v[0] >= 1 && v[0] <= ME_MAX_THRESHOLDS)
+		*m = (int) v[0];
+	if (len != 1 + 4 * *m || *m == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("mean_excess: malformed state of %d values", len)));
-	return (double *) ARR_DATA_PTR(a);
+				 errmsg("malformed aggregate state of %d values", len),
+				 errdetail("A mean_excess state is {m, u[m], n[m], s[m], c[m]} with m from 1 to %d.",
+						   ME_MAX_THRESHOLDS)));
+	return v;
 }
 
 PG_FUNCTION_INFO_V1(risk_mean_excess_accum);

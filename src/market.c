@@ -252,19 +252,6 @@ risk_es_historical_mfinal(PG_FUNCTION_ARGS)
 
 #define MOM_LEN 8
 
-/* The state array's values, after checking its shape. */
-static double *
-mom_values(ArrayType *a, const char *func)
-{
-	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != MOM_LEN || ARR_HASNULL(a) ||
-		ARR_ELEMTYPE(a) != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: state must be a float8 array of %d values without NULLs",
-						func, MOM_LEN)));
-	return (double *) ARR_DATA_PTR(a);
-}
-
 static void
 mom_get(const double *v, rk_moments *m)
 {
@@ -327,7 +314,7 @@ risk_moments_accum(PG_FUNCTION_ARGS)
 	rk_moments m;
 
 	risk_agg_context(fcinfo, "risk_moments_accum");
-	v = mom_values(a, "risk_moments_accum");
+	v = risk_float8_values(a, "aggregate state", MOM_LEN, NULL);
 	risk_check_finite(r, "return");
 	if (PG_NARGS() > 2)
 		slot_bind(&v[7], "confidence level", PG_GETARG_FLOAT8(2), risk_check_level);
@@ -351,8 +338,8 @@ risk_moments_combine(PG_FUNCTION_ARGS)
 				lb;
 
 	risk_agg_context(fcinfo, "risk_moments_combine");
-	va = mom_values(a, "risk_moments_combine");
-	vb = mom_values(b, "risk_moments_combine");
+	va = risk_float8_values(a, "aggregate state", MOM_LEN, NULL);
+	vb = risk_float8_values(b, "aggregate state", MOM_LEN, NULL);
 	la = slot_param(va[7], "confidence level");
 	lb = slot_param(vb[7], "confidence level");
 	risk_param_merge(&la, &lb);
@@ -412,7 +399,7 @@ mom_measure(FunctionCallInfo fcinfo, const rk_moments *m, double p,
 static Datum
 mom_final(FunctionCallInfo fcinfo, MomMeasure which)
 {
-	double	   *v = mom_values(PG_GETARG_ARRAYTYPE_P(0), mom_names[which]);
+	double	   *v = risk_float8_values(PG_GETARG_ARRAYTYPE_P(0), "aggregate state", MOM_LEN, NULL);
 	rk_moments m;
 
 	mom_get(v, &m);
@@ -487,7 +474,7 @@ PG_FUNCTION_INFO_V1(risk_moments_final);
 Datum
 risk_moments_final(PG_FUNCTION_ARGS)
 {
-	double	   *v = mom_values(PG_GETARG_ARRAYTYPE_P(0), "moments");
+	double	   *v = risk_float8_values(PG_GETARG_ARRAYTYPE_P(0), "aggregate state", MOM_LEN, NULL);
 	rk_moments m;
 
 	mom_get(v, &m);
@@ -679,18 +666,6 @@ risk_moments_mfinal(PG_FUNCTION_ARGS)
 #define EWMA_LEN 5
 #define EWMA_DEFAULT_LAMBDA 0.94
 
-static double *
-ewma_values(ArrayType *a, const char *func)
-{
-	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != EWMA_LEN || ARR_HASNULL(a) ||
-		ARR_ELEMTYPE(a) != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: state must be a float8 array of %d values without NULLs",
-						func, EWMA_LEN)));
-	return (double *) ARR_DATA_PTR(a);
-}
-
 static void
 check_lambda(double lambda, const char *name)
 {
@@ -728,7 +703,7 @@ risk_ewma_accum(PG_FUNCTION_ARGS)
 	rk_ewma	e;
 
 	risk_agg_context(fcinfo, "risk_ewma_accum");
-	v = ewma_values(a, "risk_ewma_accum");
+	v = risk_float8_values(a, "aggregate state", EWMA_LEN, NULL);
 	r = ewma_row(fcinfo, v);
 	e.n = (int64) v[0];
 	e.s = v[1];
@@ -749,7 +724,7 @@ risk_ewma_remove(PG_FUNCTION_ARGS)
 	rk_ewma	e;
 
 	risk_agg_context(fcinfo, "risk_ewma_remove");
-	v = ewma_values(a, "risk_ewma_remove");
+	v = risk_float8_values(a, "aggregate state", EWMA_LEN, NULL);
 	e.n = (int64) v[0];
 	e.s = v[1];
 	e.w = v[2];
@@ -763,7 +738,7 @@ risk_ewma_remove(PG_FUNCTION_ARGS)
 static Datum
 ewma_final(FunctionCallInfo fcinfo, bool want_es)
 {
-	double	   *v = ewma_values(PG_GETARG_ARRAYTYPE_P(0), "var_ewma");
+	double	   *v = risk_float8_values(PG_GETARG_ARRAYTYPE_P(0), "aggregate state", EWMA_LEN, NULL);
 	rk_ewma	e;
 	double		var,
 				es;

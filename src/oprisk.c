@@ -48,12 +48,8 @@ get_params(ArrayType *a, int want, const char *family, double *p)
 {
 	int			n;
 	int			i;
+	double	   *v = risk_float8_values(a, "parameters", -1, &n);
 
-	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("parameters must be a one-dimensional float8 array without NULLs")));
-	n = ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
 	if (n != want)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -61,7 +57,7 @@ get_params(ArrayType *a, int want, const char *family, double *p)
 						want == 1 ? "" : "s", n)));
 	for (i = 0; i < n; i++)
 	{
-		p[i] = ((double *) ARR_DATA_PTR(a))[i];
+		p[i] = v[i];
 		risk_check_finite(p[i], "parameter");
 	}
 }

@@ -303,6 +303,28 @@ risk_agg_context(FunctionCallInfo fcinfo, const char *func)
 	return ctx;
 }
 
+double *
+risk_float8_values(ArrayType *a, const char *what, int len, int *n)
+{
+	int			got = ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
+
+	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
+		(len >= 0 && got != len))
+	{
+		if (len >= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must be a one-dimensional float8 array of %d values without NULLs",
+							what, len)));
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a one-dimensional float8 array without NULLs", what)));
+	}
+	if (n != NULL)
+		*n = got;
+	return got == 0 ? NULL : (double *) ARR_DATA_PTR(a);
+}
+
 Datum
 risk_float8_array(const double *v, int n)
 {

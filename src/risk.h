@@ -115,6 +115,15 @@ extern int	risk_choice(text *t, const char *const *names, int n,
 /* True when any of arguments first..PG_NARGS()-1 is NULL: a row to skip. */
 extern bool risk_row_has_null(FunctionCallInfo fcinfo, int first);
 
+/*
+ * The values of a float8[], an aggregate state or an argument (what names
+ * it in the message), checked: one dimension, no NULL, and exactly len
+ * values, or any number when len is -1 (then an empty array gives NULL);
+ * *n, when not NULL, gets the number.
+ */
+struct ArrayType;				/* utils/array.h */
+extern double *risk_float8_values(struct ArrayType *a, const char *what, int len, int *n);
+
 /* Return an internal aggregate state, which is NULL before the first row. */
 #define RISK_RETURN_STATE(st) \
 	do { if ((st) == NULL) PG_RETURN_NULL(); PG_RETURN_POINTER(st); } while (0)

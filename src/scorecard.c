@@ -664,27 +664,25 @@ risk_logit_predict(PG_FUNCTION_ARGS)
 
 #define STEP_HDR 3
 
+/* The state's values and m, checked; NULL (m = 0) before the first row. */
 static double *
 step_values(ArrayType *a, int *m)
 {
 	int			len;
+	double	   *v = risk_float8_values(a, "aggregate state", -1, &len);
 
-	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("logit_step: state must be a float8 array without NULLs")));
-	len = ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
-	if (len == 0)
-	{
-		*m = 0;
+	*m = 0;
+	if (v == NULL)
 		return NULL;
-	}
-	*m = (int) ((double *) ARR_DATA_PTR(a))[0];
-	if (*m < 1 || *m > RK_LOGIT_MAX_COLS + 1 || len != STEP_HDR + *m + *m * *m)
+	if (v[0] >= 1 && v[0] <= RK_LOGIT_MAX_COLS + 1)
+		*m = (int) v[0];
+	if (len != STEP_HDR + *m + *m * *m || *m == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("logit_step: malformed state of %d values", len)));
-	return (double *) ARR_DATA_PTR(a);
+				 errmsg("malformed aggregate state of %d values", len),
+				 errdetail("A logit_step state is {m, n, loglik, g[m], H[m*m]} with m from 1 to %d.",
+						   RK_LOGIT_MAX_COLS + 1)));
+	return v;
 }
 
 PG_FUNCTION_INFO_V1(risk_logit_step_accum);

@@ -163,17 +163,8 @@ risk_hosmer_lemeshow_final(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
 }
 
-/* brier: float8[3] = {n, sum, compensation} */
-/* The (count, sum, compensation) of a Brier state, checked: never read past it. */
-static double *
-brier_state(ArrayType *a)
-{
-	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != 3 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("brier: state must be a float8 array of 3 values")));
-	return (double *) ARR_DATA_PTR(a);
-}
+/* brier: float8[3] = {n, sum, compensation}, checked before it is read */
+#define BRIER_LEN 3
 
 PG_FUNCTION_INFO_V1(risk_brier_accum);
 Datum
@@ -187,7 +178,7 @@ risk_brier_accum(PG_FUNCTION_ARGS)
 
 	risk_agg_context(fcinfo, "risk_brier_accum");
 	risk_check_finite(pd, "PD");
-	v = brier_state(a);
+	v = risk_float8_values(a, "aggregate state", BRIER_LEN, NULL);
 	check_pd(pd);
 	e = (pd - y) * (pd - y);		/* pd checked above */
 	rk_sum_add(&v[1], &v[2], e);
@@ -206,8 +197,8 @@ risk_brier_combine(PG_FUNCTION_ARGS)
 				comp;
 
 	risk_agg_context(fcinfo, "risk_brier_combine");
-	va = brier_state(a);
-	vb = brier_state(b);
+	va = risk_float8_values(a, "aggregate state", BRIER_LEN, NULL);
+	vb = risk_float8_values(b, "aggregate state", BRIER_LEN, NULL);
 	/* the rounding of adding b's sum, then b's compensation */
 	comp = 0;
 	rk_sum_add(&va[1], &comp, vb[1]);
@@ -220,7 +211,7 @@ PG_FUNCTION_INFO_V1(risk_brier_final);
 Datum
 risk_brier_final(PG_FUNCTION_ARGS)
 {
-	double	   *v = brier_state(PG_GETARG_ARRAYTYPE_P(0));
+	double	   *v = risk_float8_values(PG_GETARG_ARRAYTYPE_P(0), "aggregate state", BRIER_LEN, NULL);
 
 	if (v[0] == 0)
 		PG_RETURN_NULL();
