@@ -14,16 +14,6 @@
 
 #include "risk.h"
 
-static TupleDesc
-result_desc(FunctionCallInfo fcinfo, const char *func)
-{
-	TupleDesc	td;
-
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "%s: return type must be a row type", func);
-	return BlessTupleDesc(td);
-}
-
 /* ERROR unless 0 <= exceptions <= n and n > 0. */
 static void
 check_counts(int64 n, int64 x)
@@ -46,9 +36,7 @@ risk_kupiec_pof(PG_FUNCTION_ARGS)
 	int64		n = PG_GETARG_INT64(0);
 	int64		x = PG_GETARG_INT64(1);
 	double		p = PG_GETARG_FLOAT8(2);
-	TupleDesc	td = result_desc(fcinfo, "kupiec_pof");
 	Datum		values[2];
-	bool		nulls[2] = {false, false};
 	double		lr;
 
 	check_counts(n, x);
@@ -56,7 +44,7 @@ risk_kupiec_pof(PG_FUNCTION_ARGS)
 	risk_raise(rk_kupiec_lr(n, x, 1.0 - p, &lr), "kupiec_pof");
 	values[0] = Float8GetDatum(lr);
 	values[1] = Float8GetDatum(rk_pchisq_upper(lr, 1.0));
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, values, NULL, lengthof(values)));
 }
 
 PG_FUNCTION_INFO_V1(risk_traffic_light);
@@ -67,7 +55,6 @@ risk_traffic_light(PG_FUNCTION_ARGS)
 	int64		x = PG_GETARG_INT64(0);
 	int64		n = PG_GETARG_INT64(1);
 	double		p = PG_GETARG_FLOAT8(2);
-	TupleDesc	td = result_desc(fcinfo, "traffic_light");
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
 	rk_zone	zone;
@@ -83,7 +70,7 @@ risk_traffic_light(PG_FUNCTION_ARGS)
 	values[1] = Float8GetDatum(cp);
 	values[2] = Float8GetDatum(plus);
 	nulls[2] = !plus_defined;
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, values, nulls, lengthof(values)));
 }
 
 /* ---------------------------------------------------------------------
@@ -133,7 +120,6 @@ Datum
 risk_christoffersen_final(PG_FUNCTION_ARGS)
 {
 	ChrisState *st = PG_ARGISNULL(0) ? NULL : (ChrisState *) PG_GETARG_POINTER(0);
-	TupleDesc	td;
 	Datum		values[12];
 	bool		nulls[12];
 	double		lr_ind,
@@ -142,7 +128,6 @@ risk_christoffersen_final(PG_FUNCTION_ARGS)
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
-	td = result_desc(fcinfo, "christoffersen");
 	memset(nulls, 0, sizeof(nulls));
 	lr_ind = rk_christoffersen_lr_ind(st->t[0][0], st->t[0][1],
 										st->t[1][0], st->t[1][1]);
@@ -168,5 +153,5 @@ risk_christoffersen_final(PG_FUNCTION_ARGS)
 		values[10] = Float8GetDatum(lr_uc + lr_ind);
 		values[11] = Float8GetDatum(rk_pchisq_upper(lr_uc + lr_ind, 2.0));
 	}
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, values, nulls, lengthof(values)));
 }

@@ -29,16 +29,6 @@
 #define GPD_PWM 1
 #define GPD_MIN_EXCEED 3
 
-static TupleDesc
-result_desc(FunctionCallInfo fcinfo, const char *func)
-{
-	TupleDesc	td;
-
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "%s: return type must be a row type", func);
-	return BlessTupleDesc(td);
-}
-
 /* ERROR unless a scale parameter is finite and positive. */
 static void
 check_scale(double s, const char *name)
@@ -221,12 +211,10 @@ gpd_fit_state(ValBuf *st, rk_gpd_fit *fit)
 static Datum
 gpd_model_datum(FunctionCallInfo fcinfo, ValBuf *st)
 {
-	TupleDesc	td;
 	Datum		v[10];
 	bool		nulls[10];
 	rk_gpd_fit fit;
 
-	td = result_desc(fcinfo, "gpd_fit");
 	gpd_fit_state(st, &fit);
 	memset(nulls, 0, sizeof(nulls));
 	v[0] = Float8GetDatum(fit.xi);
@@ -244,7 +232,7 @@ gpd_model_datum(FunctionCallInfo fcinfo, ValBuf *st)
 	nulls[7] = !isfinite(fit.loglik);
 	v[8] = CStringGetTextDatum(gpd_methods[(int) st->param[1].value]);
 	v[9] = BoolGetDatum(fit.converged != 0);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, v, nulls, lengthof(v)));
 }
 
 PG_FUNCTION_INFO_V1(risk_gpd_fit_final);
@@ -427,7 +415,6 @@ Datum
 risk_gev_fit_final(PG_FUNCTION_ARGS)
 {
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
-	TupleDesc	td;
 	Datum		v[9];
 	bool		nulls[9];
 	rk_gev_fit fit;
@@ -436,7 +423,6 @@ risk_gev_fit_final(PG_FUNCTION_ARGS)
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
-	td = result_desc(fcinfo, "gev_fit");
 	work = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
 	rc = rk_gev_fit_mle(st->x, st->n, work, &fit);
 	pfree(work);
@@ -463,7 +449,7 @@ risk_gev_fit_final(PG_FUNCTION_ARGS)
 	nulls[6] = !isfinite(fit.loglik);
 	v[7] = Int64GetDatum(st->n);
 	v[8] = BoolGetDatum(fit.converged != 0);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, v, nulls, lengthof(v)));
 }
 
 /* ---------------------------------------------------------------------
@@ -505,7 +491,6 @@ Datum
 risk_hill_final(PG_FUNCTION_ARGS)
 {
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
-	TupleDesc	td;
 	Datum		v[5];
 	bool		nulls[5] = {false, false, false, false, false};
 	int64		k;
@@ -517,7 +502,6 @@ risk_hill_final(PG_FUNCTION_ARGS)
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
 	k = (int64) st->param[0].value;
-	td = result_desc(fcinfo, "hill");
 	if (st->n < k + 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -541,7 +525,7 @@ risk_hill_final(PG_FUNCTION_ARGS)
 	v[2] = Float8GetDatum(xi / sqrt((double) k));
 	v[3] = Int32GetDatum((int32) k);
 	v[4] = Float8GetDatum(u);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, v, nulls, lengthof(v)));
 }
 
 /* ---------------------------------------------------------------------

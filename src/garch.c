@@ -118,7 +118,6 @@ risk_garch_fit_final(PG_FUNCTION_ARGS)
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	rk_garch_fit fit;
 	double	   *resid;
-	TupleDesc	td;
 	Datum		v[15];
 	bool		nulls[15];
 	int			j;
@@ -126,9 +125,6 @@ risk_garch_fit_final(PG_FUNCTION_ARGS)
 	if (st == NULL || !fit_state(st, (rk_garch_dist) st->param[0].value, &fit, &resid))
 		PG_RETURN_NULL();
 	pfree(resid);
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "garch_fit: return type must be a row type");
-	td = BlessTupleDesc(td);
 	memset(nulls, 0, sizeof(nulls));
 	v[0] = Float8GetDatum(fit.mu);
 	v[1] = Float8GetDatum(fit.omega);
@@ -147,7 +143,7 @@ risk_garch_fit_final(PG_FUNCTION_ARGS)
 	v[12] = Int64GetDatum(st->n);
 	v[13] = CStringGetTextDatum(garch_dists[(int) st->param[0].value]);
 	v[14] = BoolGetDatum(fit.converged != 0);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, v, nulls, lengthof(v)));
 }
 
 static const char *const cond_names[3][2] = {

@@ -438,7 +438,6 @@ risk_es_modified_final(PG_FUNCTION_ARGS)
 static Datum
 moments_result(FunctionCallInfo fcinfo, const rk_moments *m)
 {
-	TupleDesc	td;
 	Datum		values[7];
 	bool		nulls[7] = {false, false, true, true, true, false, false};
 	double		sd,
@@ -448,9 +447,6 @@ moments_result(FunctionCallInfo fcinfo, const rk_moments *m)
 
 	if (m->n == 0)
 		PG_RETURN_NULL();
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "risk.moments: return type must be a row type");
-	td = BlessTupleDesc(td);
 	rc = rk_moments_stats(m, &sd, &skew, &exkurt);
 	values[0] = Int64GetDatum((int64) m->n);
 	values[1] = Float8GetDatum(m->mean);
@@ -467,7 +463,7 @@ moments_result(FunctionCallInfo fcinfo, const rk_moments *m)
 	}
 	values[5] = Float8GetDatum(m->min);
 	values[6] = Float8GetDatum(m->max);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, values, nulls, lengthof(values)));
 }
 
 PG_FUNCTION_INFO_V1(risk_moments_final);

@@ -157,13 +157,9 @@ static Datum
 fit_result(FunctionCallInfo fcinfo, const char *family, const rk_dist_fit *fit,
 		   int nparams, int64 n)
 {
-	TupleDesc	td;
 	Datum		v[7];
 	bool		nulls[7] = {false, false, false, false, false, false, false};
 
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "fit: return type must be a row type");
-	td = BlessTupleDesc(td);
 	v[0] = CStringGetTextDatum(family);
 	v[1] = Float8GetDatum(fit->p1);
 	nulls[1] = !isfinite(fit->p1);
@@ -175,7 +171,7 @@ fit_result(FunctionCallInfo fcinfo, const char *family, const rk_dist_fit *fit,
 	nulls[4] = !isfinite(fit->loglik);
 	v[5] = Int64GetDatum(n);
 	v[6] = BoolGetDatum(fit->converged != 0);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, v, nulls, lengthof(v)));
 }
 
 PG_FUNCTION_INFO_V1(risk_severity_fit_final);

@@ -12,7 +12,9 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "access/htup_details.h"
 #include "fmgr.h"
+#include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/array.h"
@@ -323,6 +325,21 @@ risk_float8_values(ArrayType *a, const char *what, int len, int *n)
 	if (n != NULL)
 		*n = got;
 	return got == 0 ? NULL : (double *) ARR_DATA_PTR(a);
+}
+
+Datum
+risk_result_row(FunctionCallInfo fcinfo, Datum *values, bool *nulls, int n)
+{
+	TupleDesc	td;
+
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	if (td->natts != n)
+		elog(ERROR, "the result row type has %d columns, the function fills %d",
+			 td->natts, n);
+	if (nulls == NULL)
+		nulls = palloc0(sizeof(bool) * n);
+	return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(td), values, nulls));
 }
 
 Datum

@@ -124,6 +124,12 @@ extern bool risk_row_has_null(FunctionCallInfo fcinfo, int first);
 struct ArrayType;				/* utils/array.h */
 extern double *risk_float8_values(struct ArrayType *a, const char *what, int len, int *n);
 
+/*
+ * The composite Datum of values[0..n-1] (nulls NULL: none is NULL) in the
+ * calling function's result row type, which must have n columns.
+ */
+extern Datum risk_result_row(FunctionCallInfo fcinfo, Datum *values, bool *nulls, int n);
+
 /* Return an internal aggregate state, which is NULL before the first row. */
 #define RISK_RETURN_STATE(st) \
 	do { if ((st) == NULL) PG_RETURN_NULL(); PG_RETURN_POINTER(st); } while (0)

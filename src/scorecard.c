@@ -106,7 +106,6 @@ risk_woe_bins_final(PG_FUNCTION_ARGS)
 	int64		goods[51],
 				bads[51];
 	rk_status rc;
-	TupleDesc	td;
 	Datum		v[9];
 	bool		nulls[9];
 
@@ -173,9 +172,6 @@ risk_woe_bins_final(PG_FUNCTION_ARGS)
 		nb++;
 	}
 	pfree(pairs);
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "woe_bins: return type must be a row type");
-	td = BlessTupleDesc(td);
 	memset(nulls, 0, sizeof(nulls));
 	v[0] = risk_float8_array(lo, nb);
 	v[1] = risk_float8_array(hi, nb);
@@ -186,7 +182,7 @@ risk_woe_bins_final(PG_FUNCTION_ARGS)
 	v[6] = risk_float8_array(ivc, nb);
 	v[7] = Float8GetDatum(iv);
 	v[8] = BoolGetDatum(mg + mb > 0);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, v, nulls, lengthof(v)));
 }
 
 /* ---------------------------------------------------------------------
@@ -546,7 +542,6 @@ risk_logit_fit_final(PG_FUNCTION_ARGS)
 	rk_status rc;
 	double	   *z,
 			   *pv;
-	TupleDesc	td;
 	Datum		v[11];
 	bool		nulls[11];
 
@@ -584,9 +579,6 @@ risk_logit_fit_final(PG_FUNCTION_ARGS)
 		z[i] = res.beta[i] / res.se[i];
 		pv[i] = erfc(fabs(z[i]) / M_SQRT2);	/* two-sided normal p-value */
 	}
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "logit_fit: return type must be a row type");
-	td = BlessTupleDesc(td);
 	memset(nulls, 0, sizeof(nulls));
 	v[0] = risk_float8_array(res.beta, m);
 	v[1] = risk_float8_array(res.se, m);
@@ -599,7 +591,7 @@ risk_logit_fit_final(PG_FUNCTION_ARGS)
 	v[8] = BoolGetDatum(res.converged != 0);
 	v[9] = BoolGetDatum(intercept != 0);
 	v[10] = Float8GetDatum(st->param[2].value);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, v, nulls, lengthof(v)));
 }
 
 /* The linear predictor of a model for features x. */
@@ -907,7 +899,6 @@ risk_logit_model_sql(PG_FUNCTION_ARGS)
 			   *z,
 			   *pv,
 				ll;
-	TupleDesc	td;
 	Datum		d[11];
 	bool		nulls[11];
 
@@ -932,9 +923,6 @@ risk_logit_model_sql(PG_FUNCTION_ARGS)
 		z[i] = beta[i] / se[i];
 		pv[i] = erfc(fabs(z[i]) / M_SQRT2);
 	}
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "logit_model: return type must be a row type");
-	td = BlessTupleDesc(td);
 	memset(nulls, 0, sizeof(nulls));
 	d[0] = risk_float8_array(beta, m);
 	d[1] = risk_float8_array(se, m);
@@ -947,5 +935,5 @@ risk_logit_model_sql(PG_FUNCTION_ARGS)
 	d[8] = BoolGetDatum(converged);
 	d[9] = BoolGetDatum(intercept);
 	d[10] = Float8GetDatum(l2);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, d, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, d, nulls, lengthof(d)));
 }

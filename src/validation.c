@@ -132,9 +132,7 @@ risk_hosmer_lemeshow_final(PG_FUNCTION_ARGS)
 				pv;
 	int			df;
 	rk_status rc;
-	TupleDesc	td;
 	Datum		v[4];
-	bool		nulls[4] = {false, false, false, false};
 
 	if (st == NULL || st->nall == 0)
 		PG_RETURN_NULL();
@@ -153,14 +151,11 @@ risk_hosmer_lemeshow_final(PG_FUNCTION_ARGS)
 				 errmsg("a Hosmer-Lemeshow group expects no default, or only defaults, and its outcomes differ"),
 				 errdetail("PDs of exactly 0 or 1 meet outcomes that contradict them.")));
 	risk_raise(rc, "hosmer_lemeshow");
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "hosmer_lemeshow: return type must be a row type");
-	td = BlessTupleDesc(td);
 	v[0] = Float8GetDatum(stat);
 	v[1] = Int32GetDatum(df);
 	v[2] = Float8GetDatum(pv);
 	v[3] = Int64GetDatum(st->nall);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, v, NULL, lengthof(v)));
 }
 
 /* brier: float8[3] = {n, sum, compensation}, checked before it is read */
@@ -273,16 +268,11 @@ risk_binomial_test_sql(PG_FUNCTION_ARGS)
 static Datum
 psi_tuple(FunctionCallInfo fcinfo, double psi)
 {
-	TupleDesc	td;
 	Datum		v[2];
-	bool		nulls[2] = {false, false};
 
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "psi: return type must be a row type");
-	td = BlessTupleDesc(td);
 	v[0] = Float8GetDatum(psi);
 	v[1] = CStringGetTextDatum(psi < 0.1 ? "stable" : (psi < 0.25 ? "moderate shift" : "significant shift"));
-	return HeapTupleGetDatum(heap_form_tuple(td, v, nulls));
+	return risk_result_row(fcinfo, v, NULL, lengthof(v));
 }
 
 /* psi(development counts, current counts) -> (psi, band) */
