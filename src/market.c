@@ -143,7 +143,7 @@ static void
 tree_insert(rk_ostree *t, MemoryContext ctx, double x)
 {
 	tree_reserve(t, ctx);
-	risk_raise(rk_ostree_insert(t, x), "historical window");
+	risk_raise(rk_ostree_insert(t, x), "the historical window");
 }
 
 PG_FUNCTION_INFO_V1(risk_hist_madd);

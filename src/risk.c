@@ -259,7 +259,7 @@ risk_param_merge(RiskParam *into, const RiskParam *from)
 }
 
 void
-risk_raise(rk_status st, const char *func)
+risk_raise(rk_status st, const char *where)
 {
 	switch (st)
 	{
@@ -268,17 +268,20 @@ risk_raise(rk_status st, const char *func)
 		case RK_BADARG:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s: argument out of range", func)));
+					 errmsg("argument out of range"),
+					 errcontext("in %s", where)));
 			break;
 		case RK_NUMERIC:
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("%s: a special function failed to evaluate", func)));
+					 errmsg("a special function failed to evaluate"),
+					 errcontext("in %s", where)));
 			break;
 		case RK_NOSPACE:
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("%s: state too large", func)));
+					 errmsg("state too large"),
+					 errcontext("in %s", where)));
 			break;
 		case RK_CANCELLED:
 			/* the core has freed what it held: let PostgreSQL raise the cancel */
@@ -288,7 +291,7 @@ risk_raise(rk_status st, const char *func)
 					 errmsg("canceling statement due to an interrupt")));
 			break;
 		default:
-			elog(ERROR, "%s: unexpected status %d", func, (int) st);
+			elog(ERROR, "%s: unexpected status %d", where, (int) st);
 	}
 }
 
@@ -296,13 +299,20 @@ MemoryContext
 risk_agg_context(FunctionCallInfo fcinfo, const char *func)
 {
 	MemoryContext ctx;
+	Oid			fn;
+	char	   *name;
 
-	if (!AggCheckCallContext(fcinfo, &ctx))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("%s can only be called as part of an aggregate", func),
-				 errhint("Call the aggregate it supports, not the support function.")));
-	return ctx;
+	if (AggCheckCallContext(fcinfo, &ctx))
+		return ctx;
+	fn = fcinfo->flinfo ? fcinfo->flinfo->fn_oid : InvalidOid;
+	name = OidIsValid(fn) ? get_func_name(fn) : NULL;
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("%s can only be called as part of an aggregate",
+					name ? quote_qualified_identifier(get_namespace_name(get_func_namespace(fn)),
+													  name) : func),
+			 errhint("Call the aggregate it supports, not the support function.")));
+	return NULL;				/* not reached */
 }
 
 double *

@@ -102,8 +102,11 @@ extern void risk_param_merge(RiskParam *into, const RiskParam *from);
 extern void risk_param_mismatch(const char *name, const char *first,
 								const char *other, bool parts) pg_attribute_noreturn();
 
-/* ERROR for a status that the caller did not turn into a NULL result. */
-extern void risk_raise(rk_status st, const char *func);
+/*
+ * ERROR for a status that the caller did not turn into a NULL result; where
+ * (the SQL function, or the step) goes to the error's context.
+ */
+extern void risk_raise(rk_status st, const char *where);
 
 /*
  * The index of t among names[0..n-1], read in place (no copy per row);
@@ -138,7 +141,10 @@ extern Datum risk_result_row(FunctionCallInfo fcinfo, Datum *values, bool *nulls
 extern Datum risk_float8_array(const double *v, int n);
 extern Datum risk_int8_array(const int64 *v, int n);
 
-/* Memory context of the running aggregate; ERROR when not in one. */
+/*
+ * Memory context of the running aggregate; ERROR naming the SQL function
+ * (func, the C one, when it has no catalog entry) when not in one.
+ */
 extern MemoryContext risk_agg_context(FunctionCallInfo fcinfo, const char *func);
 
 #endif							/* RISK_H */

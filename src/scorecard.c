@@ -701,7 +701,7 @@ risk_logit_step_accum(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(3) || PG_ARGISNULL(4))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("logit_step needs the coefficients and the intercept flag")));
+				 errmsg("%s must not be NULL", PG_ARGISNULL(3) ? "beta" : "intercept")));
 	a = PG_GETARG_ARRAYTYPE_P(0);
 	intercept = PG_GETARG_BOOL(4);
 	off = intercept ? 1 : 0;
@@ -794,9 +794,7 @@ risk_logit_step_combine(PG_FUNCTION_ARGS)
 	if (va == NULL)
 		PG_RETURN_ARRAYTYPE_P(b);
 	if (ma != mb)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("logit_step: partial states of %d and %d coefficients", ma, mb)));
+		risk_param_mismatch("number of coefficients", psprintf("%d", ma), psprintf("%d", mb), true);
 	for (i = 1; i < STEP_HDR + ma + ma * ma; i++)
 		va[i] += vb[i];
 	PG_RETURN_ARRAYTYPE_P(a);
@@ -842,7 +840,8 @@ risk_logit_newton(PG_FUNCTION_ARGS)
 	if (v == NULL || m != mb)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("logit_newton: the state does not match the coefficients")));
+				 errmsg("state and beta must have the same number of coefficients, got %d and %d",
+						m, mb)));
 	h = palloc(sizeof(double) * m * m);
 	g = palloc(sizeof(double) * m);
 	nb = palloc(sizeof(double) * m);
@@ -905,7 +904,8 @@ risk_logit_model_sql(PG_FUNCTION_ARGS)
 	if (v == NULL || m != mb)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("logit_model: the state does not match the coefficients")));
+				 errmsg("state and beta must have the same number of coefficients, got %d and %d",
+						m, mb)));
 	h = palloc(sizeof(double) * m * m);
 	g = palloc(sizeof(double) * m);
 	se = palloc(sizeof(double) * m);

@@ -84,8 +84,8 @@ valbuf_flag_pairs(ValBuf *b, bool skip_nan, int64 *npairs)
 										MCXT_ALLOC_HUGE);
 
 	Assert(b->flagged);
-	risk_raise(rk_sort_doubles(b->x, b->n), "sort");
-	risk_raise(rk_sort_doubles(b->x1, b->n1), "sort");
+	risk_raise(rk_sort_doubles(b->x, b->n), "the sort of a group's values");
+	risk_raise(rk_sort_doubles(b->x1, b->n1), "the sort of a group's values");
 	*npairs = rk_merge_flags(b->x, b->n, b->x1, b->n1, pairs, skip_nan);
 	return pairs;
 }
@@ -160,8 +160,8 @@ risk_buffer_serialize(PG_FUNCTION_ARGS)
 	if (b->flagged)
 	{
 		/* sorted here, in the worker, rather than in the leader's final */
-		risk_raise(rk_sort_doubles(b->x, b->n), "sort");
-		risk_raise(rk_sort_doubles(b->x1, b->n1), "sort");
+		risk_raise(rk_sort_doubles(b->x, b->n), "the sort of a group's values");
+		risk_raise(rk_sort_doubles(b->x1, b->n1), "the sort of a group's values");
 	}
 	out = palloc(len + VARHDRSZ);
 	SET_VARSIZE(out, len + VARHDRSZ);
