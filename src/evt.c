@@ -135,26 +135,19 @@ risk_gev_return_level_sql(PG_FUNCTION_ARGS)
 
 static const char *const gpd_methods[] = {"mle", "pwm"};	/* GPD_MLE, GPD_PWM */
 
-/* Bind the method of argument 3 (default mle) to the state's param[1]. */
-static void
-gpd_bind_method(FunctionCallInfo fcinfo, ValBuf *st)
-{
-	int32		m = GPD_MLE;
-
-	if (PG_NARGS() > 3)
-		m = risk_choice(PG_GETARG_TEXT_PP(3), gpd_methods, 2, "GPD fitting method",
-						"Use 'mle' (maximum likelihood) or 'pwm' (probability-weighted moments).");
-	risk_param_bind(&st->param[1], "method", m, gpd_methods[m], NULL);
-}
-
-PG_FUNCTION_INFO_V1(risk_gpd_accum);
-Datum
-risk_gpd_accum(PG_FUNCTION_ARGS)
+/*
+ * Transition of gpd_fit(loss, threshold [, method]) and, with quantile, of
+ * gpd_fit_quantile(loss, q [, method]) (see below), whose state keeps
+ * every loss.
+ */
+static Datum
+gpd_accum(FunctionCallInfo fcinfo, bool quantile)
 {
 	MemoryContext ctx = risk_agg_context(fcinfo, "risk_gpd_accum");
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	double		x,
 				u;
+	int32		method = GPD_MLE;
 
 	if (risk_row_has_null(fcinfo, 1))
 		RISK_RETURN_STATE(st);
@@ -163,10 +156,26 @@ risk_gpd_accum(PG_FUNCTION_ARGS)
 	risk_check_finite(x, "loss");
 	if (st == NULL)
 		st = valbuf_new(ctx);
-	risk_param_bind(&st->param[0], "threshold", u, NULL, risk_check_finite);
-	gpd_bind_method(fcinfo, st);
-	valbuf_add(st, ctx, x, x > u, x - u);
+	if (quantile)
+		risk_param_bind(&st->param[0], "threshold quantile", u, NULL, risk_check_probability);
+	else
+		risk_param_bind(&st->param[0], "threshold", u, NULL, risk_check_finite);
+	if (PG_NARGS() > 3)
+		method = risk_choice(PG_GETARG_TEXT_PP(3), gpd_methods, 2, "GPD fitting method",
+							 "Use 'mle' (maximum likelihood) or 'pwm' (probability-weighted moments).");
+	risk_param_bind(&st->param[1], "method", method, gpd_methods[method], NULL);
+	if (quantile)
+		valbuf_add(st, ctx, x, true, x);
+	else
+		valbuf_add(st, ctx, x, x > u, x - u);
 	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(risk_gpd_accum);
+Datum
+risk_gpd_accum(PG_FUNCTION_ARGS)
+{
+	return gpd_accum(fcinfo, false);
 }
 
 /* Fit the state's excesses; ERROR for what no fit can be made of. */
@@ -256,22 +265,7 @@ PG_FUNCTION_INFO_V1(risk_gpd_q_accum);
 Datum
 risk_gpd_q_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = risk_agg_context(fcinfo, "risk_gpd_q_accum");
-	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
-	double		x,
-				q;
-
-	if (risk_row_has_null(fcinfo, 1))
-		RISK_RETURN_STATE(st);
-	x = PG_GETARG_FLOAT8(1);
-	q = PG_GETARG_FLOAT8(2);
-	risk_check_finite(x, "loss");
-	if (st == NULL)
-		st = valbuf_new(ctx);
-	risk_param_bind(&st->param[0], "threshold quantile", q, NULL, risk_check_probability);
-	gpd_bind_method(fcinfo, st);
-	valbuf_add(st, ctx, x, true, x);
-	PG_RETURN_POINTER(st);
+	return gpd_accum(fcinfo, true);
 }
 
 PG_FUNCTION_INFO_V1(risk_gpd_q_final);

@@ -481,6 +481,10 @@ features(ArrayType *a, int want, int *len)
 	return v;
 }
 
+/*
+ * logit_fit: a value buffer of rows (y, x[k]); param[0] the number of
+ * features k, param[1] the intercept flag, param[2] l2.
+ */
 PG_FUNCTION_INFO_V1(risk_logit_accum);
 Datum
 risk_logit_accum(PG_FUNCTION_ARGS)
@@ -821,27 +825,42 @@ step_system(const double *v, int m, const double *beta, bool intercept, double l
 	}
 }
 
+/*
+ * The arguments (state, beta, intercept, l2) of _logit_newton and
+ * _logit_model: the state's values, checked against beta's length m.
+ */
+static double *
+step_args(FunctionCallInfo fcinfo, int *m, double **beta, bool *intercept, double *l2)
+{
+	int			mb;
+	double	   *v = step_values(PG_GETARG_ARRAYTYPE_P(0), m);
+
+	*beta = features(PG_GETARG_ARRAYTYPE_P(1), -1, &mb);
+	*intercept = PG_GETARG_BOOL(2);
+	*l2 = PG_GETARG_FLOAT8(3);
+	if (v == NULL || *m != mb)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("state and beta must have the same number of coefficients, got %d and %d",
+						*m, mb)));
+	return v;
+}
+
 PG_FUNCTION_INFO_V1(risk_logit_newton);
 Datum
 risk_logit_newton(PG_FUNCTION_ARGS)
 {
 	int			m,
-				mb,
 				i;
-	double	   *v = step_values(PG_GETARG_ARRAYTYPE_P(0), &m);
-	double	   *beta = features(PG_GETARG_ARRAYTYPE_P(1), -1, &mb);
-	bool		intercept = PG_GETARG_BOOL(2);
-	double		l2 = PG_GETARG_FLOAT8(3);
+	double	   *beta,
+				l2;
+	bool		intercept;
+	double	   *v = step_args(fcinfo, &m, &beta, &intercept, &l2);
 	double	   *h,
 			   *g,
 			   *nb;
 	int			bad;
 
-	if (v == NULL || m != mb)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("state and beta must have the same number of coefficients, got %d and %d",
-						m, mb)));
 	h = palloc(sizeof(double) * m * m);
 	g = palloc(sizeof(double) * m);
 	nb = palloc(sizeof(double) * m);
@@ -884,12 +903,11 @@ Datum
 risk_logit_model_sql(PG_FUNCTION_ARGS)
 {
 	int			m,
-				mb,
 				i;
-	double	   *v = step_values(PG_GETARG_ARRAYTYPE_P(0), &m);
-	double	   *beta = features(PG_GETARG_ARRAYTYPE_P(1), -1, &mb);
-	bool		intercept = PG_GETARG_BOOL(2);
-	double		l2 = PG_GETARG_FLOAT8(3);
+	double	   *beta,
+				l2;
+	bool		intercept;
+	double	   *v = step_args(fcinfo, &m, &beta, &intercept, &l2);
 	int32		iterations = PG_GETARG_INT32(4);
 	bool		converged = PG_GETARG_BOOL(5);
 	double	   *h,
@@ -901,11 +919,6 @@ risk_logit_model_sql(PG_FUNCTION_ARGS)
 	Datum		d[11];
 	bool		nulls[11];
 
-	if (v == NULL || m != mb)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("state and beta must have the same number of coefficients, got %d and %d",
-						m, mb)));
 	h = palloc(sizeof(double) * m * m);
 	g = palloc(sizeof(double) * m);
 	se = palloc(sizeof(double) * m);
