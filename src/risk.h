@@ -43,7 +43,7 @@ extern bool risk_get_flag(FunctionCallInfo fcinfo, int argno, const char *argnam
  */
 extern int	risk_pd_hint(double pd, bool always);
 
-/* ERROR unless the count x is a whole number from lo to hi. */
+/* ERROR unless x, a count, is from lo to hi. */
 extern void risk_check_between(double x, const char *argname, int lo, int hi);
 
 /* ERROR unless x is finite (not NaN, not +-Infinity). */
