@@ -15,16 +15,6 @@
 #include "core/backtest.h"
 #include "risk.h"
 
-static TupleDesc
-result_desc(FunctionCallInfo fcinfo, const char *func)
-{
-	TupleDesc	td;
-
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "%s: return type must be a row type", func);
-	return BlessTupleDesc(td);
-}
-
 /* ERROR unless 0 <= exceptions <= n and n > 0. */
 static void
 check_counts(int64 n, int64 x)
@@ -47,9 +37,7 @@ risk_kupiec_pof(PG_FUNCTION_ARGS)
 	int64		n = PG_GETARG_INT64(0);
 	int64		x = PG_GETARG_INT64(1);
 	double		p = PG_GETARG_FLOAT8(2);
-	TupleDesc	td = result_desc(fcinfo, "kupiec_pof");
 	Datum		values[2];
-	bool		nulls[2] = {false, false};
 	double		lr;
 
 	check_counts(n, x);
@@ -57,7 +45,7 @@ risk_kupiec_pof(PG_FUNCTION_ARGS)
 	risk_raise(rk_kupiec_lr(n, x, 1.0 - p, &lr), "kupiec_pof");
 	values[0] = Float8GetDatum(lr);
 	values[1] = Float8GetDatum(rk_pchisq_upper(lr, 1.0));
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, values, NULL, lengthof(values)));
 }
 
 PG_FUNCTION_INFO_V1(risk_traffic_light);
@@ -68,7 +56,6 @@ risk_traffic_light(PG_FUNCTION_ARGS)
 	int64		x = PG_GETARG_INT64(0);
 	int64		n = PG_GETARG_INT64(1);
 	double		p = PG_GETARG_FLOAT8(2);
-	TupleDesc	td = result_desc(fcinfo, "traffic_light");
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
 	rk_zone	zone;
@@ -84,7 +71,7 @@ risk_traffic_light(PG_FUNCTION_ARGS)
 	values[1] = Float8GetDatum(cp);
 	values[2] = Float8GetDatum(plus);
 	nulls[2] = !plus_defined;
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, values, nulls, lengthof(values)));
 }
 
 /* ---------------------------------------------------------------------
@@ -97,7 +84,7 @@ typedef struct ChrisState
 	int64		x;				/* exceptions */
 	int64		t[2][2];		/* transitions prev -> cur */
 	int			prev;			/* last indicator, -1 before the first */
-	double		p;				/* NaN when no level was given */
+	RiskParam	level;			/* unbound when no level was given */
 } ChrisState;
 
 PG_FUNCTION_INFO_V1(risk_christoffersen_accum);
@@ -116,15 +103,10 @@ risk_christoffersen_accum(PG_FUNCTION_ARGS)
 		risk_require_order(fcinfo, has_p ? "exception, 0.99" : "exception");
 		st = MemoryContextAllocZero(ctx, sizeof(ChrisState));
 		st->prev = -1;
-		st->p = NAN;
-		if (has_p)
-		{
-			risk_check_level(PG_GETARG_FLOAT8(2), "confidence level");
-			st->p = PG_GETARG_FLOAT8(2);
-		}
 	}
-	else if (has_p)
-		risk_check_same(st->p, PG_GETARG_FLOAT8(2), "confidence level");
+	if (has_p)
+		risk_param_bind(&st->level, "confidence level", PG_GETARG_FLOAT8(2), NULL,
+						risk_check_level);
 	cur = PG_GETARG_BOOL(1) ? 1 : 0;
 	if (st->prev >= 0)
 		st->t[st->prev][cur]++;
@@ -139,7 +121,6 @@ Datum
 risk_christoffersen_final(PG_FUNCTION_ARGS)
 {
 	ChrisState *st = PG_ARGISNULL(0) ? NULL : (ChrisState *) PG_GETARG_POINTER(0);
-	TupleDesc	td;
 	Datum		values[12];
 	bool		nulls[12];
 	double		lr_ind,
@@ -148,7 +129,6 @@ risk_christoffersen_final(PG_FUNCTION_ARGS)
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
-	td = result_desc(fcinfo, "christoffersen");
 	memset(nulls, 0, sizeof(nulls));
 	lr_ind = rk_christoffersen_lr_ind(st->t[0][0], st->t[0][1],
 										st->t[1][0], st->t[1][1]);
@@ -160,19 +140,19 @@ risk_christoffersen_final(PG_FUNCTION_ARGS)
 	values[5] = Int64GetDatum(st->t[1][1]);
 	values[6] = Float8GetDatum(lr_ind);
 	values[7] = Float8GetDatum(rk_pchisq_upper(lr_ind, 1.0));
-	if (isnan(st->p))
+	if (!risk_param_bound(&st->level))
 	{
 		for (i = 8; i < 12; i++)
 			nulls[i] = true;
 	}
 	else
 	{
-		risk_raise(rk_kupiec_lr(st->n, st->x, 1.0 - st->p, &lr_uc),
+		risk_raise(rk_kupiec_lr(st->n, st->x, 1.0 - st->level.value, &lr_uc),
 				   "christoffersen");
 		values[8] = Float8GetDatum(lr_uc);
 		values[9] = Float8GetDatum(rk_pchisq_upper(lr_uc, 1.0));
 		values[10] = Float8GetDatum(lr_uc + lr_ind);
 		values[11] = Float8GetDatum(rk_pchisq_upper(lr_uc + lr_ind, 2.0));
 	}
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, values, nulls, lengthof(values)));
 }

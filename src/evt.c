@@ -31,16 +31,6 @@
 #define GPD_PWM 1
 #define GPD_MIN_EXCEED 3
 
-static TupleDesc
-result_desc(FunctionCallInfo fcinfo, const char *func)
-{
-	TupleDesc	td;
-
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "%s: return type must be a row type", func);
-	return BlessTupleDesc(td);
-}
-
 /* ERROR unless a scale parameter is finite and positive. */
 static void
 check_scale(double s, const char *name)
@@ -141,26 +131,25 @@ risk_gev_return_level_sql(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------
- * gpd_fit: value buffer of the excesses over the threshold
+ * gpd_fit: value buffer of the excesses over the threshold; param[0] the
+ * threshold (gpd_fit_quantile: its quantile q), param[1] the method
  * --------------------------------------------------------------------- */
 
 static const char *const gpd_methods[] = {"mle", "pwm"};	/* GPD_MLE, GPD_PWM */
 
-static int32
-gpd_method(text *t)
-{
-	return risk_choice(t, gpd_methods, 2, "GPD fitting method",
-					   "Use 'mle' (maximum likelihood) or 'pwm' (probability-weighted moments).");
-}
-
-PG_FUNCTION_INFO_V1(risk_gpd_accum);
-Datum
-risk_gpd_accum(PG_FUNCTION_ARGS)
+/*
+ * Transition of gpd_fit(loss, threshold [, method]) and, with quantile, of
+ * gpd_fit_quantile(loss, q [, method]) (see below), whose state keeps
+ * every loss.
+ */
+static Datum
+gpd_accum(FunctionCallInfo fcinfo, bool quantile)
 {
 	MemoryContext ctx = risk_agg_context(fcinfo, "risk_gpd_accum");
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	double		x,
 				u;
+	int32		method = GPD_MLE;
 
 	if (risk_row_has_null(fcinfo, 1))
 		RISK_RETURN_STATE(st);
@@ -168,21 +157,27 @@ risk_gpd_accum(PG_FUNCTION_ARGS)
 	u = PG_GETARG_FLOAT8(2);
 	risk_check_finite(x, "loss");
 	if (st == NULL)
-	{
-		risk_check_finite(u, "threshold");
-		st = valbuf_new(ctx, u, PG_NARGS() > 3 ? gpd_method(PG_GETARG_TEXT_PP(3)) : GPD_MLE);
-	}
+		st = valbuf_new(ctx);
+	if (quantile)
+		risk_param_bind(&st->param[0], "threshold quantile", u, NULL, risk_check_probability);
 	else
-	{
-		if (st->param != u)
-			risk_check_same(st->param, u, "threshold");
-		if (PG_NARGS() > 3 && gpd_method(PG_GETARG_TEXT_PP(3)) != st->tag)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("method must be the same for every row of a group")));
-	}
-	valbuf_add(st, ctx, x, x > u, x - u);
+		risk_param_bind(&st->param[0], "threshold", u, NULL, risk_check_finite);
+	if (PG_NARGS() > 3)
+		method = risk_choice(PG_GETARG_TEXT_PP(3), gpd_methods, 2, "GPD fitting method",
+							 "Use 'mle' (maximum likelihood) or 'pwm' (probability-weighted moments).");
+	risk_param_bind(&st->param[1], "method", method, gpd_methods[method], NULL);
+	if (quantile)
+		valbuf_add(st, ctx, x, true, x);
+	else
+		valbuf_add(st, ctx, x, x > u, x - u);
 	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(risk_gpd_accum);
+Datum
+risk_gpd_accum(PG_FUNCTION_ARGS)
+{
+	return gpd_accum(fcinfo, false);
 }
 
 /* Fit the state's excesses; ERROR for what no fit can be made of. */
@@ -194,7 +189,7 @@ gpd_fit_state(ValBuf *st, rk_gpd_fit *fit)
 	if (st->n == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("threshold %s is not below any loss", float8out_internal(st->param)),
+				 errmsg("threshold %s is not below any loss", float8out_internal(st->param[0].value)),
 				 errdetail("The largest of " INT64_FORMAT " losses is %s.",
 						   st->nall, float8out_internal(st->maxall)),
 				 errhint("Choose a threshold from the mean-excess plot (risk.mean_excess), typically a high quantile.")));
@@ -203,11 +198,11 @@ gpd_fit_state(ValBuf *st, rk_gpd_fit *fit)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a GPD fit needs at least %d losses above the threshold, got " INT64_FORMAT,
 						GPD_MIN_EXCEED, st->n),
-				 errhint("Lower the threshold %s.", float8out_internal(st->param))));
+				 errhint("Lower the threshold %s.", float8out_internal(st->param[0].value))));
 	/* the fits work on a copy: the state stays as it was */
 	y = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
 	memcpy(y, st->x, st->n * sizeof(double));
-	if (st->tag == GPD_PWM)
+	if (st->param[1].value == GPD_PWM)
 	{
 		rk_status rc = rk_gpd_fit_pwm(y, st->n, fit);
 
@@ -223,23 +218,21 @@ gpd_fit_state(ValBuf *st, rk_gpd_fit *fit)
 	pfree(y);
 }
 
-/* The risk.gpd_model of a state of excesses over st->param. */
+/* The risk.gpd_model of a state of excesses over its threshold. */
 static Datum
 gpd_model_datum(FunctionCallInfo fcinfo, ValBuf *st)
 {
-	TupleDesc	td;
 	Datum		v[10];
 	bool		nulls[10];
 	rk_gpd_fit fit;
 
-	td = result_desc(fcinfo, "gpd_fit");
 	gpd_fit_state(st, &fit);
 	memset(nulls, 0, sizeof(nulls));
 	v[0] = Float8GetDatum(fit.xi);
 	nulls[0] = !isfinite(fit.xi);
 	v[1] = Float8GetDatum(fit.beta);
 	nulls[1] = !isfinite(fit.beta);
-	v[2] = Float8GetDatum(st->param);
+	v[2] = Float8GetDatum(st->param[0].value);
 	v[3] = Int64GetDatum(st->nall);
 	v[4] = Int64GetDatum(st->n);
 	v[5] = Float8GetDatum(fit.se_xi);
@@ -248,9 +241,9 @@ gpd_model_datum(FunctionCallInfo fcinfo, ValBuf *st)
 	nulls[6] = !isfinite(fit.se_beta);
 	v[7] = Float8GetDatum(fit.loglik);
 	nulls[7] = !isfinite(fit.loglik);
-	v[8] = CStringGetTextDatum(st->tag == GPD_PWM ? "pwm" : "mle");
+	v[8] = CStringGetTextDatum(gpd_methods[(int) st->param[1].value]);
 	v[9] = BoolGetDatum(fit.converged != 0);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, v, nulls, lengthof(v)));
 }
 
 PG_FUNCTION_INFO_V1(risk_gpd_fit_final);
@@ -268,38 +261,13 @@ risk_gpd_fit_final(PG_FUNCTION_ARGS)
  * gpd_fit_quantile(loss, q [, method]): the threshold is the type-7
  * quantile at q of the group's own losses (percentile_cont(q)), found in
  * the final function, so one pass over the rows fits the tail.  The state
- * keeps every loss (param = q).
+ * keeps every loss.
  */
 PG_FUNCTION_INFO_V1(risk_gpd_q_accum);
 Datum
 risk_gpd_q_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = risk_agg_context(fcinfo, "risk_gpd_q_accum");
-	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
-	double		x,
-				q;
-
-	if (risk_row_has_null(fcinfo, 1))
-		RISK_RETURN_STATE(st);
-	x = PG_GETARG_FLOAT8(1);
-	q = PG_GETARG_FLOAT8(2);
-	risk_check_finite(x, "loss");
-	if (st == NULL)
-	{
-		risk_check_probability(q, "threshold quantile");
-		st = valbuf_new(ctx, q, PG_NARGS() > 3 ? gpd_method(PG_GETARG_TEXT_PP(3)) : GPD_MLE);
-	}
-	else
-	{
-		if (st->param != q)
-			risk_check_same(st->param, q, "threshold quantile");
-		if (PG_NARGS() > 3 && gpd_method(PG_GETARG_TEXT_PP(3)) != st->tag)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("method must be the same for every row of a group")));
-	}
-	valbuf_add(st, ctx, x, true, x);
-	PG_RETURN_POINTER(st);
+	return gpd_accum(fcinfo, true);
 }
 
 PG_FUNCTION_INFO_V1(risk_gpd_q_final);
@@ -309,7 +277,8 @@ risk_gpd_q_final(PG_FUNCTION_ARGS)
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	ValBuf		tail;
 	double	   *work,
-				var;
+				var,
+				u;
 	int64		i;
 
 	if (st == NULL || st->nall == 0)
@@ -317,16 +286,17 @@ risk_gpd_q_final(PG_FUNCTION_ARGS)
 	/* the threshold: -VaR at tail probability q is the q-quantile */
 	work = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
 	memcpy(work, st->x, st->n * sizeof(double));
-	risk_raise(rk_hist_var_es(work, st->n, st->param, &var, NULL), "gpd_fit_quantile");
+	risk_raise(rk_hist_var_es(work, st->n, st->param[0].value, &var, NULL), "gpd_fit_quantile");
+	u = -var;
 	memset(&tail, 0, sizeof(tail));
-	tail.param = -var;
-	tail.tag = st->tag;
+	risk_param_bind(&tail.param[0], "threshold", u, NULL, NULL);
+	tail.param[1] = st->param[1];
 	tail.nall = st->nall;
 	tail.maxall = st->maxall;
 	tail.x = work;
 	for (i = 0; i < st->n; i++)
-		if (st->x[i] > tail.param)
-			work[tail.n++] = st->x[i] - tail.param;
+		if (st->x[i] > u)
+			work[tail.n++] = st->x[i] - u;
 	tail.cap = tail.n;
 	return gpd_model_datum(fcinfo, &tail);
 }
@@ -431,7 +401,7 @@ risk_gev_accum(PG_FUNCTION_ARGS)
 	x = PG_GETARG_FLOAT8(1);
 	risk_check_finite(x, "block maximum");
 	if (st == NULL)
-		st = valbuf_new(ctx, 0.0, 0);
+		st = valbuf_new(ctx);
 	valbuf_add(st, ctx, x, true, x);
 	PG_RETURN_POINTER(st);
 }
@@ -441,7 +411,6 @@ Datum
 risk_gev_fit_final(PG_FUNCTION_ARGS)
 {
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
-	TupleDesc	td;
 	Datum		v[9];
 	bool		nulls[9];
 	rk_gev_fit fit;
@@ -450,7 +419,6 @@ risk_gev_fit_final(PG_FUNCTION_ARGS)
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
-	td = result_desc(fcinfo, "gev_fit");
 	work = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
 	rc = rk_gev_fit_mle(st->x, st->n, work, &fit);
 	pfree(work);
@@ -477,12 +445,21 @@ risk_gev_fit_final(PG_FUNCTION_ARGS)
 	nulls[6] = !isfinite(fit.loglik);
 	v[7] = Int64GetDatum(st->n);
 	v[8] = BoolGetDatum(fit.converged != 0);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, v, nulls, lengthof(v)));
 }
 
 /* ---------------------------------------------------------------------
- * hill: value buffer of the losses, param = k
+ * hill: value buffer of the losses, param[0] = k
  * --------------------------------------------------------------------- */
+
+static void
+check_k(double k, const char *name)
+{
+	if (k < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be at least 1, got %d", name, (int) k)));
+}
 
 PG_FUNCTION_INFO_V1(risk_hill_accum);
 Datum
@@ -499,18 +476,8 @@ risk_hill_accum(PG_FUNCTION_ARGS)
 	k = PG_GETARG_INT32(2);
 	risk_check_finite(x, "loss");
 	if (st == NULL)
-	{
-		if (k < 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("k must be at least 1, got %d", k)));
-		st = valbuf_new(ctx, (double) k, 0);
-	}
-	else if (st->param != (double) k)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("k must be the same for every row of a group"),
-				 errdetail("It was %d and then %d.", (int) st->param, k)));
+		st = valbuf_new(ctx);
+	risk_param_bind(&st->param[0], "k", (double) k, NULL, check_k);
 	valbuf_add(st, ctx, x, true, x);
 	PG_RETURN_POINTER(st);
 }
@@ -520,7 +487,6 @@ Datum
 risk_hill_final(PG_FUNCTION_ARGS)
 {
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
-	TupleDesc	td;
 	Datum		v[5];
 	bool		nulls[5] = {false, false, false, false, false};
 	int64		k;
@@ -531,8 +497,7 @@ risk_hill_final(PG_FUNCTION_ARGS)
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
-	k = (int64) st->param;
-	td = result_desc(fcinfo, "hill");
+	k = (int64) st->param[0].value;
 	if (st->n < k + 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -556,7 +521,7 @@ risk_hill_final(PG_FUNCTION_ARGS)
 	v[2] = Float8GetDatum(xi / sqrt((double) k));
 	v[3] = Int32GetDatum((int32) k);
 	v[4] = Float8GetDatum(u);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, v, nulls, lengthof(v)));
 }
 
 /* ---------------------------------------------------------------------
@@ -565,27 +530,25 @@ risk_hill_final(PG_FUNCTION_ARGS)
 
 #define ME_MAX_THRESHOLDS 10000
 
+/* The state's values and m, checked; NULL (m = 0) before the first row. */
 static double *
 me_values(ArrayType *a, int *m)
 {
 	int			len;
+	double	   *v = risk_float8_values(a, "aggregate state", -1, &len);
 
-	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("mean_excess: state must be a one-dimensional float8 array")));
-	len = ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
-	if (len == 0)
-	{
-		*m = 0;
+	*m = 0;
+	if (v == NULL)
 		return NULL;
-	}
-	*m = (int) ((double *) ARR_DATA_PTR(a))[0];
-	if (*m < 1 || len != 1 + 4 * *m)
+	if (v[0] >= 1 && v[0] <= ME_MAX_THRESHOLDS)
+		*m = (int) v[0];
+	if (len != 1 + 4 * *m || *m == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("mean_excess: malformed state of %d values", len)));
-	return (double *) ARR_DATA_PTR(a);
+				 errmsg("malformed aggregate state of %d values", len),
+				 errdetail("A mean_excess state is {m, u[m], n[m], s[m], c[m]} with m from 1 to %d.",
+						   ME_MAX_THRESHOLDS)));
+	return v;
 }
 
 PG_FUNCTION_INFO_V1(risk_mean_excess_accum);
@@ -640,9 +603,7 @@ risk_mean_excess_accum(PG_FUNCTION_ARGS)
 		v = me_values(a, &m);
 	}
 	else if (nth != m || memcmp(u, v + 1, m * sizeof(double)) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("thresholds must be the same for every row of a group")));
+		risk_param_mismatch("thresholds", NULL, NULL, false);
 	for (j = 0; j < m; j++)
 		if (x > v[1 + j])
 		{
@@ -672,9 +633,7 @@ risk_mean_excess_combine(PG_FUNCTION_ARGS)
 	if (va == NULL)
 		PG_RETURN_ARRAYTYPE_P(b);
 	if (ma != mb || memcmp(va + 1, vb + 1, ma * sizeof(double)) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("thresholds must be the same for every row of a group")));
+		risk_param_mismatch("thresholds", NULL, NULL, true);
 	for (j = 0; j < ma; j++)
 	{
 		va[1 + ma + j] += vb[1 + ma + j];

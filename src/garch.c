@@ -28,50 +28,36 @@
 
 static const char *const garch_dists[] = {"norm", "std"};	/* RK_GARCH_NORM, _STD */
 
-static int32
-garch_dist(text *t)
-{
-	return risk_choice(t, garch_dists, 2, "innovation distribution",
-					   "Use 'norm' (normal) or 'std' (Student t with unit variance).");
-}
-
 /*
  * Transition of garch_fit(r [, dist]) (has_level false) and of the
- * conditional measures (r, p) (has_level true).
+ * conditional measures (r, p) (has_level true).  param[0] is the
+ * distribution of garch_fit, the level of the conditional measures.
  */
 static Datum
 garch_accum(FunctionCallInfo fcinfo, bool has_level)
 {
 	MemoryContext ctx = risk_agg_context(fcinfo, "risk_garch_accum");
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
-	double		r,
-				p = NAN;
-	int32		tag = RK_GARCH_NORM;
+	double		r;
+	int32		dist = RK_GARCH_NORM;
 
 	if (risk_row_has_null(fcinfo, 1))
 		RISK_RETURN_STATE(st);
 	r = PG_GETARG_FLOAT8(1);
 	risk_check_finite(r, "return");
-	if (PG_NARGS() > 2)
-	{
-		if (has_level)
-			p = PG_GETARG_FLOAT8(2);
-		else
-			tag = garch_dist(PG_GETARG_TEXT_PP(2));
-	}
+	if (!has_level && PG_NARGS() > 2)
+		dist = risk_choice(PG_GETARG_TEXT_PP(2), garch_dists, 2, "innovation distribution",
+						   "Use 'norm' (normal) or 'std' (Student t with unit variance).");
 	if (st == NULL)
 	{
 		risk_require_order(fcinfo, has_level ? "r, 0.99" : (PG_NARGS() > 2 ? "r, 'std'" : "r"));
-		if (has_level)
-			risk_check_level(p, "confidence level");
-		st = valbuf_new(ctx, p, tag);
+		st = valbuf_new(ctx);
 	}
-	else if (has_level && st->param != p)
-		risk_check_same(st->param, p, "confidence level");
-	else if (!has_level && st->tag != tag)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("distribution must be the same for every row of a group")));
+	if (has_level)
+		risk_param_bind(&st->param[0], "confidence level", PG_GETARG_FLOAT8(2), NULL,
+						risk_check_level);
+	else
+		risk_param_bind(&st->param[0], "distribution", dist, garch_dists[dist], NULL);
 	valbuf_add(st, ctx, r, true, r);
 	PG_RETURN_POINTER(st);
 }
@@ -133,17 +119,13 @@ risk_garch_fit_final(PG_FUNCTION_ARGS)
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	rk_garch_fit fit;
 	double	   *resid;
-	TupleDesc	td;
 	Datum		v[15];
 	bool		nulls[15];
 	int			j;
 
-	if (st == NULL || !fit_state(st, (rk_garch_dist) st->tag, &fit, &resid))
+	if (st == NULL || !fit_state(st, (rk_garch_dist) st->param[0].value, &fit, &resid))
 		PG_RETURN_NULL();
 	pfree(resid);
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "garch_fit: return type must be a row type");
-	td = BlessTupleDesc(td);
 	memset(nulls, 0, sizeof(nulls));
 	v[0] = Float8GetDatum(fit.mu);
 	v[1] = Float8GetDatum(fit.omega);
@@ -160,9 +142,9 @@ risk_garch_fit_final(PG_FUNCTION_ARGS)
 	nulls[10] = !isfinite(fit.loglik);
 	v[11] = Float8GetDatum(fit.sigma_forecast);
 	v[12] = Int64GetDatum(st->n);
-	v[13] = CStringGetTextDatum(st->tag == RK_GARCH_STD ? "std" : "norm");
+	v[13] = CStringGetTextDatum(garch_dists[(int) st->param[0].value]);
 	v[14] = BoolGetDatum(fit.converged != 0);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, v, nulls, lengthof(v)));
 }
 
 static const char *const cond_names[3][2] = {
@@ -185,7 +167,7 @@ cond_final(FunctionCallInfo fcinfo, rk_cond_method method, bool want_es)
 		PG_RETURN_NULL();
 	if (!fit_state(st, RK_GARCH_NORM, &fit, &resid))
 		PG_RETURN_NULL();
-	rc = rk_conditional_var_es(&fit, resid, st->n, 1.0 - st->param, method, &var, &es);
+	rc = rk_conditional_var_es(&fit, resid, st->n, 1.0 - st->param[0].value, method, &var, &es);
 	pfree(resid);
 	/* too short a series, or a residual tail with no fit: NULL, as documented */
 	if (rc == RK_TOO_FEW || rc == RK_NOTFOUND)

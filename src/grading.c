@@ -61,9 +61,8 @@ risk_migration_accum(PG_FUNCTION_ARGS)
 		st->scale = MemoryContextStrdup(ctx, scale);
 	}
 	else if (strcmp(st->scale, scale) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("scale must be the same for every row of a group")));
+		risk_param_mismatch("scale", quote_literal_cstr(st->scale),
+							quote_literal_cstr(scale), false);
 	for (i = 0; i < st->npairs; i++)
 		if (strcmp(st->pairs[i].from, from) == 0 && strcmp(st->pairs[i].to, to) == 0)
 		{
@@ -108,9 +107,7 @@ risk_migration_final(PG_FUNCTION_ARGS)
 	bool	   *pnull;
 	int			dims[2],
 				lbs[2] = {1, 1};
-	TupleDesc	td;
 	Datum		v[4];
-	bool		nulls[4] = {false, false, false, false};
 	MemoryContext caller = CurrentMemoryContext;
 
 	if (st == NULL || st->npairs == 0)
@@ -171,16 +168,13 @@ risk_migration_final(PG_FUNCTION_ARGS)
 		}
 	}
 	dims[0] = dims[1] = m;
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "migration_matrix: return type must be a row type");
-	td = BlessTupleDesc(td);
 	v[0] = CStringGetTextDatum(st->scale);
 	v[1] = PointerGetDatum(construct_array(gd, m, TEXTOID, -1, false, TYPALIGN_INT));
 	v[2] = PointerGetDatum(construct_md_array(cd, NULL, 2, dims, lbs, INT8OID, sizeof(int64),
 											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	v[3] = PointerGetDatum(construct_md_array(pd, pnull, 2, dims, lbs, FLOAT8OID, sizeof(float8),
 											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, v, NULL, lengthof(v)));
 }
 
 /* ---------------------------------------------------------------------

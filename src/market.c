@@ -50,11 +50,8 @@ row_values(FunctionCallInfo fcinfo, double *r, double *p)
 	return true;
 }
 
-static void level_track(double *slot, FunctionCallInfo fcinfo, int argno,
-						const char *name);
-
 /* ---------------------------------------------------------------------
- * Historical: plain state, a value buffer (valbuf.c) with param = p
+ * Historical: plain state, a value buffer (valbuf.c), param[0] the level
  * --------------------------------------------------------------------- */
 
 PG_FUNCTION_INFO_V1(risk_hist_accum);
@@ -69,12 +66,8 @@ risk_hist_accum(PG_FUNCTION_ARGS)
 	if (!row_values(fcinfo, &r, &p))
 		RISK_RETURN_STATE(st);
 	if (st == NULL)
-	{
-		risk_check_level(p, "confidence level");
-		st = valbuf_new(ctx, p, 0);
-	}
-	else if (st->param != p)
-		risk_check_same(st->param, p, "confidence level");
+		st = valbuf_new(ctx);
+	risk_param_bind(&st->param[0], "confidence level", p, NULL, risk_check_level);
 	valbuf_add(st, ctx, r, true, r);
 	PG_RETURN_POINTER(st);
 }
@@ -90,7 +83,7 @@ hist_final(FunctionCallInfo fcinfo, bool want_es)
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
-	rc = rk_hist_var_es(st->x, st->n, 1.0 - st->param, &var, want_es ? &es : NULL);
+	rc = rk_hist_var_es(st->x, st->n, 1.0 - st->param[0].value, &var, want_es ? &es : NULL);
 	risk_raise(rc, want_es ? "es_historical" : "var_historical");
 	PG_RETURN_FLOAT8(want_es ? es : var);
 }
@@ -122,7 +115,7 @@ risk_es_historical_final(PG_FUNCTION_ARGS)
 
 typedef struct HistWinState
 {
-	double		p;
+	RiskParam	level;
 	int64		n;				/* values in the frame */
 	bool		use_tree;
 	double	   *vec;			/* sorted, capacity HIST_VEC_MAX + 1 */
@@ -154,7 +147,7 @@ static void
 tree_insert(rk_ostree *t, MemoryContext ctx, double x)
 {
 	tree_reserve(t, ctx);
-	risk_raise(rk_ostree_insert(t, x), "historical window");
+	risk_raise(rk_ostree_insert(t, x), "the historical window");
 }
 
 PG_FUNCTION_INFO_V1(risk_hist_madd);
@@ -173,13 +166,12 @@ risk_hist_madd(PG_FUNCTION_ARGS)
 	if (st == NULL)
 	{
 		st = MemoryContextAllocZero(ctx, sizeof(HistWinState));
-		st->p = NAN;
 		st->vec = MemoryContextAlloc(ctx, (HIST_VEC_MAX + 1) * sizeof(double));
 		rk_ostree_init(&st->tree, NULL, 0);
 	}
 	if (!row_values(fcinfo, &r, &p))
 		PG_RETURN_POINTER(st);
-	level_track(&st->p, fcinfo, 2, "confidence level");
+	risk_param_bind(&st->level, "confidence level", p, NULL, risk_check_level);
 
 	if (!st->use_tree && st->n == HIST_VEC_MAX)
 	{
@@ -237,8 +229,8 @@ hist_mfinal(FunctionCallInfo fcinfo, bool want_es)
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
-	risk_raise(st->use_tree ? rk_ostree_var_es(&st->tree, 1.0 - st->p, &var, esp)
-			   : rk_sv_var_es(st->vec, st->n, 1.0 - st->p, &var, esp),
+	risk_raise(st->use_tree ? rk_ostree_var_es(&st->tree, 1.0 - st->level.value, &var, esp)
+			   : rk_sv_var_es(st->vec, st->n, 1.0 - st->level.value, &var, esp),
 			   want_es ? "es_historical" : "var_historical");
 	PG_RETURN_FLOAT8(want_es ? es : var);
 }
@@ -264,19 +256,6 @@ risk_es_historical_mfinal(PG_FUNCTION_ARGS)
 
 #define MOM_LEN 8
 
-/* The state array's values, after checking its shape. */
-static double *
-mom_values(ArrayType *a, const char *func)
-{
-	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != MOM_LEN || ARR_HASNULL(a) ||
-		ARR_ELEMTYPE(a) != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: state must be a float8 array of %d values without NULLs",
-						func, MOM_LEN)));
-	return (double *) ARR_DATA_PTR(a);
-}
-
 static void
 mom_get(const double *v, rk_moments *m)
 {
@@ -301,22 +280,31 @@ mom_put(double *v, const rk_moments *m)
 	v[6] = m->max;
 }
 
-/* Record the row's level in slot 7, or check it against the first row's. */
-static void
-level_track(double *slot, FunctionCallInfo fcinfo, int argno, const char *name)
+/*
+ * A parameter slot of a float8[] state (NaN until the first row binds it)
+ * as a RiskParam named name, and back: a float8[] state keeps no names.
+ */
+static RiskParam
+slot_param(double v, const char *name)
 {
-	double		p;
+	RiskParam	rp = {.value = v};
 
-	if (PG_NARGS() <= argno)
-		return;
-	p = PG_GETARG_FLOAT8(argno);
-	if (isnan(*slot))
-	{
-		risk_check_level(p, name);
-		*slot = p;
-	}
-	else
-		risk_check_same(*slot, p, name);
+	if (!isnan(v))
+		strlcpy(rp.name, name, sizeof(rp.name));
+	return rp;
+}
+
+/* risk_param_bind for slot *v of a float8[] state. */
+static void
+slot_bind(double *v, const char *name, double value, RiskParamCheck check)
+{
+	RiskParam	rp;
+
+	if (*v == value)
+		return;					/* bound, and the same */
+	rp = slot_param(*v, name);
+	risk_param_bind(&rp, name, value, NULL, check);
+	*v = rp.value;
 }
 
 /* Transition for moments(r) and the (r, p) aggregates: strict, in place. */
@@ -330,9 +318,10 @@ risk_moments_accum(PG_FUNCTION_ARGS)
 	rk_moments m;
 
 	risk_agg_context(fcinfo, "risk_moments_accum");
-	v = mom_values(a, "risk_moments_accum");
+	v = risk_float8_values(a, "aggregate state", MOM_LEN, NULL);
 	risk_check_finite(r, "return");
-	level_track(&v[7], fcinfo, 2, "confidence level");
+	if (PG_NARGS() > 2)
+		slot_bind(&v[7], "confidence level", PG_GETARG_FLOAT8(2), risk_check_level);
 	mom_get(v, &m);
 	rk_moments_add(&m, r);
 	mom_put(v, &m);
@@ -349,14 +338,16 @@ risk_moments_combine(PG_FUNCTION_ARGS)
 			   *vb;
 	rk_moments ma,
 				mb;
+	RiskParam	la,
+				lb;
 
 	risk_agg_context(fcinfo, "risk_moments_combine");
-	va = mom_values(a, "risk_moments_combine");
-	vb = mom_values(b, "risk_moments_combine");
-	if (isnan(va[7]))
-		va[7] = vb[7];
-	else if (!isnan(vb[7]))
-		risk_check_same(va[7], vb[7], "confidence level");
+	va = risk_float8_values(a, "aggregate state", MOM_LEN, NULL);
+	vb = risk_float8_values(b, "aggregate state", MOM_LEN, NULL);
+	la = slot_param(va[7], "confidence level");
+	lb = slot_param(vb[7], "confidence level");
+	risk_param_merge(&la, &lb);
+	va[7] = la.value;
 	mom_get(va, &ma);
 	mom_get(vb, &mb);
 	rk_moments_merge(&ma, &mb);
@@ -412,7 +403,7 @@ mom_measure(FunctionCallInfo fcinfo, const rk_moments *m, double p,
 static Datum
 mom_final(FunctionCallInfo fcinfo, MomMeasure which)
 {
-	double	   *v = mom_values(PG_GETARG_ARRAYTYPE_P(0), mom_names[which]);
+	double	   *v = risk_float8_values(PG_GETARG_ARRAYTYPE_P(0), "aggregate state", MOM_LEN, NULL);
 	rk_moments m;
 
 	mom_get(v, &m);
@@ -451,7 +442,6 @@ risk_es_modified_final(PG_FUNCTION_ARGS)
 static Datum
 moments_result(FunctionCallInfo fcinfo, const rk_moments *m)
 {
-	TupleDesc	td;
 	Datum		values[7];
 	bool		nulls[7] = {false, false, true, true, true, false, false};
 	double		sd,
@@ -461,9 +451,6 @@ moments_result(FunctionCallInfo fcinfo, const rk_moments *m)
 
 	if (m->n == 0)
 		PG_RETURN_NULL();
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "risk.moments: return type must be a row type");
-	td = BlessTupleDesc(td);
 	rc = rk_moments_stats(m, &sd, &skew, &exkurt);
 	values[0] = Int64GetDatum((int64) m->n);
 	values[1] = Float8GetDatum(m->mean);
@@ -480,14 +467,14 @@ moments_result(FunctionCallInfo fcinfo, const rk_moments *m)
 	}
 	values[5] = Float8GetDatum(m->min);
 	values[6] = Float8GetDatum(m->max);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, values, nulls, lengthof(values)));
 }
 
 PG_FUNCTION_INFO_V1(risk_moments_final);
 Datum
 risk_moments_final(PG_FUNCTION_ARGS)
 {
-	double	   *v = mom_values(PG_GETARG_ARRAYTYPE_P(0), "moments");
+	double	   *v = risk_float8_values(PG_GETARG_ARRAYTYPE_P(0), "aggregate state", MOM_LEN, NULL);
 	rk_moments m;
 
 	mom_get(v, &m);
@@ -501,7 +488,7 @@ risk_moments_final(PG_FUNCTION_ARGS)
 
 typedef struct MomWinState
 {
-	double		p;				/* NaN for risk.moments */
+	RiskParam	level;			/* unbound for risk.moments */
 	rk_msums	sums;
 	bool		minmax;			/* keep the tree (risk.moments only) */
 	rk_ostree tree;
@@ -555,14 +542,14 @@ risk_moments_madd(PG_FUNCTION_ARGS)
 	if (st == NULL)
 	{
 		st = MemoryContextAllocZero(ctx, sizeof(MomWinState));
-		st->p = NAN;
 		st->minmax = (PG_NARGS() == 2);
 		rk_msums_init(&st->sums);
 		rk_ostree_init(&st->tree, NULL, 0);
 	}
 	if (!row_values(fcinfo, &r, &p))
 		PG_RETURN_POINTER(st);
-	level_track(&st->p, fcinfo, 2, "confidence level");
+	if (PG_NARGS() > 2)
+		risk_param_bind(&st->level, "confidence level", p, NULL, risk_check_level);
 	ring_push(st, ctx, r);
 	rk_msums_add(&st->sums, r);
 	if (st->minmax)
@@ -626,7 +613,7 @@ mom_mfinal(FunctionCallInfo fcinfo, MomMeasure which)
 	if (st == NULL || st->sums.n == 0)
 		PG_RETURN_NULL();
 	mom_win_moments(st, &m);
-	return mom_measure(fcinfo, &m, st->p, which);
+	return mom_measure(fcinfo, &m, st->level.value, which);
 }
 
 PG_FUNCTION_INFO_V1(risk_var_gaussian_mfinal);
@@ -679,19 +666,18 @@ risk_moments_mfinal(PG_FUNCTION_ARGS)
 #define EWMA_LEN 5
 #define EWMA_DEFAULT_LAMBDA 0.94
 
-static double *
-ewma_values(ArrayType *a, const char *func)
+static void
+check_lambda(double lambda, const char *name)
 {
-	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != EWMA_LEN || ARR_HASNULL(a) ||
-		ARR_ELEMTYPE(a) != FLOAT8OID)
+	if (!(lambda > 0.0 && lambda < 1.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: state must be a float8 array of %d values without NULLs",
-						func, EWMA_LEN)));
-	return (double *) ARR_DATA_PTR(a);
+				 errmsg("%s must be between 0 and 1 exclusive, got %s",
+						name, float8out_internal(lambda)),
+				 errhint("RiskMetrics uses 0.94 for daily and 0.97 for monthly data.")));
 }
 
-/* Check (first row) or compare (later rows) p and lambda; return r. */
+/* Bind (first row) or compare (later rows) p and lambda; return r. */
 static double
 ewma_row(FunctionCallInfo fcinfo, double *v)
 {
@@ -701,23 +687,9 @@ ewma_row(FunctionCallInfo fcinfo, double *v)
 
 	risk_check_finite(r, "return");
 	if (isnan(v[4]))
-	{
 		risk_require_order(fcinfo, PG_NARGS() > 3 ? "r, 0.99, 0.94" : "r, 0.99");
-		risk_check_level(p, "confidence level");
-		if (!(lambda > 0.0 && lambda < 1.0))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("lambda must be between 0 and 1 exclusive, got %s",
-							float8out_internal(lambda)),
-					 errhint("RiskMetrics uses 0.94 for daily and 0.97 for monthly data.")));
-		v[3] = lambda;
-		v[4] = p;
-	}
-	else
-	{
-		risk_check_same(v[4], p, "confidence level");
-		risk_check_same(v[3], lambda, "lambda");
-	}
+	slot_bind(&v[4], "confidence level", p, risk_check_level);
+	slot_bind(&v[3], "lambda", lambda, check_lambda);
 	return r;
 }
 
@@ -731,7 +703,7 @@ risk_ewma_accum(PG_FUNCTION_ARGS)
 	rk_ewma	e;
 
 	risk_agg_context(fcinfo, "risk_ewma_accum");
-	v = ewma_values(a, "risk_ewma_accum");
+	v = risk_float8_values(a, "aggregate state", EWMA_LEN, NULL);
 	r = ewma_row(fcinfo, v);
 	e.n = (int64) v[0];
 	e.s = v[1];
@@ -752,7 +724,7 @@ risk_ewma_remove(PG_FUNCTION_ARGS)
 	rk_ewma	e;
 
 	risk_agg_context(fcinfo, "risk_ewma_remove");
-	v = ewma_values(a, "risk_ewma_remove");
+	v = risk_float8_values(a, "aggregate state", EWMA_LEN, NULL);
 	e.n = (int64) v[0];
 	e.s = v[1];
 	e.w = v[2];
@@ -766,7 +738,7 @@ risk_ewma_remove(PG_FUNCTION_ARGS)
 static Datum
 ewma_final(FunctionCallInfo fcinfo, bool want_es)
 {
-	double	   *v = ewma_values(PG_GETARG_ARRAYTYPE_P(0), "var_ewma");
+	double	   *v = risk_float8_values(PG_GETARG_ARRAYTYPE_P(0), "aggregate state", EWMA_LEN, NULL);
 	rk_ewma	e;
 	double		var,
 				es;

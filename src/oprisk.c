@@ -49,12 +49,8 @@ get_params(ArrayType *a, int want, const char *family, double *p)
 {
 	int			n;
 	int			i;
+	double	   *v = risk_float8_values(a, "parameters", -1, &n);
 
-	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("parameters must be a one-dimensional float8 array without NULLs")));
-	n = ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
 	if (n != want)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -62,7 +58,7 @@ get_params(ArrayType *a, int want, const char *family, double *p)
 						want == 1 ? "" : "s", n)));
 	for (i = 0; i < n; i++)
 	{
-		p[i] = ((double *) ARR_DATA_PTR(a))[i];
+		p[i] = v[i];
 		risk_check_finite(p[i], "parameter");
 	}
 }
@@ -103,7 +99,7 @@ get_frequency(text *fam, ArrayType *params, double *f1, double *f2)
 }
 
 /* ---------------------------------------------------------------------
- * severity_fit and frequency_fit: value buffers, tag = family
+ * severity_fit and frequency_fit: value buffers, param[0] = the family
  * --------------------------------------------------------------------- */
 
 static Datum
@@ -138,11 +134,8 @@ fit_accum(FunctionCallInfo fcinfo, bool severity)
 		fam = family_code(PG_GETARG_TEXT_PP(2), freq_names, 2, "frequency");
 	}
 	if (st == NULL)
-		st = valbuf_new(ctx, 0.0, fam);
-	else if (st->tag != fam)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("family must be the same for every row of a group")));
+		st = valbuf_new(ctx);
+	risk_param_bind(&st->param[0], "family", fam, severity ? sev_names[fam] : freq_names[fam], NULL);
 	valbuf_add(st, ctx, x, true, x);
 	PG_RETURN_POINTER(st);
 }
@@ -165,13 +158,9 @@ static Datum
 fit_result(FunctionCallInfo fcinfo, const char *family, const rk_dist_fit *fit,
 		   int nparams, int64 n)
 {
-	TupleDesc	td;
 	Datum		v[7];
 	bool		nulls[7] = {false, false, false, false, false, false, false};
 
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "fit: return type must be a row type");
-	td = BlessTupleDesc(td);
 	v[0] = CStringGetTextDatum(family);
 	v[1] = Float8GetDatum(fit->p1);
 	nulls[1] = !isfinite(fit->p1);
@@ -183,7 +172,7 @@ fit_result(FunctionCallInfo fcinfo, const char *family, const rk_dist_fit *fit,
 	nulls[4] = !isfinite(fit->loglik);
 	v[5] = Int64GetDatum(n);
 	v[6] = BoolGetDatum(fit->converged != 0);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, v, nulls, lengthof(v)));
 }
 
 PG_FUNCTION_INFO_V1(risk_severity_fit_final);
@@ -194,28 +183,30 @@ risk_severity_fit_final(PG_FUNCTION_ARGS)
 	rk_dist_fit fit;
 	double	   *x;
 	rk_status rc;
+	rk_sev_family sf;
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
+	sf = (rk_sev_family) st->param[0].value;
 	if (st->n < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a severity fit needs at least 2 losses, got " INT64_FORMAT, st->n)));
 	x = palloc_extended(st->n * sizeof(double), MCXT_ALLOC_HUGE);
 	memcpy(x, st->x, st->n * sizeof(double));
-	rc = rk_severity_fit(x, st->n, (rk_sev_family) st->tag, &fit);
+	rc = rk_severity_fit(x, st->n, sf, &fit);
 	pfree(x);
 	if (rc == RK_DEGENERATE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a %s fit needs losses that are not all equal", sev_names[st->tag])));
+				 errmsg("a %s fit needs losses that are not all equal", sev_names[sf])));
 	if (rc == RK_TOO_FEW)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a %s fit needs at least 3 losses, got " INT64_FORMAT,
-						sev_names[st->tag], st->n)));
+						sev_names[sf], st->n)));
 	risk_raise(rc, "severity_fit");
-	return fit_result(fcinfo, sev_names[st->tag], &fit, 2, st->n);
+	return fit_result(fcinfo, sev_names[sf], &fit, 2, st->n);
 }
 
 PG_FUNCTION_INFO_V1(risk_frequency_fit_final);
@@ -224,17 +215,17 @@ risk_frequency_fit_final(PG_FUNCTION_ARGS)
 {
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	rk_dist_fit fit;
+	rk_freq_family ff;
 
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
+	ff = (rk_freq_family) st->param[0].value;
 	if (st->n < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a frequency fit needs at least 2 periods, got " INT64_FORMAT, st->n)));
-	risk_raise(rk_frequency_fit(st->x, st->n, (rk_freq_family) st->tag, &fit),
-			   "frequency_fit");
-	return fit_result(fcinfo, freq_names[st->tag], &fit,
-					  st->tag == RK_FREQ_POISSON ? 1 : 2, st->n);
+	risk_raise(rk_frequency_fit(st->x, st->n, ff, &fit), "frequency_fit");
+	return fit_result(fcinfo, freq_names[ff], &fit, ff == RK_FREQ_POISSON ? 1 : 2, st->n);
 }
 
 /* ---------------------------------------------------------------------

@@ -12,7 +12,9 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "access/htup_details.h"
 #include "fmgr.h"
+#include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/array.h"
@@ -176,6 +178,15 @@ risk_pd_hint(double pd, bool always)
 }
 
 void
+risk_check_between(double x, const char *argname, int lo, int hi)
+{
+	if (!(x >= lo && x <= hi))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be between %d and %d, got %s", argname, lo, hi, show(x))));
+}
+
+void
 risk_check_finite(double x, const char *argname)
 {
 	if (!isfinite(x))
@@ -187,17 +198,68 @@ risk_check_finite(double x, const char *argname)
 }
 
 void
-risk_check_same(double was, double now, const char *argname)
+risk_param_mismatch(const char *name, const char *first, const char *other, bool parts)
 {
-	if (was != now)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be the same for every row of a group", argname),
-				 errdetail("It was %s and then %s.", show(was), show(now))));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s must be the same for every row of a group", name),
+			 first == NULL ? 0 : parts ?
+			 errdetail("Two parts of the group, aggregated apart, had %s and %s.", first, other) :
+			 errdetail("The first row had %s, this row %s.", first, other)));
+	pg_unreachable();
+}
+
+/* A bound value as the messages show it; NULL when it has nothing to show. */
+static const char *
+param_shown(const RiskParam *p)
+{
+	if (!p->labelled)
+		return show(p->value);
+	return p->label[0] != '\0' ? p->label : NULL;
 }
 
 void
-risk_raise(rk_status st, const char *func)
+risk_param_bind(RiskParam *slot, const char *name, double value,
+				const char *label, RiskParamCheck check)
+{
+	RiskParam	now;
+
+	if (risk_param_bound(slot))
+	{
+		if (slot->value != value)
+		{
+			now = *slot;
+			now.value = value;
+			if (label != NULL)
+				strlcpy(now.label, label, sizeof(now.label));
+			risk_param_mismatch(slot->name, param_shown(slot), param_shown(&now), false);
+		}
+		return;
+	}
+	Assert(strlen(name) < sizeof(slot->name));
+	if (check != NULL)
+		check(value, name);
+	memset(slot, 0, sizeof(*slot));
+	slot->value = value;
+	strlcpy(slot->name, name, sizeof(slot->name));
+	slot->labelled = label != NULL;
+	if (label != NULL)
+		strlcpy(slot->label, label, sizeof(slot->label));
+}
+
+void
+risk_param_merge(RiskParam *into, const RiskParam *from)
+{
+	if (!risk_param_bound(from))
+		return;
+	if (!risk_param_bound(into))
+		*into = *from;
+	else if (into->value != from->value)
+		risk_param_mismatch(into->name, param_shown(into), param_shown(from), true);
+}
+
+void
+risk_raise(rk_status st, const char *where)
 {
 	switch (st)
 	{
@@ -206,17 +268,20 @@ risk_raise(rk_status st, const char *func)
 		case RK_BADARG:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s: argument out of range", func)));
+					 errmsg("argument out of range"),
+					 errcontext("in %s", where)));
 			break;
 		case RK_NUMERIC:
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("%s: a special function failed to evaluate", func)));
+					 errmsg("a special function failed to evaluate"),
+					 errcontext("in %s", where)));
 			break;
 		case RK_NOSPACE:
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("%s: state too large", func)));
+					 errmsg("state too large"),
+					 errcontext("in %s", where)));
 			break;
 		case RK_CANCELLED:
 			/* the core has freed what it held: let PostgreSQL raise the cancel */
@@ -226,7 +291,7 @@ risk_raise(rk_status st, const char *func)
 					 errmsg("canceling statement due to an interrupt")));
 			break;
 		default:
-			elog(ERROR, "%s: unexpected status %d", func, (int) st);
+			elog(ERROR, "%s: unexpected status %d", where, (int) st);
 	}
 }
 
@@ -234,13 +299,57 @@ MemoryContext
 risk_agg_context(FunctionCallInfo fcinfo, const char *func)
 {
 	MemoryContext ctx;
+	Oid			fn;
+	char	   *name;
 
-	if (!AggCheckCallContext(fcinfo, &ctx))
+	if (AggCheckCallContext(fcinfo, &ctx))
+		return ctx;
+	fn = fcinfo->flinfo ? fcinfo->flinfo->fn_oid : InvalidOid;
+	name = OidIsValid(fn) ? get_func_name(fn) : NULL;
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("%s can only be called as part of an aggregate",
+					name ? quote_qualified_identifier(get_namespace_name(get_func_namespace(fn)),
+													  name) : func),
+			 errhint("Call the aggregate it supports, not the support function.")));
+	return NULL;				/* not reached */
+}
+
+double *
+risk_float8_values(ArrayType *a, const char *what, int len, int *n)
+{
+	int			got = ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
+
+	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
+		(len >= 0 && got != len))
+	{
+		if (len >= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must be a one-dimensional float8 array of %d values without NULLs",
+							what, len)));
 		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("%s can only be called as part of an aggregate", func),
-				 errhint("Call the aggregate it supports, not the support function.")));
-	return ctx;
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a one-dimensional float8 array without NULLs", what)));
+	}
+	if (n != NULL)
+		*n = got;
+	return got == 0 ? NULL : (double *) ARR_DATA_PTR(a);
+}
+
+Datum
+risk_result_row(FunctionCallInfo fcinfo, Datum *values, bool *nulls, int n)
+{
+	TupleDesc	td;
+
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	if (td->natts != n)
+		elog(ERROR, "the result row type has %d columns, the function fills %d",
+			 td->natts, n);
+	if (nulls == NULL)
+		nulls = palloc0(sizeof(bool) * n);
+	return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(td), values, nulls));
 }
 
 Datum

@@ -31,6 +31,22 @@
 #include "risk.h"
 #include "valbuf.h"
 
+static void
+check_max_bins(double max_bins, const char *name)
+{
+	risk_check_between(max_bins, name, 1, 50);
+}
+
+static void
+check_min_share(double min_share, const char *name)
+{
+	if (!(min_share >= 0 && min_share < 0.5))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be at least 0 and below 0.5, got %s", name, float8out_internal(min_share))));
+}
+
+/* woe_bins: a flagged value buffer, param[0] max_bins, param[1] min_share */
 PG_FUNCTION_INFO_V1(risk_woe_accum);
 Datum
 risk_woe_accum(PG_FUNCTION_ARGS)
@@ -53,22 +69,9 @@ risk_woe_accum(PG_FUNCTION_ARGS)
 		min_share = PG_GETARG_FLOAT8(4);
 	}
 	if (st == NULL)
-	{
-		if (max_bins < 1 || max_bins > 50)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("max_bins must be between 1 and 50, got %d", max_bins)));
-		if (!(min_share >= 0 && min_share < 0.5))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("min_share must be at least 0 and below 0.5, got %s", float8out_internal(min_share))));
-		st = valbuf_new_flagged(ctx, (double) max_bins, 0);
-		st->param2 = min_share;
-	}
-	else if (st->param != (double) max_bins || st->param2 != min_share)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("max_bins and min_share must be the same for every row of a group")));
+		st = valbuf_new_flagged(ctx);
+	risk_param_bind(&st->param[0], "max_bins", max_bins, NULL, check_max_bins);
+	risk_param_bind(&st->param[1], "min_share", min_share, NULL, check_min_share);
 	if (PG_ARGISNULL(1))
 		x = NAN;				/* missing: its own bin */
 	else
@@ -104,7 +107,6 @@ risk_woe_bins_final(PG_FUNCTION_ARGS)
 	int64		goods[51],
 				bads[51];
 	rk_status rc;
-	TupleDesc	td;
 	Datum		v[9];
 	bool		nulls[9];
 
@@ -127,7 +129,7 @@ risk_woe_bins_final(PG_FUNCTION_ARGS)
 				 errmsg("WOE needs both goods and bads, got %s", tb == 0 ? "no bad" : "no good")));
 	if (n >= 2)
 	{
-		rc = rk_woe_binning(pairs, n, (int) st->param, st->param2, bins, &nb, &iv);
+		rc = rk_woe_binning(pairs, n, (int) st->param[0].value, st->param[1].value, bins, &nb, &iv);
 		if (rc != RK_DEGENERATE)	/* binned rows of one class: one bin */
 			risk_raise(rc, "woe_bins");
 		else
@@ -171,9 +173,6 @@ risk_woe_bins_final(PG_FUNCTION_ARGS)
 		nb++;
 	}
 	pfree(pairs);
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "woe_bins: return type must be a row type");
-	td = BlessTupleDesc(td);
 	memset(nulls, 0, sizeof(nulls));
 	v[0] = risk_float8_array(lo, nb);
 	v[1] = risk_float8_array(hi, nb);
@@ -184,7 +183,7 @@ risk_woe_bins_final(PG_FUNCTION_ARGS)
 	v[6] = risk_float8_array(ivc, nb);
 	v[7] = Float8GetDatum(iv);
 	v[8] = BoolGetDatum(mg + mb > 0);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, v, nulls, lengthof(v)));
 }
 
 /* ---------------------------------------------------------------------
@@ -483,6 +482,10 @@ features(ArrayType *a, int want, int *len)
 	return v;
 }
 
+/*
+ * logit_fit: a value buffer of rows (y, x[k]); param[0] the number of
+ * features k, param[1] the intercept flag, param[2] l2.
+ */
 PG_FUNCTION_INFO_V1(risk_logit_accum);
 Datum
 risk_logit_accum(PG_FUNCTION_ARGS)
@@ -506,7 +509,7 @@ risk_logit_accum(PG_FUNCTION_ARGS)
 					 errmsg("the L2 penalty must be a finite number >= 0, got %s",
 							float8out_internal(l2))));
 	}
-	x = features(PG_GETARG_ARRAYTYPE_P(2), st ? (int) st->param : -1, &k);
+	x = features(PG_GETARG_ARRAYTYPE_P(2), st ? (int) st->param[0].value : -1, &k);
 	if (st == NULL)
 	{
 		if (k > RK_LOGIT_MAX_COLS)
@@ -517,13 +520,12 @@ risk_logit_accum(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("a model without intercept needs at least one feature")));
-		st = valbuf_new(ctx, (double) k, intercept ? 1 : 0);
-		st->param2 = l2;
+		st = valbuf_new(ctx);
+		/* later rows' lengths are checked by features(), with a hint */
+		risk_param_bind(&st->param[0], "number of features", k, NULL, NULL);
 	}
-	else if (st->tag != (intercept ? 1 : 0) || st->param2 != l2)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("intercept and penalty must be the same for every row of a group")));
+	risk_param_bind(&st->param[1], "intercept", intercept, intercept ? "true" : "false", NULL);
+	risk_param_bind(&st->param[2], "l2", l2, NULL, NULL);
 	valbuf_reserve(st, ctx, k + 1);
 	st->x[st->n++] = risk_get_flag(fcinfo, 1, "outcome") ? 1.0 : 0.0;
 	memcpy(st->x + st->n, x, sizeof(double) * k);
@@ -539,22 +541,23 @@ risk_logit_fit_final(PG_FUNCTION_ARGS)
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	int			k,
 				m,
+				intercept,
 				i;
 	rk_logit_result res;
 	rk_status rc;
 	double	   *z,
 			   *pv;
-	TupleDesc	td;
 	Datum		v[11];
 	bool		nulls[11];
 
 	if (st == NULL || st->nall == 0)
 		PG_RETURN_NULL();
-	k = (int) st->param;
-	m = k + st->tag;
+	k = (int) st->param[0].value;
+	intercept = st->param[1].value != 0 ? 1 : 0;
+	m = k + intercept;
 	res.beta = palloc(sizeof(double) * (m + 1));
 	res.se = palloc(sizeof(double) * (m + 1));
-	rc = rk_logit_fit(st->x, st->nall, k, st->tag, st->param2, &res);
+	rc = rk_logit_fit(st->x, st->nall, k, intercept, st->param[2].value, &res);
 	if (rc == RK_TOO_FEW)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -564,8 +567,8 @@ risk_logit_fit_final(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the features are collinear: %s is a combination of the columns before it",
-						res.bad_column == 0 && st->tag ? "the intercept" :
-						psprintf("feature %d", res.bad_column + 1 - st->tag)),
+						res.bad_column == 0 && intercept ? "the intercept" :
+						psprintf("feature %d", res.bad_column + 1 - intercept)),
 				 errhint("Drop the redundant feature, or fit with an L2 penalty.")));
 	if (rc == RK_DEGENERATE)
 		ereport(ERROR,
@@ -581,9 +584,6 @@ risk_logit_fit_final(PG_FUNCTION_ARGS)
 		z[i] = res.beta[i] / res.se[i];
 		pv[i] = erfc(fabs(z[i]) / M_SQRT2);	/* two-sided normal p-value */
 	}
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "logit_fit: return type must be a row type");
-	td = BlessTupleDesc(td);
 	memset(nulls, 0, sizeof(nulls));
 	v[0] = risk_float8_array(res.beta, m);
 	v[1] = risk_float8_array(res.se, m);
@@ -594,9 +594,9 @@ risk_logit_fit_final(PG_FUNCTION_ARGS)
 	v[6] = Int64GetDatum(st->nall);
 	v[7] = Int32GetDatum(res.iterations);
 	v[8] = BoolGetDatum(res.converged != 0);
-	v[9] = BoolGetDatum(st->tag != 0);
-	v[10] = Float8GetDatum(st->param2);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+	v[9] = BoolGetDatum(intercept != 0);
+	v[10] = Float8GetDatum(st->param[2].value);
+	PG_RETURN_DATUM(risk_result_row(fcinfo, v, nulls, lengthof(v)));
 }
 
 /* The linear predictor of a model for features x. */
@@ -661,27 +661,25 @@ risk_logit_predict(PG_FUNCTION_ARGS)
 
 #define STEP_HDR 3
 
+/* The state's values and m, checked; NULL (m = 0) before the first row. */
 static double *
 step_values(ArrayType *a, int *m)
 {
 	int			len;
+	double	   *v = risk_float8_values(a, "aggregate state", -1, &len);
 
-	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("logit_step: state must be a float8 array without NULLs")));
-	len = ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
-	if (len == 0)
-	{
-		*m = 0;
+	*m = 0;
+	if (v == NULL)
 		return NULL;
-	}
-	*m = (int) ((double *) ARR_DATA_PTR(a))[0];
-	if (*m < 1 || *m > RK_LOGIT_MAX_COLS + 1 || len != STEP_HDR + *m + *m * *m)
+	if (v[0] >= 1 && v[0] <= RK_LOGIT_MAX_COLS + 1)
+		*m = (int) v[0];
+	if (len != STEP_HDR + *m + *m * *m || *m == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("logit_step: malformed state of %d values", len)));
-	return (double *) ARR_DATA_PTR(a);
+				 errmsg("malformed aggregate state of %d values", len),
+				 errdetail("A logit_step state is {m, n, loglik, g[m], H[m*m]} with m from 1 to %d.",
+						   RK_LOGIT_MAX_COLS + 1)));
+	return v;
 }
 
 PG_FUNCTION_INFO_V1(risk_logit_step_accum);
@@ -708,7 +706,7 @@ risk_logit_step_accum(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(3) || PG_ARGISNULL(4))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("logit_step needs the coefficients and the intercept flag")));
+				 errmsg("%s must not be NULL", PG_ARGISNULL(3) ? "beta" : "intercept")));
 	a = PG_GETARG_ARRAYTYPE_P(0);
 	intercept = PG_GETARG_BOOL(4);
 	off = intercept ? 1 : 0;
@@ -801,9 +799,7 @@ risk_logit_step_combine(PG_FUNCTION_ARGS)
 	if (va == NULL)
 		PG_RETURN_ARRAYTYPE_P(b);
 	if (ma != mb)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("logit_step: partial states of %d and %d coefficients", ma, mb)));
+		risk_param_mismatch("number of coefficients", psprintf("%d", ma), psprintf("%d", mb), true);
 	for (i = 1; i < STEP_HDR + ma + ma * ma; i++)
 		va[i] += vb[i];
 	PG_RETURN_ARRAYTYPE_P(a);
@@ -830,26 +826,42 @@ step_system(const double *v, int m, const double *beta, bool intercept, double l
 	}
 }
 
+/*
+ * The arguments (state, beta, intercept, l2) of _logit_newton and
+ * _logit_model: the state's values, checked against beta's length m.
+ */
+static double *
+step_args(FunctionCallInfo fcinfo, int *m, double **beta, bool *intercept, double *l2)
+{
+	int			mb;
+	double	   *v = step_values(PG_GETARG_ARRAYTYPE_P(0), m);
+
+	*beta = features(PG_GETARG_ARRAYTYPE_P(1), -1, &mb);
+	*intercept = PG_GETARG_BOOL(2);
+	*l2 = PG_GETARG_FLOAT8(3);
+	if (v == NULL || *m != mb)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("state and beta must have the same number of coefficients, got %d and %d",
+						*m, mb)));
+	return v;
+}
+
 PG_FUNCTION_INFO_V1(risk_logit_newton);
 Datum
 risk_logit_newton(PG_FUNCTION_ARGS)
 {
 	int			m,
-				mb,
 				i;
-	double	   *v = step_values(PG_GETARG_ARRAYTYPE_P(0), &m);
-	double	   *beta = features(PG_GETARG_ARRAYTYPE_P(1), -1, &mb);
-	bool		intercept = PG_GETARG_BOOL(2);
-	double		l2 = PG_GETARG_FLOAT8(3);
+	double	   *beta,
+				l2;
+	bool		intercept;
+	double	   *v = step_args(fcinfo, &m, &beta, &intercept, &l2);
 	double	   *h,
 			   *g,
 			   *nb;
 	int			bad;
 
-	if (v == NULL || m != mb)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("logit_newton: the state does not match the coefficients")));
 	h = palloc(sizeof(double) * m * m);
 	g = palloc(sizeof(double) * m);
 	nb = palloc(sizeof(double) * m);
@@ -892,12 +904,11 @@ Datum
 risk_logit_model_sql(PG_FUNCTION_ARGS)
 {
 	int			m,
-				mb,
 				i;
-	double	   *v = step_values(PG_GETARG_ARRAYTYPE_P(0), &m);
-	double	   *beta = features(PG_GETARG_ARRAYTYPE_P(1), -1, &mb);
-	bool		intercept = PG_GETARG_BOOL(2);
-	double		l2 = PG_GETARG_FLOAT8(3);
+	double	   *beta,
+				l2;
+	bool		intercept;
+	double	   *v = step_args(fcinfo, &m, &beta, &intercept, &l2);
 	int32		iterations = PG_GETARG_INT32(4);
 	bool		converged = PG_GETARG_BOOL(5);
 	double	   *h,
@@ -906,14 +917,9 @@ risk_logit_model_sql(PG_FUNCTION_ARGS)
 			   *z,
 			   *pv,
 				ll;
-	TupleDesc	td;
 	Datum		d[11];
 	bool		nulls[11];
 
-	if (v == NULL || m != mb)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("logit_model: the state does not match the coefficients")));
 	h = palloc(sizeof(double) * m * m);
 	g = palloc(sizeof(double) * m);
 	se = palloc(sizeof(double) * m);
@@ -931,9 +937,6 @@ risk_logit_model_sql(PG_FUNCTION_ARGS)
 		z[i] = beta[i] / se[i];
 		pv[i] = erfc(fabs(z[i]) / M_SQRT2);
 	}
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "logit_model: return type must be a row type");
-	td = BlessTupleDesc(td);
 	memset(nulls, 0, sizeof(nulls));
 	d[0] = risk_float8_array(beta, m);
 	d[1] = risk_float8_array(se, m);
@@ -946,5 +949,5 @@ risk_logit_model_sql(PG_FUNCTION_ARGS)
 	d[8] = BoolGetDatum(converged);
 	d[9] = BoolGetDatum(intercept);
 	d[10] = Float8GetDatum(l2);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, d, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, d, nulls, lengthof(d)));
 }

@@ -4,10 +4,11 @@
  *     the combine/serialize/deserialize functions shared by every aggregate
  *     built on it (var_historical, es_historical, gpd_fit, hill).
  *
- * Serialized form: param, param2, tag, nall, maxall, n, flagged, n1, then
- * the n values and the n1 values of flag 1.  Two partial states combine
- * only when param, param2 and tag agree (the same level, threshold,
- * penalty or method on every row of a group).  A flagged state is sorted
+ * Serialized form: the parameters (each: value, labelled, name, label),
+ * nall, maxall, n, flagged, n1, then the n values and the n1 values of flag
+ * 1.  Two partial states combine only when their parameters agree (the
+ * same level, threshold, method... on every row of a group); a mismatch
+ * names the parameter.  A flagged state is sorted
  * by its serialization (in the worker that built it), and the combine
  * merges sorted states in one pass: the leader receives sorted runs, and
  * the sorts of its final function find their input sorted
@@ -23,23 +24,21 @@
 #include "risk.h"
 #include "valbuf.h"
 
-#define HDR_SIZE (2 * sizeof(double) + sizeof(int32) + sizeof(int64) + \
+/* one parameter: value, labelled (one byte), name, label */
+#define PARAM_SIZE (sizeof(double) + 1 + RISK_PARAM_NAMELEN + RISK_PARAM_LABELLEN)
+#define HDR_SIZE (VALBUF_NPARAMS * PARAM_SIZE + sizeof(int64) + \
 				  sizeof(double) + sizeof(int64) + sizeof(int32) + sizeof(int64))
 
 ValBuf *
-valbuf_new(MemoryContext ctx, double param, int32 tag)
+valbuf_new(MemoryContext ctx)
 {
-	ValBuf	   *b = MemoryContextAllocZero(ctx, sizeof(ValBuf));
-
-	b->param = param;
-	b->tag = tag;
-	return b;
+	return MemoryContextAllocZero(ctx, sizeof(ValBuf));
 }
 
 ValBuf *
-valbuf_new_flagged(MemoryContext ctx, double param, int32 tag)
+valbuf_new_flagged(MemoryContext ctx)
 {
-	ValBuf	   *b = valbuf_new(ctx, param, tag);
+	ValBuf	   *b = valbuf_new(ctx);
 
 	b->flagged = true;
 	return b;
@@ -86,8 +85,8 @@ valbuf_flag_pairs(ValBuf *b, bool skip_nan, int64 *npairs)
 										MCXT_ALLOC_HUGE);
 
 	Assert(b->flagged);
-	risk_raise(rk_sort_doubles(b->x, b->n), "sort");
-	risk_raise(rk_sort_doubles(b->x1, b->n1), "sort");
+	risk_raise(rk_sort_doubles(b->x, b->n), "the sort of a group's values");
+	risk_raise(rk_sort_doubles(b->x1, b->n1), "the sort of a group's values");
 	*npairs = rk_merge_flags(b->x, b->n, b->x1, b->n1, pairs, skip_nan);
 	return pairs;
 }
@@ -113,6 +112,7 @@ risk_buffer_combine(PG_FUNCTION_ARGS)
 	ValBuf	   *a = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	ValBuf	   *b = PG_ARGISNULL(1) ? NULL : (ValBuf *) PG_GETARG_POINTER(1);
 	bool		merge;
+	int			i;
 
 	if (b == NULL || b->nall == 0)
 	{
@@ -122,22 +122,14 @@ risk_buffer_combine(PG_FUNCTION_ARGS)
 	}
 	if (a == NULL)
 	{
-		a = valbuf_new(ctx, b->param, b->tag);
-		a->param2 = b->param2;
+		a = valbuf_new(ctx);
 		a->flagged = b->flagged;
 		a->sorted = true;		/* empty */
 	}
-	else
-	{
-		risk_check_same(a->param, b->param, "parameter");
-		risk_check_same(a->param2, b->param2, "parameter");
-		if (a->tag != b->tag)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("method must be the same for every row of a group")));
-		if (a->flagged != b->flagged)
-			elog(ERROR, "risk_buffer_combine: states of different shapes");
-	}
+	else if (a->flagged != b->flagged)
+		elog(ERROR, "risk_buffer_combine: states of different shapes");
+	for (i = 0; i < VALBUF_NPARAMS; i++)
+		risk_param_merge(&a->param[i], &b->param[i]);
 	merge = a->flagged && (a->sorted || a->n + a->n1 == 0) && b->sorted;
 	absorb(&a->x, &a->n, &a->cap, b->x, b->n, merge, ctx);
 	if (a->flagged)
@@ -158,6 +150,7 @@ risk_buffer_serialize(PG_FUNCTION_ARGS)
 	bytea	   *out;
 	char	   *p;
 	int32		flagged = b->flagged ? 1 : 0;
+	int			i;
 
 	if (len + VARHDRSZ > MaxAllocSize)
 		ereport(ERROR,
@@ -168,18 +161,24 @@ risk_buffer_serialize(PG_FUNCTION_ARGS)
 	if (b->flagged)
 	{
 		/* sorted here, in the worker, rather than in the leader's final */
-		risk_raise(rk_sort_doubles(b->x, b->n), "sort");
-		risk_raise(rk_sort_doubles(b->x1, b->n1), "sort");
+		risk_raise(rk_sort_doubles(b->x, b->n), "the sort of a group's values");
+		risk_raise(rk_sort_doubles(b->x1, b->n1), "the sort of a group's values");
 	}
 	out = palloc(len + VARHDRSZ);
 	SET_VARSIZE(out, len + VARHDRSZ);
 	p = VARDATA(out);
-	memcpy(p, &b->param, sizeof(double));
-	p += sizeof(double);
-	memcpy(p, &b->param2, sizeof(double));
-	p += sizeof(double);
-	memcpy(p, &b->tag, sizeof(int32));
-	p += sizeof(int32);
+	for (i = 0; i < VALBUF_NPARAMS; i++)
+	{
+		const RiskParam *rp = &b->param[i];
+
+		memcpy(p, &rp->value, sizeof(double));
+		p += sizeof(double);
+		*p++ = rp->labelled ? 1 : 0;
+		memcpy(p, rp->name, RISK_PARAM_NAMELEN);
+		p += RISK_PARAM_NAMELEN;
+		memcpy(p, rp->label, RISK_PARAM_LABELLEN);
+		p += RISK_PARAM_LABELLEN;
+	}
 	memcpy(p, &b->nall, sizeof(int64));
 	p += sizeof(int64);
 	memcpy(p, &b->maxall, sizeof(double));
@@ -207,17 +206,28 @@ risk_buffer_deserialize(PG_FUNCTION_ARGS)
 	Size		len = VARSIZE_ANY_EXHDR(in);
 	ValBuf	   *b;
 	int32		flagged;
+	int			i;
 
 	risk_agg_context(fcinfo, "risk_buffer_deserialize");
 	if (len < HDR_SIZE)
 		elog(ERROR, "risk_buffer_deserialize: truncated state");
 	b = palloc0(sizeof(ValBuf));
-	memcpy(&b->param, p, sizeof(double));
-	p += sizeof(double);
-	memcpy(&b->param2, p, sizeof(double));
-	p += sizeof(double);
-	memcpy(&b->tag, p, sizeof(int32));
-	p += sizeof(int32);
+	for (i = 0; i < VALBUF_NPARAMS; i++)
+	{
+		RiskParam  *rp = &b->param[i];
+
+		memcpy(&rp->value, p, sizeof(double));
+		p += sizeof(double);
+		if (*p != 0 && *p != 1)
+			elog(ERROR, "risk_buffer_deserialize: corrupt state");
+		rp->labelled = *p++ == 1;
+		memcpy(rp->name, p, RISK_PARAM_NAMELEN);
+		rp->name[RISK_PARAM_NAMELEN - 1] = '\0';
+		p += RISK_PARAM_NAMELEN;
+		memcpy(rp->label, p, RISK_PARAM_LABELLEN);
+		rp->label[RISK_PARAM_LABELLEN - 1] = '\0';
+		p += RISK_PARAM_LABELLEN;
+	}
 	memcpy(&b->nall, p, sizeof(int64));
 	p += sizeof(int64);
 	memcpy(&b->maxall, p, sizeof(double));

@@ -18,11 +18,19 @@
 
 #include "postgres.h"
 
+#include "risk.h"
+
+#define VALBUF_NPARAMS 3
+
 typedef struct ValBuf
 {
-	double		param;			/* confidence level, threshold or k */
-	double		param2;			/* a second parameter (e.g. a penalty); 0 if unused */
-	int32		tag;			/* e.g. the fitting method; 0 if unused */
+	/*
+	 * The group's parameters (a level, a threshold, k, a method...), each
+	 * named by the transition function that binds it on the group's first
+	 * row (risk_param_bind); a slot the aggregate does not use stays
+	 * unbound.  The combine compares them slot by slot.
+	 */
+	RiskParam	param[VALBUF_NPARAMS];
 	int64		nall;			/* non-NULL rows seen */
 	double		maxall;			/* largest value seen */
 	int64		n;				/* values kept (flagged: those of flag 0) */
@@ -35,10 +43,11 @@ typedef struct ValBuf
 	double	   *x1;
 } ValBuf;
 
-extern ValBuf *valbuf_new(MemoryContext ctx, double param, int32 tag);
+/* An empty buffer, its parameters unbound. */
+extern ValBuf *valbuf_new(MemoryContext ctx);
 
 /* A flagged buffer (see above); nall counts the values of both flags. */
-extern ValBuf *valbuf_new_flagged(MemoryContext ctx, double param, int32 tag);
+extern ValBuf *valbuf_new_flagged(MemoryContext ctx);
 
 /* Make room for `more` further values. */
 extern void valbuf_reserve(ValBuf *b, MemoryContext ctx, int64 more);

@@ -38,35 +38,33 @@ check_pd(double pd)
 				 risk_pd_hint(pd, false)));
 }
 
-/* Transition of the pair aggregates: (value, bad [, groups]). */
+static void
+check_groups(double groups, const char *name)
+{
+	risk_check_between(groups, name, 3, 1000);
+}
+
+/*
+ * Transition of the pair aggregates: (value, bad [, groups]); param[0] the
+ * number of Hosmer-Lemeshow groups when given.
+ */
 static Datum
 pairs_accum(FunctionCallInfo fcinfo, bool is_pd)
 {
 	MemoryContext ctx = risk_agg_context(fcinfo, "risk_pairs_accum");
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	double		v;
-	double		param = 0;
 
 	if (risk_row_has_null(fcinfo, 1))
 		RISK_RETURN_STATE(st);
 	v = PG_GETARG_FLOAT8(1);
 	risk_check_finite(v, is_pd ? "PD" : "score");
-	if (PG_NARGS() > 3)
-		param = (double) PG_GETARG_INT32(3);
 	if (is_pd)
 		check_pd(v);
 	if (st == NULL)
-	{
-		if (PG_NARGS() > 3 && (param < 3 || param > 1000))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("groups must be between 3 and 1000, got %d", (int) param)));
-		st = valbuf_new_flagged(ctx, param, 0);
-	}
-	else if (st->param != param)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("groups must be the same for every row of a group")));
+		st = valbuf_new_flagged(ctx);
+	if (PG_NARGS() > 3)
+		risk_param_bind(&st->param[0], "groups", PG_GETARG_INT32(3), NULL, check_groups);
 	valbuf_add_flagged(st, ctx, v, risk_get_flag(fcinfo, 2, "default flag"));
 	PG_RETURN_POINTER(st);
 }
@@ -136,13 +134,11 @@ risk_hosmer_lemeshow_final(PG_FUNCTION_ARGS)
 				pv;
 	int			df;
 	rk_status rc;
-	TupleDesc	td;
 	Datum		v[4];
-	bool		nulls[4] = {false, false, false, false};
 
 	if (st == NULL || st->nall == 0)
 		PG_RETURN_NULL();
-	groups = st->param > 0 ? (int) st->param : 10;
+	groups = risk_param_bound(&st->param[0]) ? (int) st->param[0].value : 10;
 	if (st->nall < groups)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -157,27 +153,15 @@ risk_hosmer_lemeshow_final(PG_FUNCTION_ARGS)
 				 errmsg("a Hosmer-Lemeshow group expects no default, or only defaults, and its outcomes differ"),
 				 errdetail("PDs of exactly 0 or 1 meet outcomes that contradict them.")));
 	risk_raise(rc, "hosmer_lemeshow");
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "hosmer_lemeshow: return type must be a row type");
-	td = BlessTupleDesc(td);
 	v[0] = Float8GetDatum(stat);
 	v[1] = Int32GetDatum(df);
 	v[2] = Float8GetDatum(pv);
 	v[3] = Int64GetDatum(st->nall);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, v, nulls)));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, v, NULL, lengthof(v)));
 }
 
-/* brier: float8[3] = {n, sum, compensation} */
-/* The (count, sum, compensation) of a Brier state, checked: never read past it. */
-static double *
-brier_state(ArrayType *a)
-{
-	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != 3 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("brier: state must be a float8 array of 3 values")));
-	return (double *) ARR_DATA_PTR(a);
-}
+/* brier: float8[3] = {n, sum, compensation}, checked before it is read */
+#define BRIER_LEN 3
 
 PG_FUNCTION_INFO_V1(risk_brier_accum);
 Datum
@@ -191,7 +175,7 @@ risk_brier_accum(PG_FUNCTION_ARGS)
 
 	risk_agg_context(fcinfo, "risk_brier_accum");
 	risk_check_finite(pd, "PD");
-	v = brier_state(a);
+	v = risk_float8_values(a, "aggregate state", BRIER_LEN, NULL);
 	check_pd(pd);
 	e = (pd - y) * (pd - y);		/* pd checked above */
 	rk_sum_add(&v[1], &v[2], e);
@@ -210,8 +194,8 @@ risk_brier_combine(PG_FUNCTION_ARGS)
 				comp;
 
 	risk_agg_context(fcinfo, "risk_brier_combine");
-	va = brier_state(a);
-	vb = brier_state(b);
+	va = risk_float8_values(a, "aggregate state", BRIER_LEN, NULL);
+	vb = risk_float8_values(b, "aggregate state", BRIER_LEN, NULL);
 	/* the rounding of adding b's sum, then b's compensation */
 	comp = 0;
 	rk_sum_add(&va[1], &comp, vb[1]);
@@ -224,7 +208,7 @@ PG_FUNCTION_INFO_V1(risk_brier_final);
 Datum
 risk_brier_final(PG_FUNCTION_ARGS)
 {
-	double	   *v = brier_state(PG_GETARG_ARRAYTYPE_P(0));
+	double	   *v = risk_float8_values(PG_GETARG_ARRAYTYPE_P(0), "aggregate state", BRIER_LEN, NULL);
 
 	if (v[0] == 0)
 		PG_RETURN_NULL();
@@ -286,16 +270,11 @@ risk_binomial_test_sql(PG_FUNCTION_ARGS)
 static Datum
 psi_tuple(FunctionCallInfo fcinfo, double psi)
 {
-	TupleDesc	td;
 	Datum		v[2];
-	bool		nulls[2] = {false, false};
 
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "psi: return type must be a row type");
-	td = BlessTupleDesc(td);
 	v[0] = Float8GetDatum(psi);
 	v[1] = CStringGetTextDatum(psi < 0.1 ? "stable" : (psi < 0.25 ? "moderate shift" : "significant shift"));
-	return HeapTupleGetDatum(heap_form_tuple(td, v, nulls));
+	return risk_result_row(fcinfo, v, NULL, lengthof(v));
 }
 
 /* psi(development counts, current counts) -> (psi, band) */
@@ -430,17 +409,15 @@ psi_edges(FunctionCallInfo fcinfo, ArrayType *a)
 
 /*
  * Transition of psi_scores(score, current [, buckets | breakpoints]): keeps
- * (score or bucket, current) pairs.  param: the number of buckets; param2:
- * the edges' signature (0 for quantile edges); tag: 1 with given edges.
+ * (score or bucket, current) pairs.  param[0]: the number of buckets;
+ * param[1], bound only with given edges: the edges' signature.
  */
 static Datum
 psi_scores_accum(FunctionCallInfo fcinfo, bool given)
 {
 	MemoryContext ctx = risk_agg_context(fcinfo, "risk_psi_scores_accum");
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
-	double		x,
-				buckets = 10,
-				sig = 0;
+	double		x;
 	PsiEdges   *pe = NULL;
 
 	if (risk_row_has_null(fcinfo, 1))
@@ -448,28 +425,22 @@ psi_scores_accum(FunctionCallInfo fcinfo, bool given)
 	x = PG_GETARG_FLOAT8(1);
 	risk_check_finite(x, "score");
 	if (given)
-	{
 		pe = psi_edges(fcinfo, PG_GETARG_ARRAYTYPE_P(3));
-		buckets = pe->ne + 1;
-		sig = pe->sig;
-	}
-	else if (PG_NARGS() > 3)
-	{
-		buckets = PG_GETARG_INT32(3);
-		if (buckets < 2 || buckets > 1000)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("buckets must be between 2 and 1000, got %d", (int) buckets)));
-	}
 	if (st == NULL)
+		st = valbuf_new_flagged(ctx);
+	if (given)
 	{
-		st = valbuf_new_flagged(ctx, buckets, given ? 1 : 0);
-		st->param2 = sig;
+		/* the signature tells the arrays apart; it means nothing to show */
+		risk_param_bind(&st->param[1], "breakpoints", pe->sig, "", NULL);
+		risk_param_bind(&st->param[0], "buckets", pe->ne + 1, NULL, NULL);
 	}
-	else if (st->param != buckets || st->param2 != sig || st->tag != (given ? 1 : 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("buckets and breakpoints must be the same for every row of a group")));
+	else
+	{
+		int32		buckets = PG_NARGS() > 3 ? PG_GETARG_INT32(3) : 10;
+
+		risk_check_between(buckets, "buckets", 2, 1000);	/* every row's, not only the first's */
+		risk_param_bind(&st->param[0], "buckets", buckets, NULL, NULL);
+	}
 	valbuf_add_flagged(st, ctx, given ? (double) psi_bucket(pe->e, pe->ne, x) : x,
 					   risk_get_flag(fcinfo, 2, "current flag"));
 	PG_RETURN_POINTER(st);
@@ -505,15 +476,17 @@ risk_psi_scores_final(PG_FUNCTION_ARGS)
 	double	   *dev,
 			   *cur,
 			   *e = NULL;
+	bool		given;
 
 	if (st == NULL || st->nall == 0)
 		PG_RETURN_NULL();
-	m = (int) st->param;
+	given = risk_param_bound(&st->param[1]);
+	m = (int) st->param[0].value;
 	nd = st->n;					/* flag 0: the development sample */
 	ncur = st->n1;
 	if (nd == 0 || ncur == 0)
 		PG_RETURN_NULL();		/* one of the samples is empty: no PSI */
-	if (st->tag == 0)
+	if (!given)
 	{
 		/* the development sample's quantiles, sorted (in place), ties merged */
 		double	   *d = st->x;
@@ -534,9 +507,9 @@ risk_psi_scores_final(PG_FUNCTION_ARGS)
 	dev = palloc0(sizeof(double) * m);
 	cur = palloc0(sizeof(double) * m);
 	for (i = 0; i < st->n; i++)
-		dev[st->tag == 0 ? psi_bucket(e, ne, st->x[i]) : (int) st->x[i]] += 1;
+		dev[given ? (int) st->x[i] : psi_bucket(e, ne, st->x[i])] += 1;
 	for (i = 0; i < st->n1; i++)
-		cur[st->tag == 0 ? psi_bucket(e, ne, st->x1[i]) : (int) st->x1[i]] += 1;
+		cur[given ? (int) st->x1[i] : psi_bucket(e, ne, st->x1[i])] += 1;
 	if (m < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -323,6 +323,7 @@ risk_rule_breaches(PG_FUNCTION_ARGS)
 Datum
 risk_rule_breach_rows(PG_FUNCTION_ARGS)
 {
+	static const char *const argnames[] = {"view", "metric", "op", "threshold", "keys"};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	OwnedView	v;
 	int			op;
@@ -335,11 +336,11 @@ risk_rule_breach_rows(PG_FUNCTION_ARGS)
 	int			nest;
 	int			rc;
 
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < (int) lengthof(argnames); i++)
 		if (PG_ARGISNULL(i))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("risk_internal._rule_breach_rows: arguments must not be NULL")));
+					 errmsg("%s must not be NULL", argnames[i])));
 	v = owned_view(PG_GETARG_OID(0));
 	op = risk_choice(PG_GETARG_TEXT_PP(2), rule_ops, lengthof(rule_ops),
 					 "comparison", "Use one of >, >=, <, <=, =, <>.");
@@ -638,7 +639,7 @@ risk_refresh_and_evaluate(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("risk.refresh_and_evaluate: view must not be NULL")));
+				 errmsg("view must not be NULL")));
 	relid = PG_GETARG_OID(0);
 	values[0] = ObjectIdGetDatum(relid);
 
@@ -653,7 +654,7 @@ risk_refresh_and_evaluate(PG_FUNCTION_ARGS)
 	if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("risk.refresh_and_evaluate: materialized view %s is paused",
+				 errmsg("materialized view %s is paused",
 						view_text(relid)),
 				 errhint("Call risk.resume first.")));
 	bookkeeper = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
@@ -690,7 +691,7 @@ risk_refresh_and_evaluate(PG_FUNCTION_ARGS)
 	if (isnull || !risk_refresh_start(&r, false))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("risk.refresh_and_evaluate: materialized view %s is no longer watched, or paused",
+				 errmsg("materialized view %s is no longer watched, or paused",
 						view_text(relid))));
 	risk_refresh_run(&r, false);
 
