@@ -518,7 +518,7 @@ risk_hill_final(PG_FUNCTION_ARGS)
 	v[0] = Float8GetDatum(xi);
 	v[1] = Float8GetDatum(1.0 / xi);
 	nulls[1] = !(xi > 0);
-	v[2] = Float8GetDatum(xi / sqrt((double) k));
+	v[2] = Float8GetDatum(rk_hill_se(xi, k));
 	v[3] = Int32GetDatum((int32) k);
 	v[4] = Float8GetDatum(u);
 	PG_RETURN_DATUM(risk_result_row(fcinfo, v, nulls, lengthof(v)));

@@ -277,6 +277,12 @@ risk_raise(rk_status st, const char *where)
 					 errmsg("a special function failed to evaluate"),
 					 errcontext("in %s", where)));
 			break;
+		case RK_OVERFLOW:
+			float_overflow_error();
+			break;
+		case RK_UNDERFLOW:
+			float_underflow_error();
+			break;
 		case RK_NOSPACE:
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

@@ -397,7 +397,8 @@ risk_score_points(PG_FUNCTION_ARGS)
 	double		pd = PG_GETARG_FLOAT8(0),
 				base_points = PG_GETARG_FLOAT8(1),
 				base_odds = PG_GETARG_FLOAT8(2),
-				pdo = PG_GETARG_FLOAT8(3);
+				pdo = PG_GETARG_FLOAT8(3),
+				points;
 
 	if (!(float8_gt(pd, 0) && float8_lt(pd, 1)))
 		ereport(ERROR,
@@ -405,11 +406,8 @@ risk_score_points(PG_FUNCTION_ARGS)
 				 errmsg("a PD must be between 0 and 1 exclusive, got %s", float8out_internal(pd)),
 				 risk_pd_hint(pd, true)));
 	check_odds(base_odds, pdo);
-	/* base_points + pdo / ln(2) * (ln((1 - pd) / pd) - ln(base_odds)) */
-	PG_RETURN_FLOAT8(float8_pl(base_points,
-							   float8_mul(float8_div(pdo, log(2.0)),
-										  float8_mi(log(float8_div(float8_mi(1, pd), pd)),
-													log(base_odds)))));
+	risk_raise(rk_score_points(pd, base_points, base_odds, pdo, &points), "score_points");
+	PG_RETURN_FLOAT8(points);
 }
 
 PG_FUNCTION_INFO_V1(risk_characteristic_points);
@@ -423,23 +421,16 @@ risk_characteristic_points(PG_FUNCTION_ARGS)
 	double		base_points = PG_GETARG_FLOAT8(4),
 				base_odds = PG_GETARG_FLOAT8(5),
 				pdo = PG_GETARG_FLOAT8(6),
-				factor;
+				points;
 
 	if (nc < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("n_characteristics must be at least 1, got %d", nc)));
 	check_odds(base_odds, pdo);
-	/*
-	 * (base_points - pdo / ln(2) * ln(base_odds)) / n
-	 *     - pdo / ln(2) * (coefficient * woe + intercept / n)
-	 */
-	factor = float8_div(pdo, log(2.0));
-	PG_RETURN_FLOAT8(float8_mi(float8_div(float8_mi(base_points, float8_mul(factor, log(base_odds))),
-										  (double) nc),
-							   float8_mul(factor,
-										  float8_pl(float8_mul(coefficient, woe),
-													float8_div(intercept, (double) nc)))));
+	risk_raise(rk_characteristic_points(coefficient, woe, intercept, nc, base_points,
+										base_odds, pdo, &points), "characteristic_points");
+	PG_RETURN_FLOAT8(points);
 }
 
 /* ---- logistic regression --------------------------------------------- */
@@ -541,8 +532,7 @@ risk_logit_fit_final(PG_FUNCTION_ARGS)
 	ValBuf	   *st = PG_ARGISNULL(0) ? NULL : (ValBuf *) PG_GETARG_POINTER(0);
 	int			k,
 				m,
-				intercept,
-				i;
+				intercept;
 	rk_logit_result res;
 	rk_status rc;
 	double	   *z,
@@ -579,11 +569,7 @@ risk_logit_fit_final(PG_FUNCTION_ARGS)
 	risk_raise(rc, "logit_fit");
 	z = palloc(sizeof(double) * m);
 	pv = palloc(sizeof(double) * m);
-	for (i = 0; i < m; i++)
-	{
-		z[i] = res.beta[i] / res.se[i];
-		pv[i] = erfc(fabs(z[i]) / M_SQRT2);	/* two-sided normal p-value */
-	}
+	rk_logit_wald(res.beta, res.se, m, z, pv);
 	memset(nulls, 0, sizeof(nulls));
 	v[0] = risk_float8_array(res.beta, m);
 	v[1] = risk_float8_array(res.se, m);
@@ -609,11 +595,9 @@ log_odds(HeapTupleHeader model, ArrayType *xa)
 	Datum		id = GetAttributeByName(model, "intercept", &inull);
 	ArrayType  *ca;
 	double	   *c,
-			   *x,
-				eta;
+			   *x;
 	int			nc,
 				k,
-				i,
 				off;
 
 	if (isnull || inull)
@@ -629,10 +613,7 @@ log_odds(HeapTupleHeader model, ArrayType *xa)
 	c = (double *) ARR_DATA_PTR(ca);
 	off = DatumGetBool(id) ? 1 : 0;
 	x = features(xa, nc - off, &k);
-	eta = off ? c[0] : 0;
-	for (i = 0; i < k; i++)
-		eta += c[i + off] * x[i];
-	return eta;
+	return rk_logit_eta(c, off, x, k);
 }
 
 PG_FUNCTION_INFO_V1(risk_logit_log_odds);
@@ -648,7 +629,7 @@ risk_logit_predict(PG_FUNCTION_ARGS)
 {
 	double		eta = log_odds(PG_GETARG_HEAPTUPLEHEADER(0), PG_GETARG_ARRAYTYPE_P(1));
 
-	PG_RETURN_FLOAT8(1.0 / (1.0 + exp(-eta)));
+	PG_RETURN_FLOAT8(rk_logistic(eta));
 }
 
 /* ---------------------------------------------------------------------
@@ -805,27 +786,6 @@ risk_logit_step_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(a);
 }
 
-/* Information (penalized, full symmetric) and score at beta from a state. */
-static void
-step_system(const double *v, int m, const double *beta, bool intercept, double l2,
-			double *h, double *g)
-{
-	int			i,
-				j;
-
-	for (i = 0; i < m; i++)
-	{
-		g[i] = v[STEP_HDR + i];
-		for (j = 0; j <= i; j++)
-			h[i * m + j] = h[j * m + i] = v[STEP_HDR + m + i * m + j];
-	}
-	for (j = intercept ? 1 : 0; j < m; j++)
-	{
-		h[j * m + j] += l2;
-		g[j] -= l2 * beta[j];
-	}
-}
-
 /*
  * The arguments (state, beta, intercept, l2) of _logit_newton and
  * _logit_model: the state's values, checked against beta's length m.
@@ -865,7 +825,7 @@ risk_logit_newton(PG_FUNCTION_ARGS)
 	h = palloc(sizeof(double) * m * m);
 	g = palloc(sizeof(double) * m);
 	nb = palloc(sizeof(double) * m);
-	step_system(v, m, beta, intercept, l2, h, g);
+	rk_logit_newton_system(v + STEP_HDR, v + STEP_HDR + m, m, beta, intercept, l2, h, g);
 	bad = rk_cholesky_solve(h, m, g);
 	if (bad >= 0 && PG_NARGS() > 4 && !PG_ARGISNULL(4))
 	{
@@ -903,8 +863,7 @@ PG_FUNCTION_INFO_V1(risk_logit_model_sql);
 Datum
 risk_logit_model_sql(PG_FUNCTION_ARGS)
 {
-	int			m,
-				i;
+	int			m;
 	double	   *beta,
 				l2;
 	bool		intercept;
@@ -925,18 +884,13 @@ risk_logit_model_sql(PG_FUNCTION_ARGS)
 	se = palloc(sizeof(double) * m);
 	z = palloc(sizeof(double) * m);
 	pv = palloc(sizeof(double) * m);
-	step_system(v, m, beta, intercept, l2, h, g);
-	if (rk_spd_inverse_diag(h, m, se) >= 0)
+	rk_logit_newton_system(v + STEP_HDR, v + STEP_HDR + m, m, beta, intercept, l2, h, g);
+	if (rk_logit_std_errors(h, m, se) >= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the information matrix is singular at the fit")));
 	ll = v[2];
-	for (i = 0; i < m; i++)
-	{
-		se[i] = sqrt(se[i]);
-		z[i] = beta[i] / se[i];
-		pv[i] = erfc(fabs(z[i]) / M_SQRT2);
-	}
+	rk_logit_wald(beta, se, m, z, pv);
 	memset(nulls, 0, sizeof(nulls));
 	d[0] = risk_float8_array(beta, m);
 	d[1] = risk_float8_array(se, m);

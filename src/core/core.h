@@ -34,6 +34,8 @@ typedef enum rk_status
 	RK_NOTFOUND,				/* value to remove is not present */
 	RK_BADARG,				/* argument outside its domain */
 	RK_NUMERIC,				/* a special function failed */
+	RK_OVERFLOW,				/* a finite computation's result is infinite */
+	RK_UNDERFLOW,			/* a product or quotient of non-zero values is 0 */
 	RK_CANCELLED				/* stopped at a checkpoint: see rk_should_stop */
 } rk_status;
 

@@ -859,3 +859,9 @@ rk_gev_fit_mle(const double *x, int64_t n, double *work, rk_gev_fit *fit)
 	}
 	return RK_OK;
 }
+
+double
+rk_hill_se(double xi, int64_t k)
+{
+	return xi / sqrt((double) k);
+}

@@ -52,6 +52,9 @@ rk_status rk_gpd_var_es(const rk_gpd_fit *fit, double u, int64_t n,
 rk_status rk_hill(double *x, int64_t n, int64_t k, double *xi,
 					  double *threshold);
 
+/* The asymptotic standard error of Hill's estimate xi from the k largest: xi / sqrt(k). */
+double		rk_hill_se(double xi, int64_t k);
+
 typedef struct rk_gev_fit
 {
 	double		xi;

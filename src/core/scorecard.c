@@ -599,3 +599,142 @@ rk_spd_inverse_diag(double *a, int m, double *diag)
 	free(e);
 	return -1;
 }
+
+/* ---- points, and what the faces of the fits return ---- */
+
+/*
+ * PostgreSQL's checked float8 arithmetic (utils/float.h): the first
+ * overflow or underflow is kept in *st.
+ */
+static void
+ck_set(rk_status *st, rk_status e)
+{
+	if (*st == RK_OK)
+		*st = e;
+}
+
+static double
+ck_pl(double a, double b, rk_status *st)
+{
+	double		r = a + b;
+
+	if (isinf(r) && !isinf(a) && !isinf(b))
+		ck_set(st, RK_OVERFLOW);
+	return r;
+}
+
+static double
+ck_mi(double a, double b, rk_status *st)
+{
+	double		r = a - b;
+
+	if (isinf(r) && !isinf(a) && !isinf(b))
+		ck_set(st, RK_OVERFLOW);
+	return r;
+}
+
+static double
+ck_mul(double a, double b, rk_status *st)
+{
+	double		r = a * b;
+
+	if (isinf(r) && !isinf(a) && !isinf(b))
+		ck_set(st, RK_OVERFLOW);
+	if (r == 0.0 && a != 0.0 && b != 0.0)
+		ck_set(st, RK_UNDERFLOW);
+	return r;
+}
+
+static double
+ck_div(double a, double b, rk_status *st)
+{
+	double		r = a / b;
+
+	if (isinf(r) && !isinf(a))
+		ck_set(st, RK_OVERFLOW);
+	if (r == 0.0 && a != 0.0 && !isinf(b))
+		ck_set(st, RK_UNDERFLOW);
+	return r;
+}
+
+rk_status
+rk_score_points(double pd, double base_points, double base_odds, double pdo, double *points)
+{
+	rk_status	st = RK_OK;
+	double		factor = ck_div(pdo, log(2.0), &st);
+	double		odds = log(ck_div(ck_mi(1, pd, &st), pd, &st));
+
+	*points = ck_pl(base_points, ck_mul(factor, ck_mi(odds, log(base_odds), &st), &st), &st);
+	return st;
+}
+
+rk_status
+rk_characteristic_points(double coefficient, double woe, double intercept, int n,
+						 double base_points, double base_odds, double pdo, double *points)
+{
+	rk_status	st = RK_OK;
+	double		factor = ck_div(pdo, log(2.0), &st);
+	double		offset = ck_div(ck_mi(base_points, ck_mul(factor, log(base_odds), &st), &st),
+								(double) n, &st);
+	double		part = ck_mul(factor,
+							  ck_pl(ck_mul(coefficient, woe, &st),
+									ck_div(intercept, (double) n, &st), &st), &st);
+
+	*points = ck_mi(offset, part, &st);
+	return st;
+}
+
+double
+rk_logistic(double eta)
+{
+	return 1.0 / (1.0 + exp(-eta));
+}
+
+double
+rk_logit_eta(const double *c, int intercept, const double *x, int k)
+{
+	double		eta = intercept ? c[0] : 0;
+	int			off = intercept ? 1 : 0;
+
+	for (int i = 0; i < k; i++)
+		eta += c[i + off] * x[i];
+	return eta;
+}
+
+void
+rk_logit_newton_system(const double *g0, const double *h0, int m, const double *beta,
+					   int intercept, double l2, double *h, double *g)
+{
+	for (int i = 0; i < m; i++)
+	{
+		g[i] = g0[i];
+		for (int j = 0; j <= i; j++)
+			h[i * m + j] = h[j * m + i] = h0[i * m + j];
+	}
+	for (int j = intercept ? 1 : 0; j < m; j++)
+	{
+		h[j * m + j] += l2;
+		g[j] -= l2 * beta[j];
+	}
+}
+
+int
+rk_logit_std_errors(double *h, int m, double *se)
+{
+	int			bad = rk_spd_inverse_diag(h, m, se);
+
+	if (bad < 0)
+		for (int i = 0; i < m; i++)
+			se[i] = sqrt(se[i]);
+	return bad;
+}
+
+void
+rk_logit_wald(const double *beta, const double *se, int m, double *z, double *p)
+{
+	for (int i = 0; i < m; i++)
+	{
+		z[i] = beta[i] / se[i];
+		p[i] = erfc(fabs(z[i]) / M_SQRT2);	/* two-sided normal p-value */
+	}
+}

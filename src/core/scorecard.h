@@ -77,4 +77,45 @@ int			rk_cholesky_solve(double *a, int m, double *b);
 /* The diagonal of the inverse of an SPD a (overwritten); -1 or bad column. */
 int			rk_spd_inverse_diag(double *a, int m, double *diag);
 
+/*
+ * The scorecard's points of a PD: base_points + pdo / ln 2 * (ln((1 - pd) /
+ * pd) - ln(base_odds)); and of one characteristic, (base_points - pdo / ln 2
+ * * ln(base_odds)) / n - pdo / ln 2 * (coefficient * woe + intercept / n).
+ * Computed in this order with PostgreSQL's float8 rules, so that the face
+ * raises what SQL arithmetic would: RK_OVERFLOW for an infinite result of
+ * finite operands, RK_UNDERFLOW for a zero product or quotient of non-zero
+ * operands (the first that happens).  The caller checks pd in (0, 1),
+ * base_odds and pdo positive, n >= 1.
+ */
+rk_status	rk_score_points(double pd, double base_points, double base_odds, double pdo,
+							double *points);
+rk_status	rk_characteristic_points(double coefficient, double woe, double intercept, int n,
+									 double base_points, double base_odds, double pdo,
+									 double *points);
+
+/* The probability of a log-odds eta: 1 / (1 + e^-eta). */
+double		rk_logistic(double eta);
+
+/* The linear predictor of coefficients c (c[0] the intercept when intercept) at x[0..k-1]. */
+double		rk_logit_eta(const double *c, int intercept, const double *x, int k);
+
+/*
+ * The Newton system of a logistic fit at beta from the sums of a pass
+ * (g0 = X'(y - mu), h0 = X'WX, m x m): h = h0 + l2 I and g = g0 - l2 beta,
+ * the intercept (coefficient 0 when intercept) unpenalized.
+ */
+void		rk_logit_newton_system(const double *g0, const double *h0, int m,
+								   const double *beta, int intercept, double l2,
+								   double *h, double *g);
+
+/*
+ * The standard errors of a fit whose information matrix is h (overwritten):
+ * the square roots of the diagonal of its inverse.  Returns -1, or the
+ * column where h is not positive definite.
+ */
+int			rk_logit_std_errors(double *h, int m, double *se);
+
+/* Wald statistics: z = beta / se and the two-sided normal p-values. */
+void		rk_logit_wald(const double *beta, const double *se, int m, double *z, double *p);
+
 #endif							/* RK_SCORECARD_H */

@@ -97,6 +97,7 @@ UNIT_TEST(test_evt)
 		check(rk_hill(x, 1000, 100, &xi, &u) == RK_OK, "hill status", 0, 0);
 		check(fabs(xi - 0.5) < 0.03, "hill near 1/alpha", xi, 0.5);
 		check(rk_hill(x, 10, 10, &xi, &u) == RK_TOO_FEW, "hill needs k+1", 0, 0);
+		check_close(rk_hill_se(0.5, 25), 0.1, 1e-15, "hill standard error xi / sqrt(k)");
 	}
 }
 
