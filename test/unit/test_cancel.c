@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bn.h"
 #include "core/evt.h"
 #include "core/garch.h"
 #include "core/oprisk.h"
@@ -169,6 +170,72 @@ cancel_garch(cancel_case *c)
 	return rc;
 }
 
+/*
+ * A Bayesian network for inference and sensitivity: 14 binary nodes, node
+ * i with the parents i-1 and i-3, random CPTs; node 0 is the target and
+ * node 13 observed, so every node is eliminated in turn.
+ */
+enum {BN_N = 14};
+static int	bn_card[BN_N],
+			bn_par_off[BN_N + 1],
+			bn_par[2 * BN_N],
+			bn_ev[BN_N];
+static int64_t bn_cpt_off[BN_N + 1];
+static double bn_cpt[8 * BN_N];
+static rk_bn cancel_net = {BN_N, bn_card, bn_par_off, bn_par, bn_cpt_off, bn_cpt};
+
+static void
+cancel_net_make(void)
+{
+	int			v;
+
+	bn_par_off[0] = 0;
+	bn_cpt_off[0] = 0;
+	for (v = 0; v < BN_N; v++)
+	{
+		int64_t		u;
+
+		bn_card[v] = 2;
+		bn_par_off[v + 1] = bn_par_off[v];
+		if (v >= 1)
+			bn_par[bn_par_off[v + 1]++] = v - 1;
+		if (v >= 3)
+			bn_par[bn_par_off[v + 1]++] = v - 3;
+		bn_cpt_off[v + 1] = bn_cpt_off[v] + ((int64_t) 2 << (bn_par_off[v + 1] - bn_par_off[v]));
+		for (u = bn_cpt_off[v]; u < bn_cpt_off[v + 1]; u += 2)
+		{
+			bn_cpt[u] = 0.05 + 0.9 * urand();
+			bn_cpt[u + 1] = 1 - bn_cpt[u];
+		}
+		bn_ev[v] = -1;
+	}
+	bn_ev[BN_N - 1] = 1;
+}
+
+static rk_status
+cancel_bn_infer(cancel_case *c)
+{
+	int			target = 0;
+	int64_t		largest;
+	rk_bn_query q = {bn_ev, NULL, 1, &target, 0};
+
+	return rk_bn_infer(&cancel_net, &q, &c->out[0], &c->out[2], &largest);
+}
+
+static rk_status
+cancel_bn_sensitivity(cancel_case *c)
+{
+	int			target = 0,
+				i;
+	double		d[8 * BN_N];
+	rk_bn_query q = {bn_ev, NULL, 1, &target, 0};
+	rk_status	rc = rk_bn_sensitivity(&cancel_net, &q, 0, d);
+
+	for (i = 0; i < 8; i++)
+		c->out[i] = rc == RK_OK ? d[bn_cpt_off[i + 5]] : 0;
+	return rc;
+}
+
 static void
 cancel_each_checkpoint(cancel_case *c, cancel_fn fn)
 {
@@ -294,6 +361,14 @@ UNIT_TEST(test_cancel)
 	c.n = 1000;
 	c.name = "rk_garch_fit_mle";
 	cancel_each_checkpoint(&c, cancel_garch);
+
+	/* Bayesian networks: the input is the network above */
+	cancel_net_make();
+	c.n = 1;
+	c.name = "rk_bn_infer";
+	cancel_each_checkpoint(&c, cancel_bn_infer);
+	c.name = "rk_bn_sensitivity";
+	cancel_each_checkpoint(&c, cancel_bn_sensitivity);
 
 	rk_stop_hook = NULL;
 	free(in);
