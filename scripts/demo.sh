@@ -5,12 +5,13 @@
 # warning: views watched by the background workers (the cluster preloads
 # the library) and the alerts they raise.  Then it draws charts of the same
 # data with gnuplot (demo/charts.sql writes their data, demo/charts/*.gp
-# the PNGs) into demo/out/.  As root on a fresh Debian 12 it first installs
+# the PNGs) and the learnt Bayesian network of operational-risk drivers
+# (demo/bn.sql, drawn by Graphviz) into demo/out/.  As root on a fresh Debian 12 it first installs
 # what is missing.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-ensure_packages gnuplot-nox
+ensure_packages gnuplot-nox graphviz
 build_install
 
 dir=$(user_copy)
@@ -22,8 +23,10 @@ as_user "$dir" "pg_virtualenv -v $PG_MAJOR -o shared_preload_libraries=risk -o r
     psql -X -q -v ON_ERROR_STOP=1 -f demo/sample_data.sql
     psql -X -v ON_ERROR_STOP=1 -f demo/report.sql
     psql -X -v ON_ERROR_STOP=1 -f demo/early_warning.sql
+    psql -X -v ON_ERROR_STOP=1 -f demo/bn.sql
     mkdir -p demo/out/data
     psql -X -q -v ON_ERROR_STOP=1 -v outdir=demo/out/data -f demo/charts.sql
+    psql -X -q -At -v ON_ERROR_STOP=1 -c \"SELECT risk.bn_dot(network) FROM op_network\" > demo/out/data/bn.dot
 '" 2>&1 | grep -vE '^(Creating new PostgreSQL cluster|Dropping cluster|Ver Cluster|[0-9]+ +regress )'
 
 # The charts, from the data files the cluster wrote; then copied out of the
@@ -34,6 +37,8 @@ for gp in "$dir"/demo/charts/*.gp; do
     [ "$(basename "$gp")" = style.gp ] && continue
     GNUPLOT_LIB="$dir/demo/charts" gnuplot -c "$gp" "$dir/demo/out/data" "$dir/demo/out"
 done
+# the learnt network of operational-risk drivers, with its marginals
+dot -Tpng "$dir/demo/out/data/bn.dot" -o "$dir/demo/out/bn_drivers.png"
 out="$TOP/demo/out"
 mkdir -p "$out"
 rm -f "$out"/*.png
