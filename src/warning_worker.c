@@ -975,6 +975,15 @@ scheduler_launch(int lane)
 		l->hid = MemoryContextAlloc(sched_cxt, LANE_MAX * sizeof(int64));
 	l->n = 0;
 	txn_begin("risk scheduler: starting refreshes");
+	/*
+	 * The scheduler's commits are asynchronous, but not the one that records
+	 * the refreshes about to start: a crash after a worker starts must find
+	 * its row, to close it as lost, rather than lose it and refresh the view
+	 * again with no record of the first attempt (SET LOCAL: this transaction
+	 * only).
+	 */
+	(void) set_config_option("synchronous_commit", "on", PGC_SUSET, PGC_S_SESSION,
+							 GUC_ACTION_LOCAL, true, 0, false);
 	if (spi_int8(risk_internal_sql("SELECT 1 WHERE pg_catalog.to_regprocedure('risk_internal._refresh_queue(oid[])') IS NOT NULL"),
 				 0, NULL, NULL, NULL))
 	{
