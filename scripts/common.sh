@@ -166,6 +166,28 @@ for m in sys.argv[1:]: importlib.import_module(m)' "$@" >/dev/null 2>&1
 # commas N: 1000000 -> 1,000,000
 commas() { sed ':a; s/\B[0-9]\{3\}\>/,&/; ta' <<<"$1"; }
 
+# bench_time_sql WORKERS REPS SQL: the best of REPS runs of SQL, in ms, with
+# at most WORKERS parallel workers (parallel set-up and tuple costs 0); a
+# failed query stops the benchmark.
+bench_time_sql() {
+    local best= t out
+    for ((i = 0; i < $2; i++)); do
+        out=$(psql -X -q -v ON_ERROR_STOP=1 -c "SET max_parallel_workers_per_gather = $1" \
+                   -c "SET parallel_setup_cost = 0" -c "SET parallel_tuple_cost = 0" -c '\timing on' -c "$3" 2>&1) ||
+            { echo "$out" >&2; exit 1; }
+        t=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$out" | tail -1)
+        if [[ -z $best ]] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$t; fi
+    done
+    echo "$best"
+}
+
+# bench_ratio PEER OURS: peer / ours to two decimals, n/a when either is
+# missing (a peer that was skipped).
+bench_ratio() {
+    if [[ -z ${1:-} || -z ${2:-} ]]; then echo n/a; return; fi
+    awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'
+}
+
 # bench_skip WHAT PACKAGES: the line printed in place of a missing peer.
 bench_skip() {
     printf '  %-46s    skipped: not installed (as root the benchmark installs %s)\n' "$1" "$2"

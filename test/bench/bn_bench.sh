@@ -49,21 +49,6 @@ W=$(pwd)/bench-work
 mkdir -p "$W"
 PY=/usr/bin/python3
 psql_q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-time_sql() {   # time_sql WORKERS REPS SQL -> best ms; a failed query stops the run
-    local best= t out
-    for ((i = 0; i < $2; i++)); do
-        out=$(psql -X -q -v ON_ERROR_STOP=1 -c "SET max_parallel_workers_per_gather = $1" \
-                   -c "SET parallel_setup_cost = 0" -c "SET parallel_tuple_cost = 0" -c '\timing on' -c "$3" 2>&1) ||
-            { echo "$out" >&2; exit 1; }
-        t=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$out" | tail -1)
-        if [[ -z $best ]] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$t; fi
-    done
-    echo "$best"
-}
-ratio() {
-    if [[ -z ${1:-} || -z ${2:-} ]]; then echo n/a; return; fi
-    awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'
-}
 HAVE_NP=; bench_have_py numpy && HAVE_NP=1
 
 psql_q -c "CREATE EXTENSION risk" >/dev/null
@@ -116,9 +101,9 @@ STRUCT=$(cat "$W/structure.txt")
 
 echo "== 1. learning the CPTs of a 30-node network from $N_EVENTS events"
 fit_sql="SELECT risk.bn_fit('$STRUCT'::risk.bn, ARRAY[$cols], 'bdeu', 1) IS NOT NULL FROM events"
-t_ser=$(time_sql 0 $REPS "$fit_sql")
-t_par=$(time_sql 2 $REPS "$fit_sql")
-t_floor=$(time_sql 0 $REPS "SELECT count(*) FROM (SELECT count(*) FROM events GROUP BY GROUPING SETS ($sets)) g")
+t_ser=$(bench_time_sql 0 $REPS "$fit_sql")
+t_par=$(bench_time_sql 2 $REPS "$fit_sql")
+t_floor=$(bench_time_sql 0 $REPS "SELECT count(*) FROM (SELECT count(*) FROM events GROUP BY GROUPING SETS ($sets)) g")
 printf '  %-58s %10.1f ms\n' "risk.bn_fit, serial" "$t_ser" "risk.bn_fit, 2 workers" "$t_par" \
     "plain SQL: count(*) per family, GROUPING SETS (floor)" "$t_floor"
 t_np=
@@ -159,16 +144,16 @@ PY
 else
     bench_skip "NumPy: bincount per family" python3-numpy
 fi
-echo "  ratios (peer / ours): SQL floor / risk serial $(ratio "$t_floor" "$t_ser"), SQL floor / risk 2 workers $(ratio "$t_floor" "$t_par"), NumPy / risk serial $(ratio "$t_np" "$t_ser"), NumPy / risk 2 workers $(ratio "$t_np" "$t_par")"
+echo "  ratios (peer / ours): SQL floor / risk serial $(bench_ratio "$t_floor" "$t_ser"), SQL floor / risk 2 workers $(bench_ratio "$t_floor" "$t_par"), NumPy / risk serial $(bench_ratio "$t_np" "$t_ser"), NumPy / risk 2 workers $(bench_ratio "$t_np" "$t_par")"
 
 echo "== 2. exact inference in a 37-node network of ALARM's size"
 make_net alarm 37 4 4 0.23
 psql_q -c "SELECT 'cells in the CPTs: ' || sum(cardinality(cpt)) FROM alarm_nodes"
-t_all=$(time_sql 0 $REPS "SELECT count(*) FROM alarm, alarm_nodes n, risk.bn_query(network, n.node)")
-t_ev=$(time_sql 0 $REPS "SELECT count(*) FROM alarm, alarm_nodes n,
+t_all=$(bench_time_sql 0 $REPS "SELECT count(*) FROM alarm, alarm_nodes n, risk.bn_query(network, n.node)")
+t_ev=$(bench_time_sql 0 $REPS "SELECT count(*) FROM alarm, alarm_nodes n,
     risk.bn_query(network, n.node, jsonb_build_object('n36', 's0', 'n30', 's1', 'n20', 's0'))
     WHERE n.node NOT IN ('n36', 'n30', 'n20')")
-t_scen=$(time_sql 0 $REPS "SELECT sum(risk.bn_probability(risk.bn_scale(network, 'n' || (g % 30), 's0', 0.5), 'n36', 's0'))
+t_scen=$(bench_time_sql 0 $REPS "SELECT sum(risk.bn_probability(risk.bn_scale(network, 'n' || (g % 30), 's0', 0.5), 'n36', 's0'))
     FROM alarm, generate_series(1, $N_SCEN) g")
 awk -v a="$t_all" -v e="$t_ev" -v s="$t_scen" -v n="$N_SCEN" 'BEGIN {
     printf "  %-58s %10.3f ms\n", "every marginal, per query (37 queries)", a / 37;

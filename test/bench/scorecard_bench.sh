@@ -46,21 +46,6 @@ W=$(pwd)/bench-work
 mkdir -p "$W"
 PY=/usr/bin/python3
 psql_q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-time_sql() {   # time_sql WORKERS REPS SQL -> best ms; a failed query stops the run
-    local best= t out
-    for ((i = 0; i < $2; i++)); do
-        out=$(psql -X -q -v ON_ERROR_STOP=1 -c "SET max_parallel_workers_per_gather = $1" \
-                   -c "SET parallel_setup_cost = 0" -c "SET parallel_tuple_cost = 0" -c '\timing on' -c "$3" 2>&1) ||
-            { echo "$out" >&2; exit 1; }
-        t=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$out" | tail -1)
-        if [[ -z $best ]] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$t; fi
-    done
-    echo "$best"
-}
-ratio() {   # peer / ours, n/a when the peer was skipped
-    if [[ -z ${1:-} || -z ${2:-} ]]; then echo n/a; return; fi
-    awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'
-}
 ms() {   # ms LABEL MS|"" PACKAGES: a timing row, or the note of a skipped peer
     if [[ -n $2 ]]; then printf '  %-46s %10.1f ms\n' "$1" "$2"; else bench_skip "$1" "$3"; fi
 }
@@ -95,10 +80,10 @@ XN="ARRAY['x1','x2','x3','x4','x5','x6','x7','x8','x9','x10']"
 echo "== 1. Logistic regression, $(commas $N_LOANS) rows x 10 features"
 psql_q -c "SELECT 'ours:   beta_1 ' || round((m).coefficients[2]::numeric, 8) || '  se_1 ' || round((m).std_errors[2]::numeric, 8)
            FROM (SELECT risk.logit_fit(bad, $X) m FROM loans) s"
-T_MEM_S=$(time_sql 0 $REPS "SELECT risk.logit_fit(bad, $X) FROM loans")
-T_MEM_P=$(time_sql 2 $REPS "SELECT risk.logit_fit(bad, $X) FROM loans")
-T_TAB_S=$(time_sql 0 $REPS_BIG "SELECT risk.logit_fit_table('loans', 'bad', $XN)")
-T_TAB_P=$(time_sql 2 $REPS_BIG "SELECT risk.logit_fit_table('loans', 'bad', $XN)")
+T_MEM_S=$(bench_time_sql 0 $REPS "SELECT risk.logit_fit(bad, $X) FROM loans")
+T_MEM_P=$(bench_time_sql 2 $REPS "SELECT risk.logit_fit(bad, $X) FROM loans")
+T_TAB_S=$(bench_time_sql 0 $REPS_BIG "SELECT risk.logit_fit_table('loans', 'bad', $XN)")
+T_TAB_P=$(bench_time_sql 2 $REPS_BIG "SELECT risk.logit_fit_table('loans', 'bad', $XN)")
 T_GLM= T_SM= T_SK=
 if [[ -n $HAVE_R ]]; then
     R_GLM=$(Rscript -e "
@@ -128,8 +113,8 @@ ms "R glm" "$T_GLM" r-base-core
 ms "statsmodels Logit" "$T_SM" python3-statsmodels
 
 echo "== 2. AUC over $(commas $N_SCORES) scored loans"
-T_AUC_S=$(time_sql 0 $REPS_BIG "SELECT risk.auc(score, bad) FROM scores")
-T_AUC_P=$(time_sql 2 $REPS_BIG "SELECT risk.auc(score, bad) FROM scores")
+T_AUC_S=$(bench_time_sql 0 $REPS_BIG "SELECT risk.auc(score, bad) FROM scores")
+T_AUC_P=$(bench_time_sql 2 $REPS_BIG "SELECT risk.auc(score, bad) FROM scores")
 psql_q -c "SELECT 'ours:    AUC ' || risk.auc(score, bad) FROM scores"
 if [[ -n $HAVE_SK ]]; then
     T_SK=$($PY - "$W/scores.csv" "$REPS_BIG" <<'PY'
@@ -153,8 +138,8 @@ echo "== Summary (peer time / our time; above 1: ours is faster; target: faster 
 best_mem=$(awk -v a="$T_MEM_S" -v b="$T_MEM_P" 'BEGIN{print (a<b)?a:b}')
 best_tab=$(awk -v a="$T_TAB_S" -v b="$T_TAB_P" 'BEGIN{print (a<b)?a:b}')
 best_auc=$(awk -v a="$T_AUC_S" -v b="$T_AUC_P" 'BEGIN{print (a<b)?a:b}')
-printf '  %-52s %8s\n' "logit_fit (in memory, best of serial/parallel) vs glm" "$(ratio "$T_GLM" "$best_mem")"
-printf '  %-52s %8s\n' "logit_fit (in memory) vs statsmodels" "$(ratio "$T_SM" "$best_mem")"
-printf '  %-52s %8s\n' "logit_fit_table (multi-pass) vs glm" "$(ratio "$T_GLM" "$best_tab")"
-printf '  %-52s %8s\n' "logit_fit_table (multi-pass) vs statsmodels" "$(ratio "$T_SM" "$best_tab")"
-printf '  %-52s %8s\n' "auc vs scikit-learn" "$(ratio "$T_SK" "$best_auc")"
+printf '  %-52s %8s\n' "logit_fit (in memory, best of serial/parallel) vs glm" "$(bench_ratio "$T_GLM" "$best_mem")"
+printf '  %-52s %8s\n' "logit_fit (in memory) vs statsmodels" "$(bench_ratio "$T_SM" "$best_mem")"
+printf '  %-52s %8s\n' "logit_fit_table (multi-pass) vs glm" "$(bench_ratio "$T_GLM" "$best_tab")"
+printf '  %-52s %8s\n' "logit_fit_table (multi-pass) vs statsmodels" "$(bench_ratio "$T_SM" "$best_tab")"
+printf '  %-52s %8s\n' "auc vs scikit-learn" "$(bench_ratio "$T_SK" "$best_auc")"
