@@ -1096,7 +1096,11 @@ bn_settings(const Bn *b, FunctionCallInfo fcinfo, int argno, const char *what)
 	return x;
 }
 
-/* The joint of targets (ntargets nodes) under evidence and intervention. */
+/*
+ * The joint of targets (ntargets nodes, 0 for none) under evidence and
+ * intervention.  With pe, *pe receives P(evidence | do(intervention)), and
+ * an impossible evidence gives NULL and *pe = 0; without, it is an error.
+ */
 static double *
 bn_infer(Bn *b, const int *ev, const int *intv, int ntargets, const int *targets, double *pe)
 {
@@ -1117,6 +1121,11 @@ bn_infer(Bn *b, const int *ev, const int *intv, int ntargets, const int *targets
 	q.max_cells = BN_MAX_CELLS;
 	bn_link(b);
 	rc = rk_bn_infer(&b->core, &q, joint, &p, &largest);
+	if (rc == RK_DEGENERATE && pe != NULL)
+	{
+		*pe = 0;
+		return NULL;
+	}
 	if (rc == RK_DEGENERATE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1193,34 +1202,9 @@ BN_ENTRY(risk_bn_evidence_probability, 2, false)
 	Bn		   *b = bn_arg(fcinfo, 0);
 	int		   *ev = bn_settings(b, fcinfo, 1, "the evidence");
 	int		   *intv = bn_settings(b, fcinfo, 2, "the intervention");
-	rk_bn_query q;
-	double	   *joint,
-				p;
-	int64		largest;
-	int			t = -1;
-	rk_status	rc;
+	double		p;
 
-	/* an observed node as the target: P(e) comes with every query */
-	for (int v = 0; v < b->n && t < 0; v++)
-		if (ev[v] >= 0)
-			t = v;
-	if (t < 0)
-		PG_RETURN_FLOAT8(1.0);
-	q.evidence = ev;
-	q.intervene = intv;
-	q.ntargets = 1;
-	q.targets = &t;
-	q.max_cells = BN_MAX_CELLS;
-	joint = palloc(sizeof(double) * b->card[t]);
-	rc = rk_bn_infer(&b->core, &q, joint, &p, &largest);
-	if (rc == RK_DEGENERATE)
-		PG_RETURN_FLOAT8(0.0);
-	if (rc == RK_NOSPACE)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("the network is too large for exact inference: a table of " INT64_FORMAT " cells is needed, the limit is %d",
-						largest, BN_MAX_CELLS)));
-	risk_raise(rc, "bn inference");
+	(void) bn_infer(b, ev, intv, 0, NULL, &p);
 	PG_RETURN_FLOAT8(p);
 }
 
@@ -1441,12 +1425,11 @@ BN_ENTRY(risk_bn_sensitivity, 3, true)
 	int			ts = bn_state_of(b, t, text_to_cstring(PG_GETARG_TEXT_PP(2)), "the target state");
 	int		   *ev = bn_settings(b, fcinfo, 3, "the evidence");
 	double	   *d = palloc(sizeof(double) * b->cpt_off[b->n]);
-	double		pe;
 	rk_bn_query q;
 	rk_status	rc;
 
 	/* the errors of an impossible evidence or a too large network first */
-	(void) bn_infer(b, ev, NULL, 1, &t, &pe);
+	(void) bn_infer(b, ev, NULL, 1, &t, NULL);
 	q.evidence = ev;
 	q.intervene = NULL;
 	q.ntargets = 1;
