@@ -1508,6 +1508,47 @@ BN_ENTRY(risk_bn_dot, 1, false)
  * Learning: bn_fit(network, event text[] [, estimator, ess])
  * --------------------------------------------------------------------- */
 
+/*
+ * One event: x[v] the state of node v, -1 where the array has NULL.  The
+ * elements are read in place, without a copy (this runs once per event).
+ */
+static void
+event_read(const Bn *b, ArrayType *ev, int *x)
+{
+	int			n;
+	const bits8 *bits;
+	const char *p;
+
+	if (ARR_NDIM(ev) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("an event must be a one-dimensional array of states")));
+	n = ARR_NDIM(ev) == 0 ? 0 : ARR_DIMS(ev)[0];
+	if (n != b->n)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("an event has %d values, the network %d nodes", n, b->n),
+				 errhint("Give one state per node, in the network's order (risk.bn_nodes), NULL where it was not observed.")));
+	bits = ARR_NULLBITMAP(ev);
+	p = ARR_DATA_PTR(ev);
+	for (int v = 0; v < n; v++)
+	{
+		int			s;
+
+		if (bits != NULL && !(bits[v / 8] & (1 << (v % 8))))
+		{
+			x[v] = -1;
+			continue;
+		}
+		s = bn_state(b, v, VARDATA_ANY(p), VARSIZE_ANY_EXHDR(p));
+		if (s < 0)
+			bn_state_of(b, v, pnstrdup(VARDATA_ANY(p), VARSIZE_ANY_EXHDR(p)), "an event");
+		x[v] = s;
+		p = att_addlength_pointer(p, -1, p);
+		p = (const char *) att_align_nominal(p, TYPALIGN_INT);
+	}
+}
+
 typedef struct FitState
 {
 	BnHeader   *net;			/* the network, copied */
@@ -1534,10 +1575,11 @@ fit_new(MemoryContext ctx, BnHeader *net)
 	return st;
 }
 
+/* The same network on every row and in every partial state. */
 static void
-fit_same_network(FitState *st, BnHeader *net)
+same_network(const BnHeader *mine, const BnHeader *net)
 {
-	if (VARSIZE(net) != VARSIZE(st->net) || memcmp(net, st->net, VARSIZE(net)) != 0)
+	if (VARSIZE(net) != VARSIZE(mine) || memcmp(net, mine, VARSIZE(net)) != 0)
 		risk_param_mismatch("network", "one network", "another", false);
 }
 
@@ -1547,8 +1589,6 @@ risk_bn_fit_accum(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = risk_agg_context(fcinfo, "risk_internal._bn_fit_accum");
 	FitState   *st = PG_ARGISNULL(0) ? NULL : (FitState *) PG_GETARG_POINTER(0);
-	ArrayType  *ev;
-	int			n;
 	rk_status	rc;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
@@ -1567,7 +1607,7 @@ risk_bn_fit_accum(PG_FUNCTION_ARGS)
 		st->stable = get_fn_expr_arg_stable(fcinfo->flinfo, 1);
 	}
 	else if (!st->stable)
-		fit_same_network(st, (BnHeader *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1)));
+		same_network(st->net, (BnHeader *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1)));
 	if (PG_NARGS() > 3)
 	{
 		int			est = PG_ARGISNULL(3) ? RK_BN_ML
@@ -1581,39 +1621,7 @@ risk_bn_fit_accum(PG_FUNCTION_ARGS)
 		risk_param_bind(&st->param[0], "estimator", est, estimator_names[est], NULL);
 		risk_param_bind(&st->param[1], "ess", ess, NULL, NULL);
 	}
-	ev = PG_GETARG_ARRAYTYPE_P(2);
-	if (ARR_NDIM(ev) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("an event must be a one-dimensional array of states")));
-	n = ARR_NDIM(ev) == 0 ? 0 : ARR_DIMS(ev)[0];
-	if (n != st->b.n)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("an event has %d values, the network %d nodes", n, st->b.n),
-				 errhint("Give one state per node, in the network's order (risk.bn_nodes), NULL where it was not observed.")));
-	/* the elements read in place, without a copy (this runs once per event) */
-	{
-		const bits8 *bits = ARR_NULLBITMAP(ev);
-		const char *p = ARR_DATA_PTR(ev);
-
-		for (int v = 0; v < n; v++)
-		{
-			int			s;
-
-			if (bits != NULL && !(bits[v / 8] & (1 << (v % 8))))
-			{
-				st->x[v] = -1;
-				continue;
-			}
-			s = bn_state(&st->b, v, VARDATA_ANY(p), VARSIZE_ANY_EXHDR(p));
-			if (s < 0)
-				bn_state_of(&st->b, v, pnstrdup(VARDATA_ANY(p), VARSIZE_ANY_EXHDR(p)), "an event");
-			st->x[v] = s;
-			p = att_addlength_pointer(p, -1, p);
-			p = (const char *) att_align_nominal(p, TYPALIGN_INT);
-		}
-	}
+	event_read(&st->b, PG_GETARG_ARRAYTYPE_P(2), st->x);
 	rc = rk_bn_count(&st->b.core, st->x, 1.0, st->counts);
 	risk_raise(rc, "bn_fit");
 	st->events++;
@@ -1642,7 +1650,7 @@ risk_bn_fit_combine(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		fit_same_network(a, b->net);
+		same_network(a->net, b->net);
 		risk_param_merge(&a->param[0], &b->param[0]);
 		risk_param_merge(&a->param[1], &b->param[1]);
 	}
@@ -1772,5 +1780,562 @@ risk_bn_set_prior(PG_FUNCTION_ARGS)
 	if (b->prior == NULL)
 		b->prior = palloc0(sizeof(double) * b->cpt_off[b->n]);
 	memcpy(b->prior + b->cpt_off[v], x, sizeof(double) * len);
+	PG_RETURN_POINTER(bn_flatten(b));
+}
+
+/* ---------------------------------------------------------------------
+ * Structure: bn_score(network, score, ess), bn_learn(network, event
+ * [, options])
+ * --------------------------------------------------------------------- */
+
+#define BN_LEARN_MAX_CELLS 1000000	/* the largest family table learning considers */
+
+static const char *const score_names[] = {"bic", "bdeu", "k2"};
+
+static int
+score_of(const char *s)
+{
+	for (int i = 0; i < (int) lengthof(score_names); i++)
+		if (strcmp(s, score_names[i]) == 0)
+			return i;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown score \"%s\"", s),
+			 errhint("Use 'bic', 'bdeu' (with an equivalent sample size) or 'k2'.")));
+	return 0;
+}
+
+static void
+check_ess(double ess)
+{
+	if (!(ess > 0 && isfinite(ess)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ess must be a positive number, got %s", float8out_internal(ess))));
+}
+
+PG_FUNCTION_INFO_V1(risk_bn_score);
+Datum
+risk_bn_score(PG_FUNCTION_ARGS)
+{
+	Bn		   *b = bn_arg(fcinfo, 0);
+	int			kind = score_of(text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	double		ess = PG_GETARG_FLOAT8(2),
+				total;
+
+	check_ess(ess);
+	if (b->counts == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the network has no counts to score"),
+				 errhint("Learn its CPTs from events with risk.bn_fit (or its structure with risk.bn_learn) first.")));
+	risk_raise(rk_bn_score(&b->core, b->counts, kind, ess, NULL, &total), "bn_score");
+	PG_RETURN_FLOAT8(total);
+}
+
+typedef struct LearnState
+{
+	BnHeader   *net;			/* the network, copied */
+	Bn			b;				/* decoded from net */
+	Jsonb	   *options;		/* copied; NULL: none */
+	int		   *x;				/* one event */
+	uint8	   *events;			/* nrows x n states, RK_BN_MISSING where not observed */
+	int64		nrows,
+				cap;
+	bool		stable;			/* network and options are constants */
+} LearnState;
+
+static LearnState *
+learn_new(MemoryContext ctx, BnHeader *net, Jsonb *options)
+{
+	MemoryContext old = MemoryContextSwitchTo(ctx);
+	LearnState *st = palloc0(sizeof(LearnState));
+
+	st->net = palloc(VARSIZE(net));
+	memcpy(st->net, net, VARSIZE(net));
+	bn_decode(st->net, &st->b);
+	if (options)
+	{
+		st->options = palloc(VARSIZE(options));
+		memcpy(st->options, options, VARSIZE(options));
+	}
+	st->x = palloc(sizeof(int) * st->b.n);
+	MemoryContextSwitchTo(old);
+	return st;
+}
+
+/* The same network and options on every row and in every partial state. */
+static void
+learn_same(LearnState *st, BnHeader *net, Jsonb *options)
+{
+	same_network(st->net, net);
+	if ((options == NULL) != (st->options == NULL)
+		|| (options && (VARSIZE(options) != VARSIZE(st->options)
+						|| memcmp(options, st->options, VARSIZE(options)) != 0)))
+		risk_param_mismatch("options", "one set of options", "another", false);
+}
+
+/* Room for more events: n bytes each, in one huge block. */
+static void
+learn_reserve(LearnState *st, MemoryContext ctx, int64 more)
+{
+	int64		n = st->b.n;
+
+	if (st->nrows + more <= st->cap)
+		return;
+	if ((uint64) (st->nrows + more) * n > MaxAllocHugeSize / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("risk.bn_learn holds its events in memory: " INT64_FORMAT " events of %d nodes are too many",
+						st->nrows + more, (int) n)));
+	st->cap = Max(st->nrows + more, Max(1024, st->cap * 2));
+	st->events = st->events == NULL
+		? MemoryContextAllocHuge(ctx, (Size) (st->cap * n))
+		: repalloc_huge(st->events, (Size) (st->cap * n));
+}
+
+PG_FUNCTION_INFO_V1(risk_bn_learn_accum);
+Datum
+risk_bn_learn_accum(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = risk_agg_context(fcinfo, "risk_internal._bn_learn_accum");
+	LearnState *st = PG_ARGISNULL(0) ? NULL : (LearnState *) PG_GETARG_POINTER(0);
+	Jsonb	   *options = PG_NARGS() > 3 && !PG_ARGISNULL(3) ? PG_GETARG_JSONB_P(3) : NULL;
+	uint8	   *row;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(st);
+	}
+	if (st == NULL)
+	{
+		st = learn_new(ctx, (BnHeader *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1)), options);
+		st->stable = get_fn_expr_arg_stable(fcinfo->flinfo, 1)
+			&& (PG_NARGS() <= 3 || get_fn_expr_arg_stable(fcinfo->flinfo, 3));
+	}
+	else if (!st->stable)
+		learn_same(st, (BnHeader *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1)), options);
+	event_read(&st->b, PG_GETARG_ARRAYTYPE_P(2), st->x);
+	learn_reserve(st, ctx, 1);
+	row = st->events + st->nrows * st->b.n;
+	for (int v = 0; v < st->b.n; v++)
+		row[v] = st->x[v] < 0 ? RK_BN_MISSING : (uint8) st->x[v];
+	st->nrows++;
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(risk_bn_learn_combine);
+Datum
+risk_bn_learn_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = risk_agg_context(fcinfo, "risk_internal._bn_learn_combine");
+	LearnState *a = PG_ARGISNULL(0) ? NULL : (LearnState *) PG_GETARG_POINTER(0);
+	LearnState *b = PG_ARGISNULL(1) ? NULL : (LearnState *) PG_GETARG_POINTER(1);
+
+	if (b == NULL)
+	{
+		if (a == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(a);
+	}
+	if (a == NULL)
+		a = learn_new(ctx, b->net, b->options);
+	else
+		learn_same(a, b->net, b->options);
+	learn_reserve(a, ctx, b->nrows);
+	if (b->nrows > 0)
+		memcpy(a->events + a->nrows * a->b.n, b->events, (Size) (b->nrows * b->b.n));
+	a->nrows += b->nrows;
+	PG_RETURN_POINTER(a);
+}
+
+/* A partial state as bytea: nrows, the options' size, the network's size, then each. */
+PG_FUNCTION_INFO_V1(risk_bn_learn_serialize);
+Datum
+risk_bn_learn_serialize(PG_FUNCTION_ARGS)
+{
+	LearnState *st = (LearnState *) PG_GETARG_POINTER(0);
+	int64		head[3];
+	Size		data = (Size) (st->nrows * st->b.n),
+				size;
+	bytea	   *out;
+	char	   *p;
+
+	risk_agg_context(fcinfo, "risk_internal._bn_learn_serialize");
+	head[0] = st->nrows;
+	head[1] = st->options ? VARSIZE(st->options) : 0;
+	head[2] = VARSIZE(st->net);
+	size = VARHDRSZ + sizeof(head) + head[1] + head[2] + data;
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a partial state of risk.bn_learn would hold " INT64_FORMAT " events of %d nodes, more than 1 GB",
+						st->nrows, st->b.n),
+				 errhint("Run it without parallel workers (SET max_parallel_workers_per_gather = 0).")));
+	out = palloc(size);
+	SET_VARSIZE(out, size);
+	p = VARDATA(out);
+	memcpy(p, head, sizeof(head));
+	p += sizeof(head);
+	if (st->options)
+		memcpy(p, st->options, head[1]);
+	p += head[1];
+	memcpy(p, st->net, head[2]);
+	p += head[2];
+	if (data > 0)
+		memcpy(p, st->events, data);
+	PG_RETURN_BYTEA_P(out);
+}
+
+PG_FUNCTION_INFO_V1(risk_bn_learn_deserialize);
+Datum
+risk_bn_learn_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = risk_agg_context(fcinfo, "risk_internal._bn_learn_deserialize");
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	const char *p = VARDATA_ANY(in);
+	Size		len = VARSIZE_ANY_EXHDR(in);
+	int64		head[3];
+	Jsonb	   *options = NULL;
+	BnHeader   *net;
+	LearnState *st;
+
+	if (len < sizeof(head))
+		bn_damaged();
+	memcpy(head, p, sizeof(head));
+	if (head[0] < 0 || head[1] < 0 || head[2] < (int64) sizeof(BnHeader)
+		|| (Size) head[1] > len - sizeof(head) || (Size) head[2] > len - sizeof(head) - head[1])
+		bn_damaged();
+	p += sizeof(head);
+	if (head[1] > 0)
+	{
+		options = palloc(head[1]);
+		memcpy(options, p, head[1]);
+		if (VARSIZE(options) != head[1])
+			bn_damaged();
+	}
+	p += head[1];
+	net = palloc(head[2]);
+	memcpy(net, p, head[2]);
+	if (VARSIZE(net) != head[2])
+		bn_damaged();
+	p += head[2];
+	st = learn_new(ctx, net, options);
+	if ((Size) head[0] * st->b.n != len - sizeof(head) - head[1] - head[2])
+		bn_damaged();
+	learn_reserve(st, ctx, head[0]);
+	if (head[0] > 0)
+		memcpy(st->events, p, (Size) (head[0] * st->b.n));
+	st->nrows = head[0];
+	for (int64 i = 0; i < st->nrows * st->b.n; i++)
+		if (st->events[i] != RK_BN_MISSING && st->events[i] >= st->b.card[i % st->b.n])
+			bn_damaged();
+	PG_RETURN_POINTER(st);
+}
+
+/* An edge list [[parent, child], ...] into the matrix m (n x n). */
+static void
+learn_edges(const Bn *b, JsonbValue *v, const char *key, uint8 *m)
+{
+	JsonbContainer *a;
+	int			ne;
+	char		what[64];
+
+	snprintf(what, sizeof(what), "\"%s\" must be an array of [parent, child] pairs", key);
+	if (v == NULL || v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s", what)));
+	a = v->val.binary.data;
+	ne = JsonContainerSize(a);
+	for (int i = 0; i < ne; i++)
+	{
+		JsonbValue *e = getIthJsonbValueFromContainer(a, i);
+		char	  **pair;
+		int			u,
+					w;
+
+		if (e == NULL || e->type != jbvBinary || !JsonContainerIsArray(e->val.binary.data)
+			|| JsonContainerSize(e->val.binary.data) != 2)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s", what)));
+		for (int k = 0; k < 2; k++)
+		{
+			JsonbValue *s = getIthJsonbValueFromContainer(e->val.binary.data, k);
+
+			if (s == NULL || s->type != jbvString)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("%s", what)));
+		}
+		jstrings(e, what, &pair);
+		u = bn_node(b, pair[0], key);
+		w = bn_node(b, pair[1], key);
+		if (u == w)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the %s names an edge from \"%s\" to itself", key, pair[0])));
+		m[u * b->n + w] = 1;
+	}
+}
+
+static int
+learn_int(JsonbValue *v, const char *key, int lo)
+{
+	double		x;
+
+	if (v == NULL || v->type != jbvNumeric)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%s\" must be a number", key)));
+	x = jnumber(v, key);
+	if (!(x >= lo && x <= INT_MAX && x == floor(x)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%s\" must be an integer of at least %d, got %s", key, lo,
+						float8out_internal(x))));
+	return (int) x;
+}
+
+/* The options of bn_learn, read and checked (names of nodes resolved). */
+typedef struct LearnOptions
+{
+	rk_bn_search search;
+	int			estimator;
+	uint8	   *white,
+			   *black;
+} LearnOptions;
+
+static void
+learn_options(const Bn *b, Jsonb *opt, LearnOptions *o)
+{
+	static const char *const keys[] = {"score", "ess", "max_parents", "whitelist", "blacklist",
+	"max_iterations", "estimator"};
+	int			n = b->n;
+
+	memset(o, 0, sizeof(*o));
+	o->search.score = RK_BN_SCORE_BIC;
+	o->search.ess = 1;
+	o->search.max_parents = -1;
+	o->search.max_cells = BN_LEARN_MAX_CELLS;
+	o->estimator = RK_BN_ML;
+	o->white = palloc0((Size) n * n);
+	o->black = palloc0((Size) n * n);
+	o->search.white = o->white;
+	o->search.black = o->black;
+	if (opt == NULL)
+		return;
+	if (!JB_ROOT_IS_OBJECT(opt))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the options of risk.bn_learn must be a JSON object")));
+	{
+		JsonbIterator *it = JsonbIteratorInit(&opt->root);
+		JsonbValue	k;
+		JsonbIteratorToken tok;
+
+		while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+		{
+			bool		known = false;
+			char	   *key;
+
+			if (tok != WJB_KEY)
+				continue;
+			key = pnstrdup(k.val.string.val, k.val.string.len);
+			for (int i = 0; i < (int) lengthof(keys); i++)
+				known |= strcmp(key, keys[i]) == 0;
+			if (!known)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("unknown option \"%s\" of risk.bn_learn", key),
+						 errhint("The options are score, ess, max_parents, whitelist, blacklist, max_iterations and estimator.")));
+		}
+	}
+	{
+		JsonbValue *v;
+
+		if ((v = jkey(&opt->root, "score")) != NULL && v->type != jbvNull)
+		{
+			if (v->type != jbvString)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("\"score\" must be a string")));
+			o->search.score = score_of(pnstrdup(v->val.string.val, v->val.string.len));
+		}
+		if ((v = jkey(&opt->root, "estimator")) != NULL && v->type != jbvNull)
+		{
+			if (v->type != jbvString)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("\"estimator\" must be a string")));
+			o->estimator = estimator_of(pnstrdup(v->val.string.val, v->val.string.len));
+			if (o->estimator == RK_BN_PRIOR)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("estimator 'prior' needs pseudo-counts per cell of a known structure"),
+						 errhint("Learn the structure, set the pseudo-counts with risk.bn_set_prior, then fit with risk.bn_fit.")));
+		}
+		if ((v = jkey(&opt->root, "ess")) != NULL && v->type != jbvNull)
+		{
+			if (v->type != jbvNumeric)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("\"ess\" must be a number")));
+			o->search.ess = jnumber(v, "ess");
+			check_ess(o->search.ess);
+		}
+		if ((v = jkey(&opt->root, "max_parents")) != NULL && v->type != jbvNull)
+			o->search.max_parents = learn_int(v, "max_parents", 0);
+		if ((v = jkey(&opt->root, "max_iterations")) != NULL && v->type != jbvNull)
+			o->search.max_iterations = learn_int(v, "max_iterations", 1);
+		if ((v = jkey(&opt->root, "whitelist")) != NULL && v->type != jbvNull)
+			learn_edges(b, v, "whitelist", o->white);
+		if ((v = jkey(&opt->root, "blacklist")) != NULL && v->type != jbvNull)
+			learn_edges(b, v, "blacklist", o->black);
+	}
+}
+
+/*
+ * The start (the network's edges with the whitelist): checked with the
+ * nodes named, so that the core's refusal of a start cannot be reached.
+ */
+static void
+learn_start(const Bn *b, const LearnOptions *o, uint8 *adj)
+{
+	int			n = b->n;
+	int		   *indeg = palloc0(sizeof(int) * n),
+			   *queue = palloc(sizeof(int) * n),
+				head = 0,
+				tail = 0;
+
+	for (int v = 0; v < n; v++)
+		for (int j = b->par_off[v]; j < b->par_off[v + 1]; j++)
+			adj[b->par[j] * n + v] = 1;
+	for (int u = 0; u < n; u++)
+		for (int v = 0; v < n; v++)
+		{
+			int			e = u * n + v;
+
+			if (o->white[e] && o->black[e])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("the edge from \"%s\" to \"%s\" is both in the whitelist and in the blacklist",
+								b->names[u], b->names[v])));
+			if (adj[e] && o->black[e])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("the network's edge from \"%s\" to \"%s\" is in the blacklist",
+								b->names[u], b->names[v]),
+						 errhint("Learning starts from the network's edges: remove it from the start or from the blacklist.")));
+			adj[e] |= o->white[e];
+		}
+	for (int v = 0; v < n; v++)
+	{
+		int64		cells = b->card[v];
+
+		for (int u = 0; u < n; u++)
+			if (adj[u * n + v])
+			{
+				indeg[v]++;
+				cells *= b->card[u];
+				if (cells > BN_LEARN_MAX_CELLS)
+					ereport(ERROR,
+							(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+							 errmsg("the start gives node \"%s\" a table of more than %d cells",
+									b->names[v], BN_LEARN_MAX_CELLS)));
+			}
+		if (o->search.max_parents >= 0 && indeg[v] > o->search.max_parents)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("node \"%s\" starts with %d parents (the network's and the whitelist's), more than max_parents %d",
+							b->names[v], indeg[v], o->search.max_parents)));
+	}
+	for (int v = 0; v < n; v++)
+		if (indeg[v] == 0)
+			queue[tail++] = v;
+	while (head < tail)
+	{
+		int			u = queue[head++];
+
+		for (int v = 0; v < n; v++)
+			if (adj[u * n + v] && --indeg[v] == 0)
+				queue[tail++] = v;
+	}
+	for (int v = 0; v < n && tail < n; v++)
+		if (indeg[v] > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the whitelist with the network's edges has a cycle through node \"%s\"",
+							b->names[v])));
+}
+
+PG_FUNCTION_INFO_V1(risk_bn_learn_final);
+Datum
+risk_bn_learn_final(PG_FUNCTION_ARGS)
+{
+	LearnState *st = PG_ARGISNULL(0) ? NULL : (LearnState *) PG_GETARG_POINTER(0);
+	const Bn   *in;
+	int			n;
+	LearnOptions o;
+	uint8	   *adj,
+			   *cols;
+	rk_bn_data	data;
+	BnNodeDef  *defs;
+	Bn		   *b;
+	double		score;
+	int			iterations;
+	rk_status	rc;
+
+	if (st == NULL)
+		PG_RETURN_NULL();
+	in = &st->b;
+	n = in->n;
+	learn_options(in, st->options, &o);
+	adj = palloc0((Size) n * n);
+	learn_start(in, &o, adj);
+	/* one column per node: a family's pass reads only its columns */
+	cols = palloc_extended((Size) Max(st->nrows, 1) * n, MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < st->nrows; i++)
+		for (int v = 0; v < n; v++)
+			cols[v * st->nrows + i] = st->events[i * n + v];
+	data.n = n;
+	data.card = in->card;
+	data.nrows = st->nrows;
+	data.x = cols;
+	rc = rk_bn_hill_climb(&data, &o.search, adj, &score, &iterations);
+	risk_raise(rc, "bn_learn");
+	ereport(DEBUG1,
+			(errmsg_internal("bn_learn: " INT64_FORMAT " events, %d changes, score %s",
+							 st->nrows, iterations, float8out_internal(score))));
+	pfree(cols);
+	/* the learnt structure, its counts and CPTs */
+	defs = palloc0(sizeof(BnNodeDef) * n);
+	for (int v = 0; v < n; v++)
+	{
+		defs[v].name = in->names[v];
+		defs[v].nstates = in->card[v];
+		defs[v].states = in->states[v];
+		defs[v].parents = palloc(sizeof(char *) * n);
+		for (int u = 0; u < n; u++)
+			if (adj[u * n + v])
+				defs[v].parents[defs[v].nparents++] = in->names[u];
+		defs[v].ncpt = -1;
+		defs[v].ncounts = -1;
+		defs[v].nprior = -1;
+	}
+	b = bn_build(defs, n, o.estimator, o.search.ess);
+	b->counts = palloc0(sizeof(double) * b->cpt_off[n]);
+	for (int64 i = 0; i < st->nrows; i++)
+	{
+		for (int v = 0; v < n; v++)
+			st->x[v] = st->events[i * n + v] == RK_BN_MISSING ? -1 : st->events[i * n + v];
+		risk_raise(rk_bn_count(&b->core, st->x, 1.0, b->counts), "bn_learn");
+	}
+	risk_raise(rk_bn_estimate(&b->core, b->counts, o.estimator, o.search.ess, NULL, b->cpt),
+			   "bn_learn");
+	bn_check(b);
 	PG_RETURN_POINTER(bn_flatten(b));
 }

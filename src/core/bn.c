@@ -37,6 +37,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1527,4 +1528,434 @@ rk_bn_estimate(const rk_bn *bn, const double *counts, rk_bn_estimator est, doubl
 		}
 	}
 	return RK_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Structure scores and hill climbing
+ * --------------------------------------------------------------------- */
+
+rk_status
+rk_bn_family_score(int card, int64_t rows, const double *counts, rk_bn_score_kind kind,
+				   double ess, double *score)
+{
+	double		s = 0,
+				sc = 0,
+				a = 0,
+				au = 0,
+				total = 0,
+				tc = 0;
+	int64_t		u;
+	int			x;
+
+	if (card < 1 || rows < 1 || counts == NULL || score == NULL)
+		return RK_BADARG;
+	if (kind != RK_BN_SCORE_BIC && kind != RK_BN_SCORE_BDEU && kind != RK_BN_SCORE_K2)
+		return RK_BADARG;
+	if (kind == RK_BN_SCORE_BDEU && !(ess > 0 && isfinite(ess)))
+		return RK_BADARG;
+	for (u = 0; u < rows * card; u++)
+		if (!(counts[u] >= 0 && isfinite(counts[u])))
+			return RK_BADARG;
+	if (kind == RK_BN_SCORE_BDEU)
+	{
+		a = ess / ((double) rows * card);
+		au = ess / (double) rows;
+	}
+	else if (kind == RK_BN_SCORE_K2)
+	{
+		a = 1;
+		au = card;
+	}
+	for (u = 0; u < rows; u++)
+	{
+		const double *c = counts + u * card;
+		double		nu = 0,
+					nc = 0;
+
+		for (x = 0; x < card; x++)
+			rk_sum_add(&nu, &nc, c[x]);
+		nu += nc;
+		rk_sum_add(&total, &tc, nu);
+		if (kind == RK_BN_SCORE_BIC)
+		{
+			for (x = 0; x < card; x++)
+				if (c[x] > 0)
+					rk_sum_add(&s, &sc, c[x] * log(c[x] / nu));
+		}
+		else if (nu > 0)
+		{
+			/* a row without counts adds lnG(a_u) - lnG(a_u) = 0 */
+			rk_sum_add(&s, &sc, lgamma(au) - lgamma(au + nu));
+			for (x = 0; x < card; x++)
+				if (c[x] > 0)
+					rk_sum_add(&s, &sc, lgamma(a + c[x]) - lgamma(a));
+		}
+	}
+	total += tc;
+	if (kind == RK_BN_SCORE_BIC && total > 0)
+		rk_sum_add(&s, &sc, -0.5 * log(total) * (double) (card - 1) * (double) rows);
+	*score = s + sc;
+	return RK_OK;
+}
+
+rk_status
+rk_bn_score(const rk_bn *bn, const double *counts, rk_bn_score_kind kind, double ess,
+			double *node_scores, double *total)
+{
+	double		s = 0,
+				c = 0;
+
+	if (bn == NULL || counts == NULL || total == NULL)
+		return RK_BADARG;
+	for (int v = 0; v < bn->n; v++)
+	{
+		double		f;
+		rk_status	rc = rk_bn_family_score(bn->card[v], rk_bn_rows(bn, v),
+											counts + bn->cpt_off[v], kind, ess, &f);
+
+		if (rc != RK_OK)
+			return rc;
+		if (node_scores)
+			node_scores[v] = f;
+		rk_sum_add(&s, &c, f);
+	}
+	*total = s + c;
+	return RK_OK;
+}
+
+typedef struct hc_work
+{
+	const rk_bn_data *d;
+	const rk_bn_search *s;
+	int			n;
+	uint8_t    *adj;			/* the current graph */
+	double	   *local;			/* [n] local score of each node now */
+	double	   *alt;			/* [n * n] v's score with parent z toggled */
+	uint8_t    *alt_ok;			/* [n * n] whether alt[v * n + z] is a candidate */
+	uint8_t    *reach;			/* [n * n] v reachable from u by a path */
+	int		   *par;			/* [n] scratch: a parent list */
+	int		   *stack;			/* [n] scratch */
+	double	   *counts;			/* scratch: a family's table */
+	int64_t		cap;			/* its size */
+	uint8_t    *complete;		/* [nrows] the event observes every node */
+} hc_work;
+
+/*
+ * The local score of v with parents par[0..np-1] (in index order), or
+ * RK_BADARG when the family's table exceeds max_cells (not a candidate).
+ */
+static rk_status
+hc_local(hc_work *w, int v, const int *par, int np, double *score)
+{
+	const rk_bn_data *d = w->d;
+	int64_t		rows = 1,
+				cells,
+				i;
+	const uint8_t *xv = d->x + (int64_t) v * d->nrows;
+
+	for (int j = 0; j < np; j++)
+	{
+		rows *= d->card[par[j]];
+		if (rows * d->card[v] > w->s->max_cells)
+			return RK_BADARG;
+	}
+	cells = rows * d->card[v];
+	if (cells > w->s->max_cells)
+		return RK_BADARG;
+	if (rk_should_stop())
+		return RK_CANCELLED;
+	if (cells > w->cap)
+	{
+		double	   *c = realloc(w->counts, sizeof(double) * (size_t) cells);
+
+		if (c == NULL)
+			return RK_NOSPACE;
+		w->counts = c;
+		w->cap = cells;
+	}
+	memset(w->counts, 0, sizeof(double) * (size_t) cells);
+	for (i = 0; i < d->nrows; i++)
+	{
+		int64_t		u = 0;
+
+		if (!w->complete[i])
+			continue;
+		for (int j = 0; j < np; j++)
+			u = u * d->card[par[j]] + d->x[(int64_t) par[j] * d->nrows + i];
+		w->counts[u * d->card[v] + xv[i]] += 1;
+	}
+	return rk_bn_family_score(d->card[v], rows, w->counts, w->s->score, w->s->ess, score);
+}
+
+/* The parents of v in the current graph, with z toggled when z >= 0. */
+static int
+hc_parents(const hc_work *w, int v, int z)
+{
+	int			np = 0;
+
+	for (int p = 0; p < w->n; p++)
+		if (p != v && (w->adj[p * w->n + v] != 0) != (p == z))
+			w->par[np++] = p;
+	return np;
+}
+
+/* local[v] and v's row of alt: v's parents changed (or the start). */
+static rk_status
+hc_node(hc_work *w, int v)
+{
+	int			n = w->n,
+				np = hc_parents(w, v, -1);
+	rk_status	rc = hc_local(w, v, w->par, np, &w->local[v]);
+
+	if (rc != RK_OK)
+		return rc;				/* the current graph is always within the limits */
+	for (int z = 0; z < n; z++)
+	{
+		bool		adding = z != v && !w->adj[z * n + v];
+
+		w->alt_ok[v * n + z] = 0;
+		if (z == v || (adding && w->s->max_parents >= 0 && np + 1 > w->s->max_parents))
+			continue;
+		rc = hc_local(w, v, w->par, hc_parents(w, v, z), &w->alt[v * n + z]);
+		if (rc == RK_BADARG)
+			continue;			/* a table beyond max_cells: not a candidate */
+		if (rc != RK_OK)
+			return rc;
+		w->alt_ok[v * n + z] = 1;
+	}
+	return RK_OK;
+}
+
+/* reach[u * n + v]: a directed path of one edge or more from u to v. */
+static void
+hc_reach(hc_work *w)
+{
+	int			n = w->n;
+
+	memset(w->reach, 0, (size_t) n * n);
+	for (int u = 0; u < n; u++)
+	{
+		uint8_t    *r = w->reach + (size_t) u * n;
+		int			top = 0;
+
+		w->stack[top++] = u;
+		while (top > 0)
+		{
+			int			a = w->stack[--top];
+
+			for (int b = 0; b < n; b++)
+				if (w->adj[a * n + b] && !r[b])
+				{
+					r[b] = 1;
+					w->stack[top++] = b;
+				}
+		}
+	}
+}
+
+static double
+hc_total(const hc_work *w)
+{
+	double		s = 0,
+				c = 0;
+
+	for (int v = 0; v < w->n; v++)
+		rk_sum_add(&s, &c, w->local[v]);
+	return s + c;
+}
+
+static void
+hc_free(hc_work *w)
+{
+	free(w->adj);
+	free(w->local);
+	free(w->alt);
+	free(w->alt_ok);
+	free(w->reach);
+	free(w->par);
+	free(w->stack);
+	free(w->counts);
+	free(w->complete);
+}
+
+/* The start: acyclic, within the lists and limits (whitelist added). */
+static rk_status
+hc_start(hc_work *w)
+{
+	int			n = w->n;
+	const rk_bn_search *s = w->s;
+
+	for (int u = 0; u < n; u++)
+		for (int v = 0; v < n; v++)
+		{
+			size_t		e = (size_t) u * n + v;
+
+			if (s->white && s->white[e])
+				w->adj[e] = 1;
+			if (w->adj[e] && (u == v || (s->black && s->black[e])))
+				return RK_BADARG;
+		}
+	for (int v = 0; v < n; v++)
+		if (s->max_parents >= 0 && hc_parents(w, v, -1) > s->max_parents)
+			return RK_BADARG;
+	hc_reach(w);
+	for (int v = 0; v < n; v++)
+		if (w->reach[(size_t) v * n + v])
+			return RK_BADARG;
+	return RK_OK;
+}
+
+rk_status
+rk_bn_hill_climb(const rk_bn_data *d, const rk_bn_search *s, uint8_t *adj, double *score,
+				 int *iterations)
+{
+	hc_work		w;
+	int			n,
+				it = 0;
+	rk_status	rc;
+
+	if (d == NULL || s == NULL || adj == NULL || score == NULL || d->card == NULL
+		|| d->n < 1 || d->n > RK_BN_MAX_NODES || d->nrows < 0 || (d->nrows > 0 && d->x == NULL)
+		|| s->max_cells < 1)
+		return RK_BADARG;
+	if (s->score != RK_BN_SCORE_BIC && s->score != RK_BN_SCORE_BDEU && s->score != RK_BN_SCORE_K2)
+		return RK_BADARG;
+	if (s->score == RK_BN_SCORE_BDEU && !(s->ess > 0 && isfinite(s->ess)))
+		return RK_BADARG;
+	n = d->n;
+	for (int v = 0; v < n; v++)
+		if (d->card[v] < 1 || d->card[v] > RK_BN_MAX_STATES)
+			return RK_BADARG;
+	memset(&w, 0, sizeof(w));
+	w.d = d;
+	w.s = s;
+	w.n = n;
+	w.adj = malloc((size_t) n * n);
+	w.local = malloc(sizeof(double) * n);
+	w.alt = malloc(sizeof(double) * (size_t) n * n);
+	w.alt_ok = malloc((size_t) n * n);
+	w.reach = malloc((size_t) n * n);
+	w.par = malloc(sizeof(int) * n);
+	w.stack = malloc(sizeof(int) * ((size_t) n + 1));
+	w.complete = malloc((size_t) d->nrows + 1);
+	if (!w.adj || !w.local || !w.alt || !w.alt_ok || !w.reach || !w.par || !w.stack || !w.complete)
+	{
+		hc_free(&w);
+		return RK_NOSPACE;
+	}
+	for (int64_t i = 0; i < d->nrows; i++)
+	{
+		w.complete[i] = 1;
+		for (int v = 0; v < n; v++)
+		{
+			uint8_t		xv = d->x[(int64_t) v * d->nrows + i];
+
+			if (xv == RK_BN_MISSING)
+				w.complete[i] = 0;
+			else if (xv >= d->card[v])
+			{
+				hc_free(&w);
+				return RK_BADARG;
+			}
+		}
+	}
+	memcpy(w.adj, adj, (size_t) n * n);
+	for (size_t e = 0; e < (size_t) n * n; e++)
+		if ((s->white && s->white[e] > 1) || (s->black && s->black[e] > 1) || w.adj[e] > 1
+			|| (s->white && s->black && s->white[e] && s->black[e]))
+		{
+			hc_free(&w);
+			return RK_BADARG;
+		}
+	rc = hc_start(&w);
+	for (int v = 0; rc == RK_OK && v < n; v++)
+		rc = hc_node(&w, v);
+	while (rc == RK_OK && (s->max_iterations <= 0 || it < s->max_iterations))
+	{
+		double		tol = 1e-9 * fmax(1.0, fabs(hc_total(&w))),
+					best = 0;
+		int			bu = -1,
+					bv = -1,
+					bop = 0;	/* 1 add, 2 delete, 3 reverse */
+
+		hc_reach(&w);
+		for (int u = 0; u < n; u++)
+			for (int v = 0; v < n; v++)
+			{
+				size_t		uv = (size_t) u * n + v,
+							vu = (size_t) v * n + u;
+				double		delta;
+
+				if (u == v)
+					continue;
+				if (w.adj[uv])
+				{
+					bool		white = s->white && s->white[uv];
+					double		del = w.alt[vu] - w.local[v];	/* alt of v toggling u */
+
+					if (!white && (bu < 0 ? del > tol : del > best + tol))
+					{
+						best = del;
+						bu = u;
+						bv = v;
+						bop = 2;
+					}
+					if (white || (s->black && s->black[vu]) || !w.alt_ok[uv])
+						continue;
+					/* u -> v reversed: no other path from u to v */
+					{
+						bool		other = false;
+
+						for (int c = 0; c < n && !other; c++)
+							other = c != v && w.adj[(size_t) u * n + c] && w.reach[(size_t) c * n + v];
+						if (other)
+							continue;
+					}
+					delta = del + (w.alt[uv] - w.local[u]);	/* u gains parent v */
+					if (bu < 0 ? delta > tol : delta > best + tol)
+					{
+						best = delta;
+						bu = u;
+						bv = v;
+						bop = 3;
+					}
+				}
+				else if (!w.adj[vu])
+				{
+					if ((s->black && s->black[uv]) || !w.alt_ok[vu] || w.reach[vu])
+						continue;
+					delta = w.alt[vu] - w.local[v];
+					if (bu < 0 ? delta > tol : delta > best + tol)
+					{
+						best = delta;
+						bu = u;
+						bv = v;
+						bop = 1;
+					}
+				}
+			}
+		if (bu < 0)
+			break;
+		if (bop == 1)
+			w.adj[(size_t) bu * n + bv] = 1;
+		else
+		{
+			w.adj[(size_t) bu * n + bv] = 0;
+			if (bop == 3)
+				w.adj[(size_t) bv * n + bu] = 1;
+		}
+		it++;
+		rc = hc_node(&w, bv);
+		if (rc == RK_OK && bop == 3)
+			rc = hc_node(&w, bu);
+	}
+	if (rc == RK_OK)
+	{
+		memcpy(adj, w.adj, (size_t) n * n);
+		*score = hc_total(&w);
+		if (iterations)
+			*iterations = it;
+	}
+	hc_free(&w);
+	return rc;
 }

@@ -170,4 +170,92 @@ typedef enum rk_bn_estimator
 rk_status	rk_bn_estimate(const rk_bn *bn, const double *counts, rk_bn_estimator est,
 						   double ess, const double *prior, double *cpt_out);
 
+/*
+ * Structure scores.  The local score of node v with a parent set, from the
+ * family's counts (rows parent configurations x card states, the layout of
+ * a CPT: counts[u * card + s]); n_u the row totals, N their sum (the events
+ * counted for the family), r = card, q = rows:
+ *   BIC:  sum n_us ln(n_us / n_u)  -  ln(N) (r - 1) q / 2   (0 ln 0 = 0;
+ *         no penalty when N = 0)
+ *   BDeu: sum_u [lnG(a_u) - lnG(a_u + n_u) + sum_s (lnG(a + n_us) - lnG(a))]
+ *         with a = ess / (q r), a_u = ess / q
+ *   K2:   the same with a = 1 (a_u = r)
+ * Higher is better.  RK_BADARG for a negative or non-finite count, an
+ * unknown kind, or ess not positive and finite with BDeu.
+ */
+typedef enum rk_bn_score_kind
+{
+	RK_BN_SCORE_BIC = 0,
+	RK_BN_SCORE_BDEU,
+	RK_BN_SCORE_K2
+} rk_bn_score_kind;
+
+rk_status	rk_bn_family_score(int card, int64_t rows, const double *counts,
+							   rk_bn_score_kind kind, double ess, double *score);
+
+/*
+ * The score of a network's structure from its counts (the layout of cpt):
+ * the sum of the nodes' local scores; node_scores[n] (may be NULL)
+ * receives each node's.  Statuses as rk_bn_family_score.
+ */
+rk_status	rk_bn_score(const rk_bn *bn, const double *counts, rk_bn_score_kind kind,
+						double ess, double *node_scores, double *total);
+
+/*
+ * Events for structure learning, one column per node: the state of node v
+ * in event i is x[v * nrows + i], RK_BN_MISSING when not observed.  The
+ * search scores the events that observe every node and skips the others:
+ * scores counted family by family over the events each family observes
+ * would compare structures on different events (a larger family, fewer
+ * events, a higher score).
+ */
+#define RK_BN_MISSING 255
+
+typedef struct rk_bn_data
+{
+	int			n;
+	const int  *card;			/* [n], each 1 .. RK_BN_MAX_STATES */
+	int64_t		nrows;
+	const uint8_t *x;			/* [n * nrows] */
+} rk_bn_data;
+
+/*
+ * Hill climbing over DAGs.  Edges are an n x n matrix: adj[u * n + v] = 1
+ * for u -> v.  white and black (same layout; either may be NULL) are the
+ * edges that must and must not be in the result; max_parents < 0 for no
+ * limit; max_iterations <= 0 for no limit; max_cells bounds a family's
+ * table (card of the node x configurations of its parents): a parent set
+ * beyond it is not considered.
+ */
+typedef struct rk_bn_search
+{
+	rk_bn_score_kind score;
+	double		ess;			/* BDeu's equivalent sample size */
+	int			max_parents;
+	const uint8_t *white;
+	const uint8_t *black;
+	int			max_iterations;
+	int64_t		max_cells;
+} rk_bn_search;
+
+/*
+ * Greedy hill climbing from the DAG in adj (with the whitelist added): at
+ * each step the single edge addition, deletion or reversal that keeps the
+ * graph acyclic and within the constraints and raises the score most, until
+ * none raises it by more than tol = 1e-9 max(1, |score|).  The candidates
+ * are visited for u = 0..n-1, v = 0..n-1: an edge u -> v can be deleted,
+ * then reversed; a pair without an edge either way, added as u -> v; a
+ * candidate replaces the best so far only when it is better by more than
+ * tol (so near-ties go to the first visited, whatever the rounding).  adj
+ * receives the result, *score its score, *iterations (may be NULL) the
+ * number of changes made.  RK_BADARG (adj untouched) when an argument is
+ * out of range (a state too), the start with the whitelist has a cycle or a blacklisted
+ * edge or more parents than max_parents or a family beyond max_cells, or
+ * an edge is both white and black; RK_NOSPACE when memory runs out;
+ * RK_CANCELLED at a checkpoint (before each pass over the events).  Frees
+ * what it allocates on every path.
+ */
+rk_status	rk_bn_hill_climb(const rk_bn_data *d, const rk_bn_search *s, uint8_t *adj,
+							 double *score, int *iterations);
+
 #endif							/* RK_BN_H */

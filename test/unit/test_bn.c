@@ -1411,3 +1411,338 @@ UNIT_TEST(test_bn_learn)
 		tnet_free(&r);
 	}
 }
+
+/* ---- structure ------------------------------------------------------- */
+
+/*
+ * The log marginal likelihood of one row of a family in the sequential
+ * (Polya urn) form: the product over the events, in any order, of
+ * (a_k + c_k) / (a_u + c), c the counts of the earlier events.  A second
+ * formula against rk_bn_family_score's lnGamma differences.
+ */
+static double
+polya_row(const double *n, int card, double a)
+{
+	double		lp = 0,
+				seen = 0,
+				c[TN_MAXC * 4] = {0};
+
+	for (int x = 0; x < card; x++)
+		for (int i = 0; i < (int) n[x]; i++)
+		{
+			lp += log((a + c[x]) / (a * card + seen));
+			c[x]++;
+			seen++;
+		}
+	return lp;
+}
+
+/* Brute force: a family's score with every count from the raw columns (complete events). */
+static double
+brute_local(const uint8_t *x, int64_t nrows, const int *card, int v, const uint8_t *adj, int n,
+			rk_bn_score_kind kind, double ess)
+{
+	int			par[16],
+				np = 0;
+	int64_t		rows = 1;
+	double	   *counts,
+				s;
+
+	for (int p = 0; p < n; p++)
+		if (adj[p * n + v])
+		{
+			par[np++] = p;
+			rows *= card[p];
+		}
+	counts = calloc(rows * card[v], sizeof(double));
+	for (int64_t i = 0; i < nrows; i++)
+	{
+		int64_t		u = 0;
+		int			k;
+
+		for (k = 0; k < n && x[k * nrows + i] != RK_BN_MISSING; k++)
+			;
+		if (k < n)
+			continue;			/* the search scores the complete events only */
+		for (int j = 0; j < np; j++)
+			u = u * card[par[j]] + x[par[j] * nrows + i];
+		counts[u * card[v] + x[v * nrows + i]]++;
+	}
+	rk_bn_family_score(card[v], rows, counts, kind, ess, &s);
+	free(counts);
+	return s;
+}
+
+static double
+brute_total(const uint8_t *x, int64_t nrows, const int *card, const uint8_t *adj, int n,
+			rk_bn_score_kind kind, double ess)
+{
+	double		s = 0;
+
+	for (int v = 0; v < n; v++)
+		s += brute_local(x, nrows, card, v, adj, n, kind, ess);
+	return s;
+}
+
+static int
+brute_acyclic(const uint8_t *adj, int n)
+{
+	int			indeg[16] = {0},
+				done = 0,
+				changed = 1;
+	char		gone[16] = {0};
+
+	for (int u = 0; u < n; u++)
+		for (int v = 0; v < n; v++)
+			indeg[v] += adj[u * n + v];
+	while (changed)
+	{
+		changed = 0;
+		for (int v = 0; v < n; v++)
+			if (!gone[v] && indeg[v] == 0)
+			{
+				gone[v] = 1;
+				done++;
+				changed = 1;
+				for (int w = 0; w < n; w++)
+					indeg[w] -= adj[v * n + w];
+			}
+	}
+	return done == n;
+}
+
+/*
+ * Is adj a local optimum: no single addition, deletion or reversal that
+ * keeps it acyclic and within the lists and max_parents scores more than
+ * tol above it (each neighbour rescored from scratch)?
+ */
+static int
+brute_local_optimum(const uint8_t *x, int64_t nrows, const int *card, const uint8_t *adj, int n,
+					const rk_bn_search *s, double score)
+{
+	double		tol = 1e-9 * fmax(1, fabs(score));
+	uint8_t		g[256];
+
+	for (int u = 0; u < n; u++)
+		for (int v = 0; v < n; v++)
+		{
+			for (int op = 0; op < 3 && u != v; op++)
+			{
+				int			np = 0;
+
+				memcpy(g, adj, n * n);
+				if (op == 0 && !adj[u * n + v] && !adj[v * n + u])
+					g[u * n + v] = 1;	/* add */
+				else if (op == 1 && adj[u * n + v])
+					g[u * n + v] = 0;	/* delete */
+				else if (op == 2 && adj[u * n + v])
+				{
+					g[u * n + v] = 0;	/* reverse */
+					g[v * n + u] = 1;
+				}
+				else
+					continue;
+				if (!brute_acyclic(g, n))
+					continue;
+				for (int a = 0; a < n * n; a++)
+					if ((s->white && s->white[a] && !g[a]) || (s->black && s->black[a] && g[a]))
+						np = -1000;
+				for (int w = 0; w < n && np >= 0; w++)
+				{
+					int			k = 0;
+
+					for (int p = 0; p < n; p++)
+						k += g[p * n + w];
+					if (s->max_parents >= 0 && k > s->max_parents && k > 0)
+					{
+						/* only a node the move gave a parent is refused */
+						int			k0 = 0;
+
+						for (int p = 0; p < n; p++)
+							k0 += adj[p * n + w];
+						if (k > k0)
+							np = -1000;
+					}
+				}
+				if (np < 0)
+					continue;
+				if (brute_total(x, nrows, card, g, n, s->score, s->ess) > score + tol)
+					return 0;
+			}
+		}
+	return 1;
+}
+
+UNIT_TEST(test_bn_structure)
+{
+	enum {N = 6, ROWS = 4000};
+	static uint8_t x[N * ROWS];
+	int			card[N] = {2, 3, 2, 2, 4, 2};
+	uint8_t		adj[N * N],
+				white[N * N],
+				black[N * N];
+	double		score;
+	int			it;
+	rk_bn_data	d = {N, card, ROWS, x};
+	rk_bn_search s = {RK_BN_SCORE_BIC, 1, -1, NULL, NULL, 0, 1000000};
+
+	/* family scores: BDeu and K2 against the Polya-urn product, BIC by hand */
+	{
+		double		n[6] = {3, 1, 0, 0, 4, 2},	/* 2 parent rows x 3 states */
+					f,
+					want;
+
+		rk_bn_family_score(3, 2, n, RK_BN_SCORE_K2, 0, &f);
+		want = polya_row(n, 3, 1) + polya_row(n + 3, 3, 1);
+		check_close(f, want, 1e-13, "K2 = the Polya-urn product");
+		rk_bn_family_score(3, 2, n, RK_BN_SCORE_BDEU, 3, &f);
+		want = polya_row(n, 3, 0.5) + polya_row(n + 3, 3, 0.5);
+		check_close(f, want, 1e-13, "BDeu (ess 3: 1/2 per cell) = the Polya-urn product");
+		rk_bn_family_score(3, 2, n, RK_BN_SCORE_BIC, 0, &f);
+		want = 3 * log(3.0 / 4) + log(1.0 / 4) + 4 * log(4.0 / 6) + 2 * log(2.0 / 6)
+			- 0.5 * log(10.0) * 2 * 2;
+		check_close(f, want, 1e-14, "BIC by hand");
+		memset(n, 0, sizeof(n));
+		rk_bn_family_score(3, 2, n, RK_BN_SCORE_BIC, 0, &f);
+		check(f == 0, "BIC of a family without events is 0", f, 0);
+		n[0] = -1;
+		check(rk_bn_family_score(3, 2, n, RK_BN_SCORE_BIC, 0, &f) == RK_BADARG,
+			  "a negative count", 0, 0);
+		n[0] = 1;
+		check(rk_bn_family_score(3, 2, n, RK_BN_SCORE_BDEU, 0, &f) == RK_BADARG,
+			  "BDeu without ess", 0, 0);
+		check(rk_bn_family_score(3, 2, n, (rk_bn_score_kind) 7, 0, &f) == RK_BADARG,
+			  "an unknown score", 0, 0);
+	}
+
+	/*
+	 * Events from 0 -> 1 -> 2, 0 -> 3, 3 -> 4 <- 1, 5 independent; 2% of
+	 * values missing.
+	 */
+	for (int i = 0; i < ROWS; i++)
+	{
+		int			a = urand() < 0.3,
+					b = a ? (urand() < 0.7 ? 2 : (int) (urand() * 2)) : (int) (urand() * 3 * 0.999),
+					c = urand() < (b == 2 ? 0.9 : 0.2),
+					e = urand() < (a ? 0.8 : 0.1),
+					f = (b + 2 * e + (urand() < 0.25)) % 4,
+					g = urand() < 0.5;
+		int			v[N] = {a, b, c, e, f, g};
+
+		for (int k = 0; k < N; k++)
+			x[k * ROWS + i] = urand() < 0.02 ? RK_BN_MISSING : (uint8_t) v[k];
+	}
+	for (int kind = 0; kind < 3; kind++)
+	{
+		char		what[96];
+
+		s.score = (rk_bn_score_kind) kind;
+		s.ess = 10;
+		memset(adj, 0, sizeof(adj));
+		check(rk_bn_hill_climb(&d, &s, adj, &score, &it) == RK_OK, "hill climbing", 0, 0);
+		snprintf(what, sizeof(what), "score %d: the score is the graph's, from scratch", kind);
+		check_close(score, brute_total(x, ROWS, card, adj, N, s.score, s.ess), 1e-12, what);
+		snprintf(what, sizeof(what), "score %d: a local optimum (every neighbour rescored)", kind);
+		check(brute_local_optimum(x, ROWS, card, adj, N, &s, score), what, kind, 0);
+		snprintf(what, sizeof(what), "score %d: the skeleton has 0-1, 1-2, 0-3, 3-4, 1-4, nothing at 5", kind);
+		check(adj[0 * N + 1] + adj[1 * N + 0] == 1 && adj[1 * N + 2] + adj[2 * N + 1] == 1
+			  && adj[0 * N + 3] + adj[3 * N + 0] == 1 && adj[3 * N + 4] + adj[4 * N + 3] == 1
+			  && adj[1 * N + 4] + adj[4 * N + 1] == 1
+			  && adj[5 * N + 0] + adj[5 * N + 1] + adj[5 * N + 2] + adj[5 * N + 3] + adj[5 * N + 4] == 0
+			  && adj[0 * N + 5] + adj[1 * N + 5] + adj[2 * N + 5] + adj[3 * N + 5] + adj[4 * N + 5] == 0,
+			  what, it, 0);
+	}
+	/* the v-structure 3 -> 4 <- 1 is found in its direction with BIC */
+	s.score = RK_BN_SCORE_BIC;
+	memset(adj, 0, sizeof(adj));
+	rk_bn_hill_climb(&d, &s, adj, &score, &it);
+	check(adj[3 * N + 4] && adj[1 * N + 4], "BIC: the v-structure 3 -> 4 <- 1", 0, 0);
+
+	/* lists and limits */
+	memset(white, 0, sizeof(white));
+	memset(black, 0, sizeof(black));
+	black[0 * N + 1] = black[1 * N + 0] = 1;
+	white[5 * N + 2] = 1;
+	s.white = white;
+	s.black = black;
+	memset(adj, 0, sizeof(adj));
+	check(rk_bn_hill_climb(&d, &s, adj, &score, &it) == RK_OK
+		  && !adj[0 * N + 1] && !adj[1 * N + 0] && adj[5 * N + 2],
+		  "the blacklist keeps 0-1 out, the whitelist keeps 5 -> 2 in", 0, 0);
+	check(brute_local_optimum(x, ROWS, card, adj, N, &s, score),
+		  "with the lists: a local optimum among the moves they allow", 0, 0);
+	s.white = s.black = NULL;
+	s.max_parents = 1;
+	memset(adj, 0, sizeof(adj));
+	rk_bn_hill_climb(&d, &s, adj, &score, &it);
+	{
+		int			most = 0;
+
+		for (int v = 0; v < N; v++)
+		{
+			int			k = 0;
+
+			for (int u = 0; u < N; u++)
+				k += adj[u * N + v];
+			most = k > most ? k : most;
+		}
+		check(most == 1 && brute_local_optimum(x, ROWS, card, adj, N, &s, score),
+			  "max_parents 1: a forest, locally optimal", most, 1);
+	}
+	s.max_parents = 0;
+	memset(adj, 0, sizeof(adj));
+	check(rk_bn_hill_climb(&d, &s, adj, &score, &it) == RK_OK && it == 0,
+		  "max_parents 0: the empty graph", it, 0);
+	s.max_parents = -1;
+	s.max_iterations = 2;
+	memset(adj, 0, sizeof(adj));
+	rk_bn_hill_climb(&d, &s, adj, &score, &it);
+	check(it == 2, "max_iterations 2: two changes", it, 2);
+	s.max_iterations = 0;
+	/* max_cells: no family beyond 2 x 3 cells, so node 4 (4 states) stays a root */
+	s.max_cells = 6;
+	memset(adj, 0, sizeof(adj));
+	rk_bn_hill_climb(&d, &s, adj, &score, &it);
+	check(adj[0 * N + 4] + adj[1 * N + 4] + adj[2 * N + 4] + adj[3 * N + 4] + adj[5 * N + 4] == 0,
+		  "max_cells: a family beyond it is not considered", 0, 0);
+	s.max_cells = 1000000;
+
+	/* refusals, adj untouched */
+	memset(adj, 0, sizeof(adj));
+	adj[0 * N + 1] = adj[1 * N + 2] = adj[2 * N + 0] = 1;
+	check(rk_bn_hill_climb(&d, &s, adj, &score, &it) == RK_BADARG && adj[2 * N + 0] == 1,
+		  "a cyclic start", 0, 0);
+	memset(adj, 0, sizeof(adj));
+	adj[0 * N + 1] = 1;
+	memset(black, 0, sizeof(black));
+	black[0 * N + 1] = 1;
+	s.black = black;
+	check(rk_bn_hill_climb(&d, &s, adj, &score, &it) == RK_BADARG, "a blacklisted start edge", 0, 0);
+	memset(white, 0, sizeof(white));
+	white[0 * N + 1] = 1;
+	s.white = white;
+	adj[0 * N + 1] = 0;
+	check(rk_bn_hill_climb(&d, &s, adj, &score, &it) == RK_BADARG, "an edge white and black", 0, 0);
+	s.black = NULL;
+	white[2 * N + 1] = 1;
+	s.max_parents = 1;
+	check(rk_bn_hill_climb(&d, &s, adj, &score, &it) == RK_BADARG,
+		  "a whitelist beyond max_parents", 0, 0);
+	s.white = NULL;
+	s.max_parents = -1;
+	adj[0 * N + 0] = 1;
+	check(rk_bn_hill_climb(&d, &s, adj, &score, &it) == RK_BADARG, "a node its own parent", 0, 0);
+	adj[0] = 0;
+	card[2] = 0;
+	check(rk_bn_hill_climb(&d, &s, adj, &score, &it) == RK_BADARG, "a node without states", 0, 0);
+	card[2] = 2;
+	s.score = RK_BN_SCORE_BDEU;
+	s.ess = 0;
+	check(rk_bn_hill_climb(&d, &s, adj, &score, &it) == RK_BADARG, "BDeu without ess", 0, 0);
+	s.ess = 1;
+	x[3 * ROWS + 7] = 2;
+	check(rk_bn_hill_climb(&d, &s, adj, &score, &it) == RK_BADARG, "a state out of range", 0, 0);
+	d.nrows = 0;
+	check(rk_bn_hill_climb(&d, &s, adj, &score, &it) == RK_OK && it == 0 && score == 0,
+		  "no events: no change, score 0", score, 0);
+}

@@ -236,6 +236,48 @@ cancel_bn_sensitivity(cancel_case *c)
 	return rc;
 }
 
+/*
+ * Hill climbing over 6 binary nodes, 300 events sampled from the first six
+ * nodes of the network above (the edges among them).
+ */
+enum {HC_N = 6, HC_ROWS = 300};
+static uint8_t hc_x[HC_N * HC_ROWS];
+
+static void
+cancel_hc_make(void)
+{
+	for (int i = 0; i < HC_ROWS; i++)
+	{
+		int			x[HC_N];
+
+		for (int v = 0; v < HC_N; v++)
+		{
+			int64_t		u = 0;
+
+			for (int j = bn_par_off[v]; j < bn_par_off[v + 1]; j++)
+				u = u * 2 + x[bn_par[j]];
+			x[v] = urand() < bn_cpt[bn_cpt_off[v] + 2 * u] ? 0 : 1;
+			hc_x[v * HC_ROWS + i] = (uint8_t) x[v];
+		}
+	}
+}
+
+static rk_status
+cancel_bn_hill_climb(cancel_case *c)
+{
+	int			card[HC_N] = {2, 2, 2, 2, 2, 2},
+				it = 0;
+	uint8_t		adj[HC_N * HC_N] = {0};
+	rk_bn_data	d = {HC_N, card, HC_ROWS, hc_x};
+	rk_bn_search s = {RK_BN_SCORE_BDEU, 1, -1, NULL, NULL, 0, 1000};
+	rk_status	rc = rk_bn_hill_climb(&d, &s, adj, &c->out[0], &it);
+
+	c->out[1] = it;
+	for (int i = 0; i < HC_N * HC_N; i++)
+		c->out[2] += adj[i] * (i + 1);
+	return rc;
+}
+
 static void
 cancel_each_checkpoint(cancel_case *c, cancel_fn fn)
 {
@@ -369,6 +411,9 @@ UNIT_TEST(test_cancel)
 	cancel_each_checkpoint(&c, cancel_bn_infer);
 	c.name = "rk_bn_sensitivity";
 	cancel_each_checkpoint(&c, cancel_bn_sensitivity);
+	cancel_hc_make();
+	c.name = "rk_bn_hill_climb";
+	cancel_each_checkpoint(&c, cancel_bn_hill_climb);
 
 	rk_stop_hook = NULL;
 	free(in);
