@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 # mlp_reference.py
 #   Reference values of the multilayer-perceptron PD area (mlp): forward
-#   pass, loss and gradient, and L-BFGS training, from scikit-learn 1.2.1's
-#   MLPClassifier (Debian's python3-sklearn) and an independent NumPy
+#   pass, loss and gradient, L-BFGS training (to sklearn's stop and on to a
+#   local minimum), and cross-validated AUC and log-loss, from scikit-learn
+#   1.2.1's MLPClassifier (Debian's python3-sklearn) and an independent NumPy
 #   implementation that the script checks against it.  Run with Debian's
 #   interpreter:
 #   cd test/data && /usr/bin/python3 mlp_reference.py
@@ -106,19 +107,95 @@
 #     and the run ends with some rows near a kink (pre-activation ~1e-6), so
 #     its final gradient is not small (~1e-3) and the end point is sensitive
 #     to rounding along the path; tanh and logistic end with |grad| ~1e-5.
+#
+#   mlp_lbfgs_converged.csv: case_id,converged_loss,converged_iterations,
+#     converged_grad_norm,converged_weights,converged_biases,minimum_loss,
+#     minimum_grad_norm,hessian_min_eig,hessian_max_eig,minimum_weights,
+#     minimum_biases.  The cases of mlp_lbfgs.csv (same data, alpha, shape,
+#     unit weights) run on to a local minimum from the same START (not from
+#     sklearn's end): scipy.optimize.minimize(method = 'L-BFGS-B', jac =
+#     True) on sklearn's loss and gradient (_loss_grad_lbfgs, as above) with
+#     ftol = 0, gtol = 1e-12, maxiter = 50000, maxfun = 100000, maxcor = 10.
+#     converged_loss = the loss at the written converged parameters,
+#     converged_iterations = L-BFGS-B iterations (nit), converged_grad_norm =
+#     the Euclidean norm of the gradient there.  With ftol = 0 the run ends
+#     when an iteration no longer lowers the loss in floating point (message
+#     REL_REDUCTION_OF_F): for tanh and logistic |grad| ~1e-9, but the loss
+#     is flat along some directions (smallest Hessian eigenvalue ~1e-6), so
+#     the parameters are only within ~1e-4 of the minimum (at most |grad| /
+#     hessian_min_eig).  minimum_*: that point polished by Newton steps
+#     (Hessian = central difference of the gradient, step 1e-5, symmetrized;
+#     steps taken while they lower |grad|): the local minimum to rounding
+#     (|grad| ~3e-17); hessian_min_eig, hessian_max_eig: the extreme
+#     eigenvalues of that Hessian at the written minimum (> 0: a strict
+#     local minimum; step 1e-4 gives the same to 1e-6 relative, asserted).
+#     The script checks that a second run with the same options from
+#     sklearn's END point (mlp_lbfgs.csv) reaches the same minimum (loss
+#     within 1e-13; polished, the same loss and parameters within 1e-8,
+#     in fact < 1e-12) and prints the distances.  relu:
+#     the loss is only piecewise smooth; L-BFGS-B stops at a kink (a hidden
+#     pre-activation ~1e-13 at some row) with |grad| ~3e-3, which is no
+#     stationary point of either smooth piece, and the run from sklearn's end
+#     stops at a different point; minimum_* and hessian_* are empty (NULL).
+#
+#   mlp_breast_cancer.csv: id,y,x1..x30.  scikit-learn's load_breast_cancer()
+#     (the Wisconsin diagnostic data bundled with the package, 569 rows, in
+#     its order), y = 1 for MALIGNANT (sklearn's target is 1 for benign:
+#     y = 1 - target), x1..x30 its 30 features in its column order.
+#
+#   mlp_folds.csv: data,id,fold.  data = 'credit' (mlp_data.csv, ids
+#     1..2000) or 'cancer' (mlp_breast_cancer.csv, ids 1..569); fold in 1..5:
+#     the test fold of the row in sklearn StratifiedKFold(n_splits = 5,
+#     shuffle = True, random_state = 20250612).split(x, y) (stratified on y;
+#     the k-th split's test rows get fold k).
+#
+#   mlp_cv.csv: data,config_id,options,fold,auc,log_loss,n_iter,auc_logit,
+#     log_loss_unclipped,clipped.  For each data set, config and fold k:
+#     MLPClassifier(random_state = 1, the config) fitted on the rows of the
+#     other four folds (in id order, unit weights: the w of mlp_data.csv is
+#     not used), standardized with those rows' mean and population std; then
+#     evaluated on the rows of fold k standardized the same way (the
+#     training folds' mean and scale).  options = the config as the JSON
+#     text the SQL function receives: keys "hidden" (array), "activation",
+#     "alpha", "solver", "max_epochs" (sklearn's max_iter: L-BFGS
+#     iterations for lbfgs, epochs for adam) and, for adam, "batch_size",
+#     "learning_rate" (learning_rate_init).  Configs: 1 lbfgs {16} relu
+#     alpha 1e-4 max_iter 200 (sklearn's defaults); 2 adam {16} relu alpha
+#     1e-4 max_iter 200 batch_size 200 learning_rate_init 0.001
+#     early_stopping False; 3 lbfgs {8} tanh alpha 1e-2 max_iter 500; every
+#     other argument at sklearn's default (tol 1e-4: for lbfgs its gtol; for
+#     adam the stop after 10 epochs without a tol improvement of the
+#     training loss; shuffle True; max_fun 15000).  auc = roc_auc_score(y,
+#     predict_proba[:, 1]); log_loss = sklearn.metrics.log_loss(y,
+#     predict_proba[:, 1]) with its DEFAULT eps ('auto' = 2.22e-16: p
+#     clipped to [eps, 1 - eps]); n_iter = n_iter_ (sklearn warns when it
+#     reaches max_iter).  predict_proba is exactly 0 or 1 where the output
+#     pre-activation s passes about +-37 (the relu lbfgs model on the cancer
+#     data nearly separates its training rows and saturates), so:
+#     auc_logit = roc_auc_score(y, s) (no ties from saturation),
+#     log_loss_unclipped = mean(ln(1 + exp(s)) - y s) (the exact mean
+#     log-loss, no clipping), clipped = the number of evaluated rows whose p
+#     is outside [eps, 1 - eps] (where log_loss and log_loss_unclipped can
+#     differ).  s comes from the NumPy forward pass of sklearn's parameters,
+#     whose PD equals predict_proba to 1e-14 relative (asserted).  The
+#     script prints the mean over the folds of each column per data set and
+#     config.
 import os
 
 for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_v] = "1"
 
 import csv
+import json
 import warnings
 
 import numpy as np
 import scipy.optimize
 from scipy.special import expit
+from sklearn.datasets import load_breast_cancer
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import roc_auc_score
+from sklearn.metrics import log_loss, roc_auc_score
+from sklearn.model_selection import StratifiedKFold
 from sklearn.neural_network import MLPClassifier
 
 warnings.simplefilter("ignore", ConvergenceWarning)
@@ -190,6 +267,38 @@ def standardize_params(X):
     scale = X.std(axis=0)                         # ddof = 0
     scale[scale == 0] = 1.0
     return mean, scale
+
+
+def make_cancer():
+    """sklearn's breast-cancer data, y = 1 for malignant; written, read back."""
+    d = load_breast_cancer()
+    assert list(d.target_names) == ["malignant", "benign"]
+    X = np.asarray(d.data, dtype=float)
+    y = 1 - np.asarray(d.target, dtype=int)
+    n, p = X.shape
+    assert (n, p) == (569, 30) and int(y.sum()) == 212
+    rows = [[i + 1, int(y[i])] + [fmt(v) for v in X[i]] for i in range(n)]
+    size = write_csv("mlp_breast_cancer.csv",
+                     ["id", "y"] + ["x%d" % (j + 1) for j in range(p)], rows)
+    with open(os.path.join(HERE, "mlp_breast_cancer.csv"), newline="") as fh:
+        back = list(csv.reader(fh))[1:]
+    Xb = np.array([[float(v) for v in r[2:]] for r in back])
+    yb = np.array([int(r[1]) for r in back])
+    assert np.array_equal(Xb, X) and np.array_equal(yb, y)
+    return Xb, yb, size
+
+
+FOLD_SEED = 20250612
+
+
+def stratified_folds(X, y):
+    fold = np.zeros(len(y), dtype=int)
+    skf = StratifiedKFold(n_splits=5, shuffle=True, random_state=FOLD_SEED)
+    for k, (_, test) in enumerate(skf.split(X, y), start=1):
+        assert np.all(fold[test] == 0)
+        fold[test] = k
+    assert np.all(fold > 0)
+    return fold
 
 
 # --------------------------------------------------------------------------
@@ -344,6 +453,51 @@ LBFGS_CASES = [  # case_id, activation, hidden, alpha, seed
     (3, "logistic", (5,), 1e-2, 103),
 ]
 
+CONVERGED_OPTIONS = {"ftol": 0.0, "gtol": 1e-12, "maxiter": 50000, "maxfun": 100000,
+                     "maxcor": 10, "iprint": -1}
+
+CV_CONFIGS = [  # config_id, sklearn arguments, options (the SQL function's JSON)
+    (1, dict(hidden_layer_sizes=(16,), activation="relu", alpha=1e-4, solver="lbfgs",
+             max_iter=200),
+     {"hidden": [16], "activation": "relu", "alpha": 1e-4, "solver": "lbfgs",
+      "max_epochs": 200}),
+    (2, dict(hidden_layer_sizes=(16,), activation="relu", alpha=1e-4, solver="adam",
+             max_iter=200, batch_size=200, learning_rate_init=0.001, early_stopping=False),
+     {"hidden": [16], "activation": "relu", "alpha": 1e-4, "solver": "adam",
+      "max_epochs": 200, "batch_size": 200, "learning_rate": 0.001}),
+    (3, dict(hidden_layer_sizes=(8,), activation="tanh", alpha=1e-2, solver="lbfgs",
+             max_iter=500),
+     {"hidden": [8], "activation": "tanh", "alpha": 1e-2, "solver": "lbfgs",
+      "max_epochs": 500}),
+]
+
+
+def fd_hessian(f, t, h=1e-5):
+    """Symmetrized central difference of the gradient of f (returns loss,
+    gradient) at t."""
+    n = len(t)
+    H = np.empty((n, n))
+    for j in range(n):
+        tp, tm = t.copy(), t.copy()
+        tp[j] += h
+        tm[j] -= h
+        H[:, j] = (f(tp)[1] - f(tm)[1]) / (2 * h)
+    return (H + H.T) / 2
+
+
+def newton_polish(f, x):
+    """Newton steps on the smooth loss f from x, the Hessian fd_hessian;
+    steps are taken while they lower |grad|.  Returns the point, its loss,
+    gradient and the Hessian there."""
+    fx, gx = f(x)
+    for _ in range(10):
+        xn = x - np.linalg.solve(fd_hessian(f, x), gx)
+        fn, gn = f(xn)
+        if not np.linalg.norm(gn) < np.linalg.norm(gx):
+            break
+        x, fx, gx = xn, fn, gn
+    return x, fx, gx, fd_hessian(f, x)
+
 
 def main():
     X, y, w, data_size = make_data()
@@ -440,7 +594,7 @@ def main():
           % max_fd)
 
     # ---- L-BFGS from a given start ----------------------------------------
-    lb_rows = []
+    lb_rows, lb_cases = [], []
     for cid, act, hidden, alpha, seed in LBFGS_CASES:
         layers = [p] + list(hidden) + [1]
         rng = np.random.default_rng(seed)
@@ -489,11 +643,125 @@ def main():
         kink = float(np.min(np.abs(np.concatenate([t.ravel() for t in S[:-1]]))))
         lb_rows.append([cid, act, iarr(hidden), fmt(alpha), farr(iw), farr(ib),
                         fmt(est.loss_), est.n_iter_, farr(fw), farr(fb)])
+        lb_cases.append((cid, act, layers, alpha, start, np.concatenate([fw, fb]), sk))
         print("lbfgs case %d %-8s %-4s alpha %-6g start loss %.6f -> final %.10f after %d "
               "iterations (%s); |grad|_2 %.3e |grad|_inf %.3e; min |hidden pre-activation| %.2e"
               % (cid, act, iarr(hidden), alpha, loss0, est.loss_, est.n_iter_,
                  res.message if isinstance(res.message, str) else res.message.decode(),
                  np.linalg.norm(fg), np.max(np.abs(fg)), kink))
+
+    # ---- L-BFGS on to a local minimum ---------------------------------------
+    conv_rows = []
+    for cid, act, layers, alpha, start, end, sk in lb_cases:
+        nw = sum(fi * fo for fi, fo in zip(layers[:-1], layers[1:]))
+
+        def f(t, _sk=sk, _nw=nw):
+            return _sk(t[:_nw], t[_nw:])
+        runs = {}
+        for name, x0 in (("start", start), ("end", end)):
+            res = scipy.optimize.minimize(f, x0, method="L-BFGS-B", jac=True,
+                                          options=CONVERGED_OPTIONS)
+            msg = res.message if isinstance(res.message, str) else res.message.decode()
+            lx, gx = f(res.x)
+            assert lx == res.fun and np.array_equal(gx, res.jac), (cid, name)
+            # the NumPy loss and gradient agree at the written point
+            nl, ng, ns = np_loss_grad(layers, act, res.x[:nw], res.x[nw:], Z, y, ones, alpha)
+            assert rel(nl, lx) <= 1e-12 and grad_close(ng, gx, ns, 1e-12) <= 1e-12, (cid, name)
+            S, _ = forward(layers, act, res.x[:nw], res.x[nw:], Z)
+            kink = float(np.min(np.abs(np.concatenate([t.ravel() for t in S[:-1]]))))
+            runs[name] = (res, msg, kink)
+            print("lbfgs converged case %d %-8s from %-5s: loss %r after %d iterations "
+                  "(%d evaluations, %s); |grad|_2 %.3e; min |hidden pre-activation| %.2e"
+                  % (cid, act, name, res.fun, res.nit, res.nfev, msg,
+                     np.linalg.norm(res.jac), kink))
+        res, _, kink = runs["start"]
+        rese = runs["end"][0]
+        gnorm = float(np.linalg.norm(res.jac))
+        row = [cid, fmt(res.fun), res.nit, fmt(gnorm), farr(res.x[:nw]), farr(res.x[nw:])]
+        print("lbfgs converged case %d: start run vs end run: loss difference %.3e, "
+              "max |parameter difference| %.3e"
+              % (cid, res.fun - rese.fun, np.max(np.abs(res.x - rese.x))))
+        if act == "relu":
+            assert gnorm > 1e-6 and kink < 1e-9, cid       # stuck at a kink
+            row += ["", "", "", "", "", ""]
+        else:
+            assert gnorm < 1e-8, (cid, gnorm)
+            xm, lm, gm, H = newton_polish(f, res.x)
+            ev = np.linalg.eigvalsh(H)
+            assert ev[0] > 0, cid                           # a strict local minimum
+            assert lm <= res.fun + 1e-15, cid
+            # the same minimum from sklearn's end point
+            xe, le, _, _ = newton_polish(f, rese.x)
+            assert abs(le - lm) <= 1e-15 and np.max(np.abs(xe - xm)) <= 1e-8, cid
+            assert abs(res.fun - rese.fun) <= 1e-13, cid
+            # the eigenvalues hardly depend on the difference step
+            ev2 = np.linalg.eigvalsh(fd_hessian(f, xm, 1e-4))
+            hd = max(abs(ev2[0] / ev[0] - 1), abs(ev2[-1] / ev[-1] - 1))
+            assert hd <= 1e-6, (cid, hd)
+            nl, ng, ns = np_loss_grad(layers, act, xm[:nw], xm[nw:], Z, y, ones, alpha)
+            assert rel(nl, lm) <= 1e-12 and grad_close(ng, gm, ns, 1e-12) <= 1e-12, cid
+            row += [fmt(lm), fmt(np.linalg.norm(gm)), fmt(ev[0]), fmt(ev[-1]),
+                    farr(xm[:nw]), farr(xm[nw:])]
+            print("lbfgs converged case %d: Newton-polished minimum loss %r |grad|_2 %.3e; "
+                  "Hessian eigenvalues %.4e .. %.4e; distance of the L-BFGS points from it "
+                  "%.3e (start run), %.3e (end run); polished end run: loss difference "
+                  "%.3e, max |parameter difference| %.3e"
+                  % (cid, lm, np.linalg.norm(gm), ev[0], ev[-1],
+                     np.max(np.abs(res.x - xm)), np.max(np.abs(rese.x - xm)),
+                     le - lm, np.max(np.abs(xe - xm))))
+        conv_rows.append(row)
+
+    # ---- cross-validated comparison data ------------------------------------
+    Xc, yc, cancer_size = make_cancer()
+    print("cancer: %d rows, malignant rate %.4f" % (len(yc), yc.mean()))
+    eps = np.finfo(float).eps
+    fold_rows, cvo_rows = [], []
+    max_cv_pd = 0.0
+    for dname, XX, yy in (("credit", X, y), ("cancer", Xc, yc)):
+        fold = stratified_folds(XX, yy)
+        fold_rows += [[dname, i + 1, int(fold[i])] for i in range(len(yy))]
+        print("%s folds: rows %s, positives %s" % (
+            dname, [int(np.sum(fold == k)) for k in range(1, 6)],
+            [int(np.sum(yy[fold == k])) for k in range(1, 6)]))
+        for cfg, kw, opts in CV_CONFIGS:
+            options = json.dumps(opts)
+            assert json.loads(options) == opts
+            layers = [XX.shape[1]] + list(kw["hidden_layer_sizes"]) + [1]
+            per_fold = []
+            for k in range(1, 6):
+                tr, te = fold != k, fold == k
+                m, sc = standardize_params(XX[tr])
+                est = MLPClassifier(random_state=1, **kw)
+                est.fit((XX[tr] - m) / sc, yy[tr])
+                assert list(est.classes_) == [0, 1] and est.out_activation_ == "logistic"
+                Zt = (XX[te] - m) / sc
+                pd = est.predict_proba(Zt)[:, 1]
+                fw, fb = flat_params(est)
+                S, _ = forward(layers, kw["activation"], fw, fb, Zt)
+                sv = S[-1][:, 0]
+                d = rel(1 / (1 + np.exp(-sv)), pd)
+                assert d <= 1e-14, (dname, cfg, k, d)
+                max_cv_pd = max(max_cv_pd, d)
+                yt = yy[te]
+                auc = roc_auc_score(yt, pd)
+                ll = log_loss(yt, pd)                    # default eps: clips p
+                auc_s = roc_auc_score(yt, sv)
+                ll_u = float(np.mean(np.logaddexp(0, sv) - yt * sv))
+                clipped = int(np.sum((pd < eps) | (pd > 1 - eps)))
+                if clipped == 0:
+                    assert abs(ll - ll_u) <= 1e-12 * ll_u, (dname, cfg, k)
+                per_fold.append((auc, ll, est.n_iter_, auc_s, ll_u, clipped))
+                cvo_rows.append([dname, cfg, options, k, fmt(auc), fmt(ll), est.n_iter_,
+                                 fmt(auc_s), fmt(ll_u), clipped])
+            r = np.array(per_fold, dtype=float)
+            print("cv %-6s config %d %-5s %-4s %-8s alpha %-6g: mean AUC %.6f, mean log-loss "
+                  "%.6f; n_iter %s; mean auc_logit %.6f, mean log_loss_unclipped %.6f, "
+                  "clipped rows %d"
+                  % (dname, cfg, kw["solver"], iarr(kw["hidden_layer_sizes"]), kw["activation"],
+                     kw["alpha"], r[:, 0].mean(), r[:, 1].mean(),
+                     [int(v) for v in r[:, 2]], r[:, 3].mean(), r[:, 4].mean(),
+                     int(r[:, 5].sum())))
+    print("cv: max relative |predict_proba - numpy| = %.3g" % max_cv_pd)
 
     sizes = {"mlp_data.csv": data_size}
     sizes["mlp_models.csv"] = write_csv(
@@ -507,8 +775,19 @@ def main():
         "mlp_lbfgs.csv", ["case_id", "activation", "hidden", "alpha", "init_weights",
                           "init_biases", "final_loss", "iterations", "final_weights",
                           "final_biases"], lb_rows)
+    sizes["mlp_lbfgs_converged.csv"] = write_csv(
+        "mlp_lbfgs_converged.csv", ["case_id", "converged_loss", "converged_iterations",
+                                    "converged_grad_norm", "converged_weights",
+                                    "converged_biases", "minimum_loss", "minimum_grad_norm",
+                                    "hessian_min_eig", "hessian_max_eig", "minimum_weights",
+                                    "minimum_biases"], conv_rows)
+    sizes["mlp_breast_cancer.csv"] = cancer_size
+    sizes["mlp_folds.csv"] = write_csv("mlp_folds.csv", ["data", "id", "fold"], fold_rows)
+    sizes["mlp_cv.csv"] = write_csv(
+        "mlp_cv.csv", ["data", "config_id", "options", "fold", "auc", "log_loss", "n_iter",
+                       "auc_logit", "log_loss_unclipped", "clipped"], cvo_rows)
     for k, v in sizes.items():
-        print("wrote %-20s %8d bytes" % (k, v))
+        print("wrote %-24s %8d bytes" % (k, v))
     print("total %d bytes" % sum(sizes.values()))
 
 
