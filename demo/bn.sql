@@ -4,7 +4,8 @@
 -- weakness, internal and external fraud, system and process failures,
 -- client/product practices) and a large-loss indicator; the network's
 -- structure is given, its CPTs are learnt from the events and compared with
--- the true ones; then the scenario questions of the analyst, each one query.
+-- the true ones, and the structure the events suggest is compared with the
+-- drawn one; then the scenario questions of the analyst, each one query.
 \pset footer off
 
 SELECT setseed(0.42);
@@ -52,6 +53,27 @@ FROM (SELECT n.node, risk.bn_probability(network, n.node, 'yes') AS learnt
 JOIN (VALUES ('control_weakness', 0.2), ('internal_fraud', 0.054), ('external_fraud', 0.08),
              ('system_failure', 0.1), ('client_practices', 0.07)) t(node, truth) USING (node)
 ORDER BY q.node;
+
+\echo
+\echo 'The structure the events suggest (hill climbing on BIC, from no edge) against the drawing:'
+\echo 'a learnt edge is a dependence in the data, to be judged, not a cause'
+WITH learnt AS (
+    SELECT e.parent, e.child
+    FROM risk.bn_edges((
+        SELECT risk.bn_learn(s.network, ARRAY[control_weakness, internal_fraud, external_fraud, system_failure,
+                                              process_failure, client_practices, large_loss])
+        FROM (SELECT risk.bn_define(node, '{yes,no}', NULL, NULL ORDER BY ord) AS network FROM op_structure) s,
+             op_events)) e),
+drawn AS (SELECT unnest(parents) AS parent, node AS child FROM op_structure)
+SELECT coalesce(d.parent, l.parent) || ' -> ' || coalesce(d.child, l.child) AS edge,
+       CASE WHEN l.parent IS NULL THEN 'drawn, not learnt'
+            WHEN d.parent IS NULL THEN 'learnt, not drawn'
+            WHEN l.parent = d.parent THEN 'drawn and learnt'
+            ELSE 'drawn, learnt reversed' END AS comparison
+FROM drawn d
+FULL JOIN learnt l ON least(l.parent, l.child) = least(d.parent, d.child)
+                   AND greatest(l.parent, l.child) = greatest(d.parent, d.child)
+ORDER BY 2, 1;
 
 \echo
 \echo 'Scenario questions about a large loss'

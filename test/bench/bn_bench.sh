@@ -4,15 +4,20 @@
 # measured in one run:
 #
 #   1. Learning the CPTs of a 30-node network (binary and ternary nodes, up
-#      to 3 parents) from 2,000,000 events: risk.bn_fit, serial and with 2
-#      parallel workers, against the floor of plain SQL (one count(*) per
-#      family in one GROUPING SETS query over the same columns) and against
-#      counting in NumPy (np.bincount of each family's codes, data already
-#      in memory).
+#      to 3 parents) from 10,000,000 events (BENCH_EVENTS to change it):
+#      risk.bn_fit, serial and with 2 parallel workers, against the floor of
+#      plain SQL (one count(*) per family in one GROUPING SETS query over the
+#      same columns) and against counting in NumPy (np.bincount of each
+#      family's codes, data already in memory).
 #   2. Exact inference in a 37-node network the size of ALARM (2 to 4
 #      states, up to 4 parents): every node's marginal (37 queries) with and
 #      without evidence, and 1,000 scenario queries (a soft scenario on a
 #      node and the target's probability in it); time per query.
+#   3. Learning the structure of the 30-node network from 100,000 events
+#      sampled from it: risk.bn_learn (hill climbing on BIC) against the same
+#      search in Python with NumPy counting (the hill climbing of
+#      test/data/bn_structure_reference.py, which the tests check ours
+#      against), and whether both find the same structure.
 #
 # Ours is timed in SQL on a throwaway cluster (pg_virtualenv), including the
 # scan of its table.  Best of 3.  Prints timings and ratios (peer / ours:
@@ -22,7 +27,7 @@
 # propagation, which is approximate), so 2. prints our times only.
 #
 # Run from the repository root:  bash test/bench/bn_bench.sh
-# As root on Debian 12 it installs what is missing (NumPy), builds and
+# As root on Debian 12 it installs what is missing (NumPy, SciPy), builds and
 # installs the extension and runs the cluster as the postgres user;
 # BENCH_NO_BUILD=1 measures what is installed.  As an ordinary user it
 # builds and installs nothing; a missing peer is skipped with a note.
@@ -31,25 +36,26 @@ set -euo pipefail
 source "$(dirname "$0")/../../scripts/common.sh"
 
 if [[ ${1:-} != --inner ]]; then
-    bench_setup bn_bench python3-numpy
+    bench_setup bn_bench python3-numpy python3-scipy
     dir=$(user_copy)
     trap 'rm -rf "$dir"' EXIT
-    as_user "$dir" "BENCH_SMOKE='${BENCH_SMOKE:-}' pg_virtualenv -v $PG_MAJOR -o shared_buffers=1GB -o work_mem=256MB -o max_parallel_workers_per_gather=2 bash test/bench/bn_bench.sh --inner" 2>&1 |
+    as_user "$dir" "BENCH_SMOKE='${BENCH_SMOKE:-}' BENCH_EVENTS='${BENCH_EVENTS:-}' pg_virtualenv -v $PG_MAJOR -o shared_buffers=1GB -o work_mem=256MB -o max_parallel_workers_per_gather=2 bash test/bench/bn_bench.sh --inner" 2>&1 |
         grep -vE '^(Creating new PostgreSQL cluster|Dropping cluster|Ver Cluster|[0-9]+ +regress )'
     exit 0
 fi
 
 # ---- inside the throwaway cluster, as its owner, in a copy of the tree ----
 if bench_smoke; then
-    N_EVENTS=5000 REPS=1 N_SCEN=20
+    N_EVENTS=5000 REPS=1 N_SCEN=20 N_STRUCT=2000
 else
-    N_EVENTS=2000000 REPS=3 N_SCEN=1000
+    N_EVENTS=${BENCH_EVENTS:-10000000} REPS=3 N_SCEN=1000 N_STRUCT=100000
 fi
 W=$(pwd)/bench-work
 mkdir -p "$W"
 PY=/usr/bin/python3
 psql_q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 HAVE_NP=; bench_have_py numpy && HAVE_NP=1
+HAVE_SP=; bench_have_py numpy scipy && HAVE_SP=1
 
 psql_q -c "CREATE EXTENSION risk" >/dev/null
 
@@ -108,7 +114,10 @@ printf '  %-58s %10.1f ms\n' "risk.bn_fit, serial" "$t_ser" "risk.bn_fit, 2 work
     "plain SQL: count(*) per family, GROUPING SETS (floor)" "$t_floor"
 t_np=
 if [[ -n $HAVE_NP ]]; then
-    psql_q -c "\\copy events TO '$W/events.csv' CSV"
+    # the events as one line of digits each (state sK is code K), which
+    # NumPy reads as bytes: the hand-off is not timed
+    digits=$(psql_q -c "SELECT string_agg(format('substr(%I, 2)', node), ' || ' ORDER BY i) FROM learn_nodes")
+    psql_q -c "\\copy (SELECT $digits FROM events) TO '$W/events.txt'"
     psql_q -c "\\copy (SELECT node, states, parents FROM learn_nodes ORDER BY i) TO '$W/nodes.csv' CSV"
     t_np=$($PY - "$W" "$REPS" <<'PY'
 import csv, sys, time
@@ -117,10 +126,11 @@ w, reps = sys.argv[1], int(sys.argv[2])
 nodes = [(r[0], r[1].strip('{}').split(','), [p for p in r[2].strip('{}').split(',') if p])
          for r in csv.reader(open(f"{w}/nodes.csv"))]
 index = {n: i for i, (n, _, _) in enumerate(nodes)}
-raw = np.loadtxt(f"{w}/events.csv", dtype=str, delimiter=',')
-codes = np.empty(raw.shape, dtype=np.int64)
-for j, (_, states, _) in enumerate(nodes):
-    codes[:, j] = np.searchsorted(np.array(states), raw[:, j])   # states s0 < s1 < s2
+n = len(nodes)
+raw = np.fromfile(f"{w}/events.txt", dtype=np.uint8).reshape(-1, n + 1)
+assert (raw[:, n] == 10).all()
+codes = (raw[:, :n] - 48).astype(np.int64)
+del raw
 best = None
 for _ in range(reps):
     t = time.perf_counter()
@@ -160,3 +170,65 @@ awk -v a="$t_all" -v e="$t_ev" -v s="$t_scen" -v n="$N_SCEN" 'BEGIN {
     printf "  %-58s %10.3f ms\n", "every marginal given 3 observations, per query (34)", e / 34;
     printf "  %-58s %10.3f ms\n", "scenario queries (scale a node, then P(n36)), per query", s / n }'
 echo "  peer: none exact installable (pgmpy not packaged; pomegranate 0.14 uses loopy belief propagation)"
+
+echo "== 3. learning the structure of the 30-node network from $N_STRUCT events sampled from it"
+if [[ -z $HAVE_SP ]]; then
+    bench_skip "3. (the events are sampled, and the peer runs, in NumPy/SciPy)" "python3-numpy python3-scipy"
+    exit 0
+fi
+psql_q -c "\\copy (SELECT node, states, parents, cpt FROM learn_nodes ORDER BY i) TO '$W/net.csv' CSV"
+# ancestral sampling, seeded; the events as text states for SQL, as codes for the peer
+$PY - "$W" "$N_STRUCT" <<'PY' || { echo "bn_bench: sampling the events failed" >&2; exit 1; }
+import csv, sys
+import numpy as np
+w, m = sys.argv[1], int(sys.argv[2])
+nodes = [(r[0], r[1].strip('{}').split(','), [p for p in r[2].strip('{}').split(',') if p],
+          [float(x) for x in r[3].strip('{}').split(',')]) for r in csv.reader(open(f"{w}/net.csv"))]
+index = {n: i for i, (n, _, _, _) in enumerate(nodes)}
+rng = np.random.default_rng(20261203)
+x = np.zeros((m, len(nodes)), dtype=np.int64)
+for j, (n, states, parents, cpt) in enumerate(nodes):     # parents come first
+    r = len(states)
+    row = np.zeros(m, dtype=np.int64)
+    for p in parents:
+        row = row * len(nodes[index[p]][1]) + x[:, index[p]]
+    table = np.array(cpt).reshape(-1, r).cumsum(axis=1)
+    u = rng.random(m)
+    x[:, j] = np.minimum((u[:, None] > table[row]).sum(axis=1), r - 1)
+np.save(f"{w}/struct_codes.npy", x)
+with open(f"{w}/struct_events.csv", "w") as f:
+    for rowv in x:
+        f.write(",".join("s%d" % k for k in rowv) + "\n")
+PY
+psql_q -c "CREATE TABLE sevents AS SELECT * FROM events LIMIT 0" \
+       -c "\\copy sevents FROM '$W/struct_events.csv' CSV" -c "ANALYZE sevents" >/dev/null
+EMPTY=$(psql_q -c "SELECT risk.bn_define(node, states, NULL, NULL ORDER BY i) FROM learn_nodes")
+learn_sql="SELECT risk.bn_learn('$EMPTY'::risk.bn, ARRAY[$cols]) IS NOT NULL FROM sevents"
+t_learn=$(bench_time_sql 0 $REPS "$learn_sql")
+psql_q -c "SELECT string_agg(e.parent || '>' || e.child, ';' ORDER BY e.parent, e.child)
+           FROM risk.bn_edges((SELECT risk.bn_learn('$EMPTY'::risk.bn, ARRAY[$cols]) FROM sevents)) e" \
+       -o "$W/ours_edges.txt"
+t_peer=$(cd test/data && $PY - "$W" "$REPS" <<'PY'
+import csv, sys, time
+import numpy as np
+from bn_structure_reference import hill_climb
+w, reps = sys.argv[1], int(sys.argv[2])
+names = [r[0] for r in csv.reader(open(f"{w}/net.csv"))]
+card = [len(r[1].strip('{}').split(',')) for r in csv.reader(open(f"{w}/net.csv"))]
+x = np.load(f"{w}/struct_codes.npy")
+best = None
+for _ in range(reps):
+    t = time.perf_counter()
+    pa = hill_climb(x, card, "bic")[0]
+    el = (time.perf_counter() - t) * 1000
+    best = el if best is None or el < best else best
+edges = sorted((names[p], names[v]) for v in range(len(names)) for p in pa[v])
+open(f"{w}/peer_edges.txt", "w").write(";".join(f"{a}>{b}" for a, b in edges) + "\n")
+print(f"{best:.1f}")
+PY
+) || { echo "bn_bench: the structure peer failed" >&2; exit 1; }
+printf '  %-58s %10.1f ms\n' "risk.bn_learn (BIC hill climbing, then the CPTs)" "$t_learn" \
+    "Python + NumPy: the same search (bn_structure_reference.py)" "$t_peer"
+edges=$(tr ';' '\n' < "$W/ours_edges.txt" | grep -c '>' || true)
+if cmp -s "$W/ours_edges.txt" "$W/peer_edges.txt"; then same="the same $edges edges"; else same="DIFFERENT structures"; fi
+echo "  both found $same; ratio (peer / ours): $(bench_ratio "$t_peer" "$t_learn")"
