@@ -32,6 +32,12 @@ endif
 
 GSL_CFLAGS := $(shell gsl-config --cflags)
 GSL_LIBS   := $(shell gsl-config --libs)
+# CBLAS from OpenBLAS's serial build (no thread of its own inside a
+# backend), found in its own directory whatever BLAS the system's
+# alternatives point at; ahead of GSL's reference CBLAS, so that GSL's own
+# calls use it too.  L-BFGS from libLBFGS.
+BLAS_DIR   := /usr/lib/$(shell gcc -print-multiarch)/openblas-serial
+CORE_LIBS  := -L$(BLAS_DIR) -Wl,-rpath,$(BLAS_DIR) -lopenblas -llbfgs $(GSL_LIBS)
 
 WARN        = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 PG_CFLAGS  += $(WARN) $(EXTRA_CFLAGS)
@@ -45,7 +51,7 @@ PG_CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-p
 SHLIB_LINK += -fsanitize=$(SANITIZE)
 endif
 PG_CPPFLAGS += -I$(srcdir)/src $(GSL_CFLAGS) -isystem $(shell $(PG_CONFIG) --includedir-server)
-SHLIB_LINK += $(GSL_LIBS) $(EXTRA_LDFLAGS)
+SHLIB_LINK += $(CORE_LIBS) $(EXTRA_LDFLAGS)
 
 EXTRA_CLEAN = test/unit/unit_tests risk--*.sql
 
@@ -66,7 +72,7 @@ UNIT_CC ?= $(CC)
 UNIT_SRCS = $(sort $(wildcard test/unit/*.c))
 test/unit/unit_tests: $(UNIT_SRCS) $(CORE_SRCS) $(wildcard test/unit/*.h src/core/*.h)
 	$(UNIT_CC) -std=gnu99 -O2 -g $(WARN) -Isrc $(GSL_CFLAGS) $(EXTRA_CFLAGS) -o $@ \
-	    $(UNIT_SRCS) $(CORE_SRCS) $(GSL_LIBS) $(EXTRA_LDFLAGS)
+	    $(UNIT_SRCS) $(CORE_SRCS) $(CORE_LIBS) $(EXTRA_LDFLAGS)
 
 unit: test/unit/unit_tests
 	test/unit/unit_tests

@@ -12,7 +12,8 @@ log() { printf '== %s\n' "$*"; }
 # packages must already be there.
 ensure_packages() {
     local want=(make gcc postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR
-                postgresql-client-$PG_MAJOR libgsl-dev libipc-run-perl valgrind
+                postgresql-client-$PG_MAJOR libgsl-dev libopenblas-serial-dev liblbfgs-dev
+                libipc-run-perl valgrind
                 clang libclang-rt-14-dev "$@")
     local missing=()
     local p

@@ -14,7 +14,8 @@
 #                     test/fuzz/corpus/<harness>/ (libFuzzer -merge=1)
 #   FUZZ_CC           the compiler (default clang)
 #
-# Needs clang and libclang-rt-14-dev (Debian), and libgsl-dev.  Works as
+# Needs clang and libclang-rt-14-dev (Debian), libgsl-dev, libopenblas-serial-dev
+# and liblbfgs-dev.  Works as
 # root or as any user, from any directory.  Prints one line per harness and
 # closes with "fuzz: N passed, M failed"; a harness that crashes, leaks,
 # hangs or trips a sanitizer fails, with the path of the reproducer and the
@@ -28,7 +29,8 @@ SECS=${FUZZ_SECONDS:-20}
 CC=${FUZZ_CC:-clang}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 CFLAGS="-g -O1 $SAN -Isrc $(gsl-config --cflags)"
-LIBS=$(gsl-config --libs)
+BLAS_DIR=/usr/lib/$(gcc -print-multiarch)/openblas-serial     # as the Makefile links
+LIBS="-L$BLAS_DIR -Wl,-rpath,$BLAS_DIR -lopenblas -llbfgs $(gsl-config --libs)"
 
 case $OUT in
     "$TOP"|"$TOP"/*) echo "FUZZ_OUT must be outside the source tree: $OUT" >&2; exit 2 ;;

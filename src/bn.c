@@ -2128,36 +2128,11 @@ learn_options(const Bn *b, Jsonb *opt, LearnOptions *o)
 	o->search.black = o->black;
 	if (opt == NULL)
 		return;
-	if (!JB_ROOT_IS_OBJECT(opt))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the options of risk.bn_learn must be a JSON object")));
-	{
-		JsonbIterator *it = JsonbIteratorInit(&opt->root);
-		JsonbValue	k;
-		JsonbIteratorToken tok;
-
-		while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
-		{
-			bool		known = false;
-			char	   *key;
-
-			if (tok != WJB_KEY)
-				continue;
-			key = pnstrdup(k.val.string.val, k.val.string.len);
-			for (int i = 0; i < (int) lengthof(keys); i++)
-				known |= strcmp(key, keys[i]) == 0;
-			if (!known)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("unknown option \"%s\" of risk.bn_learn", key),
-						 errhint("The options are score, ess, max_parents, whitelist, blacklist, max_iterations and estimator.")));
-		}
-	}
+	risk_check_options(opt, "risk.bn_learn", keys, lengthof(keys));
 	{
 		JsonbValue *v;
 
-		if ((v = jkey(&opt->root, "score")) != NULL && v->type != jbvNull)
+		if ((v = risk_option(opt, "score")) != NULL)
 		{
 			if (v->type != jbvString)
 				ereport(ERROR,
@@ -2165,7 +2140,7 @@ learn_options(const Bn *b, Jsonb *opt, LearnOptions *o)
 						 errmsg("\"score\" must be a string")));
 			o->search.score = score_of(pnstrdup(v->val.string.val, v->val.string.len));
 		}
-		if ((v = jkey(&opt->root, "estimator")) != NULL && v->type != jbvNull)
+		if ((v = risk_option(opt, "estimator")) != NULL)
 		{
 			if (v->type != jbvString)
 				ereport(ERROR,
@@ -2178,7 +2153,7 @@ learn_options(const Bn *b, Jsonb *opt, LearnOptions *o)
 						 errmsg("estimator 'prior' needs pseudo-counts per cell of a known structure"),
 						 errhint("Learn the structure, set the pseudo-counts with risk.bn_set_prior, then fit with risk.bn_fit.")));
 		}
-		if ((v = jkey(&opt->root, "ess")) != NULL && v->type != jbvNull)
+		if ((v = risk_option(opt, "ess")) != NULL)
 		{
 			if (v->type != jbvNumeric)
 				ereport(ERROR,
@@ -2187,13 +2162,13 @@ learn_options(const Bn *b, Jsonb *opt, LearnOptions *o)
 			o->search.ess = jnumber(v, "ess");
 			check_ess(o->search.ess);
 		}
-		if ((v = jkey(&opt->root, "max_parents")) != NULL && v->type != jbvNull)
+		if ((v = risk_option(opt, "max_parents")) != NULL)
 			o->search.max_parents = learn_int(v, "max_parents", 0);
-		if ((v = jkey(&opt->root, "max_iterations")) != NULL && v->type != jbvNull)
+		if ((v = risk_option(opt, "max_iterations")) != NULL)
 			o->search.max_iterations = learn_int(v, "max_iterations", 1);
-		if ((v = jkey(&opt->root, "whitelist")) != NULL && v->type != jbvNull)
+		if ((v = risk_option(opt, "whitelist")) != NULL)
 			learn_edges(b, v, "whitelist", o->white);
-		if ((v = jkey(&opt->root, "blacklist")) != NULL && v->type != jbvNull)
+		if ((v = risk_option(opt, "blacklist")) != NULL)
 			learn_edges(b, v, "blacklist", o->black);
 	}
 }

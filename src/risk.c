@@ -15,9 +15,11 @@
 #include "access/htup_details.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/array.h"
+#include "utils/jsonb.h"
 #include "utils/float.h"
 #include "catalog/pg_aggregate.h"
 #include "catalog/pg_type.h"
@@ -409,4 +411,87 @@ risk_row_has_null(FunctionCallInfo fcinfo, int first)
 		if (PG_ARGISNULL(i))
 			return true;
 	return false;
+}
+
+/* The float8 values of a feature array of exactly `want` (or any, -1) length: see risk.h. */
+double *
+risk_features(ArrayType *a, int want, int *len)
+{
+	int			n;
+	double	   *v;
+	int			i;
+
+	if (ARR_NDIM(a) > 1 || ARR_ELEMTYPE(a) != FLOAT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("features must be a one-dimensional float8 array")));
+	n = ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
+	if (ARR_HASNULL(a))
+	{
+		bits8	   *nb = ARR_NULLBITMAP(a);
+
+		for (i = 0; i < n; i++)
+			if (!(nb[i / 8] & (1 << (i % 8))))
+				break;
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("feature %d of the array is NULL", i + 1),
+				 errdetail("A model needs every feature of every row; a NULL feature has no value to fit or score."),
+				 errhint("Replace it (COALESCE(x, 0), or a WOE of the missing bin), or leave the row out: WHERE array_position(x, NULL) IS NULL.")));
+	}
+	if (want >= 0 && n != want)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("expected %d features, got %d", want, n),
+				 errhint("Every row, and the model, must have the same features in the same order.")));
+	v = (double *) ARR_DATA_PTR(a);
+	for (i = 0; i < n; i++)
+		risk_check_finite(v[i], "feature");
+	*len = n;
+	return v;
+}
+
+void
+risk_check_options(Jsonb *opt, const char *func, const char *const *keys, int nkeys)
+{
+	JsonbIterator *it;
+	JsonbValue	k;
+	JsonbIteratorToken tok;
+
+	if (!JB_ROOT_IS_OBJECT(opt))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the options of %s must be a JSON object", func)));
+	it = JsonbIteratorInit(&opt->root);
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	{
+		char	   *key;
+		int			i;
+
+		if (tok != WJB_KEY)
+			continue;
+		key = pnstrdup(k.val.string.val, k.val.string.len);
+		for (i = 0; i < nkeys && strcmp(key, keys[i]) != 0; i++)
+			;
+		if (i == nkeys)
+		{
+			StringInfoData s;
+
+			initStringInfo(&s);
+			for (int j = 0; j < nkeys; j++)
+				appendStringInfo(&s, "%s%s", j == 0 ? "" : j == nkeys - 1 ? " and " : ", ", keys[j]);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown option \"%s\" of %s", key, func),
+					 errhint("The options are %s.", s.data)));
+		}
+	}
+}
+
+JsonbValue *
+risk_option(Jsonb *opt, const char *key)
+{
+	JsonbValue *v = getKeyJsonValueFromContainer(&opt->root, key, strlen(key), NULL);
+
+	return v == NULL || v->type == jbvNull ? NULL : v;
 }

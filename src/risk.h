@@ -8,6 +8,8 @@
 
 #include "postgres.h"
 #include "fmgr.h"
+#include "utils/array.h"
+#include "utils/jsonb.h"
 
 #include "core/core.h"
 
@@ -48,6 +50,21 @@ extern void risk_check_between(double x, const char *argname, int lo, int hi);
 
 /* ERROR unless x is finite (not NaN, not +-Infinity). */
 extern void risk_check_finite(double x, const char *argname);
+
+/*
+ * The float8 values of a feature array (in place, no copy) of exactly
+ * `want` elements (-1: any): ERROR for a NULL element (naming its
+ * position), a wrong length, or a value that is not finite.
+ */
+extern double *risk_features(ArrayType *a, int want, int *len);
+
+/*
+ * Options given as a JSON object (jsonb): ERROR unless opt is an object
+ * whose keys are all among keys[0..nkeys-1] (the hint lists them);
+ * risk_option: the value of one key, NULL when absent or JSON null.
+ */
+extern void risk_check_options(Jsonb *opt, const char *func, const char *const *keys, int nkeys);
+extern JsonbValue *risk_option(Jsonb *opt, const char *key);
 
 /*
  * A parameter of an aggregate's group (a confidence level, a threshold, k,

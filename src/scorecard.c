@@ -435,44 +435,6 @@ risk_characteristic_points(PG_FUNCTION_ARGS)
 
 /* ---- logistic regression --------------------------------------------- */
 
-/* The float8 values of a feature array of exactly `want` (or any, -1) length. */
-static double *
-features(ArrayType *a, int want, int *len)
-{
-	int			n;
-	double	   *v;
-	int			i;
-
-	if (ARR_NDIM(a) > 1 || ARR_ELEMTYPE(a) != FLOAT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("features must be a one-dimensional float8 array")));
-	n = ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
-	if (ARR_HASNULL(a))
-	{
-		bits8	   *nb = ARR_NULLBITMAP(a);
-
-		for (i = 0; i < n; i++)
-			if (!(nb[i / 8] & (1 << (i % 8))))
-				break;
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("feature %d of the array is NULL", i + 1),
-				 errdetail("A model needs every feature of every row; a NULL feature has no value to fit or score."),
-				 errhint("Replace it (COALESCE(x, 0), or a WOE of the missing bin), or leave the row out: WHERE array_position(x, NULL) IS NULL.")));
-	}
-	if (want >= 0 && n != want)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("expected %d features, got %d", want, n),
-				 errhint("Every row, and the model, must have the same features in the same order.")));
-	v = (double *) ARR_DATA_PTR(a);
-	for (i = 0; i < n; i++)
-		risk_check_finite(v[i], "feature");
-	*len = n;
-	return v;
-}
-
 /*
  * logit_fit: a value buffer of rows (y, x[k]); param[0] the number of
  * features k, param[1] the intercept flag, param[2] l2.
@@ -500,7 +462,7 @@ risk_logit_accum(PG_FUNCTION_ARGS)
 					 errmsg("the L2 penalty must be a finite number >= 0, got %s",
 							float8out_internal(l2))));
 	}
-	x = features(PG_GETARG_ARRAYTYPE_P(2), st ? (int) st->param[0].value : -1, &k);
+	x = risk_features(PG_GETARG_ARRAYTYPE_P(2), st ? (int) st->param[0].value : -1, &k);
 	if (st == NULL)
 	{
 		if (k > RK_LOGIT_MAX_COLS)
@@ -512,7 +474,7 @@ risk_logit_accum(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("a model without intercept needs at least one feature")));
 		st = valbuf_new(ctx);
-		/* later rows' lengths are checked by features(), with a hint */
+		/* later rows' lengths are checked by risk_features(), with a hint */
 		risk_param_bind(&st->param[0], "number of features", k, NULL, NULL);
 	}
 	risk_param_bind(&st->param[1], "intercept", intercept, intercept ? "true" : "false", NULL);
@@ -612,7 +574,7 @@ log_odds(HeapTupleHeader model, ArrayType *xa)
 	nc = ARR_DIMS(ca)[0];
 	c = (double *) ARR_DATA_PTR(ca);
 	off = DatumGetBool(id) ? 1 : 0;
-	x = features(xa, nc - off, &k);
+	x = risk_features(xa, nc - off, &k);
 	return rk_logit_eta(c, off, x, k);
 }
 
@@ -713,7 +675,7 @@ risk_logit_step_accum(PG_FUNCTION_ARGS)
 		if (n != bc->mb || ARR_HASNULL(ba) || ARR_ELEMTYPE(ba) != FLOAT8OID ||
 			memcmp(ARR_DATA_PTR(ba), bc->beta, sizeof(double) * n) != 0)
 		{
-			double	   *b = features(ba, -1, &mb);
+			double	   *b = risk_features(ba, -1, &mb);
 
 			if (mb > RK_LOGIT_MAX_COLS + 1)
 				ereport(ERROR,
@@ -725,7 +687,7 @@ risk_logit_step_accum(PG_FUNCTION_ARGS)
 		beta = bc->beta;
 		mb = bc->mb;
 	}
-	x = features(PG_GETARG_ARRAYTYPE_P(2), mb - off, &k);
+	x = risk_features(PG_GETARG_ARRAYTYPE_P(2), mb - off, &k);
 	m = k + off;
 	if (m < 1 || m > RK_LOGIT_MAX_COLS + 1)
 		ereport(ERROR,
@@ -796,7 +758,7 @@ step_args(FunctionCallInfo fcinfo, int *m, double **beta, bool *intercept, doubl
 	int			mb;
 	double	   *v = step_values(PG_GETARG_ARRAYTYPE_P(0), m);
 
-	*beta = features(PG_GETARG_ARRAYTYPE_P(1), -1, &mb);
+	*beta = risk_features(PG_GETARG_ARRAYTYPE_P(1), -1, &mb);
 	*intercept = PG_GETARG_BOOL(2);
 	*l2 = PG_GETARG_FLOAT8(3);
 	if (v == NULL || *m != mb)

@@ -11,6 +11,7 @@
 #include "core/bn.h"
 #include "core/evt.h"
 #include "core/garch.h"
+#include "core/mlp.h"
 #include "core/oprisk.h"
 #include "core/quantile.h"
 #include "core/scorecard.h"
@@ -278,6 +279,47 @@ cancel_bn_hill_climb(cancel_case *c)
 	return rc;
 }
 
+/* MLP training on the (y, x1, x2) rows of the logistic case: 300 rows */
+static rk_status
+cancel_mlp(cancel_case *c, rk_mlp_solver solver)
+{
+	enum {ROWS = 300};
+	int			sizes[3] = {2, 4, 1};
+	rk_mlp		m = {2, sizes, RK_MLP_TANH, NULL, NULL, NULL};
+	double		x[2 * ROWS],
+				y[ROWS],
+				theta[17],
+				mean[2],
+				scale[2],
+				tl[40],
+				vl[40];
+	rk_mlp_history h = {0, 0, 0, tl, vl};
+	rk_mlp_options o = {solver, 1e-4, 40, 32, 0.01, 0.9, 0.999, 1e-8, 0, 0, 40, 0.2, 3, NULL};
+	rk_status	rc;
+
+	for (int i = 0; i < ROWS; i++)
+	{
+		y[i] = c->input[3 * i];
+		x[2 * i] = c->input[3 * i + 1];
+		x[2 * i + 1] = c->input[3 * i + 2];
+	}
+	rc = rk_mlp_fit(&m, &o, x, y, NULL, ROWS, mean, scale, theta, &h);
+	memcpy(c->out, theta, sizeof(double) * 8);
+	return rc;
+}
+
+static rk_status
+cancel_mlp_lbfgs(cancel_case *c)
+{
+	return cancel_mlp(c, RK_MLP_LBFGS);
+}
+
+static rk_status
+cancel_mlp_adam(cancel_case *c)
+{
+	return cancel_mlp(c, RK_MLP_ADAM);
+}
+
 static void
 cancel_each_checkpoint(cancel_case *c, cancel_fn fn)
 {
@@ -369,6 +411,10 @@ UNIT_TEST(test_cancel)
 	c.n = 3 * N;
 	c.name = "rk_logit_fit";
 	cancel_each_checkpoint(&c, cancel_logit);
+	c.name = "rk_mlp_fit (L-BFGS)";
+	cancel_each_checkpoint(&c, cancel_mlp_lbfgs);
+	c.name = "rk_mlp_fit (Adam)";
+	cancel_each_checkpoint(&c, cancel_mlp_adam);
 
 	/* GPD excesses, GEV maxima, Hill's losses */
 	for (i = 0; i < N; i++)
