@@ -78,7 +78,7 @@ as_user() {
 # fGarch, NumPy, SciPy, statsmodels, scikit-learn, tdigest.  Each benchmark
 # names its own; scripts/test.sh installs them all as root.
 BENCH_PEER_PACKAGES=(r-base-core r-cran-evd r-cran-fgarch python3-numpy python3-scipy
-                     python3-statsmodels python3-sklearn postgresql-$PG_MAJOR-tdigest)
+                     python3-statsmodels python3-sklearn r-cran-nnet postgresql-$PG_MAJOR-tdigest)
 
 # BENCH_SMOKE=1 (any value but 0): tiny data and one run per query, seconds
 # in all.  It shows that the benchmark starts, runs each query and peer

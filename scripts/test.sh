@@ -13,7 +13,7 @@
 #      one run each, ratios not checked): it fails if it does not start,
 #      exits non-zero or prints an ERROR, FATAL or PANIC.
 # As root on a fresh Debian 12 it first installs what is missing, the
-# benchmarks' peers (R, SciPy, statsmodels, scikit-learn, tdigest)
+# benchmarks' peers (R and its nnet, SciPy, statsmodels, scikit-learn, tdigest)
 # included; as another user the benchmarks skip the peers that are missing.
 # Exits non-zero on any failure and closes with "N passed, N failed".
 set -euo pipefail

@@ -266,7 +266,7 @@ SELECT try($$SELECT risk.mlp_fit(1, x, NULL) FROM mlp_data$$);
 SELECT try($$SELECT risk.mlp_fit(y, ARRAY[x1, 'NaN'], NULL) FROM mlp_data$$);
 SELECT try($$SELECT risk.mlp_fit(y, x, 0, NULL) FROM mlp_data$$);
 SELECT o AS options, try(format($$SELECT risk.mlp_fit(y, x, %L) FROM mlp_data$$, o)) AS error
-FROM (VALUES ('{"hidden": [0]}'), ('{"hidden": 16}'), ('{"hidden": [1,1,1,1,1,1,1,1,1]}'),
+FROM (VALUES ('{"hidden": [0]}'), ('{"hidden": 16}'), ('{"hidden": [1,1,1,1,1,1,1,1,1]}'), ('{"hidden": [4096, 4096, 4096]}'),
              ('{"alpha": -1}'), ('{"learning_rate": 0}'), ('{"solver": "sgd"}'),
              ('{"activation": "softmax"}'), ('{"max_epochs": 0}'), ('{"validation_fraction": 1}'),
              ('{"seed": -1}'), ('{"class_weight": {"1": 0}}'), ('{"patience": 0}'), ('{"hiden": [4]}'),

@@ -21,6 +21,7 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "nodes/parsenodes.h"
 #include "nodes/primnodes.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -40,6 +41,7 @@
 #include "core/mlp.h"
 
 #define MLP_VERSION 1
+#define MLP_MAX_PARAMS 16000000	/* parameters of a network trained here (128 MB a copy) */
 
 typedef struct MlpHeader
 {
@@ -1090,6 +1092,15 @@ fit_options(Jsonb *opt, int p, FitOptions *f)
 							float8out_internal(s))));
 		f->o.seed = (uint64) s;
 	}
+	{
+		int64		np = rk_mlp_nparams(f->nlayers, f->sizes, NULL);
+
+		if (np > MLP_MAX_PARAMS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("a network of " INT64_FORMAT " parameters (" INT64_FORMAT " MB each copy) is too large; at most %d",
+							np, np * (int64) sizeof(double) / (1024 * 1024), MLP_MAX_PARAMS)));
+	}
 	if ((v = risk_option(opt, "init")) != NULL)
 		f->o.init = init_of(v, f);
 	if ((v = risk_option(opt, "class_weight")) != NULL)
@@ -1424,8 +1435,8 @@ risk_mlp_step_final(PG_FUNCTION_ARGS)
 /* The driver: passes over the table, L-BFGS between them. */
 typedef struct TableFit
 {
-	char	   *train_q,
-			   *valid_q;		/* _mlp_step over the training (validation) rows */
+	SPIPlanPtr	train_q,
+				valid_q;		/* _mlp_step over the training (validation) rows, prepared */
 	Oid			argtypes[2];
 	Mlp		   *m;				/* the model being trained (theta updated in place) */
 	double		alpha;
@@ -1447,7 +1458,7 @@ typedef struct TableFit
 
 /* One pass: the step's values at theta, or NULL (an error kept in t->error). */
 static double *
-table_pass(TableFit *t, const char *q, const double *theta, bool grad, int64 *n)
+table_pass(TableFit *t, SPIPlanPtr q, const double *theta, bool grad, int64 *n)
 {
 	MemoryContext old = CurrentMemoryContext;
 	double	   *volatile out = NULL;
@@ -1464,7 +1475,8 @@ table_pass(TableFit *t, const char *q, const double *theta, bool grad, int64 *n)
 		memcpy(t->m->theta, theta, sizeof(double) * t->m->h->nparams);
 		args[0] = PointerGetDatum(t->m->h);
 		args[1] = BoolGetDatum(grad);
-		if (SPI_execute_with_args(q, 2, t->argtypes, args, NULL, true, 1) != SPI_OK_SELECT
+		/* no row limit: a limit would turn parallel query off */
+		if (SPI_execute_plan(q, args, NULL, true, 0) != SPI_OK_SELECT
 			|| SPI_processed != 1)
 			elog(ERROR, "mlp_fit_table: a pass over the table failed");
 		v = NULL;
@@ -1699,7 +1711,7 @@ risk_mlp_fit_table(PG_FUNCTION_ARGS)
 			appendStringInfo(&q, ", sum((%s) * %s::float8)", wexpr, col[j]);
 		appendStringInfo(&q, " FROM %s WHERE %s", relname, where);
 		stats_q = q.data;
-		if (SPI_execute(stats_q, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		if (SPI_execute(stats_q, true, 0) != SPI_OK_SELECT || SPI_processed != 1)
 			elog(ERROR, "mlp_fit_table: the standardization pass failed");
 		nrows = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 		if (nrows == 0)
@@ -1732,7 +1744,7 @@ risk_mlp_fit_table(PG_FUNCTION_ARGS)
 			appendStringInfo(&q, ", sum((%s) * (%s::float8 - %s) ^ 2)", wexpr, col[j],
 							 float8out_internal(m->mean[j]));
 		appendStringInfo(&q, " FROM %s WHERE %s", relname, where);
-		if (SPI_execute(q.data, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		if (SPI_execute(q.data, true, 0) != SPI_OK_SELECT || SPI_processed != 1)
 			elog(ERROR, "mlp_fit_table: the standardization pass failed");
 		for (j = 0; j < p; j++)
 		{
@@ -1747,11 +1759,20 @@ risk_mlp_fit_table(PG_FUNCTION_ARGS)
 	np = m->h->nparams;
 	t.argtypes[0] = get_func_rettype(fcinfo->flinfo->fn_oid);	/* risk.mlp */
 	t.argtypes[1] = BOOLOID;
-	t.train_q = psprintf("SELECT risk_internal._mlp_step(%s::int4, ARRAY[%s]::float8[], %s, $1, $2) FROM %s WHERE %s",
-						 quote_identifier(ycol), cols, wexpr, relname, where);
+	/* prepared once; a parallel plan where the planner chooses one */
+	t.train_q = SPI_prepare_cursor(psprintf("SELECT risk_internal._mlp_step(%s::int4, ARRAY[%s]::float8[], %s, $1, $2) FROM %s WHERE %s",
+											quote_identifier(ycol), cols, wexpr, relname, where),
+								   2, t.argtypes, CURSOR_OPT_PARALLEL_OK);
+	if (t.train_q == NULL)
+		elog(ERROR, "mlp_fit_table: preparing a pass failed: %s", SPI_result_code_string(SPI_result));
 	if (vwhere)
-		t.valid_q = psprintf("SELECT risk_internal._mlp_step(%s::int4, ARRAY[%s]::float8[], %s, $1, $2) FROM %s WHERE %s",
-							 quote_identifier(ycol), cols, wexpr, relname, vwhere);
+	{
+		t.valid_q = SPI_prepare_cursor(psprintf("SELECT risk_internal._mlp_step(%s::int4, ARRAY[%s]::float8[], %s, $1, $2) FROM %s WHERE %s",
+												quote_identifier(ycol), cols, wexpr, relname, vwhere),
+									   2, t.argtypes, CURSOR_OPT_PARALLEL_OK);
+		if (t.valid_q == NULL)
+			elog(ERROR, "mlp_fit_table: preparing a pass failed: %s", SPI_result_code_string(SPI_result));
+	}
 	t.alpha = f.o.alpha;
 	t.patience = f.o.patience;
 	t.tol = f.o.tol;

@@ -75,9 +75,42 @@ sigmoid(double t)
 static void
 activate(rk_mlp_act act, double *a, int64_t k)
 {
-	for (int64_t i = 0; i < k; i++)
-		a[i] = act == RK_MLP_RELU ? (a[i] > 0 ? a[i] : 0)
-			: act == RK_MLP_TANH ? tanh(a[i]) : sigmoid(a[i]);
+	/* one loop per activation (the relu one vectorizes) */
+	switch (act)
+	{
+		case RK_MLP_RELU:
+			/*
+			 * max(a, 0) on the bits, without a branch (a mispredicted one
+			 * per unit cost more than the rest of the pass): a negative
+			 * value (sign bit set) becomes +0
+			 */
+			for (int64_t i = 0; i < k; i++)
+			{
+				uint64_t	u;
+
+				memcpy(&u, &a[i], sizeof(u));
+				u &= (u >> 63) - 1;
+				memcpy(&a[i], &u, sizeof(u));
+			}
+			break;
+		case RK_MLP_TANH:
+			for (int64_t i = 0; i < k; i++)
+				a[i] = tanh(a[i]);
+			break;
+		default:
+			for (int64_t i = 0; i < k; i++)
+				a[i] = sigmoid(a[i]);
+			break;
+	}
+}
+
+/* out (rows x fo) += the bias b of each unit: after the product, as x W + b */
+static void
+add_bias(double *out, const double *b, int64_t rows, int fo)
+{
+	for (int64_t i = 0; i < rows; i++)
+		for (int j = 0; j < fo; j++)
+			out[i * fo + j] += b[j];
 }
 
 /* Offsets of each layer's weights and biases in theta. */
@@ -119,10 +152,9 @@ forward(const rk_mlp *m, const double *theta, const double *z, int64_t rows, dou
 		int			fi = m->sizes[l],
 					fo = m->sizes[l + 1];
 
-		for (int64_t i = 0; i < rows; i++)
-			memcpy(out + i * fo, theta + boff[l], sizeof(double) * fo);
 		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) rows, fo, fi,
-					1.0, in, fi, theta + woff[l], fo, 1.0, out, fo);
+					1.0, in, fi, theta + woff[l], fo, 0.0, out, fo);
+		add_bias(out, theta + boff[l], rows, fo);
 		if (l + 1 < m->nlayers)
 			activate(m->act, out, rows * fo);
 	}
@@ -223,8 +255,8 @@ rk_mlp_predict_row(const rk_mlp *m, const double *x, double *work)
 		double	   *out = in + fi;
 
 		/* out = W' in + b: W is fi x fo, row-major */
-		memcpy(out, m->theta + boff[l], sizeof(double) * fo);
-		cblas_dgemv(CblasRowMajor, CblasTrans, fi, fo, 1.0, m->theta + woff[l], fo, in, 1, 1.0, out, 1);
+		cblas_dgemv(CblasRowMajor, CblasTrans, fi, fo, 1.0, m->theta + woff[l], fo, in, 1, 0.0, out, 1);
+		add_bias(out, m->theta + boff[l], 1, fo);
 		if (l + 1 < m->nlayers)
 			activate(m->act, out, fo);
 		in = out;
@@ -396,12 +428,29 @@ loss_grad(const rk_mlp *m, const double *theta, const double *z, const double *y
 			/* the delta of the layer below: (d W') * f'(a) */
 			cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int) k, fi, fo,
 						1.0, w->d, fo, theta + woff[l], fo, 0.0, w->d2, fi);
-			for (int64_t i = 0; i < k * fi; i++)
+			switch (m->act)
 			{
-				double		av = in[i];
+				case RK_MLP_RELU:
+					/* relu's outputs are +0 or positive: the derivative is 0 where the bits are 0 */
+					for (int64_t i = 0; i < k * fi; i++)
+					{
+						uint64_t	u,
+									d;
 
-				w->d2[i] *= m->act == RK_MLP_RELU ? (av > 0 ? 1.0 : 0.0)
-					: m->act == RK_MLP_TANH ? 1 - av * av : av * (1 - av);
+						memcpy(&u, &in[i], sizeof(u));
+						memcpy(&d, &w->d2[i], sizeof(d));
+						d &= -(uint64_t) (u != 0);
+						memcpy(&w->d2[i], &d, sizeof(d));
+					}
+					break;
+				case RK_MLP_TANH:
+					for (int64_t i = 0; i < k * fi; i++)
+						w->d2[i] *= 1 - in[i] * in[i];
+					break;
+				default:
+					for (int64_t i = 0; i < k * fi; i++)
+						w->d2[i] *= in[i] * (1 - in[i]);
+					break;
 			}
 			{
 				double	   *t = w->d;
