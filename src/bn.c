@@ -617,12 +617,6 @@ jnumber(JsonbValue *v, const char *what)
 	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
 }
 
-static JsonbValue *
-jkey(JsonbContainer *obj, const char *key)
-{
-	return getKeyJsonValueFromContainer(obj, key, strlen(key), NULL);
-}
-
 static int
 jstrings(JsonbValue *v, const char *what, char ***out)
 {
@@ -654,14 +648,8 @@ jnumbers(JsonbValue *v, const char *what, double **out)
 static int
 estimator_of(const char *s)
 {
-	for (int i = 0; i < (int) lengthof(estimator_names); i++)
-		if (strcmp(s, estimator_names[i]) == 0)
-			return i;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown estimator \"%s\"", s),
-			 errhint("Use 'ml' (maximum likelihood), 'bdeu' (with an equivalent sample size), 'k2' or 'prior' (the network's pseudo-counts).")));
-	return 0;
+	return risk_choice_str(s, strlen(s), estimator_names, lengthof(estimator_names), "estimator",
+						   "Use 'ml' (maximum likelihood), 'bdeu' (with an equivalent sample size), 'k2' or 'prior' (the network's pseudo-counts).");
 }
 
 PG_FUNCTION_INFO_V1(risk_bn_in);
@@ -679,10 +667,10 @@ risk_bn_in(PG_FUNCTION_ARGS)
 
 	if (!JB_ROOT_IS_OBJECT(jb))
 		bn_syntax("not a JSON object");
-	nodes = jarray(jkey(&jb->root, "nodes"), "\"nodes\" must be an array");
-	if ((v = jkey(&jb->root, "estimator")) != NULL)
+	nodes = jarray(risk_json_key(&jb->root, "nodes"), "\"nodes\" must be an array");
+	if ((v = risk_json_key(&jb->root, "estimator")) != NULL)
 		estimator = estimator_of(jstring(v, "\"estimator\" must be a string"));
-	if ((v = jkey(&jb->root, "ess")) != NULL)
+	if ((v = risk_json_key(&jb->root, "ess")) != NULL)
 		ess = jnumber(v, "\"ess\" must be a number");
 	n = JsonContainerSize(nodes);
 	defs = palloc0(sizeof(BnNodeDef) * Max(n, 1));
@@ -694,16 +682,16 @@ risk_bn_in(PG_FUNCTION_ARGS)
 		if (e == NULL || e->type != jbvBinary || !JsonContainerIsObject(e->val.binary.data))
 			bn_syntax("each node must be an object");
 		o = e->val.binary.data;
-		defs[i].name = jstring(jkey(o, "name"), "each node needs a \"name\" string");
-		defs[i].nstates = jstrings(jkey(o, "states"), "\"states\" must be an array of strings",
+		defs[i].name = jstring(risk_json_key(o, "name"), "each node needs a \"name\" string");
+		defs[i].nstates = jstrings(risk_json_key(o, "states"), "\"states\" must be an array of strings",
 								   &defs[i].states);
-		v = jkey(o, "parents");
+		v = risk_json_key(o, "parents");
 		defs[i].nparents = v ? jstrings(v, "\"parents\" must be an array of strings",
 										&defs[i].parents) : 0;
-		defs[i].ncpt = jnumbers(jkey(o, "cpt"), "\"cpt\" must be an array of numbers", &defs[i].cpt);
-		defs[i].ncounts = jnumbers(jkey(o, "counts"), "\"counts\" must be an array of numbers",
+		defs[i].ncpt = jnumbers(risk_json_key(o, "cpt"), "\"cpt\" must be an array of numbers", &defs[i].cpt);
+		defs[i].ncounts = jnumbers(risk_json_key(o, "counts"), "\"counts\" must be an array of numbers",
 								   &defs[i].counts);
-		defs[i].nprior = jnumbers(jkey(o, "prior"), "\"prior\" must be an array of numbers",
+		defs[i].nprior = jnumbers(risk_json_key(o, "prior"), "\"prior\" must be an array of numbers",
 								  &defs[i].prior);
 	}
 	if (!(ess > 0 && isfinite(ess)))
@@ -1795,14 +1783,8 @@ static const char *const score_names[] = {"bic", "bdeu", "k2"};
 static int
 score_of(const char *s)
 {
-	for (int i = 0; i < (int) lengthof(score_names); i++)
-		if (strcmp(s, score_names[i]) == 0)
-			return i;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown score \"%s\"", s),
-			 errhint("Use 'bic', 'bdeu' (with an equivalent sample size) or 'k2'.")));
-	return 0;
+	return risk_choice_str(s, strlen(s), score_names, lengthof(score_names), "score",
+						   "Use 'bic', 'bdeu' (with an equivalent sample size) or 'k2'.");
 }
 
 static void
@@ -1869,10 +1851,7 @@ static void
 learn_same(LearnState *st, BnHeader *net, Jsonb *options)
 {
 	same_network(st->net, net);
-	if ((options == NULL) != (st->options == NULL)
-		|| (options && (VARSIZE(options) != VARSIZE(st->options)
-						|| memcmp(options, st->options, VARSIZE(options)) != 0)))
-		risk_param_mismatch("options", "one set of options", "another", false);
+	risk_same_options(st->options, options);
 }
 
 /* Room for more events: n bytes each, in one huge block. */

@@ -231,23 +231,10 @@ check_values(const Mlp *m)
 }
 
 static int
-name_index(const char *s, const char *const *names, int n, const char *what, const char *hint)
-{
-	for (int i = 0; i < n; i++)
-		if (strcmp(s, names[i]) == 0)
-			return i;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown %s \"%s\"", what, s),
-			 errhint("%s", hint)));
-	return 0;
-}
-
-static int
 activation_of(const char *s)
 {
-	return name_index(s, act_names, lengthof(act_names), "activation",
-					  "Use 'relu', 'tanh' or 'logistic'.");
+	return risk_choice_str(s, strlen(s), act_names, lengthof(act_names), "activation",
+						   "Use 'relu', 'tanh' or 'logistic'.");
 }
 
 /* ---------------------------------------------------------------------
@@ -261,12 +248,6 @@ mlp_syntax(const char *what)
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid input syntax for type risk.mlp: %s", what),
 			 errhint("A model is a JSON object {\"layers\": [p, ..., 1], \"activation\": ..., \"weights\": [[...], ...], \"biases\": [[...], ...], \"mean\": [...], \"scale\": [...]}.")));
-}
-
-static JsonbValue *
-jkey(JsonbContainer *obj, const char *key)
-{
-	return getKeyJsonValueFromContainer(obj, key, strlen(key), NULL);
 }
 
 static double
@@ -328,7 +309,7 @@ risk_mlp_in(PG_FUNCTION_ARGS)
 	if (!JB_ROOT_IS_OBJECT(jb))
 		mlp_syntax("not a JSON object");
 	root = &jb->root;
-	a = jarr(jkey(root, "layers"), "\"layers\" must be an array of layer sizes");
+	a = jarr(risk_json_key(root, "layers"), "\"layers\" must be an array of layer sizes");
 	nlayers = (int) JsonContainerSize(a) - 1;
 	if (nlayers < 1 || nlayers > RK_MLP_MAX_HIDDEN + 1)
 		check_shape(nlayers, sizes);
@@ -339,26 +320,26 @@ risk_mlp_in(PG_FUNCTION_ARGS)
 		sizes[l] = s == floor(s) && s >= 0 && s <= RK_MLP_MAX_UNITS ? (int) s : -1;
 	}
 	check_shape(nlayers, sizes);
-	if ((v = jkey(root, "activation")) != NULL)
+	if ((v = risk_json_key(root, "activation")) != NULL)
 	{
 		if (v->type != jbvString)
 			mlp_syntax("\"activation\" must be a string");
 		act = activation_of(pnstrdup(v->val.string.val, v->val.string.len));
 	}
-	hist = jkey(root, "history");
+	hist = risk_json_key(root, "history");
 	if (hist != NULL && (hist->type != jbvBinary || !JsonContainerIsObject(hist->val.binary.data)))
 		mlp_syntax("\"history\" must be an object");
 	if (hist)
-		epochs = (int) JsonContainerSize(jarr(jkey(hist->val.binary.data, "train_loss"),
+		epochs = (int) JsonContainerSize(jarr(risk_json_key(hist->val.binary.data, "train_loss"),
 											  "\"history\" needs a \"train_loss\" array"));
 	m = mlp_new(nlayers, sizes, act, epochs);
 	rk_mlp_nparams(nlayers, sizes, &nw);
-	if ((v = jkey(root, "mean")) != NULL)
+	if ((v = risk_json_key(root, "mean")) != NULL)
 		jnums(v, "\"mean\"", m->mean, sizes[0]);
-	if ((v = jkey(root, "scale")) != NULL)
+	if ((v = risk_json_key(root, "scale")) != NULL)
 		jnums(v, "\"scale\"", m->scale, sizes[0]);
-	ws = jarr(jkey(root, "weights"), "\"weights\" must be an array with one array per layer");
-	bs = jarr(jkey(root, "biases"), "\"biases\" must be an array with one array per layer");
+	ws = jarr(risk_json_key(root, "weights"), "\"weights\" must be an array with one array per layer");
+	bs = jarr(risk_json_key(root, "biases"), "\"biases\" must be an array with one array per layer");
 	if ((int) JsonContainerSize(ws) != nlayers || (int) JsonContainerSize(bs) != nlayers)
 		mlp_syntax("\"weights\" and \"biases\" need one array per layer");
 	bo = nw;
@@ -374,24 +355,24 @@ risk_mlp_in(PG_FUNCTION_ARGS)
 	{
 		JsonbContainer *ho = hist->val.binary.data;
 
-		jnums(jkey(ho, "train_loss"), "\"train_loss\"", m->train_loss, epochs);
-		jnums(jkey(ho, "validation_loss"), "\"validation_loss\"", m->valid_loss, epochs);
-		m->h->kept = (int) jnum(jkey(ho, "epoch_kept"), "\"epoch_kept\" must be a number");
-		v = jkey(ho, "converged");
+		jnums(risk_json_key(ho, "train_loss"), "\"train_loss\"", m->train_loss, epochs);
+		jnums(risk_json_key(ho, "validation_loss"), "\"validation_loss\"", m->valid_loss, epochs);
+		m->h->kept = (int) jnum(risk_json_key(ho, "epoch_kept"), "\"epoch_kept\" must be a number");
+		v = risk_json_key(ho, "converged");
 		m->h->converged = v && v->type == jbvBool ? v->val.boolean : 0;
 	}
-	if ((v = jkey(root, "training")) != NULL && v->type == jbvBinary
+	if ((v = risk_json_key(root, "training")) != NULL && v->type == jbvBinary
 		&& JsonContainerIsObject(v->val.binary.data))
 	{
 		JsonbContainer *t = v->val.binary.data;
-		JsonbValue *s = jkey(t, "solver");
+		JsonbValue *s = risk_json_key(t, "solver");
 		MlpHeader  *h = m->h;
 
 		if (s && s->type == jbvString)
-			h->solver = name_index(pnstrdup(s->val.string.val, s->val.string.len), solver_names,
-								   lengthof(solver_names), "solver", "Use 'lbfgs' or 'adam'.");
+			h->solver = risk_choice_str(s->val.string.val, s->val.string.len, solver_names,
+										lengthof(solver_names), "solver", "Use 'lbfgs' or 'adam'.");
 #define TNUM(key, field) \
-		if ((s = jkey(t, key)) != NULL) h->field = jnum(s, "\"" key "\" must be a number")
+		if ((s = risk_json_key(t, key)) != NULL) h->field = jnum(s, "\"" key "\" must be a number")
 		TNUM("alpha", alpha);
 		TNUM("max_epochs", max_epochs);
 		TNUM("batch_size", batch_size);
@@ -403,7 +384,7 @@ risk_mlp_in(PG_FUNCTION_ARGS)
 		TNUM("seed", seed);
 		TNUM("rows", rows);
 #undef TNUM
-		if ((s = jkey(t, "class_weight")) != NULL)
+		if ((s = risk_json_key(t, "class_weight")) != NULL)
 			jnums(s, "\"class_weight\"", h->class_weight, 2);
 	}
 	check_values(m);
@@ -724,10 +705,7 @@ fit_same(FitState *st, int p, Jsonb *options)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("expected %d features, got %d", st->p, p),
 				 errhint("Every row must have the same features in the same order.")));
-	if ((options == NULL) != (st->options == NULL)
-		|| (options && (VARSIZE(options) != VARSIZE(st->options)
-						|| memcmp(options, st->options, VARSIZE(options)) != 0)))
-		risk_param_mismatch("options", "one set of options", "another", false);
+	risk_same_options(st->options, options);
 }
 
 static void
@@ -970,8 +948,8 @@ init_of(JsonbValue *v, const FitOptions *f)
 			   *b;
 
 	if (v->type != jbvBinary || !JsonContainerIsObject(v->val.binary.data)
-		|| (a = jkey(v->val.binary.data, "weights")) == NULL
-		|| (b = jkey(v->val.binary.data, "biases")) == NULL
+		|| (a = risk_json_key(v->val.binary.data, "weights")) == NULL
+		|| (b = risk_json_key(v->val.binary.data, "biases")) == NULL
 		|| a->type != jbvBinary || !JsonContainerIsArray(a->val.binary.data)
 		|| b->type != jbvBinary || !JsonContainerIsArray(b->val.binary.data)
 		|| (int) JsonContainerSize((ws = a->val.binary.data)) != f->nlayers
@@ -1057,8 +1035,12 @@ fit_options(Jsonb *opt, int p, FitOptions *f)
 	if ((v = risk_option(opt, "activation")) != NULL)
 		f->act = activation_of(opt_string(v, "activation"));
 	if ((v = risk_option(opt, "solver")) != NULL)
-		f->o.solver = name_index(opt_string(v, "solver"), solver_names, lengthof(solver_names),
-								 "solver", "Use 'lbfgs' (full batch) or 'adam' (mini-batches).");
+	{
+		const char *solver = opt_string(v, "solver");
+
+		f->o.solver = risk_choice_str(solver, strlen(solver), solver_names, lengthof(solver_names),
+									  "solver", "Use 'lbfgs' (full batch) or 'adam' (mini-batches).");
+	}
 	if ((v = risk_option(opt, "alpha")) != NULL)
 		f->o.alpha = opt_range(v, "alpha", 0, INFINITY, false, true);
 	if ((v = risk_option(opt, "max_epochs")) != NULL)
@@ -1111,7 +1093,7 @@ fit_options(Jsonb *opt, int p, FitOptions *f)
 					 errmsg("option \"class_weight\" must be an object {\"0\": weight, \"1\": weight}")));
 		for (int c = 0; c < 2; c++)
 		{
-			JsonbValue *cw = jkey(v->val.binary.data, c ? "1" : "0");
+			JsonbValue *cw = risk_json_key(v->val.binary.data, c ? "1" : "0");
 
 			if (cw != NULL)
 				f->class_weight[c] = opt_range(cw, "class_weight", 0, INFINITY, true, true);
@@ -1120,15 +1102,14 @@ fit_options(Jsonb *opt, int p, FitOptions *f)
 }
 
 /* Rows in a canonical order (lexicographic on y, weight, x): any arrival order trains alike. */
-static int	row_width;
-
 static int
-row_cmp(const void *a, const void *b)
+row_cmp(const void *a, const void *b, void *arg)
 {
 	const double *x = a,
 			   *y = b;
+	int			width = *(const int *) arg;
 
-	for (int i = 0; i < row_width; i++)
+	for (int i = 0; i < width; i++)
 		if (x[i] != y[i])
 			return x[i] < y[i] ? -1 : 1;
 	return 0;
@@ -1161,9 +1142,12 @@ risk_mlp_fit_final(PG_FUNCTION_ARGS)
 	n = st->nrows;
 	fit_options(st->options, p, &f);
 	/* without ORDER BY the rows arrive in any order (parallel workers too) */
-	row_width = p + 2;
 	if (!st->ordered)
-		qsort(st->rows, (size_t) n, sizeof(double) * (p + 2), row_cmp);
+	{
+		int			width = p + 2;
+
+		qsort_arg(st->rows, (size_t) n, sizeof(double) * width, row_cmp, &width);
+	}
 	x = palloc_extended(sizeof(double) * (Size) (n * p), MCXT_ALLOC_HUGE);
 	y = palloc_extended(sizeof(double) * (Size) n, MCXT_ALLOC_HUGE);
 	w = palloc_extended(sizeof(double) * (Size) n, MCXT_ALLOC_HUGE);

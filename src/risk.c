@@ -388,8 +388,13 @@ int
 risk_choice(text *t, const char *const *names, int n, const char *what,
 			const char *hint)
 {
-	const char *s = VARDATA_ANY(t);
-	int			len = VARSIZE_ANY_EXHDR(t);
+	return risk_choice_str(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), names, n, what, hint);
+}
+
+int
+risk_choice_str(const char *s, int len, const char *const *names, int n, const char *what,
+				const char *hint)
+{
 	int			i;
 
 	for (i = 0; i < n; i++)
@@ -397,7 +402,7 @@ risk_choice(text *t, const char *const *names, int n, const char *what,
 			return i;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown %s \"%s\"", what, text_to_cstring(t)),
+			 errmsg("unknown %s \"%s\"", what, pnstrdup(s, len)),
 			 errhint("%s", hint)));
 	return 0;					/* not reached */
 }
@@ -489,9 +494,24 @@ risk_check_options(Jsonb *opt, const char *func, const char *const *keys, int nk
 }
 
 JsonbValue *
+risk_json_key(JsonbContainer *obj, const char *key)
+{
+	return getKeyJsonValueFromContainer(obj, key, strlen(key), NULL);
+}
+
+JsonbValue *
 risk_option(Jsonb *opt, const char *key)
 {
-	JsonbValue *v = getKeyJsonValueFromContainer(&opt->root, key, strlen(key), NULL);
+	JsonbValue *v = risk_json_key(&opt->root, key);
 
 	return v == NULL || v->type == jbvNull ? NULL : v;
+}
+
+void
+risk_same_options(const Jsonb *mine, const Jsonb *given)
+{
+	if ((given == NULL) != (mine == NULL)
+		|| (given && (VARSIZE(given) != VARSIZE(mine)
+					  || memcmp(given, mine, VARSIZE(given)) != 0)))
+		risk_param_mismatch("options", "one set of options", "another", false);
 }

@@ -66,6 +66,12 @@ extern double *risk_features(ArrayType *a, int want, int *len);
 extern void risk_check_options(Jsonb *opt, const char *func, const char *const *keys, int nkeys);
 extern JsonbValue *risk_option(Jsonb *opt, const char *key);
 
+/* The value of key in a JSON object (NULL: absent). */
+extern JsonbValue *risk_json_key(JsonbContainer *obj, const char *key);
+
+/* ERROR unless an aggregate's options are the same as the ones it kept (NULL: none). */
+extern void risk_same_options(const Jsonb *mine, const Jsonb *given);
+
 /*
  * A parameter of an aggregate's group (a confidence level, a threshold, k,
  * a fitting method, a family, an intercept flag...), bound by the group's
@@ -129,6 +135,8 @@ extern void risk_raise(rk_status st, const char *where);
  * The index of t among names[0..n-1], read in place (no copy per row);
  * ERROR "unknown <what> "<t>"" with the hint otherwise.
  */
+extern int	risk_choice_str(const char *s, int len, const char *const *names, int n,
+							const char *what, const char *hint);
 extern int	risk_choice(text *t, const char *const *names, int n,
 						const char *what, const char *hint);
 
