@@ -304,6 +304,25 @@ rk_severity_pdf(rk_sev_family fam, double p1, double p2, double x)
 			{
 				double		lx = log(x) + log(p2);	/* log(rate x) */
 
+				if (p1 > 1e15)
+				{
+					/*
+					 * (shape - 1) lx and lgamma(shape) overflow, their
+					 * difference does not: with r = rate x / shape and
+					 * u = log r, Stirling gives log pdf = log(rate)
+					 * - log(2 pi shape)/2 + shape (u - expm1(u)) - u, to
+					 * O(1/shape) < 1e-15 (u - expm1(u) <= 0, without the
+					 * cancellation of 1 + u - e^u near the mean)
+					 */
+					double		xr = x * p2,
+								r = isfinite(xr) ? xr / p1 : exp(lx - log(p1)),
+								u;
+
+					if (!(r > 0) || !isfinite(r))
+						return 0.0;
+					u = fabs(r - 1) < 0.5 ? log1p(r - 1) : log(r);
+					return exp(log(p2) - 0.5 * log(2 * M_PI * p1) + p1 * (u - expm1(u)) - u);
+				}
 				return exp(log(p2) + (p1 - 1.0) * lx - exp(lx) - lgamma(p1));
 			}
 		case RK_SEV_GPD:

@@ -90,4 +90,18 @@ UNIT_TEST(test_oprisk_extremes)
 	check(rk_severity_pdf(RK_SEV_WEIBULL, 10.62890625, 1.390794793043109e-320, 1) == 0.0,
 		  "Weibull pdf where x/scale overflows",
 		  rk_severity_pdf(RK_SEV_WEIBULL, 10.62890625, 1.390794793043109e-320, 1), 0);
+	/* a shape where (shape - 1) log(rate x) and lgamma(shape) overflow (found by fuzz_oprisk) */
+	check(rk_severity_pdf(RK_SEV_GAMMA, 1.4044477616111841e+306, 127496093750,
+						  2.5419652704213494e+93) == 0.0,
+		  "gamma pdf far below the mean of an enormous shape",
+		  rk_severity_pdf(RK_SEV_GAMMA, 1.4044477616111841e+306, 127496093750, 2.5419652704213494e+93), 0);
+	{
+		/* shape 1e16, rate 1: one deviation above the mean the density is the normal one to O(1/sqrt(shape)) */
+		double		k = 1e16,
+					sd = 1e8,
+					got = rk_severity_pdf(RK_SEV_GAMMA, k, 1, k + sd),
+					want = exp(-0.5) / (sd * sqrt(2 * M_PI));
+
+		check_close(got, want, 1e-6, "gamma pdf of shape 1e16 = its normal limit");
+	}
 }
