@@ -65,13 +65,19 @@ risk--$(EXTVERSION).sql: $(SQL_PIECES)
 # every object depends on the project's headers (struct layouts are shared)
 $(OBJS): $(wildcard src/*.h src/core/*.h)
 
+# the network's passes over a block of rows (activations, their derivatives,
+# the outer product of the output layer) are loops over arrays: vectorized,
+# as PostgreSQL builds its page checksums (the same results: no
+# reassociation of sums)
+src/core/mlp.o: CFLAGS += $(CFLAGS_VECTORIZE)
+
 # C unit tests of src/core: no server needed.  Every test/unit/*.c (the
 # harness unit.c and a test_<area>.c per area) goes into one program; each
 # test registers itself (UNIT_TEST in test/unit/unit.h), so no list is kept.
 UNIT_CC ?= $(CC)
 UNIT_SRCS = $(sort $(wildcard test/unit/*.c))
 test/unit/unit_tests: $(UNIT_SRCS) $(CORE_SRCS) $(wildcard test/unit/*.h src/core/*.h)
-	$(UNIT_CC) -std=gnu99 -O2 -g $(WARN) -Isrc $(GSL_CFLAGS) $(EXTRA_CFLAGS) -o $@ \
+	$(UNIT_CC) -std=gnu99 -O2 $(CFLAGS_VECTORIZE) -g $(WARN) -Isrc $(GSL_CFLAGS) $(EXTRA_CFLAGS) -o $@ \
 	    $(UNIT_SRCS) $(CORE_SRCS) $(CORE_LIBS) $(EXTRA_LDFLAGS)
 
 unit: test/unit/unit_tests

@@ -16,6 +16,7 @@
 \set cancer_csv :abs_srcdir '/test/data/mlp_breast_cancer.csv'
 \set folds_csv :abs_srcdir '/test/data/mlp_folds.csv'
 \set cv_csv :abs_srcdir '/test/data/mlp_cv.csv'
+\set cv_seeds_csv :abs_srcdir '/test/data/mlp_cv_seeds.csv'
 
 CREATE TABLE mlp_data (id int, y int, w float8, x1 float8, x2 float8, x3 float8, x4 float8,
                        x5 float8, x6 float8);
@@ -115,6 +116,11 @@ COPY cv_folds FROM :'folds_csv' (FORMAT csv, HEADER);
 CREATE TABLE sk_cv (data text, config_id int, options jsonb, fold int, auc float8, log_loss float8,
                     n_iter int, auc_logit float8, log_loss_unclipped float8, clipped int);
 COPY sk_cv FROM :'cv_csv' (FORMAT csv, HEADER);
+-- L-BFGS from six starts (seeds 1 to 6) on each fold
+-- (test/data/mlp_cv_seeds_reference.py); seed 1's rows are sk_cv's
+CREATE TABLE sk_seeds (data text, config_id int, fold int, seed int, auc float8, log_loss float8,
+                       train_loss float8, n_iter int);
+COPY sk_seeds FROM :'cv_seeds_csv' (FORMAT csv, HEADER);
 CREATE TABLE cv_rows AS
 SELECT 'credit' AS data, d.id, d.y, d.x FROM mlp_data d
 UNION ALL
@@ -122,36 +128,61 @@ SELECT 'cancer', c.id, c.y,
        ARRAY[x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, x18, x19,
              x20, x21, x22, x23, x24, x25, x26, x27, x28, x29, x30]
 FROM cancer c;
+-- the fits: Adam from seed 1, L-BFGS from every seed
+CREATE TABLE cv_runs AS
+SELECT k.data, k.config_id, k.fold, 1 AS seed, k.options, k.auc, k.log_loss, NULL::float8 AS train_loss
+FROM sk_cv k WHERE k.options->>'solver' = 'adam'
+UNION ALL
+SELECT s.data, s.config_id, s.fold, s.seed, k.options, s.auc, s.log_loss, s.train_loss
+FROM sk_seeds s JOIN sk_cv k USING (data, config_id, fold);
+SELECT count(*) AS lbfgs_fits, count(*) FILTER (WHERE k.auc = s.auc AND k.log_loss = s.log_loss) AS seed_1_as_sk_cv
+FROM sk_seeds s LEFT JOIN sk_cv k ON k.data = s.data AND k.config_id = s.config_id AND k.fold = s.fold AND s.seed = 1;
 CREATE TABLE cv_models AS
-SELECT k.data, k.config_id, k.fold, risk.mlp_fit(r.y, r.x, k.options || '{"seed": 1}' ORDER BY r.id) AS model
-FROM sk_cv k JOIN cv_rows r USING (data) JOIN cv_folds f USING (data, id)
+SELECT k.data, k.config_id, k.fold, k.seed,
+       risk.mlp_fit(r.y, r.x, k.options || jsonb_build_object('seed', k.seed) ORDER BY r.id) AS model
+FROM cv_runs k JOIN cv_rows r USING (data) JOIN cv_folds f USING (data, id)
 WHERE f.fold <> k.fold
-GROUP BY k.data, k.config_id, k.fold, k.options;
--- each fold's AUC and log-loss (clipped at 2^-52 as scikit-learn's log_loss)
+GROUP BY k.data, k.config_id, k.fold, k.seed, k.options;
+-- each fit's held-out AUC and log-loss (clipped at 2^-52 as scikit-learn's
+-- log_loss), and the penalized training loss of the parameters it kept
 CREATE TABLE cv_ours AS
-SELECT m.data, m.config_id, m.fold,
+SELECT m.data, m.config_id, m.fold, m.seed,
        risk.auc(p.pd, r.y) AS auc,
        avg(-(r.y * ln(greatest(p.pd, 2.220446049250313e-16))
-             + (1 - r.y) * ln(greatest(1 - p.pd, 2.220446049250313e-16)))) AS log_loss
+             + (1 - r.y) * ln(greatest(1 - p.pd, 2.220446049250313e-16)))) AS log_loss,
+       min(k.train_loss) AS train_loss
 FROM cv_models m JOIN cv_folds f ON f.data = m.data AND f.fold = m.fold
      JOIN cv_rows r ON r.data = f.data AND r.id = f.id,
-     LATERAL (SELECT risk.mlp_predict(m.model, r.x) AS pd) p
-GROUP BY 1, 2, 3;
+     LATERAL (SELECT risk.mlp_predict(m.model, r.x) AS pd) p,
+     LATERAL (SELECT h.train_loss FROM risk.mlp_history(m.model) h WHERE h.kept) k
+GROUP BY 1, 2, 3, 4;
 -- Adam draws the start and reshuffles the rows each epoch as scikit-learn
 -- does (the same seed, the rows in the same order): the same model to
--- rounding.  L-BFGS starts at the same point, but libLBFGS's line search
--- is not SciPy's: within 0.005 of scikit-learn's AUC and 2% of its
--- log-loss in every fold (the same minimum when both run to convergence,
--- above).
-SELECT o.data, o.config_id, k.options->>'solver' AS solver, k.options->'hidden' AS hidden,
-       k.options->>'activation' AS activation,
-       CASE WHEN k.options->>'solver' = 'adam'
-            THEN max(abs(o.auc - k.auc)) < 1e-9 AND max(abs(o.log_loss - k.log_loss) / k.log_loss) < 1e-6
-       END AS same_as_sklearn,
-       max(abs(o.auc - k.auc)) < 0.005 AS auc_within_0_005,
-       max(abs(o.log_loss - k.log_loss) / k.log_loss) < 0.02 AS log_loss_within_2pct
-FROM cv_ours o JOIN sk_cv k USING (data, config_id, fold)
-GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2;
+-- rounding, fold by fold.
+SELECT o.data, o.config_id, count(*) AS folds,
+       max(abs(o.auc - k.auc)) < 1e-9 AND max(abs(o.log_loss - k.log_loss) / k.log_loss) < 1e-6
+           AS same_as_sklearn
+FROM cv_ours o JOIN cv_runs k USING (data, config_id, fold, seed)
+WHERE k.options->>'solver' = 'adam'
+GROUP BY 1, 2 ORDER BY 1, 2;
+-- L-BFGS starts at the same point as scikit-learn's (the same minimum when
+-- both run to convergence, above), but libLBFGS's line search is not
+-- SciPy's and a network has many minima: where either stops at max_epochs
+-- or the paths part, one fit lands better and the other worse.  Over the
+-- 30 fits of a configuration (5 folds x 6 starts): the mean AUC within
+-- 0.005 of scikit-learn's, and the held-out log-loss and the training loss
+-- reached no worse than scikit-learn's: the mean paired difference (ours -
+-- scikit-learn's) below two standard errors.
+SELECT o.data, o.config_id, k.options->'hidden' AS hidden, k.options->>'activation' AS activation,
+       count(*) AS fits,
+       abs(avg(o.auc) - avg(k.auc)) < 0.005 AS mean_auc_within_0_005,
+       avg(o.log_loss - k.log_loss) < 2 * stddev(o.log_loss - k.log_loss) / sqrt(count(*))
+           AS log_loss_no_worse,
+       avg(o.train_loss - k.train_loss) < 2 * stddev(o.train_loss - k.train_loss) / sqrt(count(*))
+           AS train_loss_no_worse
+FROM cv_ours o JOIN cv_runs k USING (data, config_id, fold, seed)
+WHERE k.options->>'solver' = 'lbfgs'
+GROUP BY 1, 2, 3, 4 ORDER BY 1, 2;
 
 -- ---------------------------------------------------------------------
 -- Training here

@@ -52,13 +52,6 @@ shape_ok(const rk_mlp *m)
 		&& (m->act == RK_MLP_RELU || m->act == RK_MLP_TANH || m->act == RK_MLP_LOGISTIC);
 }
 
-/* log(1 + exp(t)) without overflow */
-static double
-softplus(double t)
-{
-	return t > 0 ? t + log1p(exp(-t)) : log1p(exp(t));
-}
-
 static double
 sigmoid(double t)
 {
@@ -152,8 +145,12 @@ forward(const rk_mlp *m, const double *theta, const double *z, int64_t rows, dou
 		int			fi = m->sizes[l],
 					fo = m->sizes[l + 1];
 
-		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) rows, fo, fi,
-					1.0, in, fi, theta + woff[l], fo, 0.0, out, fo);
+		if (fo == 1)			/* the output unit: a product by a vector */
+			cblas_dgemv(CblasRowMajor, CblasNoTrans, (int) rows, fi, 1.0, in, fi,
+						theta + woff[l], 1, 0.0, out, 1);
+		else
+			cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) rows, fo, fi,
+						1.0, in, fi, theta + woff[l], fo, 0.0, out, fo);
 		add_bias(out, theta + boff[l], rows, fo);
 		if (l + 1 < m->nlayers)
 			activate(m->act, out, rows * fo);
@@ -326,6 +323,7 @@ typedef struct lg_work
 	double	   *block;
 	double	   *d,
 			   *d2;				/* cap x max size */
+	double	   *ones;			/* cap ones: column sums as a product */
 	int64_t		cap;
 } lg_work;
 
@@ -335,6 +333,7 @@ lg_free(lg_work *w)
 	free(w->block);
 	free(w->d);
 	free(w->d2);
+	free(w->ones);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -350,11 +349,14 @@ lg_alloc(const rk_mlp *m, int64_t cap, lg_work *w)
 	w->block = layers_alloc(m, cap, w->a);
 	w->d = malloc(sizeof(double) * (size_t) (cap * most));
 	w->d2 = malloc(sizeof(double) * (size_t) (cap * most));
-	if (w->block == NULL || w->d == NULL || w->d2 == NULL)
+	w->ones = malloc(sizeof(double) * (size_t) cap);
+	if (w->block == NULL || w->d == NULL || w->d2 == NULL || w->ones == NULL)
 	{
 		lg_free(w);
 		return RK_NOSPACE;
 	}
+	for (int64_t i = 0; i < cap; i++)
+		w->ones[i] = 1.0;
 	return RK_OK;
 }
 
@@ -399,15 +401,21 @@ loss_grad(const rk_mlp *m, const double *theta, const double *z, const double *y
 		else
 			zb = z + s * p;
 		forward(m, theta, zb, k, w->a);
-		/* output: loss terms and the first delta */
+		/*
+		 * output: loss terms (softplus(t) = log(1 + exp(t)) - y t, without
+		 * overflow) and the first delta (sigmoid(t) - y), one exp for both
+		 */
 		for (int64_t i = 0; i < k; i++)
 		{
 			int64_t		r = rows ? rows[s + i] : s + i;
 			double		t = w->a[L][i],
-						wi = wt ? wt[r] : 1.0;
+						wi = wt ? wt[r] : 1.0,
+						e = exp(-fabs(t)),
+						sp = t > 0 ? t + log1p(e) : log1p(e),
+						sg = t >= 0 ? 1 / (1 + e) : e / (1 + e);
 
-			rk_sum_add(&ls, &lc, wi * (softplus(t) - y[r] * t));
-			w->d[i] = (sigmoid(t) - y[r]) * wi / wsum;
+			rk_sum_add(&ls, &lc, wi * (sp - y[r] * t));
+			w->d[i] = (sg - y[r]) * wi / wsum;
 		}
 		if (grad == NULL)
 			continue;
@@ -415,49 +423,62 @@ loss_grad(const rk_mlp *m, const double *theta, const double *z, const double *y
 		{
 			int			fi = m->sizes[l],
 						fo = m->sizes[l + 1];
-			const double *in = l == 0 ? zb : w->a[l];
+			const double *in = l == 0 ? zb : w->a[l],
+					   *wl = theta + woff[l];
+			double	   *d = w->d,
+					   *d2 = w->d2;
 
 			/* weights: in' d; biases: column sums of d */
-			cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, fi, fo, (int) k,
-						1.0, in, fi, w->d, fo, 1.0, grad + woff[l], fo);
-			for (int64_t i = 0; i < k; i++)
-				for (int j = 0; j < fo; j++)
-					grad[boff[l] + j] += w->d[i * fo + j];
+			if (fo == 1)
+			{
+				double		b = 0;
+
+				cblas_dgemv(CblasRowMajor, CblasTrans, (int) k, fi, 1.0, in, fi, d, 1, 1.0,
+							grad + woff[l], 1);
+				for (int64_t i = 0; i < k; i++)
+					b += d[i];
+				grad[boff[l]] += b;
+			}
+			else
+			{
+				cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, fi, fo, (int) k,
+							1.0, in, fi, d, fo, 1.0, grad + woff[l], fo);
+				cblas_dgemv(CblasRowMajor, CblasTrans, (int) k, fo, 1.0, d, fo, w->ones, 1, 1.0,
+							grad + boff[l], 1);
+			}
 			if (l == 0)
 				break;
 			/* the delta of the layer below: (d W') * f'(a) */
-			cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int) k, fi, fo,
-						1.0, w->d, fo, theta + woff[l], fo, 0.0, w->d2, fi);
+			if (fo == 1)		/* an outer product */
+				for (int64_t i = 0; i < k; i++)
+				{
+					double		di = d[i];
+					double	   *o = d2 + i * fi;
+
+					for (int j = 0; j < fi; j++)
+						o[j] = di * wl[j];
+				}
+			else
+				cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int) k, fi, fo,
+							1.0, d, fo, wl, fo, 0.0, d2, fi);
 			switch (m->act)
 			{
 				case RK_MLP_RELU:
-					/* relu's outputs are +0 or positive: the derivative is 0 where the bits are 0 */
+					/* relu's outputs are +0 or positive: the derivative is 0 where they are 0 */
 					for (int64_t i = 0; i < k * fi; i++)
-					{
-						uint64_t	u,
-									d;
-
-						memcpy(&u, &in[i], sizeof(u));
-						memcpy(&d, &w->d2[i], sizeof(d));
-						d &= -(uint64_t) (u != 0);
-						memcpy(&w->d2[i], &d, sizeof(d));
-					}
+						d2[i] = in[i] > 0 ? d2[i] : 0.0;
 					break;
 				case RK_MLP_TANH:
 					for (int64_t i = 0; i < k * fi; i++)
-						w->d2[i] *= 1 - in[i] * in[i];
+						d2[i] *= 1 - in[i] * in[i];
 					break;
 				default:
 					for (int64_t i = 0; i < k * fi; i++)
-						w->d2[i] *= in[i] * (1 - in[i]);
+						d2[i] *= in[i] * (1 - in[i]);
 					break;
 			}
-			{
-				double	   *t = w->d;
-
-				w->d = w->d2;
-				w->d2 = t;
-			}
+			w->d = d2;
+			w->d2 = d;
 		}
 	}
 	for (int64_t i = 0; i < nw; i++)
@@ -586,11 +607,13 @@ typedef struct fit_ctx
 {
 	const rk_mlp *m;
 	const rk_mlp_options *o;
+	/* the validation rows then the training rows, in the split's order */
 	const double *z,
 			   *y,
-			   *w;
-	int64_t	   *train,
-			   *valid;			/* row indices */
+			   *w;				/* NULL: every weight 1 */
+	const double *ztr,
+			   *ytr,
+			   *wtr;			/* the training rows: from row nvalid */
 	int64_t		ntrain,
 				nvalid;
 	double		wtrain,
@@ -609,7 +632,7 @@ typedef struct fit_ctx
 static double
 valid_loss(fit_ctx *c, const double *theta)
 {
-	return loss_grad(c->m, theta, c->z, c->y, c->w, c->valid, c->nvalid, c->wvalid, 0, 0,
+	return loss_grad(c->m, theta, c->z, c->y, c->w, NULL, c->nvalid, c->wvalid, 0, 0,
 					 NULL, &c->work, c->zbuf);
 }
 
@@ -669,7 +692,7 @@ lb_evaluate(void *inst, const lbfgsfloatval_t *x, lbfgsfloatval_t *g, const int 
 {
 	fit_ctx    *c = inst;
 
-	return loss_grad(c->m, x, c->z, c->y, c->w, c->train, c->ntrain, c->wtrain, c->o->alpha, 1.0,
+	return loss_grad(c->m, x, c->ztr, c->ytr, c->wtr, NULL, c->ntrain, c->wtrain, c->o->alpha, 1.0,
 					 g, &c->work, c->zbuf);
 }
 
@@ -703,6 +726,7 @@ fit_lbfgs(fit_ctx *c, double *theta, int64_t np)
 	memcpy(x, theta, sizeof(double) * (size_t) np);
 	lbfgs_parameter_init(&param);
 	param.m = 10;
+	param.ftol = 1e-3;
 	param.max_iterations = c->o->max_epochs;
 	/* the gradient test is lb_progress's (every |g_i| <= tol); the relative reduction libLBFGS's */
 	param.epsilon = 0;
@@ -719,7 +743,7 @@ fit_lbfgs(fit_ctx *c, double *theta, int64_t np)
 	if (c->h->epochs == 0)
 	{
 		/* already a minimum: no iteration was made */
-		double		l = loss_grad(c->m, theta, c->z, c->y, c->w, c->train, c->ntrain, c->wtrain,
+		double		l = loss_grad(c->m, theta, c->ztr, c->ytr, c->wtr, NULL, c->ntrain, c->wtrain,
 								  c->o->alpha, 1.0, NULL, &c->work, c->zbuf);
 
 		epoch_done(c, theta, l, np);
@@ -788,7 +812,8 @@ fit_adam(fit_ctx *c, double *theta, int64_t np, gsl_rng *rng)
 		rc = RK_NOSPACE;
 		goto done;
 	}
-	memcpy(idx, c->train, sizeof(int64_t) * (size_t) c->ntrain);
+	for (int64_t i = 0; i < c->ntrain; i++)
+		idx[i] = i;
 	for (int e = 0; e < o->max_epochs; e++)
 	{
 		double		bw,
@@ -810,10 +835,10 @@ fit_adam(fit_ctx *c, double *theta, int64_t np, gsl_rng *rng)
 			/* the batch's loss: its weights over their sum, the penalty by its share */
 			bw = 0;
 			for (int64_t i = 0; i < k; i++)
-				bw += c->w ? c->w[idx[s + i]] : 1.0;
+				bw += c->wtr ? c->wtr[idx[s + i]] : 1.0;
 			/* the epoch's loss: its batches' losses (before their steps), weighted */
 			rk_sum_add(&epoch_loss, &ec,
-					   bw * loss_grad(c->m, theta, c->z, c->y, c->w, idx + s, k, bw, o->alpha,
+					   bw * loss_grad(c->m, theta, c->ztr, c->ytr, c->wtr, idx + s, k, bw, o->alpha,
 									  1.0, g, &c->work, c->zbuf));
 			b1t = 1 - pow(o->beta1, (double) t);
 			b2t = 1 - pow(o->beta2, (double) t);
@@ -860,7 +885,9 @@ rk_mlp_fit(const rk_mlp *m, const rk_mlp_options *o, const double *x, const doub
 	double		wsum,
 				comp = 0,
 				positives = 0;
-	double	   *z = NULL;
+	double	   *z = NULL,
+			   *yp = NULL,
+			   *wp = NULL;
 	int64_t    *idx = NULL;
 	gsl_rng    *rng = NULL;
 	rk_status	rc;
@@ -897,51 +924,63 @@ rk_mlp_fit(const rk_mlp *m, const rk_mlp_options *o, const double *x, const doub
 	shape.mean = shape.scale = NULL;
 	c.m = &shape;
 	c.o = o;
-	c.y = y;
-	c.w = w;
 	c.h = h;
 	if ((rc = rk_mlp_standardize(x, w, n, p, mean, scale)) != RK_OK)
 		return rc;
 	z = malloc(sizeof(double) * (size_t) (n * p));
+	yp = malloc(sizeof(double) * (size_t) n);
+	wp = w ? malloc(sizeof(double) * (size_t) n) : NULL;
 	idx = malloc(sizeof(int64_t) * (size_t) n);
 	c.best = malloc(sizeof(double) * (size_t) np);
 	c.zbuf = malloc(sizeof(double) * (size_t) (p * (n < LG_BLOCK ? n : LG_BLOCK)));
 	rng = gsl_rng_alloc(gsl_rng_mt19937);
-	if (z == NULL || idx == NULL || c.best == NULL || c.zbuf == NULL || rng == NULL
+	if (z == NULL || yp == NULL || (w && wp == NULL) || idx == NULL || c.best == NULL
+		|| c.zbuf == NULL || rng == NULL
 		|| lg_alloc(&shape, n < LG_BLOCK ? n : LG_BLOCK, &c.work) != RK_OK)
 	{
 		rc = RK_NOSPACE;
 		goto done;
 	}
-	for (int64_t i = 0; i < n; i++)
-		for (int j = 0; j < p; j++)
-		{
-			z[i * p + j] = (x[i * p + j] - mean[j]) / scale[j];
-			if (!isfinite(z[i * p + j]))
-			{
-				rc = RK_BADARG; /* values too far apart to standardize */
-				goto done;
-			}
-		}
-	c.z = z;
 	/* the split: a shuffle seeded apart from the start and the batches */
 	gsl_rng_set(rng, (unsigned long) (((o->seed & 0xFFFFFFFFUL) + 0x9E3779B9UL) & 0xFFFFFFFFUL));
 	for (int64_t i = 0; i < n; i++)
 		idx[i] = i;
 	if (nv > 0)
 		shuffle(rng, idx, n);
-	c.valid = idx;
+	/* the rows copied in the split's order: every pass reads them in place */
+	for (int64_t i = 0; i < n; i++)
+	{
+		int64_t		r = idx[i];
+
+		for (int j = 0; j < p; j++)
+		{
+			z[i * p + j] = (x[r * p + j] - mean[j]) / scale[j];
+			if (!isfinite(z[i * p + j]))
+			{
+				rc = RK_BADARG; /* values too far apart to standardize */
+				goto done;
+			}
+		}
+		yp[i] = y[r];
+		if (w)
+			wp[i] = w[r];
+	}
+	c.z = z;
+	c.y = yp;
+	c.w = wp;
 	c.nvalid = nv;
-	c.train = idx + nv;
 	c.ntrain = n - nv;
+	c.ztr = z + nv * p;
+	c.ytr = yp + nv;
+	c.wtr = wp ? wp + nv : NULL;
 	for (int64_t i = 0; i < c.ntrain; i++)
 	{
-		rk_sum_add(&c.wtrain, &comp, w ? w[c.train[i]] : 1.0);
-		positives += y[c.train[i]];
+		rk_sum_add(&c.wtrain, &comp, c.wtr ? c.wtr[i] : 1.0);
+		positives += c.ytr[i];
 	}
 	c.wtrain += comp;
 	for (int64_t i = 0; i < nv; i++)
-		c.wvalid += w ? w[c.valid[i]] : 1.0;
+		c.wvalid += wp ? wp[i] : 1.0;
 	if (positives == 0 || positives == c.ntrain)
 	{
 		rc = RK_DEGENERATE;
@@ -959,6 +998,8 @@ rk_mlp_fit(const rk_mlp *m, const rk_mlp_options *o, const double *x, const doub
 done:
 	free(idx);
 	free(z);
+	free(yp);
+	free(wp);
 	free(c.best);
 	free(c.zbuf);
 	lg_free(&c.work);
