@@ -1,5 +1,5 @@
 # Upgrade, dump and restore:
-#  - versions 0.1.0, 0.2.0, 0.2.1 and 0.3.0 upgraded to the current version have the same catalog
+#  - versions 0.1.0, 0.2.0, 0.2.1, 0.3.0 and 0.3.1 upgraded to the current version have the same catalog
 #    (every object of the extension, its definition, privileges and
 #    comments) as a fresh install of the current version, and keeps the
 #    data it had;
@@ -155,6 +155,15 @@ is($node->safe_psql('from030', q{SELECT extversion FROM pg_extension WHERE extna
 	$current, "0.3.0 updates to $current");
 same_catalog('from030', 'from 0.3.0');
 $node->safe_psql('postgres', 'DROP DATABASE from030');
+
+# --- upgrade from 0.3.1 ------------------------------------------------
+$node->safe_psql('postgres', 'CREATE DATABASE from031');
+$node->safe_psql('from031', q{CREATE EXTENSION risk VERSION '0.3.1'});
+$node->safe_psql('from031', 'ALTER EXTENSION risk UPDATE');
+is($node->safe_psql('from031', q{SELECT extversion FROM pg_extension WHERE extname = 'risk'}),
+	$current, "0.3.1 updates to $current");
+same_catalog('from031', 'from 0.3.1');
+$node->safe_psql('postgres', 'DROP DATABASE from031');
 
 sub wait_for_scheduler
 {

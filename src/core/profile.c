@@ -1,0 +1,240 @@
+/*
+ * profile.c
+ *     Personalized risk: see profile.h.  Pure C, no PostgreSQL header.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profile.h"
+
+/* ---- product risk class (PRIIPs) ------------------------------------- */
+
+/* ---- portfolio risk --------------------------------------------------- */
+
+/* ---- risk profile ----------------------------------------------------- */
+
+static const char *const profile_flags[RK_PROFILE_NFLAGS] = {
+	"short_horizon_aggressive", "willingness_beyond_capacity", "reserve_not_covered",
+	"debt_service_high", "aggressive_without_knowledge"
+};
+
+const char *
+rk_profile_flag_name(int i)
+{
+	return i >= 0 && i < RK_PROFILE_NFLAGS ? profile_flags[i] : NULL;
+}
+
+int
+rk_profile_class(double x, const double *bounds, int nbounds)
+{
+	int			c = 1;
+
+	for (int k = 0; k < nbounds; k++)
+		c += bounds[k] <= x;
+	return c;
+}
+
+static int
+ascending(const double *b, int n, double lo, double hi)
+{
+	for (int k = 0; k < n; k++)
+		if (!(b[k] >= lo && b[k] <= hi) || (k > 0 && !(b[k] > b[k - 1])))
+			return 0;
+	return 1;
+}
+
+static int
+nonneg(double x)
+{
+	return x >= 0 && isfinite(x);
+}
+
+rk_status
+rk_capacity_policy_check(const rk_capacity_policy *p)
+{
+	if (p == NULL || !nonneg(p->reserve_months) || !nonneg(p->reserve_months_per_dependant)
+		|| !nonneg(p->max_debt_service) || p->debt_cap_class < 1
+		|| p->debt_cap_class > RK_PROFILE_CLASSES
+		|| !(p->dependant_reduction >= 0 && p->dependant_reduction <= 1)
+		|| !ascending(p->horizon_bounds, RK_PROFILE_HORIZON_BANDS - 1, 0, INFINITY)
+		|| !isfinite(p->horizon_bounds[RK_PROFILE_HORIZON_BANDS - 2])
+		|| !ascending(p->loss_bounds, RK_PROFILE_CLASSES - 1, 0, 1))
+		return RK_BADARG;
+	for (int k = 0; k < 3; k++)
+		if (!(p->surplus_share[k] >= 0 && p->surplus_share[k] <= 1))
+			return RK_BADARG;
+	for (int k = 0; k < RK_PROFILE_HORIZON_BANDS; k++)
+		if (!(p->horizon_share[k] >= 0 && p->horizon_share[k] <= 1))
+			return RK_BADARG;
+	return RK_OK;
+}
+
+rk_status
+rk_profile_eval(int nitems, const int *kind, const double *points, const double *max_points,
+				const double *class_bounds, double complex_min,
+				const rk_capacity_policy *policy, const rk_situation *s, rk_profile *out)
+{
+	double		got[2] = {0, 0},
+				most[2] = {0, 0},
+				outgoings,
+				gap,
+				free_wealth,
+				surplus,
+				share,
+				top;
+	int			band;
+
+	if (nitems < 1 || kind == NULL || points == NULL || max_points == NULL || class_bounds == NULL
+		|| s == NULL || out == NULL || !isfinite(complex_min)
+		|| !ascending(class_bounds, RK_PROFILE_CLASSES - 1, -INFINITY, INFINITY)
+		|| rk_capacity_policy_check(policy) != RK_OK)
+		return RK_BADARG;
+	if (!(s->horizon_years > 0 && isfinite(s->horizon_years)) || !nonneg(s->annual_income)
+		|| !nonneg(s->investable_wealth) || !nonneg(s->monthly_expenses)
+		|| !nonneg(s->monthly_debt_service) || !nonneg(s->emergency_reserve)
+		|| s->dependants < 0 || s->stability < RK_INCOME_STABLE || s->stability > RK_INCOME_NONE)
+		return RK_BADARG;
+	for (int i = 0; i < nitems; i++)
+	{
+		if ((kind[i] != 0 && kind[i] != 1) || !nonneg(max_points[i])
+			|| !(isnan(points[i]) || (nonneg(points[i]) && points[i] <= max_points[i])))
+			return RK_BADARG;
+		most[kind[i]] += max_points[i];
+		if (!isnan(points[i]))
+			got[kind[i]] += points[i];
+	}
+	if (!(most[0] > 0))
+		return RK_BADARG;
+	memset(out, 0, sizeof(*out));
+	out->willingness_score = 100 * got[0] / most[0];
+	out->willingness_class = rk_profile_class(out->willingness_score, class_bounds,
+											  RK_PROFILE_CLASSES - 1);
+	out->knowledge_score = most[1] > 0 ? 100 * got[1] / most[1] : 0;
+	out->complex_ok = most[1] > 0 && out->knowledge_score >= complex_min;
+
+	/* capacity */
+	outgoings = s->monthly_expenses + s->monthly_debt_service;
+	out->reserve = outgoings * (policy->reserve_months
+								+ policy->reserve_months_per_dependant * s->dependants);
+	gap = out->reserve > s->emergency_reserve ? out->reserve - s->emergency_reserve : 0;
+	free_wealth = s->investable_wealth > gap ? s->investable_wealth - gap : 0;
+	surplus = s->annual_income - 12 * outgoings;
+	surplus = surplus > 0 ? surplus * policy->surplus_share[s->stability] : 0;
+	band = 0;
+	while (band < RK_PROFILE_HORIZON_BANDS - 1 && policy->horizon_bounds[band] <= s->horizon_years)
+		band++;
+	share = policy->horizon_share[band] * pow(1 - policy->dependant_reduction, s->dependants);
+	out->max_loss = share * free_wealth + surplus;
+	if (out->max_loss > s->investable_wealth)
+		out->max_loss = s->investable_wealth;
+	if (!isfinite(out->max_loss) || !isfinite(out->reserve))
+		return RK_BADARG;
+	out->capacity_score = s->investable_wealth > 0 ? 100 * out->max_loss / s->investable_wealth : 0;
+	out->capacity_class = rk_profile_class(s->investable_wealth > 0 ? out->max_loss / s->investable_wealth
+										   : 0, policy->loss_bounds, RK_PROFILE_CLASSES - 1);
+	out->debt_service_ratio = s->annual_income > 0 ? 12 * s->monthly_debt_service / s->annual_income
+		: s->monthly_debt_service > 0 ? INFINITY : 0;
+	if (out->debt_service_ratio > policy->max_debt_service)
+	{
+		out->flags |= RK_FLAG_DEBT_SERVICE_HIGH;
+		if (out->capacity_class > policy->debt_cap_class)
+			out->capacity_class = policy->debt_cap_class;
+	}
+
+	/* the profile: capacity caps willingness */
+	out->risk_class = out->willingness_class < out->capacity_class ? out->willingness_class
+		: out->capacity_class;
+	out->binding = out->willingness_class < out->capacity_class ? RK_BIND_WILLINGNESS
+		: out->willingness_class > out->capacity_class ? RK_BIND_CAPACITY : RK_BIND_BOTH;
+	top = out->risk_class < RK_PROFILE_CLASSES ? policy->loss_bounds[out->risk_class - 1] : 1;
+	out->tolerated_loss = out->max_loss < top * s->investable_wealth ? out->max_loss
+		: top * s->investable_wealth;
+	out->tolerated_share = s->investable_wealth > 0 ? out->tolerated_loss / s->investable_wealth : 0;
+
+	if (out->willingness_class >= 5 && s->horizon_years < 1)
+		out->flags |= RK_FLAG_SHORT_HORIZON_AGGRESSIVE;
+	if (out->willingness_class - out->capacity_class >= 2)
+		out->flags |= RK_FLAG_WILLINGNESS_BEYOND_CAPACITY;
+	if (gap > s->investable_wealth)
+		out->flags |= RK_FLAG_RESERVE_NOT_COVERED;
+	if (out->willingness_class >= 6 && out->knowledge_score == 0)
+		out->flags |= RK_FLAG_AGGRESSIVE_WITHOUT_KNOWLEDGE;
+	return RK_OK;
+}
+
+static const char *const suit_factors[RK_SUIT_NFACTORS] = {
+	"risk_class", "holding_period", "knowledge", "concentration", "loss_capacity"
+};
+
+const char *
+rk_suit_factor_name(rk_suit_factor f)
+{
+	return (int) f >= 0 && f < RK_SUIT_NFACTORS ? suit_factors[f] : NULL;
+}
+
+static void
+suit_add(rk_suit_reason *r, int *k, rk_suit_factor f, int holding, int severity, double value,
+		 double limit, int *verdict)
+{
+	r[*k].factor = f;
+	r[*k].holding = holding;
+	r[*k].severity = severity;
+	r[*k].value = value;
+	r[*k].limit = limit;
+	(*k)++;
+	if (severity > *verdict)
+		*verdict = severity;
+}
+
+rk_status
+rk_suitability(int profile_class, double horizon_years, int complex_ok, double tolerated_loss,
+			   int n, const int *risk_class, const double *holding_period, const int *complex,
+			   const double *weight, double portfolio_loss, double max_weight,
+			   double loss_warning, rk_suit_reason *reasons, int *nreasons, int *verdict)
+{
+	double		wsum = 0;
+	int			k = 0;
+
+	if (n < 1 || risk_class == NULL || holding_period == NULL || complex == NULL
+		|| reasons == NULL || nreasons == NULL || verdict == NULL
+		|| profile_class < 1 || profile_class > RK_PROFILE_CLASSES
+		|| !(horizon_years > 0 && isfinite(horizon_years)) || !nonneg(tolerated_loss)
+		|| !(max_weight > 0 && max_weight <= 1) || !(loss_warning > 0 && loss_warning <= 1)
+		|| !(isnan(portfolio_loss) || isfinite(portfolio_loss)))
+		return RK_BADARG;
+	for (int i = 0; i < n; i++)
+	{
+		if (risk_class[i] < 1 || risk_class[i] > RK_PROFILE_CLASSES
+			|| !(holding_period[i] > 0 && isfinite(holding_period[i]))
+			|| (weight && !nonneg(weight[i])))
+			return RK_BADARG;
+		if (weight)
+			wsum += weight[i];
+	}
+	if (weight && !(wsum > 0 && isfinite(wsum)))
+		return RK_BADARG;
+	*verdict = 0;
+	for (int i = 0; i < n; i++)
+	{
+		if (risk_class[i] > profile_class)
+			suit_add(reasons, &k, RK_SUIT_RISK_CLASS, i, 2, risk_class[i], profile_class, verdict);
+		if (holding_period[i] > horizon_years)
+			suit_add(reasons, &k, RK_SUIT_HOLDING_PERIOD, i, 2, holding_period[i], horizon_years,
+					 verdict);
+		if (complex[i] && !complex_ok)
+			suit_add(reasons, &k, RK_SUIT_KNOWLEDGE, i, 2, 1, 0, verdict);
+		if (weight && n > 1 && weight[i] / wsum > max_weight)
+			suit_add(reasons, &k, RK_SUIT_CONCENTRATION, i, 1, weight[i] / wsum, max_weight, verdict);
+	}
+	if (!isnan(portfolio_loss))
+	{
+		if (portfolio_loss > tolerated_loss)
+			suit_add(reasons, &k, RK_SUIT_LOSS_CAPACITY, -1, 2, portfolio_loss, tolerated_loss, verdict);
+		else if (portfolio_loss > loss_warning * tolerated_loss)
+			suit_add(reasons, &k, RK_SUIT_LOSS_CAPACITY, -1, 1, portfolio_loss,
+					 loss_warning * tolerated_loss, verdict);
+	}
+	*nreasons = k;
+	return RK_OK;
+}

@@ -1,0 +1,190 @@
+/*
+ * profile.h
+ *     Personalized risk (profile.c): the PRIIPs market risk measure of a
+ *     product from its prices (moments of the log returns, Cornish-Fisher
+ *     VaR, VaR-equivalent volatility, market risk class) and the summary
+ *     risk indicator; the risk of a customer's portfolio from its holdings
+ *     and the products' return histories (historical VaR and ES on aligned
+ *     days, a seeded bootstrap of the loss over a horizon); the risk
+ *     profile of a customer from scored answers and the customer's
+ *     situation.
+ */
+#ifndef RK_PROFILE_H
+#define RK_PROFILE_H
+
+#include "core.h"
+
+/* ---- product risk class (PRIIPs) ------------------------------------- */
+
+/* ---- portfolio risk --------------------------------------------------- */
+
+/* ---- risk profile ----------------------------------------------------- */
+
+/*
+ * A customer's risk profile.  Willingness and knowledge come from scored
+ * answers: the willingness score is 100 x the points of the answers to the
+ * willingness items over the most points those items can give (an item
+ * not answered gives 0), the class 1 + the number of class bounds at or
+ * below the score; the knowledge score likewise over the knowledge items
+ * (0 when there is none), complex products allowed from complex_min.
+ *
+ * Capacity comes from the situation by the policy (docs/profile.md):
+ *   outgoings   = monthly expenses + monthly debt service
+ *   reserve     = outgoings x (reserve_months + per_dependant x dependants)
+ *   free wealth = investable wealth - (reserve - emergency reserve)+, >= 0
+ *   surplus     = (annual income - 12 outgoings)+ x surplus share of the
+ *                 income's stability (stable, variable, none)
+ *   share       = horizon_share[band of the horizon]
+ *                 x (1 - dependant_reduction)^dependants
+ *   max loss    = min(share x free wealth + surplus, investable wealth)
+ * the largest loss over a year the customer can bear; its share of the
+ * investable wealth (0 without wealth) gives the capacity class by the
+ * policy's loss bounds, capped at debt_cap_class when the debt service
+ * takes more than max_debt_service of the income.  The profile's class is
+ * the lower of the two classes (capacity caps willingness); the tolerated
+ * loss the lower of the max loss and the top of that class's loss band
+ * times the wealth (all of it in class 7).
+ */
+#define RK_PROFILE_CLASSES 7
+#define RK_PROFILE_HORIZON_BANDS 5
+
+typedef struct rk_capacity_policy
+{
+	double		reserve_months;
+	double		reserve_months_per_dependant;
+	double		max_debt_service;	/* debt service / income */
+	int			debt_cap_class;
+	double		surplus_share[3];	/* stable, variable, none */
+	double		horizon_bounds[RK_PROFILE_HORIZON_BANDS - 1];	/* years, ascending */
+	double		horizon_share[RK_PROFILE_HORIZON_BANDS];
+	double		dependant_reduction;
+	double		loss_bounds[RK_PROFILE_CLASSES - 1];	/* shares of wealth, ascending */
+} rk_capacity_policy;
+
+typedef enum rk_income_stability
+{
+	RK_INCOME_STABLE = 0,
+	RK_INCOME_VARIABLE,
+	RK_INCOME_NONE
+} rk_income_stability;
+
+typedef struct rk_situation
+{
+	double		horizon_years;	/* > 0 */
+	double		annual_income;	/* >= 0, and the rest */
+	rk_income_stability stability;
+	double		investable_wealth;
+	double		monthly_expenses;
+	double		monthly_debt_service;
+	double		emergency_reserve;
+	int			dependants;
+} rk_situation;
+
+/* flags: answers or situation that contradict each other */
+#define RK_FLAG_SHORT_HORIZON_AGGRESSIVE	0x01	/* willingness >= 5, horizon < 1 year */
+#define RK_FLAG_WILLINGNESS_BEYOND_CAPACITY 0x02	/* by 2 classes or more */
+#define RK_FLAG_RESERVE_NOT_COVERED			0x04	/* wealth below the reserve gap */
+#define RK_FLAG_DEBT_SERVICE_HIGH			0x08	/* above max_debt_service */
+#define RK_FLAG_AGGRESSIVE_WITHOUT_KNOWLEDGE 0x10	/* willingness >= 6, knowledge 0 */
+#define RK_PROFILE_NFLAGS 5
+
+typedef enum rk_binding
+{
+	RK_BIND_WILLINGNESS = 0,	/* willingness class below capacity class */
+	RK_BIND_CAPACITY,
+	RK_BIND_BOTH
+} rk_binding;
+
+typedef struct rk_profile
+{
+	double		willingness_score;	/* 0..100 */
+	int			willingness_class;
+	double		knowledge_score;	/* 0..100 */
+	int			complex_ok;
+	double		capacity_score;	/* 100 x max loss share */
+	int			capacity_class;
+	int			risk_class;
+	rk_binding	binding;
+	double		max_loss;		/* money over a year */
+	double		tolerated_loss; /* money: min(max loss, the class's top) */
+	double		tolerated_share;	/* of investable wealth (0 without) */
+	double		debt_service_ratio; /* +Inf: debt without income */
+	double		reserve;		/* the emergency reserve needed */
+	unsigned	flags;
+} rk_profile;
+
+/* The flag's name (bit i of rk_profile.flags), for messages and results. */
+const char *rk_profile_flag_name(int i);
+
+/* The class of x: 1 + #{bounds[k] <= x}, k < nbounds. */
+int			rk_profile_class(double x, const double *bounds, int nbounds);
+
+/*
+ * Check a policy: every field finite and in range, the bounds strictly
+ * ascending, shares in [0, 1]: RK_OK or RK_BADARG.
+ */
+rk_status	rk_capacity_policy_check(const rk_capacity_policy *p);
+
+/*
+ * The profile from nitems scored items (kind[i]: 0 willingness, 1
+ * knowledge; points[i]: the chosen answer's points, NaN when not
+ * answered; max_points[i] the most the item gives), the questionnaire's
+ * willingness class bounds (6, ascending, on 0..100) and complex_min, the
+ * policy and the situation.  RK_BADARG: no willingness item or none that
+ * can give points, a negative or non-finite number, a horizon not
+ * positive, a bad policy.
+ */
+rk_status	rk_profile_eval(int nitems, const int *kind, const double *points,
+							const double *max_points, const double *class_bounds,
+							double complex_min, const rk_capacity_policy *policy,
+							const rk_situation *s, rk_profile *out);
+
+/*
+ * Suitability of a product or a portfolio of n holdings for a profile
+ * (its class, horizon in years, whether complex products are allowed, the
+ * tolerated loss in money).  Each holding: its risk class (1..7), its
+ * recommended holding period in years, whether it is complex, and its
+ * weight (NULL: none given; the shares are weight / sum).  portfolio_loss:
+ * the portfolio's loss over a year to set against the tolerated loss (NaN:
+ * none given).  The reasons, in holding order then the portfolio's:
+ *   risk_class       a holding's class above the profile's      fail
+ *   holding_period   a holding period beyond the horizon        fail
+ *   knowledge        a complex holding without the knowledge    fail
+ *   concentration    a share above max_weight                   warning
+ *   loss_capacity    portfolio_loss above the tolerated loss     fail
+ *                    above loss_warning x the tolerated loss    warning
+ * reasons must have room for 4 n + 1; the verdict is the worst severity
+ * (0 suitable, 1 suitable with warning, 2 not suitable).  RK_BADARG: n < 1,
+ * a class outside 1..7, a holding period not positive, a weight negative
+ * or all zero, a non-finite figure, max_weight outside (0, 1],
+ * loss_warning outside (0, 1].
+ */
+typedef enum rk_suit_factor
+{
+	RK_SUIT_RISK_CLASS = 0,
+	RK_SUIT_HOLDING_PERIOD,
+	RK_SUIT_KNOWLEDGE,
+	RK_SUIT_CONCENTRATION,
+	RK_SUIT_LOSS_CAPACITY
+} rk_suit_factor;
+#define RK_SUIT_NFACTORS 5
+
+typedef struct rk_suit_reason
+{
+	rk_suit_factor factor;
+	int			holding;		/* 0-based; -1: the portfolio */
+	int			severity;		/* 1 warning, 2 fail */
+	double		value;
+	double		limit;
+} rk_suit_reason;
+
+const char *rk_suit_factor_name(rk_suit_factor f);
+
+rk_status	rk_suitability(int profile_class, double horizon_years, int complex_ok,
+						   double tolerated_loss, int n, const int *risk_class,
+						   const double *holding_period, const int *complex,
+						   const double *weight, double portfolio_loss, double max_weight,
+						   double loss_warning, rk_suit_reason *reasons, int *nreasons,
+						   int *verdict);
+
+#endif							/* RK_PROFILE_H */

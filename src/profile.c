@@ -1,0 +1,729 @@
+/*
+ * profile.c
+ *     SQL face of personalized risk: the PRIIPs market risk measure of a
+ *     product (risk.priips_market_risk, an ordered aggregate over its
+ *     prices) and summary risk indicator, the risk of a customer's
+ *     portfolio (risk.portfolio_risk, an aggregate over its holdings), and
+ *     the risk profile of a customer (risk.risk_profile, reading the
+ *     questionnaires and capacity policies once per statement).  The
+ *     numerics are the core's (core/profile.c).
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "storage/proc.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+
+#include "risk.h"
+#include "core/profile.h"
+
+/* ---- product risk class (PRIIPs) ------------------------------------- */
+
+/* ---- portfolio risk --------------------------------------------------- */
+
+/* ---- risk profile ----------------------------------------------------- */
+
+/*
+ * risk.risk_profile reads a questionnaire and a capacity policy once per
+ * statement (SPI, with the caller's privileges and snapshot), as
+ * risk.grade reads a master scale: again when their names change, or the
+ * command or the transaction does.  Items and answers are kept sorted by
+ * their bytes, so an answer is found by two binary searches.
+ */
+typedef struct ProfAnswer
+{
+	char	   *name;
+	double		points;
+} ProfAnswer;
+
+typedef struct ProfItem
+{
+	char	   *name;
+	int			kind;			/* 0 willingness, 1 knowledge */
+	bool		required;
+	double		max_points;
+	int			nanswers;
+	ProfAnswer *answers;		/* by name */
+} ProfItem;
+
+typedef struct ProfConflict
+{
+	int			item_a,
+				answer_a,
+				item_b,
+				answer_b;
+	char	   *flag;
+} ProfConflict;
+
+typedef struct ProfCache
+{
+	LocalTransactionId lxid;
+	CommandId	cid;
+	MemoryContext cxt;
+	char	   *questionnaire;
+	char	   *policy;
+	int			nitems;
+	ProfItem   *items;			/* by name */
+	double		class_bounds[RK_PROFILE_CLASSES - 1];
+	double		complex_min;
+	int			nconflicts;
+	ProfConflict *conflicts;
+	rk_capacity_policy pol;
+	/* per call */
+	int		   *chosen;
+	int		   *kinds;
+	double	   *points;
+	double	   *max_points;
+} ProfCache;
+
+static int
+prof_cmp(const char *a, const char *b, int blen)
+{
+	int			alen = strlen(a),
+				c = memcmp(a, b, Min(alen, blen));
+
+	return c != 0 ? c : alen - blen;
+}
+
+/*
+ * The index of the name s (len bytes) among n structs of `stride` bytes
+ * sorted by their name, a char * that each struct starts with; -1 when
+ * absent.
+ */
+static int
+prof_find(const void *base, size_t stride, int n, const char *s, int len)
+{
+	int			lo = 0,
+				hi = n - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2,
+					r = prof_cmp(*(char *const *) ((const char *) base + mid * stride), s, len);
+
+		if (r == 0)
+			return mid;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+#define prof_item(c, s, len) prof_find((c)->items, sizeof(ProfItem), (c)->nitems, s, len)
+#define prof_answer(it, s, len) prof_find((it)->answers, sizeof(ProfAnswer), (it)->nanswers, s, len)
+
+static double
+prof_float(HeapTuple t, TupleDesc td, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(t, td, col, &isnull);
+
+	return isnull ? NAN : DatumGetFloat8(d);
+}
+
+static void
+prof_array(HeapTuple t, TupleDesc td, int col, double *out, int n)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(t, td, col, &isnull);
+	double	   *v;
+
+	if (isnull)
+		elog(ERROR, "risk_profile: a NULL array in the configuration");
+	v = risk_float8_values(DatumGetArrayTypeP(d), "a profile bound", n, NULL);
+	memcpy(out, v, sizeof(double) * n);
+}
+
+static void
+prof_load(ProfCache *c)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1];
+	MemoryContext old;
+	HeapTuple	t;
+	TupleDesc	td;
+	int			nrows,
+				k;
+	bool		isnull;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "risk_profile: SPI_connect failed");
+
+	/* the questionnaire */
+	args[0] = CStringGetTextDatum(c->questionnaire);
+	if (SPI_execute_with_args("SELECT class_bounds, complex_min FROM risk.questionnaire WHERE questionnaire = $1",
+							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "risk_profile: reading risk.questionnaire failed");
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown questionnaire \"%s\"", c->questionnaire),
+				 errhint("The questionnaires are the rows of risk.questionnaire; \"standard\" ships with the extension.")));
+	t = SPI_tuptable->vals[0];
+	td = SPI_tuptable->tupdesc;
+	prof_array(t, td, 1, c->class_bounds, RK_PROFILE_CLASSES - 1);
+	c->complex_min = prof_float(t, td, 2);
+
+	/* its items and their answers, by name */
+	if (SPI_execute_with_args("SELECT i.item, i.kind = 'knowledge', i.required, a.answer, a.points "
+							  "FROM risk.questionnaire_item i LEFT JOIN risk.questionnaire_answer a "
+							  "ON a.questionnaire = i.questionnaire AND a.item = i.item "
+							  "WHERE i.questionnaire = $1 "
+							  "ORDER BY i.item COLLATE \"C\", a.answer COLLATE \"C\"",
+							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "risk_profile: reading risk.questionnaire_item failed");
+	nrows = (int) SPI_processed;
+	old = MemoryContextSwitchTo(c->cxt);
+	c->items = palloc0(sizeof(ProfItem) * Max(nrows, 1));
+	c->nitems = 0;
+	for (k = 0; k < nrows; k++)
+	{
+		char	   *item,
+				   *answer;
+		ProfItem   *it;
+
+		t = SPI_tuptable->vals[k];
+		td = SPI_tuptable->tupdesc;
+		item = SPI_getvalue(t, td, 1);
+		it = c->nitems > 0 ? &c->items[c->nitems - 1] : NULL;
+		if (it == NULL || strcmp(it->name, item) != 0)
+		{
+			it = &c->items[c->nitems++];
+			it->name = item;
+			it->kind = DatumGetBool(SPI_getbinval(t, td, 2, &isnull)) ? 1 : 0;
+			it->required = DatumGetBool(SPI_getbinval(t, td, 3, &isnull));
+			it->answers = palloc0(sizeof(ProfAnswer) * nrows);
+		}
+		answer = SPI_getvalue(t, td, 4);
+		if (answer != NULL)
+		{
+			ProfAnswer *a = &it->answers[it->nanswers++];
+
+			a->name = answer;
+			a->points = prof_float(t, td, 5);
+			if (a->points > it->max_points)
+				it->max_points = a->points;
+		}
+	}
+	MemoryContextSwitchTo(old);
+	for (k = 0; k < c->nitems; k++)
+		if (c->items[k].nanswers == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("item \"%s\" of questionnaire \"%s\" has no answers", c->items[k].name,
+							c->questionnaire),
+					 errhint("Add its answers to risk.questionnaire_answer.")));
+
+	/* the pairs of answers that contradict each other */
+	if (SPI_execute_with_args("SELECT item_a, answer_a, item_b, answer_b, flag FROM risk.questionnaire_conflict "
+							  "WHERE questionnaire = $1 ORDER BY flag COLLATE \"C\", 1, 2, 3, 4",
+							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "risk_profile: reading risk.questionnaire_conflict failed");
+	old = MemoryContextSwitchTo(c->cxt);
+	c->nconflicts = (int) SPI_processed;
+	c->conflicts = palloc0(sizeof(ProfConflict) * Max(c->nconflicts, 1));
+	for (k = 0; k < c->nconflicts; k++)
+	{
+		ProfConflict *x = &c->conflicts[k];
+		char	   *ia,
+				   *aa,
+				   *ib,
+				   *ab;
+
+		t = SPI_tuptable->vals[k];
+		td = SPI_tuptable->tupdesc;
+		ia = SPI_getvalue(t, td, 1);
+		aa = SPI_getvalue(t, td, 2);
+		ib = SPI_getvalue(t, td, 3);
+		ab = SPI_getvalue(t, td, 4);
+		x->flag = SPI_getvalue(t, td, 5);
+		x->item_a = prof_item(c, ia, strlen(ia));
+		x->item_b = prof_item(c, ib, strlen(ib));
+		if (x->item_a < 0 || x->item_b < 0)
+			elog(ERROR, "risk_profile: a conflict names an unknown item");
+		x->answer_a = prof_answer(&c->items[x->item_a], aa, strlen(aa));
+		x->answer_b = prof_answer(&c->items[x->item_b], ab, strlen(ab));
+	}
+	c->chosen = palloc(sizeof(int) * Max(c->nitems, 1));
+	c->kinds = palloc(sizeof(int) * Max(c->nitems, 1));
+	c->points = palloc(sizeof(double) * Max(c->nitems, 1));
+	c->max_points = palloc(sizeof(double) * Max(c->nitems, 1));
+	for (k = 0; k < c->nitems; k++)
+	{
+		c->kinds[k] = c->items[k].kind;
+		c->max_points[k] = c->items[k].max_points;
+	}
+	MemoryContextSwitchTo(old);
+	{
+		double		most = 0;
+
+		for (k = 0; k < c->nitems; k++)
+			if (c->items[k].kind == 0)
+				most += c->items[k].max_points;
+		if (!(most > 0))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("questionnaire \"%s\" has no willingness item that gives points", c->questionnaire),
+					 errhint("A willingness score needs at least one willingness item with an answer worth points.")));
+	}
+
+	/* the capacity policy */
+	args[0] = CStringGetTextDatum(c->policy);
+	if (SPI_execute_with_args("SELECT reserve_months, reserve_months_per_dependant, max_debt_service, "
+							  "debt_cap_class, surplus_share_stable, surplus_share_variable, horizon_bounds, "
+							  "horizon_share, dependant_reduction, loss_bounds "
+							  "FROM risk.capacity_policy WHERE policy = $1",
+							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "risk_profile: reading risk.capacity_policy failed");
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown capacity policy \"%s\"", c->policy),
+				 errhint("The policies are the rows of risk.capacity_policy; \"standard\" ships with the extension.")));
+	t = SPI_tuptable->vals[0];
+	td = SPI_tuptable->tupdesc;
+	c->pol.reserve_months = prof_float(t, td, 1);
+	c->pol.reserve_months_per_dependant = prof_float(t, td, 2);
+	c->pol.max_debt_service = prof_float(t, td, 3);
+	c->pol.debt_cap_class = DatumGetInt32(SPI_getbinval(t, td, 4, &isnull));
+	c->pol.surplus_share[RK_INCOME_STABLE] = prof_float(t, td, 5);
+	c->pol.surplus_share[RK_INCOME_VARIABLE] = prof_float(t, td, 6);
+	c->pol.surplus_share[RK_INCOME_NONE] = 0;
+	prof_array(t, td, 7, c->pol.horizon_bounds, RK_PROFILE_HORIZON_BANDS - 1);
+	prof_array(t, td, 8, c->pol.horizon_share, RK_PROFILE_HORIZON_BANDS);
+	c->pol.dependant_reduction = prof_float(t, td, 9);
+	prof_array(t, td, 10, c->pol.loss_bounds, RK_PROFILE_CLASSES - 1);
+	if (rk_capacity_policy_check(&c->pol) != RK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("capacity policy \"%s\" is not valid", c->policy)));
+	SPI_finish();
+}
+
+static ProfCache *
+prof_cache(FunctionCallInfo fcinfo, text *questionnaire, text *policy)
+{
+	ProfCache  *c = (ProfCache *) fcinfo->flinfo->fn_extra;
+	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
+	CommandId	cid = snap ? snap->curcid : InvalidCommandId;
+	char	   *q = text_to_cstring(questionnaire),
+			   *p = text_to_cstring(policy);
+
+	if (c != NULL && c->lxid == MyProc->lxid && c->cid == cid
+		&& strcmp(c->questionnaire, q) == 0 && strcmp(c->policy, p) == 0)
+	{
+		pfree(q);
+		pfree(p);
+		return c;
+	}
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ProfCache));
+		c->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "risk_profile cache",
+									   ALLOCSET_SMALL_SIZES);
+		fcinfo->flinfo->fn_extra = c;
+	}
+	else
+		MemoryContextReset(c->cxt);
+	c->lxid = InvalidLocalTransactionId;	/* until loaded */
+	c->questionnaire = MemoryContextStrdup(c->cxt, q);
+	c->policy = MemoryContextStrdup(c->cxt, p);
+	prof_load(c);
+	c->lxid = MyProc->lxid;
+	c->cid = cid;
+	return c;
+}
+
+static const char *const prof_situation_keys[] = {
+	"horizon_years", "annual_income", "income_stability", "investable_wealth",
+	"monthly_expenses", "monthly_debt_service", "dependants", "emergency_reserve"
+};
+
+static const char *const prof_stability[] = {"stable", "variable", "none"};
+
+/* A situation's amount: a JSON number, finite and not negative (required or 0). */
+static double
+prof_amount(Jsonb *s, const char *key, bool required)
+{
+	JsonbValue *v = risk_option(s, key);
+	double		x;
+
+	if (v == NULL)
+	{
+		if (required)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the situation has no \"%s\"", key),
+					 errhint("A situation gives horizon_years, annual_income, income_stability, investable_wealth and monthly_expenses.")));
+		return 0;
+	}
+	if (v->type != jbvNumeric)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%s\" of the situation must be a number", key)));
+	x = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+	if (!(x >= 0 && isfinite(x)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%s\" of the situation must not be negative, got %s", key,
+						float8out_internal(x))));
+	return x;
+}
+
+PG_FUNCTION_INFO_V1(risk_risk_profile);
+Datum
+risk_risk_profile(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *answers = PG_GETARG_JSONB_P(0),
+			   *sit = PG_GETARG_JSONB_P(1);
+	ProfCache  *c = prof_cache(fcinfo, PG_GETARG_TEXT_PP(2), PG_GETARG_TEXT_PP(3));
+	rk_situation s;
+	rk_profile	r;
+	JsonbIterator *it;
+	JsonbValue	k,
+				v;
+	JsonbIteratorToken tok;
+	JsonbValue *sv;
+	Datum		values[15];
+	Datum	   *flags;
+	int			nflags = 0;
+	rk_status	st;
+
+	/* the answers */
+	if (!JB_ROOT_IS_OBJECT(answers))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the answers must be a JSON object of item -> answer id")));
+	for (int i = 0; i < c->nitems; i++)
+		c->chosen[i] = -1;
+	it = JsonbIteratorInit(&answers->root);
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	{
+		int			i,
+					a;
+
+		if (tok != WJB_KEY)
+			continue;
+		i = prof_item(c, k.val.string.val, k.val.string.len);
+		if (i < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown item \"%.*s\" of questionnaire \"%s\"", k.val.string.len,
+							k.val.string.val, c->questionnaire),
+					 errhint("The items are the rows of risk.questionnaire_item.")));
+		tok = JsonbIteratorNext(&it, &v, true);
+		if (v.type == jbvNull)
+			continue;
+		if (v.type != jbvString)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the answer to item \"%s\" must be an answer id (a JSON string)",
+							c->items[i].name)));
+		a = prof_answer(&c->items[i], v.val.string.val, v.val.string.len);
+		if (a < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown answer \"%.*s\" to item \"%s\" of questionnaire \"%s\"",
+							v.val.string.len, v.val.string.val, c->items[i].name, c->questionnaire),
+					 errhint("The answers are the rows of risk.questionnaire_answer.")));
+		c->chosen[i] = a;
+	}
+	for (int i = 0; i < c->nitems; i++)
+	{
+		if (c->chosen[i] < 0 && c->items[i].required)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("item \"%s\" of questionnaire \"%s\" is not answered", c->items[i].name,
+							c->questionnaire),
+					 errhint("Every required item needs an answer; only an item not required may be left out.")));
+		c->points[i] = c->chosen[i] < 0 ? NAN : c->items[i].answers[c->chosen[i]].points;
+	}
+
+	/* the situation */
+	risk_check_options(sit, "the situation", prof_situation_keys, lengthof(prof_situation_keys));
+	s.horizon_years = prof_amount(sit, "horizon_years", true);
+	if (!(s.horizon_years > 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the horizon must be positive, got %s", float8out_internal(s.horizon_years)),
+				 errhint("horizon_years is the time the customer means to stay invested, in years.")));
+	s.annual_income = prof_amount(sit, "annual_income", true);
+	s.investable_wealth = prof_amount(sit, "investable_wealth", true);
+	s.monthly_expenses = prof_amount(sit, "monthly_expenses", true);
+	s.monthly_debt_service = prof_amount(sit, "monthly_debt_service", false);
+	s.emergency_reserve = prof_amount(sit, "emergency_reserve", false);
+	{
+		double		d = prof_amount(sit, "dependants", false);
+
+		if (d != floor(d) || d > 100)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"dependants\" of the situation must be a whole number up to 100, got %s",
+							float8out_internal(d))));
+		s.dependants = (int) d;
+	}
+	sv = risk_option(sit, "income_stability");
+	if (sv == NULL || sv->type != jbvString)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the situation needs \"income_stability\": stable, variable or none")));
+	s.stability = (rk_income_stability) risk_choice_str(sv->val.string.val, sv->val.string.len,
+														prof_stability, lengthof(prof_stability),
+														"income stability",
+														"Use stable, variable or none.");
+
+	st = rk_profile_eval(c->nitems, c->kinds, c->points, c->max_points, c->class_bounds,
+						 c->complex_min, &c->pol, &s, &r);
+	if (st != RK_OK)
+		risk_raise(st, "risk_profile");
+
+	flags = palloc(sizeof(Datum) * (RK_PROFILE_NFLAGS + c->nconflicts));
+	for (int i = 0; i < RK_PROFILE_NFLAGS; i++)
+		if (r.flags & (1u << i))
+			flags[nflags++] = CStringGetTextDatum(rk_profile_flag_name(i));
+	for (int i = 0; i < c->nconflicts; i++)
+	{
+		ProfConflict *x = &c->conflicts[i];
+
+		if (c->chosen[x->item_a] == x->answer_a && c->chosen[x->item_b] == x->answer_b
+			&& (nflags == 0 || strcmp(TextDatumGetCString(flags[nflags - 1]), x->flag) != 0))
+			flags[nflags++] = CStringGetTextDatum(x->flag);
+	}
+	values[0] = Float8GetDatum(r.willingness_score);
+	values[1] = Int32GetDatum(r.willingness_class);
+	values[2] = Float8GetDatum(r.knowledge_score);
+	values[3] = BoolGetDatum(r.complex_ok != 0);
+	values[4] = Float8GetDatum(r.capacity_score);
+	values[5] = Int32GetDatum(r.capacity_class);
+	values[6] = Int32GetDatum(r.risk_class);
+	values[7] = CStringGetTextDatum(r.binding == RK_BIND_WILLINGNESS ? "willingness"
+									: r.binding == RK_BIND_CAPACITY ? "capacity" : "both");
+	values[8] = Float8GetDatum(s.horizon_years);
+	values[9] = Float8GetDatum(r.max_loss);
+	values[10] = Float8GetDatum(r.tolerated_loss);
+	values[11] = Float8GetDatum(r.tolerated_share);
+	values[12] = Float8GetDatum(r.debt_service_ratio);
+	values[13] = Float8GetDatum(r.reserve);
+	values[14] = PointerGetDatum(construct_array(flags, nflags, TEXTOID, -1, false, TYPALIGN_INT));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, values, NULL, lengthof(values)));
+}
+
+/*
+ * risk.suitability: a product (arrays of one) or a portfolio against a
+ * profile.  Returns the verdict, the factors that failed or warned, and
+ * the reasons as JSON; NULL when the profile or a holding array is NULL.
+ */
+static const char *const suit_options[] = {"max_weight", "loss_warning"};
+
+static Datum
+prof_field(HeapTupleHeader t, int attno, const char *name)
+{
+	bool		isnull;
+	Datum		d = GetAttributeByNum(t, attno, &isnull);
+
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the profile has no %s", name),
+				 errhint("Pass the result of risk.risk_profile.")));
+	return d;
+}
+
+static void *
+suit_array(ArrayType *a, Oid elemtype, const char *what, int *n)
+{
+	int			nelems = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
+
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", what)));
+	if (array_contains_nulls(a))
+	{
+		bits8	   *bm = ARR_NULLBITMAP(a);
+
+		for (int i = 0; i < nelems; i++)
+			if (!(bm[i / 8] & (1 << (i % 8))))
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("%s has a NULL at position %d", what, i + 1)));
+	}
+	if (ARR_ELEMTYPE(a) != elemtype)
+		elog(ERROR, "%s: unexpected element type", what);
+	*n = nelems;
+	return ARR_DATA_PTR(a);
+}
+
+PG_FUNCTION_INFO_V1(risk_suitability);
+Datum
+risk_suitability(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader prof;
+	int			n,
+				n2,
+				nreasons,
+				verdict,
+				profile_class;
+	int32	   *cls;
+	double	   *rhp,
+			   *weight = NULL,
+				portfolio_loss = NAN,
+				horizon,
+				tolerated,
+				max_weight = 0.4,
+				loss_warning = 0.8;
+	bool	   *cx;
+	int		   *complex;
+	int		   *classes;
+	bool		complex_ok;
+	rk_suit_reason *reasons;
+	rk_status	st;
+	StringInfoData js;
+	Datum		values[3];
+	Datum	   *factors;
+	int			nfactors = 0;
+	unsigned	seen = 0;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		PG_RETURN_NULL();
+	prof = PG_GETARG_HEAPTUPLEHEADER(0);
+	complex_ok = DatumGetBool(prof_field(prof, 4, "complex_ok"));
+	profile_class = DatumGetInt32(prof_field(prof, 7, "risk_class"));
+	horizon = DatumGetFloat8(prof_field(prof, 9, "horizon_years"));
+	tolerated = DatumGetFloat8(prof_field(prof, 11, "tolerated_loss"));
+
+	cls = suit_array(PG_GETARG_ARRAYTYPE_P(1), INT4OID, "risk_class", &n);
+	if (n < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a suitability check needs at least one holding")));
+	rhp = suit_array(PG_GETARG_ARRAYTYPE_P(2), FLOAT8OID, "holding_period", &n2);
+	if (n2 != n)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("holding_period has %d values and risk_class %d", n2, n)));
+	cx = suit_array(PG_GETARG_ARRAYTYPE_P(3), BOOLOID, "complex", &n2);
+	if (n2 != n)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("complex has %d values and risk_class %d", n2, n)));
+	if (!PG_ARGISNULL(4))
+	{
+		weight = suit_array(PG_GETARG_ARRAYTYPE_P(4), FLOAT8OID, "weight", &n2);
+		if (n2 != n)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("weight has %d values and risk_class %d", n2, n)));
+	}
+	if (!PG_ARGISNULL(5))
+	{
+		portfolio_loss = PG_GETARG_FLOAT8(5);
+		if (!(portfolio_loss >= 0 && isfinite(portfolio_loss)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("portfolio_loss must be a finite amount, not negative, got %s",
+							float8out_internal(portfolio_loss))));
+	}
+	if (!PG_ARGISNULL(6))
+	{
+		Jsonb	   *opt = PG_GETARG_JSONB_P(6);
+		JsonbValue *v;
+
+		risk_check_options(opt, "risk.suitability", suit_options, lengthof(suit_options));
+		if ((v = risk_option(opt, "max_weight")) != NULL)
+		{
+			if (v->type != jbvNumeric)
+				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+								errmsg("option \"max_weight\" must be a number")));
+			max_weight = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+			if (!(max_weight > 0 && max_weight <= 1))
+				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+								errmsg("option \"max_weight\" must be in (0, 1], got %s",
+									   float8out_internal(max_weight))));
+		}
+		if ((v = risk_option(opt, "loss_warning")) != NULL)
+		{
+			if (v->type != jbvNumeric)
+				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+								errmsg("option \"loss_warning\" must be a number")));
+			loss_warning = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+			if (!(loss_warning > 0 && loss_warning <= 1))
+				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+								errmsg("option \"loss_warning\" must be in (0, 1], got %s",
+									   float8out_internal(loss_warning))));
+		}
+	}
+	classes = palloc(sizeof(int) * n);
+	complex = palloc(sizeof(int) * n);
+	for (int i = 0; i < n; i++)
+	{
+		classes[i] = cls[i];
+		complex[i] = cx[i];
+		if (cls[i] < 1 || cls[i] > RK_PROFILE_CLASSES)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("risk_class %d of holding %d is not a class from 1 to 7", cls[i], i + 1)));
+		if (!(rhp[i] > 0 && isfinite(rhp[i])))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("holding_period of holding %d must be a positive number of years, got %s",
+							i + 1, float8out_internal(rhp[i]))));
+		if (weight && !(weight[i] >= 0 && isfinite(weight[i])))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("weight of holding %d must be a finite amount, not negative, got %s",
+							i + 1, float8out_internal(weight[i]))));
+	}
+	reasons = palloc(sizeof(rk_suit_reason) * (4 * n + 1));
+	st = rk_suitability(profile_class, horizon, complex_ok, tolerated, n, classes, rhp, complex,
+						weight, portfolio_loss, max_weight, loss_warning, reasons, &nreasons,
+						&verdict);
+	if (st == RK_BADARG && weight)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the weights of a portfolio must not all be 0")));
+	if (st != RK_OK)
+		risk_raise(st, "suitability");
+
+	initStringInfo(&js);
+	appendStringInfoChar(&js, '[');
+	factors = palloc(sizeof(Datum) * RK_SUIT_NFACTORS);
+	for (int i = 0; i < nreasons; i++)
+	{
+		rk_suit_reason *r = &reasons[i];
+
+		appendStringInfo(&js, "%s{\"factor\": \"%s\", \"holding\": ", i ? ", " : "",
+						 rk_suit_factor_name(r->factor));
+		if (r->holding < 0)
+			appendStringInfoString(&js, "null");
+		else
+			appendStringInfo(&js, "%d", r->holding + 1);
+		appendStringInfo(&js, ", \"severity\": \"%s\", \"value\": %s, \"limit\": %s}",
+						 r->severity == 2 ? "fail" : "warning", float8out_internal(r->value),
+						 float8out_internal(r->limit));
+		if (!(seen & (1u << r->factor)))
+		{
+			seen |= 1u << r->factor;
+			factors[nfactors++] = CStringGetTextDatum(rk_suit_factor_name(r->factor));
+		}
+	}
+	appendStringInfoChar(&js, ']');
+	values[0] = CStringGetTextDatum(verdict == 2 ? "not suitable"
+									: verdict == 1 ? "suitable with warning" : "suitable");
+	values[1] = PointerGetDatum(construct_array(factors, nfactors, TEXTOID, -1, false, TYPALIGN_INT));
+	values[2] = DirectFunctionCall1(jsonb_in, CStringGetDatum(js.data));
+	PG_RETURN_DATUM(risk_result_row(fcinfo, values, NULL, lengthof(values)));
+}

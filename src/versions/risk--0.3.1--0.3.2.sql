@@ -1,0 +1,370 @@
+-- risk 0.3.1 -> 0.3.2
+--
+-- The new area of personalized risk (profile): customer risk profiles from
+-- a questionnaire and the customer's situation, product risk classes
+-- (PRIIPs), the risk of a customer's portfolio, suitability checks and
+-- their record.  The area's piece of the install script as it stands in
+-- 0.3.2 (new objects only), the grant functions that now also cover its
+-- tables, and the privileges of the install script again (what PUBLIC may
+-- execute), so that the new functions are not executable by PUBLIC.
+
+\echo Use "ALTER EXTENSION risk UPDATE TO '0.3.2'" to load this file. \quit
+
+-- ---------------------------------------------------------------------
+-- The levels cover the profile tables
+-- ---------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION risk.grant_analyst(r regrole) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f regprocedure;
+BEGIN
+    PERFORM risk_internal._check_role(r, 'grant_analyst');
+    PERFORM risk.grant_reader(r);
+    FOR f IN
+        SELECT p.oid::regprocedure FROM pg_proc p
+        WHERE p.pronamespace IN ('risk'::regnamespace, 'risk_internal'::regnamespace)
+          AND p.proname NOT LIKE 'grant\_%' AND p.proname <> 'revoke_levels'
+          AND p.oid::regprocedure <> ALL (risk_internal._admin_functions())
+          AND p.oid::regprocedure <> ALL (risk_internal._worker_functions())
+    LOOP
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %s', f, r);
+    END LOOP;
+    EXECUTE format('GRANT SELECT ON risk.master_scale, risk.classification, risk.questionnaire, '
+                   'risk.questionnaire_item, risk.questionnaire_answer, risk.questionnaire_conflict, '
+                   'risk.capacity_policy TO %s', r);
+    EXECUTE format('GRANT SELECT, INSERT (customer, inputs, verdict, factors, reasons) '
+                   'ON risk.suitability_audit TO %s', r);
+    EXECUTE format('GRANT USAGE ON SEQUENCE risk.suitability_audit_id_seq TO %s', r);
+END
+$$;
+COMMENT ON FUNCTION risk.grant_analyst(regrole) IS
+'Analyst level: run every risk function and aggregate, read master scales, classifications, questionnaires, capacity policies and the early-warning views, record suitability checks and read their record; no configuration';
+
+CREATE OR REPLACE FUNCTION risk.grant_admin(r regrole) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f regprocedure;
+BEGIN
+    PERFORM risk_internal._check_role(r, 'grant_admin');
+    PERFORM risk.grant_analyst(r);
+    FOREACH f IN ARRAY risk_internal._admin_functions() LOOP
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %s', f, r);
+    END LOOP;
+    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON risk.watched, risk.rules, '
+                   'risk.classification, risk.master_scale, risk.questionnaire, risk.questionnaire_item, '
+                   'risk.questionnaire_answer, risk.questionnaire_conflict, risk.capacity_policy TO %s', r);
+    EXECUTE format('GRANT SELECT, INSERT ON risk.masking_key TO %s', r);
+END
+$$;
+COMMENT ON FUNCTION risk.grant_admin(regrole) IS
+'Admin level: analyst, plus watch views, manage rules, master scales, questionnaires, capacity policies and classifications, and grant access to the tables the role owns';
+
+CREATE OR REPLACE FUNCTION risk.revoke_levels(r regrole) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f regprocedure;
+BEGIN
+    PERFORM risk_internal._check_role(r, 'revoke_levels');
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+             WHERE p.pronamespace IN ('risk'::regnamespace, 'risk_internal'::regnamespace) LOOP
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM %s', f, r);
+    END LOOP;
+    EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA risk FROM %s', r);
+    EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA risk FROM %s', r);
+END
+$$;
+COMMENT ON FUNCTION risk.revoke_levels(regrole) IS
+'Take back every privilege on the extension''s functions, tables and views that the grant functions gave a role';
+
+-- Personalized risk (profile): customer risk profiles from a questionnaire
+-- and the customer's situation, product risk classes (the PRIIPs market
+-- risk measure and summary risk indicator), the risk of a customer's
+-- portfolio, suitability checks with reasons and their audit trail.
+-- docs/profile.md explains every object.
+
+-- ---------------------------------------------------------------------
+-- Product risk class: PRIIPs market risk measure and summary risk indicator
+-- ---------------------------------------------------------------------
+
+-- ---------------------------------------------------------------------
+-- Portfolio risk of a customer
+-- ---------------------------------------------------------------------
+
+-- ---------------------------------------------------------------------
+-- Risk profile: questionnaires, capacity policies, the profile
+-- ---------------------------------------------------------------------
+
+-- Checks of a configuration row: bounds strictly ascending within [lo, hi].
+CREATE FUNCTION risk_internal._ascending(b float8[], n int, lo float8, hi float8) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+RETURN cardinality(b) = n AND array_ndims(b) = 1 AND array_position(b, NULL) IS NULL
+       AND (SELECT bool_and(x >= lo AND x <= hi AND (p IS NULL OR x > p))
+            FROM (SELECT x, lag(x) OVER (ORDER BY i) AS p FROM unnest(b) WITH ORDINALITY u(x, i)) v);
+COMMENT ON FUNCTION risk_internal._ascending(float8[], int, float8, float8) IS
+'Support function of the profile tables'' checks: b has n values, none NULL, strictly ascending within [lo, hi]';
+
+CREATE TABLE risk.questionnaire (
+    questionnaire text   PRIMARY KEY,
+    description   text   NOT NULL,
+    class_bounds  float8[] NOT NULL
+        CHECK (risk_internal._ascending(class_bounds, 6, 0, 100)),
+    complex_min   float8 NOT NULL CHECK (complex_min >= 0 AND complex_min <= 100)
+);
+COMMENT ON TABLE risk.questionnaire IS
+'Risk questionnaires: the willingness score (0 to 100: the points of the answers to the willingness items over the most they can give) gives class 1 + the number of class_bounds (6, ascending) at or below it; complex products need a knowledge score (the same over the knowledge items) of complex_min or more; the questionnaire ''standard'' ships with the extension, others are kept by pg_dump';
+
+CREATE TABLE risk.questionnaire_item (
+    questionnaire text    NOT NULL REFERENCES risk.questionnaire ON UPDATE CASCADE ON DELETE CASCADE,
+    item          text    NOT NULL CHECK (item <> ''),
+    position      int     NOT NULL,
+    kind          text    NOT NULL CHECK (kind IN ('willingness', 'knowledge')),
+    required      boolean NOT NULL DEFAULT true,
+    question      text    NOT NULL,
+    PRIMARY KEY (questionnaire, item),
+    UNIQUE (questionnaire, position)
+);
+COMMENT ON TABLE risk.questionnaire_item IS
+'The items of a questionnaire, in position order: a willingness item scores the customer''s attitude to risk, a knowledge item the knowledge and experience of investment products; an item not required may be left unanswered (it then gives 0 points)';
+
+CREATE TABLE risk.questionnaire_answer (
+    questionnaire text   NOT NULL,
+    item          text   NOT NULL,
+    answer        text   NOT NULL CHECK (answer <> ''),
+    points        float8 NOT NULL CHECK (points >= 0 AND points < 'infinity'),
+    label         text   NOT NULL,
+    PRIMARY KEY (questionnaire, item, answer),
+    FOREIGN KEY (questionnaire, item) REFERENCES risk.questionnaire_item ON UPDATE CASCADE ON DELETE CASCADE
+);
+COMMENT ON TABLE risk.questionnaire_answer IS
+'The answers an item accepts and the points each gives';
+
+CREATE TABLE risk.questionnaire_conflict (
+    questionnaire text NOT NULL,
+    item_a        text NOT NULL,
+    answer_a      text NOT NULL,
+    item_b        text NOT NULL,
+    answer_b      text NOT NULL,
+    flag          text NOT NULL CHECK (flag ~ '^[a-z][a-z0-9_]*$'),
+    PRIMARY KEY (questionnaire, item_a, answer_a, item_b, answer_b),
+    FOREIGN KEY (questionnaire, item_a, answer_a) REFERENCES risk.questionnaire_answer ON UPDATE CASCADE ON DELETE CASCADE,
+    FOREIGN KEY (questionnaire, item_b, answer_b) REFERENCES risk.questionnaire_answer ON UPDATE CASCADE ON DELETE CASCADE,
+    CHECK (item_a <> item_b)
+);
+COMMENT ON TABLE risk.questionnaire_conflict IS
+'Pairs of answers that contradict each other: a profile whose answers contain both carries the flag';
+
+CREATE TABLE risk.capacity_policy (
+    policy                       text    PRIMARY KEY,
+    description                  text    NOT NULL,
+    reserve_months               float8  NOT NULL DEFAULT 6 CHECK (reserve_months >= 0 AND reserve_months < 'infinity'),
+    reserve_months_per_dependant float8  NOT NULL DEFAULT 1
+        CHECK (reserve_months_per_dependant >= 0 AND reserve_months_per_dependant < 'infinity'),
+    max_debt_service             float8  NOT NULL DEFAULT 0.4 CHECK (max_debt_service >= 0 AND max_debt_service < 'infinity'),
+    debt_cap_class               int     NOT NULL DEFAULT 3 CHECK (debt_cap_class BETWEEN 1 AND 7),
+    surplus_share_stable         float8  NOT NULL DEFAULT 0.5 CHECK (surplus_share_stable BETWEEN 0 AND 1),
+    surplus_share_variable       float8  NOT NULL DEFAULT 0.25 CHECK (surplus_share_variable BETWEEN 0 AND 1),
+    horizon_bounds               float8[] NOT NULL DEFAULT '{1,3,5,10}'
+        CHECK (risk_internal._ascending(horizon_bounds, 4, 0, 1000)),
+    horizon_share                float8[] NOT NULL DEFAULT '{0.05,0.15,0.3,0.45,0.6}'
+        CHECK (cardinality(horizon_share) = 5 AND array_ndims(horizon_share) = 1
+               AND array_position(horizon_share, NULL) IS NULL
+               AND 0 <= ALL (horizon_share) AND 1 >= ALL (horizon_share)),
+    dependant_reduction          float8  NOT NULL DEFAULT 0.1 CHECK (dependant_reduction BETWEEN 0 AND 1),
+    loss_bounds                  float8[] NOT NULL DEFAULT '{0.0097,0.094,0.21,0.33,0.46,0.84}'
+        CHECK (risk_internal._ascending(loss_bounds, 6, 0, 1))
+);
+COMMENT ON TABLE risk.capacity_policy IS
+'Rules that turn a customer''s situation into a capacity to bear losses (docs/profile.md): an emergency reserve of reserve_months (+ reserve_months_per_dependant a dependant) of outgoings, a share of the free wealth by horizon band (horizon_bounds in years, horizon_share of each band, reduced by dependant_reduction a dependant), a share of the yearly surplus by income stability; the largest bearable loss as a share of investable wealth gives the class by loss_bounds (the one-year 97.5% loss of a product at the lower boundary of each PRIIPs market risk class), capped at debt_cap_class when debt service takes more than max_debt_service of the income; the policy ''standard'' ships with the extension, others are kept by pg_dump';
+
+-- the shipped questionnaire and policy (docs/profile.md explains them)
+INSERT INTO risk.questionnaire VALUES
+    ('standard', 'The project''s sample questionnaire: four willingness items (objective, reaction to a fall, loss accepted, priority) and three knowledge and experience items',
+     '{12.5,25,40,55,70,85}', 60);
+INSERT INTO risk.questionnaire_item (questionnaire, item, position, kind, required, question) VALUES
+    ('standard', 'objective',   1, 'willingness', true,  'What is the main objective of this investment?'),
+    ('standard', 'fall',        2, 'willingness', true,  'Your investments lose 20% in a few months. What do you do?'),
+    ('standard', 'loss',        3, 'willingness', true,  'What loss over one year would you accept in exchange for a higher expected return?'),
+    ('standard', 'priority',    4, 'willingness', true,  'Which matters more to you, the safety of your capital or its return?'),
+    ('standard', 'knowledge',   5, 'knowledge',   true,  'How well do you know how funds, shares and bonds work?'),
+    ('standard', 'experience',  6, 'knowledge',   true,  'For how many years have you held investment products?'),
+    ('standard', 'complex',     7, 'knowledge',   false, 'How often have you traded derivatives or structured products?');
+INSERT INTO risk.questionnaire_answer (questionnaire, item, answer, points, label) VALUES
+    ('standard', 'objective', 'preserve',   0,  'keep the capital intact'),
+    ('standard', 'objective', 'income',     3,  'a regular income'),
+    ('standard', 'objective', 'balanced',   6,  'income and growth'),
+    ('standard', 'objective', 'growth',     9,  'growth of the capital'),
+    ('standard', 'objective', 'max_growth', 12, 'the highest growth, whatever the swings'),
+    ('standard', 'fall', 'sell_all',  0,  'sell everything'),
+    ('standard', 'fall', 'sell_some', 4,  'sell part of it'),
+    ('standard', 'fall', 'hold',      8,  'wait'),
+    ('standard', 'fall', 'buy_more',  12, 'buy more'),
+    ('standard', 'loss', 'none',     0,  'no loss'),
+    ('standard', 'loss', 'up_to_5',  3,  'up to 5%'),
+    ('standard', 'loss', 'up_to_10', 6,  'up to 10%'),
+    ('standard', 'loss', 'up_to_20', 9,  'up to 20%'),
+    ('standard', 'loss', 'over_20',  12, 'more than 20%'),
+    ('standard', 'priority', 'safety',        0,  'safety only'),
+    ('standard', 'priority', 'mostly_safety', 3,  'mostly safety'),
+    ('standard', 'priority', 'balance',       6,  'both equally'),
+    ('standard', 'priority', 'mostly_return', 9,  'mostly return'),
+    ('standard', 'priority', 'return',        12, 'return only'),
+    ('standard', 'knowledge', 'none',  0, 'not at all'),
+    ('standard', 'knowledge', 'basic', 2, 'the basics'),
+    ('standard', 'knowledge', 'good',  4, 'well'),
+    ('standard', 'experience', 'none',      0, 'never'),
+    ('standard', 'experience', 'under_3',   2, 'less than three years'),
+    ('standard', 'experience', '3_or_more', 4, 'three years or more'),
+    ('standard', 'complex', 'never',        0, 'never'),
+    ('standard', 'complex', 'occasionally', 2, 'a few times'),
+    ('standard', 'complex', 'regularly',    4, 'regularly');
+INSERT INTO risk.questionnaire_conflict VALUES
+    ('standard', 'objective', 'preserve', 'loss', 'over_20', 'objective_contradicts_loss'),
+    ('standard', 'objective', 'preserve', 'priority', 'return', 'objective_contradicts_priority'),
+    ('standard', 'fall', 'sell_all', 'objective', 'max_growth', 'reaction_contradicts_objective'),
+    ('standard', 'knowledge', 'none', 'complex', 'regularly', 'experience_contradicts_knowledge');
+INSERT INTO risk.capacity_policy (policy, description) VALUES
+    ('standard', 'The project''s sample policy: the defaults of every rule');
+
+SELECT pg_catalog.pg_extension_config_dump('risk.questionnaire', 'WHERE questionnaire <> ''standard''');
+SELECT pg_catalog.pg_extension_config_dump('risk.questionnaire_item', 'WHERE questionnaire <> ''standard''');
+SELECT pg_catalog.pg_extension_config_dump('risk.questionnaire_answer', 'WHERE questionnaire <> ''standard''');
+SELECT pg_catalog.pg_extension_config_dump('risk.questionnaire_conflict', 'WHERE questionnaire <> ''standard''');
+SELECT pg_catalog.pg_extension_config_dump('risk.capacity_policy', 'WHERE policy <> ''standard''');
+
+CREATE TYPE risk.risk_profile AS (
+    willingness_score  float8,
+    willingness_class  int,
+    knowledge_score    float8,
+    complex_ok         boolean,
+    capacity_score     float8,
+    capacity_class     int,
+    risk_class         int,
+    binding            text,
+    horizon_years      float8,
+    max_loss           float8,
+    tolerated_loss     float8,
+    tolerated_share    float8,
+    debt_service_ratio float8,
+    reserve            float8,
+    flags              text[]
+);
+COMMENT ON TYPE risk.risk_profile IS
+'A customer''s risk profile (risk.risk_profile): willingness score (0 to 100) and class, knowledge score and whether complex products are allowed, capacity score (100 x the largest bearable loss over a year / investable wealth) and class, the profile''s class 1 to 7 (the lower of the two: capacity caps willingness), which constraint binds (willingness, capacity or both), the horizon, the largest loss the customer can bear over a year, the loss tolerated (that, capped at the top of the class''s band) in money and as a share of investable wealth, the debt service ratio, the emergency reserve needed, and flags for answers or a situation that contradict each other';
+
+CREATE FUNCTION risk.risk_profile(answers jsonb, situation jsonb,
+                                  questionnaire text DEFAULT 'standard', policy text DEFAULT 'standard')
+    RETURNS risk.risk_profile
+    AS 'MODULE_PATHNAME', 'risk_risk_profile' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION risk.risk_profile(jsonb, jsonb, text, text) IS
+'The risk profile of a customer from the answers to a questionnaire (a JSON object item -> answer id; a required item must be answered, JSON null or an absent key leaves an optional one unanswered) and the situation (a JSON object: horizon_years, annual_income, income_stability (stable, variable, none), investable_wealth, monthly_expenses, and optionally monthly_debt_service, dependants, emergency_reserve; amounts in one currency, none negative) by a capacity policy; an unknown item, answer or key is an error; the questionnaire and the policy are read once per statement';
+
+-- ---------------------------------------------------------------------
+-- Suitability and its audit trail
+-- ---------------------------------------------------------------------
+
+CREATE TYPE risk.suitability AS (
+    verdict text,
+    factors text[],
+    reasons jsonb
+);
+COMMENT ON TYPE risk.suitability IS
+'The result of a suitability check: the verdict (suitable, suitable with warning, not suitable), the factors that failed or warned (risk_class, holding_period, knowledge, concentration, loss_capacity), and the reasons as a JSON array of {factor, holding (1-based; null for the portfolio), severity (fail or warning), value, limit}';
+
+CREATE FUNCTION risk.suitability(profile risk.risk_profile, risk_class int[], holding_period float8[],
+                                 complex boolean[], weight float8[] DEFAULT NULL,
+                                 portfolio_loss float8 DEFAULT NULL, options jsonb DEFAULT NULL)
+    RETURNS risk.suitability
+    AS 'MODULE_PATHNAME', 'risk_suitability' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION risk.suitability(risk.risk_profile, int[], float8[], boolean[], float8[], float8, jsonb) IS
+'Suitability of a product (arrays of one) or a proposed portfolio for a customer''s profile: each holding''s risk class (1 to 7: the PRIIPs SRI or MRM) above the profile''s class, its recommended holding period (years) beyond the horizon, or a complex product without the knowledge fails; a holding''s share of the weights above max_weight (option, 0.4) warns; portfolio_loss (the portfolio''s loss over a year, money) above the tolerated loss fails, above loss_warning (option, 0.8) of it warns; NULL when the profile or a holding array is NULL; records nothing (risk.check_suitability records)';
+
+CREATE TABLE risk.suitability_audit (
+    id          bigserial   PRIMARY KEY,
+    checked_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+    checked_by  name        NOT NULL DEFAULT current_user,
+    customer    text        NOT NULL,
+    inputs      jsonb       NOT NULL,
+    verdict     text        NOT NULL CHECK (verdict IN ('suitable', 'suitable with warning', 'not suitable')),
+    factors     text[]      NOT NULL,
+    reasons     jsonb       NOT NULL
+);
+COMMENT ON TABLE risk.suitability_audit IS
+'The record of every suitability check made through risk.check_suitability: when and by whom (the role that ran it: the levels may insert every column but these two, which take their defaults), for which customer, the inputs (profile, holdings, options), the verdict and its reasons; append-only: updates, deletes and truncation are refused; kept by pg_dump as written';
+SELECT pg_catalog.pg_extension_config_dump('risk.suitability_audit', '');
+SELECT pg_catalog.pg_extension_config_dump('risk.suitability_audit_id_seq', '');
+REVOKE ALL ON SEQUENCE risk.suitability_audit_id_seq FROM PUBLIC;
+
+CREATE FUNCTION risk_internal._audit_refuse() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RAISE EXCEPTION 'risk.suitability_audit is append-only: % refused', TG_OP
+        USING ERRCODE = 'insufficient_privilege',
+              HINT = 'A suitability record is kept as it was written; record a new check instead.';
+END
+$$;
+COMMENT ON FUNCTION risk_internal._audit_refuse() IS
+'Support function of risk.suitability_audit: refuse UPDATE, DELETE and TRUNCATE';
+
+CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON risk.suitability_audit
+    FOR EACH ROW EXECUTE FUNCTION risk_internal._audit_refuse();
+CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON risk.suitability_audit
+    FOR EACH STATEMENT EXECUTE FUNCTION risk_internal._audit_refuse();
+REVOKE ALL ON risk.suitability_audit FROM PUBLIC;
+
+CREATE FUNCTION risk.check_suitability(customer text, profile risk.risk_profile, risk_class int[],
+                                       holding_period float8[], complex boolean[],
+                                       weight float8[] DEFAULT NULL, portfolio_loss float8 DEFAULT NULL,
+                                       options jsonb DEFAULT NULL)
+    RETURNS risk.suitability
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r risk.suitability;
+BEGIN
+    IF customer IS NULL OR profile IS NULL OR risk_class IS NULL OR holding_period IS NULL OR complex IS NULL THEN
+        RAISE EXCEPTION 'risk.check_suitability: the customer, the profile and the holdings must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    r := risk.suitability(profile, risk_class, holding_period, complex, weight, portfolio_loss, options);
+    INSERT INTO risk.suitability_audit (customer, inputs, verdict, factors, reasons)
+    VALUES (customer,
+            jsonb_build_object('profile', to_jsonb(profile), 'risk_class', to_jsonb(risk_class),
+                               'holding_period', to_jsonb(holding_period), 'complex', to_jsonb(complex),
+                               'weight', to_jsonb(weight), 'portfolio_loss', to_jsonb(portfolio_loss),
+                               'options', options),
+            r.verdict, r.factors, r.reasons);
+    RETURN r;
+END
+$$;
+COMMENT ON FUNCTION risk.check_suitability(text, risk.risk_profile, int[], float8[], boolean[], float8[], float8, jsonb) IS
+'risk.suitability, recorded: the check, its inputs, verdict and reasons are appended to risk.suitability_audit with the time and the role that made it; the caller needs INSERT on that table (risk.grant_analyst gives it)';
+
+-- ---------------------------------------------------------------------
+-- Privileges (src/sql/99_privileges.sql)
+-- ---------------------------------------------------------------------
+-- Who may call what.  Nothing of the extension is executable by PUBLIC but
+-- the few functions that row-level security and the SECURITY INVOKER
+-- interface call on the caller's behalf: they check or wake, and reveal
+-- nothing the caller may not see.  risk.grant_reader, grant_analyst and
+-- grant_admin give the levels (docs/security.md).
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA risk, risk_internal FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+    risk_internal._may_manage(oid), risk_internal._may_read(oid),
+    risk_internal._check_view(regclass, text), risk_internal._watched(regclass, text), risk_internal._wake(),
+    risk_internal._check_table(regclass, text), risk_internal._check_role(regrole, text), risk_internal._masked(name, oid, text),
+    risk_internal._check_digits(integer), risk_internal._admin_functions(), risk_internal._worker_functions(),
+    risk.round_significant(float8, integer)
+    TO PUBLIC;
+
+-- the master scales are read by analysts and written by admins (grant_*)
+REVOKE SELECT ON risk.master_scale FROM PUBLIC;
