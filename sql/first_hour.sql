@@ -55,7 +55,9 @@ BEGIN
                         FROM pg_proc p WHERE p.oid = agg) LOOP
         out := out || CASE WHEN out = '' AND NOT skip_first THEN '' ELSE ', ' END
                || CASE n WHEN 'r' THEN 'r' WHEN 'exception' THEN '(r < -0.01)' WHEN 'p' THEN '0.975'
-                         WHEN 'dist' THEN '''norm''' WHEN 'lambda' THEN '0.94' ELSE NULL END;
+                         WHEN 'dist' THEN '''norm''' WHEN 'lambda' THEN '0.94'
+                         WHEN 'price' THEN '(100 * exp(r))' WHEN 'frequency' THEN '''monthly'''
+                         WHEN 'holding_period' THEN '5' ELSE NULL END;
         IF out IS NULL THEN
             RAISE EXCEPTION 'no test value for argument % of %', n, agg;
         END IF;

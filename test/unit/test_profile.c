@@ -11,6 +11,262 @@
 
 /* ---- product risk class (PRIIPs) ------------------------------------- */
 
+/* prices 100 exp(cumulative sum of r[0..m-1]) into p[0..m] */
+static void
+priips_prices(const double *r, int m, double *p)
+{
+	double		cum = 0;
+
+	p[0] = 100.0;
+	for (int i = 0; i < m; i++)
+	{
+		cum += r[i];
+		p[i + 1] = 100.0 * exp(cum);
+	}
+}
+
+/* the measure by its definition, in long double, from the same returns */
+static void
+priips_naive(const double *p, int n, double ppy, double t, double *out)
+{
+	long double s = 0,
+				m1,
+				m2 = 0,
+				m3 = 0,
+				m4 = 0,
+				sd;
+	int			m0 = n - 1;
+
+	for (int i = 1; i < n; i++)
+		s += logl((long double) p[i] / p[i - 1]);
+	m1 = s / m0;
+	for (int i = 1; i < n; i++)
+	{
+		long double d = logl((long double) p[i] / p[i - 1]) - m1;
+
+		m2 += d * d;
+		m3 += d * d * d;
+		m4 += d * d * d * d;
+	}
+	m2 /= m0;
+	m3 /= m0;
+	m4 /= m0;
+	sd = sqrtl(m2);
+	out[0] = (double) m1;
+	out[1] = (double) sd;
+	out[2] = (double) (m3 / (sd * sd * sd));
+	out[3] = (double) (m4 / (m2 * m2) - 3);
+	out[4] = rk_priips_var(out[1], out[2], out[3], ppy * t);
+	out[5] = (sqrt(3.842 - 2 * out[4]) - 1.96) / sqrt(t);
+}
+
+/* Returns a, a, -2a repeated: mean 0, skew -1/sqrt(2), excess kurtosis -1.5. */
+UNIT_TEST(test_priips_three_point)
+{
+	enum
+	{
+		M = 600
+	};
+	double		r[M],
+				p[M + 1],
+				a = 0.01,
+				n = 256.0 * 2;
+	rk_priips	m;
+
+	for (int i = 0; i < M; i++)
+		r[i] = i % 3 == 2 ? -2 * a : a;
+	priips_prices(r, M, p);
+	check(rk_priips_measure(p, M + 1, 256, 2.0, &m) == RK_OK, "three-point: OK", 0, 0);
+	check(m.returns == M, "three-point: M0", (double) m.returns, M);
+	check(fabs(m.mean) < 1e-15, "three-point: mean 0", m.mean, 0);
+	check_close(m.volatility, sqrt(2.0) * a, 1e-12, "three-point: sigma = sqrt(2) a");
+	check_close(m.skewness, -1 / sqrt(2.0), 1e-12, "three-point: skew -1/sqrt(2)");
+	check_close(m.excess_kurtosis, -1.5, 1e-12, "three-point: excess kurtosis -1.5");
+	check_close(m.var_return_space,
+				sqrt(2.0) * a * sqrt(n) * (-1.96 + 0.474 * (-1 / sqrt(2.0)) / sqrt(n)
+										   - 0.0687 * (-1.5) / n + 0.146 * 0.5 / n)
+				- 0.5 * 2 * a * a * n, 1e-12, "three-point: Cornish-Fisher VaR");
+	check_close(m.vev, (sqrt(3.842 - 2 * m.var_return_space) - 1.96) / sqrt(2.0), 1e-14,
+				"three-point: VEV");
+	/* sigma sqrt(256) = 22.6 % a year: class 5 */
+	check(m.vev > 0.20 && m.vev < 0.30 && m.mrm == 5, "three-point: class 5", m.mrm, 5);
+}
+
+/* Returns +x, -x alternating (prices 100, 110, 100, ...): skew 0, excess kurtosis -2. */
+UNIT_TEST(test_priips_two_point)
+{
+	double		p[601];
+	rk_priips	m;
+
+	for (int i = 0; i <= 600; i++)
+		p[i] = i % 2 ? 110.0 : 100.0;
+	check(rk_priips_measure(p, 601, 52, 5.0, &m) == RK_OK, "two-point: OK", 0, 0);
+	check(fabs(m.mean) < 1e-16, "two-point: mean 0", m.mean, 0);
+	check_close(m.volatility, log(1.1), 1e-14, "two-point: sigma = ln 1.1");
+	check(fabs(m.skewness) < 1e-12, "two-point: skew 0", m.skewness, 0);
+	check_close(m.excess_kurtosis, -2, 1e-12, "two-point: excess kurtosis -2");
+	/* the same prices in another unit, scaled by a power of 2: the same bits */
+	{
+		double		q[601];
+		rk_priips	m8;
+
+		for (int i = 0; i <= 600; i++)
+			q[i] = p[i] * 8;
+		rk_priips_measure(q, 601, 52, 5.0, &m8);
+		check(memcmp(&m, &m8, sizeof(m)) == 0, "two-point: prices x 8, same measure", m8.vev, m.vev);
+	}
+}
+
+/*
+ * The ESAs' flow diagram (JC 2017 49), worked example: T = 1, N = 256,
+ * M2 = 0.000149905, M3 = -6.44479e-07, M4 = 1.46705e-07; it shows VaR
+ * -0.4053 and VEV 0.1969 (which 1.96^2 in place of 3.842 would give: the
+ * VEV here is 0.19701).
+ */
+UNIT_TEST(test_priips_flow_diagram)
+{
+	double		m2 = 0.000149905,
+				s = sqrt(m2),
+				mu1 = -6.44479e-07 / (s * s * s),
+				mu2 = 1.46705e-07 / (m2 * m2) - 3,
+				var = rk_priips_var(s, mu1, mu2, 256);
+
+	check(fabs(var - -0.4053) < 1e-4, "flow diagram: VaR -0.4053", var, -0.4053);
+	check(fabs(rk_priips_vev(var, 1) - 0.1970) < 1e-4, "flow diagram: VEV", rk_priips_vev(var, 1), 0.1970);
+	check(rk_priips_mrm(rk_priips_vev(var, 1)) == 4, "flow diagram: class 4", rk_priips_mrm(rk_priips_vev(var, 1)), 4);
+}
+
+/* Without skew and kurtosis VEV is the annual volatility plus about 1e-4 / sqrt(T). */
+UNIT_TEST(test_priips_gaussian)
+{
+	const double vols[4] = {0.003, 0.05, 0.16, 0.5};
+	const double years[3] = {1, 3, 10};
+
+	for (int i = 0; i < 4; i++)
+		for (int j = 0; j < 3; j++)
+		{
+			double		t = years[j],
+						s = vols[i] / 16,
+						u = vols[i] * sqrt(t),
+						vev = rk_priips_vev(rk_priips_var(s, 0, 0, 256 * t), t),
+						g = (sqrt(3.842 + 3.92 * u + u * u) - 1.96) / sqrt(t);
+
+			check_close(vev, g, 1e-12, "Gaussian VEV in closed form");
+			check(vev > vols[i] && vev - vols[i] < 1.03e-4 / sqrt(t), "Gaussian VEV just above the volatility", vev, vols[i]);
+		}
+}
+
+/* The class boundaries belong to the higher class; the SRI table. */
+UNIT_TEST(test_priips_classes)
+{
+	const double b[6] = {0.005, 0.05, 0.12, 0.20, 0.30, 0.80};
+
+	for (int k = 0; k < 6; k++)
+	{
+		check(rk_priips_mrm(b[k]) == k + 2, "MRM: a boundary is in the higher class", rk_priips_mrm(b[k]), k + 2);
+		check(rk_priips_mrm(nextafter(b[k], 0)) == k + 1, "MRM: just below a boundary", rk_priips_mrm(nextafter(b[k], 0)), k + 1);
+	}
+	check(rk_priips_mrm(0) == 1 && rk_priips_mrm(-0.01) == 1 && rk_priips_mrm(-INFINITY) == 1,
+		  "MRM: 0 and below is class 1", 0, 1);
+	check(rk_priips_mrm(1e300) == 7 && rk_priips_mrm(INFINITY) == 7, "MRM: huge is class 7", 0, 7);
+	check(rk_priips_mrm(NAN) == 0, "MRM: NaN has no class", 0, 0);
+
+	/* SRI: credit risk only raises the market class; rows as published */
+	for (int crm = 1; crm <= 6; crm++)
+		for (int mrm = 1; mrm <= 7; mrm++)
+		{
+			int			sri = rk_priips_sri(mrm, crm);
+
+			check(sri >= mrm && sri <= 7, "SRI: at least the MRM", sri, mrm);
+			check(mrm == 1 || sri >= rk_priips_sri(mrm - 1, crm), "SRI: monotone in MRM", sri, 0);
+			check(crm == 1 || sri >= rk_priips_sri(mrm, crm - 1), "SRI: monotone in CRM", sri, 0);
+			check(crm > 2 || sri == mrm, "SRI: CRM 1 and 2 keep the MRM", sri, mrm);
+			check(mrm != 7 || sri == 7, "SRI: MRM 7 is 7", sri, 7);
+		}
+	check(rk_priips_sri(1, 3) == 3 && rk_priips_sri(3, 4) == 5 && rk_priips_sri(5, 6) == 6
+		  && rk_priips_sri(6, 6) == 6 && rk_priips_sri(4, 3) == 4, "SRI: cells", 0, 0);
+	check(rk_priips_sri(0, 1) == 0 && rk_priips_sri(8, 1) == 0 && rk_priips_sri(1, 0) == 0
+		  && rk_priips_sri(1, 7) == 0, "SRI: out of range", 0, 0);
+
+	check(rk_priips_periods(RK_PRIIPS_DAILY) == 256 && rk_priips_periods(RK_PRIIPS_WEEKLY) == 52
+		  && rk_priips_periods(RK_PRIIPS_MONTHLY) == 12, "periods a year", 0, 0);
+	check(rk_priips_min_prices(RK_PRIIPS_DAILY) == 513 && rk_priips_min_prices(RK_PRIIPS_WEEKLY) == 209
+		  && rk_priips_min_prices(RK_PRIIPS_MONTHLY) == 61 && rk_priips_min_prices((rk_priips_freq) 7) == 0,
+		  "minimum histories", 0, 0);
+}
+
+/* Heavy-tailed skewed returns against the definition in long double. */
+UNIT_TEST(test_priips_accuracy)
+{
+	enum
+	{
+		M = 1500
+	};
+	double		r[M],
+				p[M + 1],
+				want[6];
+	rk_priips	m;
+
+	for (int i = 0; i < M; i++)
+	{
+		double		z = nrand();
+
+		r[i] = 0.0004 + (urand() < 0.05 ? -0.03 + 0.04 * z : 0.009 * z);
+	}
+	priips_prices(r, M, p);
+	priips_naive(p, M + 1, 52, 5, want);
+	check(rk_priips_measure(p, M + 1, 52, 5, &m) == RK_OK, "accuracy: OK", 0, 0);
+	check_close(m.mean, want[0], 1e-12, "accuracy: mean");
+	check_close(m.volatility, want[1], 1e-13, "accuracy: sigma");
+	check(fabs(m.skewness - want[2]) < 1e-12, "accuracy: skew", m.skewness, want[2]);
+	check(fabs(m.excess_kurtosis - want[3]) < 1e-11, "accuracy: kurtosis", m.excess_kurtosis, want[3]);
+	check_close(m.var_return_space, want[4], 1e-13, "accuracy: VaR");
+	check_close(m.vev, want[5], 1e-13, "accuracy: VEV");
+}
+
+/* Constant prices, a gain at the 2.5 % quantile, extremes, refusals. */
+UNIT_TEST(test_priips_edges)
+{
+	double		p[121];
+	rk_priips	m;
+
+	for (int i = 0; i <= 120; i++)
+		p[i] = 42.5;
+	check(rk_priips_measure(p, 121, 12, 5, &m) == RK_DEGENERATE, "constant prices: DEGENERATE", 0, 0);
+	check(m.returns == 120 && m.mean == 0 && m.volatility == 0 && m.var_return_space == 0
+		  && isnan(m.skewness) && isnan(m.excess_kurtosis), "constant prices: no skew, VaR 0", 0, 0);
+	check_close(m.vev, (sqrt(3.842) - 1.96) / sqrt(5.0), 1e-15, "constant prices: VEV of VaR 0");
+	check(m.mrm == 1, "constant prices: class 1", m.mrm, 1);
+
+	/* one jump of e^5 in 100 flat days over one day: the expansion gives a gain */
+	for (int i = 0; i <= 100; i++)
+		p[i] = i < 100 ? 100 : 100 * exp(5.0);
+	check(rk_priips_measure(p, 101, 256, 1.0 / 256, &m) == RK_OK, "a gain: OK", 0, 0);
+	check(m.var_return_space > 1.921 && isnan(m.vev) && m.mrm == 0, "a gain above 1.921: no VEV",
+		  m.var_return_space, 1.921);
+	/* a smaller jump: a VaR that is a small gain, a negative VEV, class 1 */
+	p[100] = 100 * exp(0.05);
+	check(rk_priips_measure(p, 101, 256, 1.0 / 256, &m) == RK_OK, "a small gain: OK", 0, 0);
+	check(m.var_return_space > 0 && m.vev < 0 && m.mrm == 1, "a small gain: negative VEV, class 1", m.vev, 0);
+
+	/* prices from 1e-300 to 1e300: the quotient overflows, the returns do not */
+	for (int i = 0; i <= 120; i++)
+		p[i] = i % 2 ? 1e300 : 1e-300;
+	check(rk_priips_measure(p, 121, 256, 1, &m) == RK_OK, "extreme prices: OK", 0, 0);
+	check_close(m.volatility, log(1e300) - log(1e-300), 1e-14, "extreme prices: the returns are the log differences");
+	check(fabs(m.skewness) < 1e-12 && isfinite(m.vev) && m.mrm == 7, "extreme prices: finite, class 7", m.vev, 0);
+	/* a holding period so long that N overflows */
+	p[0] = 2e-300;
+	check(rk_priips_measure(p, 121, 256, 1e308, &m) == RK_OVERFLOW, "N = inf: OVERFLOW", 0, 0);
+
+	check(rk_priips_measure(p, 2, 256, 1, &m) == RK_TOO_FEW, "2 prices: TOO_FEW", 0, 0);
+	check(rk_priips_measure(p, 121, 0, 1, &m) == RK_BADARG, "0 periods: BADARG", 0, 0);
+	check(rk_priips_measure(p, 121, 256, 0, &m) == RK_BADARG, "holding period 0: BADARG", 0, 0);
+	check(rk_priips_measure(p, 121, 256, -1, &m) == RK_BADARG, "holding period < 0: BADARG", 0, 0);
+	check(rk_priips_measure(p, 121, 256, NAN, &m) == RK_BADARG, "holding period NaN: BADARG", 0, 0);
+	check(rk_priips_measure(p, 121, 256, INFINITY, &m) == RK_BADARG, "holding period Inf: BADARG", 0, 0);
+}
+
 /* ---- portfolio risk --------------------------------------------------- */
 
 /* ---- risk profile ----------------------------------------------------- */
