@@ -26,6 +26,7 @@
 #include "utils/snapmgr.h"
 
 #include "risk.h"
+#include "valbuf.h"
 #include "core/profile.h"
 
 /* ---- product risk class (PRIIPs) ------------------------------------- */
@@ -42,9 +43,6 @@
  * (the first frames of a rolling window are short; an error would end the
  * query).
  */
-#include "utils/float.h"
-
-#include "valbuf.h"
 
 static const char *const priips_freqs[RK_PRIIPS_NFREQ] = {"daily", "weekly", "monthly"};
 static const char *const priips_years[RK_PRIIPS_NFREQ] = {"2 years", "4 years", "5 years"};
