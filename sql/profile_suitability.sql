@@ -115,3 +115,47 @@ SELECT risk.check_suitability(NULL, f.p, '{1}', '{1}', '{f}') FROM profiles f WH
 SELECT risk.revoke_levels('regress_advisor');
 DROP OWNED BY regress_advisor;
 DROP ROLE regress_advisor;
+
+-- ---------------------------------------------------------------------
+-- Recommendations: the suitable products by expected return per unit of
+-- volatility
+-- ---------------------------------------------------------------------
+CREATE TABLE offer AS
+SELECT d.*, v.expected_return, v.volatility
+FROM products d JOIN (VALUES ('money_market', 0.02, 0.004), ('short_bond', 0.03, 0.02),
+                             ('bond_fund', 0.04, 0.06), ('balanced_fund', 0.055, 0.11),
+                             ('equity_fund', 0.07, 0.18), ('em_equity', 0.09, 0.26),
+                             ('crypto_note', 0.2, 0.9), ('capital_protected', 0.025, 0.03),
+                             ('reverse_convertible', 0.06, 0.15)) v(product, expected_return, volatility)
+     USING (product);
+CREATE FUNCTION pg_temp.recommend(who text) RETURNS SETOF record LANGUAGE sql AS $$
+    SELECT r.* FROM profiles f,
+        LATERAL risk.recommend_products(f.p, (SELECT array_agg(product ORDER BY product) FROM offer),
+                                        (SELECT array_agg(risk_class ORDER BY product) FROM offer),
+                                        (SELECT array_agg(holding_period ORDER BY product) FROM offer),
+                                        (SELECT array_agg(complex ORDER BY product) FROM offer),
+                                        (SELECT array_agg(expected_return ORDER BY product) FROM offer),
+                                        (SELECT array_agg(volatility ORDER BY product) FROM offer)) r
+    WHERE f.customer = who $$;
+SELECT * FROM pg_temp.recommend('expert') AS (rank int, product text, risk_class int, expected_return float8,
+                                             volatility float8, return_per_risk float8);
+SELECT * FROM pg_temp.recommend('horizon_0.5') AS (rank int, product text, risk_class int, expected_return float8,
+                                                  volatility float8, return_per_risk float8);
+-- every product ranked is suitable, every suitable product is ranked (the matrix above)
+SELECT count(*) AS customers,
+       count(*) FILTER (WHERE ranked = suitable) AS ranked_as_the_matrix
+FROM (SELECT f.customer,
+             (SELECT array_agg(r.product ORDER BY r.product)
+              FROM risk.recommend_products(f.p, (SELECT array_agg(product) FROM offer),
+                                           (SELECT array_agg(risk_class) FROM offer),
+                                           (SELECT array_agg(holding_period) FROM offer),
+                                           (SELECT array_agg(complex) FROM offer),
+                                           (SELECT array_agg(expected_return) FROM offer),
+                                           (SELECT array_agg(volatility) FROM offer)) r) AS ranked,
+             (SELECT array_agg(m.product ORDER BY m.product) FROM matrix m
+              WHERE m.customer = f.customer AND (m.s).verdict = 'suitable') AS suitable
+      FROM profiles f) x;
+SELECT * FROM risk.recommend_products((SELECT p FROM profiles WHERE customer = 'expert'), '{a,b}', '{1}', '{1,1}', '{f,f}', '{0.1,0.1}', '{0.1,0.1}');
+SELECT * FROM risk.recommend_products((SELECT p FROM profiles WHERE customer = 'expert'), '{a}', '{1}', '{1}', '{f}', '{0.1}', '{0}');
+SELECT * FROM risk.recommend_products((SELECT p FROM profiles WHERE customer = 'expert'), '{a}', '{1}', '{1}', '{f}', '{NaN}', '{0.1}');
+SELECT * FROM risk.recommend_products((SELECT p FROM profiles WHERE customer = 'expert'), '{a,NULL}', '{1,1}', '{1,1}', '{f,f}', '{0.1,0.1}', '{0.1,0.1}');

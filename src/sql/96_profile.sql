@@ -309,3 +309,55 @@ END
 $$;
 COMMENT ON FUNCTION risk.check_suitability(text, risk.risk_profile, int[], float8[], boolean[], float8[], float8, jsonb) IS
 'risk.suitability, recorded: the check, its inputs, verdict and reasons are appended to risk.suitability_audit with the time and the role that made it; the caller needs INSERT on that table (risk.grant_analyst gives it)';
+
+-- ---------------------------------------------------------------------
+-- Recommendations
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION risk.recommend_products(profile risk.risk_profile, products text[], risk_classes int[],
+                                        holding_periods float8[], complex boolean[],
+                                        expected_returns float8[], volatilities float8[])
+    RETURNS TABLE (rank int, product text, risk_class int, expected_return float8, volatility float8,
+                   return_per_risk float8)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    n int := cardinality(products);
+BEGIN
+    IF profile IS NULL OR products IS NULL OR risk_classes IS NULL OR holding_periods IS NULL OR complex IS NULL
+       OR expected_returns IS NULL OR volatilities IS NULL THEN
+        RETURN;
+    END IF;
+    IF cardinality(risk_classes) <> n OR cardinality(holding_periods) <> n OR cardinality(complex) <> n
+       OR cardinality(expected_returns) <> n OR cardinality(volatilities) <> n THEN
+        RAISE EXCEPTION 'risk.recommend_products: the arrays must have one value per product (% products; risk_classes %, holding_periods %, complex %, expected_returns %, volatilities %)',
+                n, cardinality(risk_classes), cardinality(holding_periods), cardinality(complex),
+                cardinality(expected_returns), cardinality(volatilities)
+            USING ERRCODE = 'array_subscript_error';
+    END IF;
+    IF array_position(products, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'risk.recommend_products: product % is NULL', array_position(products, NULL)
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    FOR i IN 1 .. n LOOP
+        IF expected_returns[i] IS NULL OR NOT expected_returns[i] BETWEEN -1 AND 1e6 THEN
+            RAISE EXCEPTION 'risk.recommend_products: expected return of product "%" must be a finite yearly return above -1, got %',
+                    products[i], coalesce(expected_returns[i]::text, 'NULL')
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF volatilities[i] IS NULL OR NOT (volatilities[i] > 0 AND volatilities[i] < 'infinity') THEN
+            RAISE EXCEPTION 'risk.recommend_products: volatility of product "%" must be positive and finite, got %',
+                    products[i], coalesce(volatilities[i]::text, 'NULL')
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+    END LOOP;
+    RETURN QUERY
+    SELECT (row_number() OVER (ORDER BY u.r / u.v DESC, u.p))::int, u.p, u.c, u.r, u.v, u.r / u.v
+    FROM unnest(products, risk_classes, holding_periods, complex, expected_returns, volatilities) u(p, c, h, x, r, v)
+    WHERE (risk.suitability(profile, ARRAY[u.c], ARRAY[u.h], ARRAY[u.x])).verdict <> 'not suitable'
+    ORDER BY 1;
+END
+$$;
+COMMENT ON FUNCTION risk.recommend_products(risk.risk_profile, text[], int[], float8[], boolean[], float8[], float8[]) IS
+'The products suitable for a customer''s profile (risk.suitability of each alone: class, holding period, knowledge), ranked by expected yearly return per unit of volatilities (the PRIIPs VEV or the yearly volatilities), highest first, ties by name; one array element per product';
