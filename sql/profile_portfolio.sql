@@ -128,6 +128,20 @@ FROM (SELECT risk.portfolio_risk(h.amount, pr.returns, '{"n_paths": 2000}' ORDER
              risk.portfolio_risk(h.amount, pr.returns, '{"n_paths": 2000}' ORDER BY h.product DESC, h.amount DESC) AS b
       FROM pf_holdings h JOIN pf_products pr USING (product) WHERE customer = 5) s;
 
+-- as a window function the final function runs on the live state, row
+-- after row: it leaves it as it was (each row = the plain aggregate of
+-- the holdings so far)
+SELECT count(*) AS rows,
+       bool_and(w::text = (SELECT risk.portfolio_risk(h2.amount, pr2.returns, '{"n_paths": 500, "loss_limit": 300}'
+                                                      ORDER BY h2.product, h2.amount)
+                           FROM pf_holdings h2 JOIN pf_products pr2 USING (product)
+                           WHERE h2.customer = 5 AND (h2.product, h2.amount) <= (s.product, s.amount))::text)
+           AS window_rows_equal_plain_aggregates
+FROM (SELECT h.product, h.amount,
+             risk.portfolio_risk(h.amount, pr.returns, '{"n_paths": 500, "loss_limit": 300}')
+                 OVER (ORDER BY h.product, h.amount) AS w
+      FROM pf_holdings h JOIN pf_products pr USING (product) WHERE h.customer = 5) s;
+
 -- ---------------------------------------------------------------------
 -- 5. Many customers: GROUP BY = one customer at a time; parallel =
 --    serial (partial states in two workers, serialized and combined)
