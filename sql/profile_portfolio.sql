@@ -288,4 +288,10 @@ SELECT risk.portfolio_risk(amount, returns, '{"level": 0.05}') FROM pf_small;
 -- the P&L overflows: an error, not a number
 SELECT try($$SELECT risk.portfolio_risk(amount, returns, '{"min_days": 1}') FROM (VALUES (1e308, '{1e10,1}'::float8[]), (1e308, '{1e10,1}')) v(amount, returns)$$);
 
+-- a long bootstrap (10,000,000 paths of 10,000 days) stops at a cancel
+SET statement_timeout = '300ms';
+SELECT risk.portfolio_risk(amount, returns, '{"min_days": 1, "missing": "zero", "n_paths": 10000000, "horizon_days": 10000}') FROM pf_small;
+RESET statement_timeout;
+SELECT (risk.portfolio_risk(amount, returns, '{"min_days": 1, "missing": "zero", "n_paths": 10}')).holdings AS still_works FROM pf_small;
+
 DROP TABLE pf_many, pf_books, pf_products, pf_returns, pf_holdings, pf_expected, pf_bootstrap;
