@@ -133,7 +133,9 @@ INSERT INTO level_calls VALUES
     ('risk.gpd_es(risk.gpd_model,double precision)', 'SELECT risk.gpd_es(risk.gpd_fit(abs(r) * 100, 0.5), %s) FROM nr WHERE r IS NOT NULL'),
     ('risk.sla_var(double precision,text,double precision[],double precision,boolean)', 'SELECT risk.sla_var(10, ''lognormal'', ''{10,2}'', %s)'),
     ('risk.lda_simulate(text,double precision[],text,double precision[],integer,bigint,double precision[])',
-     'SELECT * FROM risk.lda_simulate(''poisson'', ''{10}'', ''lognormal'', ''{10,2}'', 1000, 1, ARRAY[%s])');
+     'SELECT * FROM risk.lda_simulate(''poisson'', ''{10}'', ''lognormal'', ''{10,2}'', 1000, 1, ARRAY[%s])'),
+    ('risk.portfolio_risk(double precision,double precision[],jsonb)',
+     'SELECT risk.portfolio_risk(100, a, jsonb_build_object(''level'', %s, ''min_days'', 1, ''n_paths'', 0)) FROM (SELECT array_agg(coalesce(r, 0) ORDER BY day) AS a FROM nr WHERE pf = 3) s');
 
 -- every object whose comment speaks of a confidence level is in the list
 SELECT p.oid::regprocedure AS untested_object_with_a_confidence_level
