@@ -270,3 +270,20 @@ SELECT format('events = "%s"',
                                 regexp_replace(view_name, '^public\.', ''), change), '\n' ORDER BY step))
 FROM chart_alert_step;
 \o
+
+--------------------------------------------------------------------------
+-- 6. Each customer's portfolio risk against what the customer can bear
+--    (demo/profile.sql): the one-year 99% loss of the portfolio (a
+--    bootstrap of its returns) against the tolerated loss of the profile.
+--------------------------------------------------------------------------
+\set f :outdir/profile_risk.csv
+\o :f
+COPY (SELECT customer, risk_class, round(tolerated_loss::numeric, 2) AS tolerated_loss,
+             round(greatest((r).horizon_var, 1)::numeric, 2) AS loss_1y
+      FROM portfolio_fit WHERE tolerated_loss > 0 ORDER BY customer) TO STDOUT (FORMAT csv, HEADER);
+\set f :outdir/profile_risk.gp
+\o :f
+SELECT format('n_customers = %s; n_beyond = %s', count(*),
+              count(*) FILTER (WHERE (r).horizon_var > tolerated_loss))
+FROM portfolio_fit WHERE tolerated_loss > 0;
+\o

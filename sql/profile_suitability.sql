@@ -78,7 +78,9 @@ SELECT risk.suitability(f.p, '{1}', '{NaN}', '{f}') FROM profiles f WHERE custom
 SELECT risk.suitability(f.p, '{1,1}', '{1,1}', '{f,f}', '{-1,2}') FROM profiles f WHERE customer = 'expert';
 SELECT risk.suitability(f.p, '{1,1}', '{1,1}', '{f,f}', '{0,0}') FROM profiles f WHERE customer = 'expert';
 SELECT risk.suitability(f.p, '{}', '{}', '{}') FROM profiles f WHERE customer = 'expert';
-SELECT risk.suitability(f.p, '{1}', '{1}', '{f}', NULL, -5) FROM profiles f WHERE customer = 'expert';
+SELECT risk.suitability(f.p, '{1}', '{1}', '{f}', NULL, 'infinity') FROM profiles f WHERE customer = 'expert';
+-- a negative loss (a VaR that is a gain) is below any limit
+SELECT (risk.suitability(f.p, '{1}', '{1}', '{f}', NULL, -5)).verdict FROM profiles f WHERE customer = 'expert';
 SELECT risk.suitability(f.p, '{1}', '{1}', '{f}', NULL, NULL, '{"max_weight": 2}') FROM profiles f WHERE customer = 'expert';
 SELECT risk.suitability(f.p, '{1}', '{1}', '{f}', NULL, NULL, '{"colour": 1}') FROM profiles f WHERE customer = 'expert';
 SELECT risk.suitability(ROW(1, 1, 1, true, 1, 1, NULL, 'both', 1, 1, 1, 1, 1, 1, '{}')::risk.risk_profile, '{1}', '{1}', '{f}');

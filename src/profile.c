@@ -1329,11 +1329,12 @@ risk_suitability(PG_FUNCTION_ARGS)
 	}
 	if (!PG_ARGISNULL(5))
 	{
+		/* a VaR can be negative: a gain, below any limit */
 		portfolio_loss = PG_GETARG_FLOAT8(5);
-		if (!(portfolio_loss >= 0 && isfinite(portfolio_loss)))
+		if (!isfinite(portfolio_loss))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("portfolio_loss must be a finite amount, not negative, got %s",
+					 errmsg("portfolio_loss must be a finite amount, got %s",
 							float8out_internal(portfolio_loss))));
 	}
 	if (!PG_ARGISNULL(6))

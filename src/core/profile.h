@@ -183,19 +183,10 @@ typedef struct rk_portfolio_boot_result
 } rk_portfolio_boot_result;
 
 /*
- * The bootstrap's first `count` draws for a calendar of n days, into
- * out[]: the values gsl_rng_uniform_int(r, n) returns, one after the
- * other, on GSL's gsl_rng_mt19937 seeded by gsl_rng_set(r, seed) (seed 0
- * is GSL's default, 4357; only the low 32 bits count).  RK_BADARG for n = 0,
- * RK_NOSPACE.
- */
-rk_status	rk_portfolio_draws(unsigned long seed, uint32_t n, int64_t count,
-							   uint32_t *out);
-
-/*
  * The loss over a horizon by a seeded bootstrap: n_paths paths, each the
  * product of (1 + R) over `horizon` days drawn with replacement (the
- * draws of rk_portfolio_draws for n = days, one a day, path after path)
+ * draws of gsl_rng_uniform_int(r, days) on GSL's gsl_rng_mt19937 seeded
+ * by gsl_rng_set(r, seed), one a day, path after path)
  * from the aligned days' portfolio returns R_t = x[t] /
  * value; a path's P&L is value * (product - 1), its loss the opposite.
  * VaR and ES of the paths' P&L as rk_portfolio_var takes them; p_loss the

@@ -4,7 +4,7 @@
  *     built holding by holding (rk_portfolio_add), partial states merged
  *     (rk_portfolio_merge), the aligned days (rk_portfolio_align), their
  *     historical VaR and ES (rk_portfolio_var), the bootstrap over a
- *     horizon (rk_portfolio_bootstrap) and its draws (rk_portfolio_draws).
+ *     horizon (rk_portfolio_bootstrap).
  *
  * The input: 1..8 holdings on a calendar of 0..400 days, amounts and
  * returns from the shared value reader (any double: zeros, negatives, NaN,
@@ -28,8 +28,7 @@
  * when a path can leave the doubles; when OK, finite VaR and ES with ES
  * at least VaR (within rounding) and |VaR| at most value (1 + g^h), g the
  * largest |1 + R|, p_loss in [0, 1] with its binomial standard error (NaN
- * without a limit), and a second run giving the same bits.  The draws are
- * gsl_rng_uniform_int's on gsl_rng_mt19937, one for one.
+ * without a limit), and a second run giving the same bits.
  */
 #include <gsl/gsl_rng.h>
 
@@ -297,29 +296,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!(flags & 8))
 		check_bootstrap(aligned, days, value, &b);
 
-	/* the draws, one for one with GSL's */
-	if (n > 0 || (flags & 16))
-	{
-		uint32_t	range = (flags & 16) ? fz_u32(&rd) : (uint32_t) n;
-		uint32_t	draws[256];
-
-		if (range == 0)
-			FZ_CHECK(rk_portfolio_draws(b.seed, range, 256, draws) == RK_BADARG, "draws from an empty range");
-		else
-		{
-			gsl_rng    *g = gsl_rng_alloc(gsl_rng_mt19937);
-
-			FZ_CHECK(rk_portfolio_draws(b.seed, range, 256, draws) == RK_OK, "draws refused");
-			gsl_rng_set(g, b.seed);
-			for (int k = 0; k < 256; k++)
-			{
-				unsigned long want_k = gsl_rng_uniform_int(g, range);
-
-				FZ_CHECK(draws[k] == want_k, "draw %d of seed %lu in [0, %u): %u, GSL %lu",
-						 k, b.seed, range, draws[k], want_k);
-			}
-			gsl_rng_free(g);
-		}
-	}
 	return 0;
 }

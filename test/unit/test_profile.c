@@ -515,39 +515,6 @@ UNIT_TEST(test_portfolio_var)
 		  "one day: its loss", var, 250);
 }
 
-/* The draws are gsl_rng_uniform_int's on gsl_rng_mt19937, one for one. */
-UNIT_TEST(test_portfolio_draws)
-{
-	enum {COUNT = 20000};
-	const unsigned long seeds[] = {1, 2, 0, 4357, 42, 123456789, 4294967295UL, 4294967296UL + 7};
-	const uint32_t ns[] = {1, 2, 3, 7, 250, 252, 500, 1000003, 2147483647U, 2147483648U,
-	3000000000U, 4294967295U};
-	uint32_t   *got = malloc(sizeof(uint32_t) * COUNT);
-	gsl_rng    *r = gsl_rng_alloc(gsl_rng_mt19937);
-	int			ok = 1,
-				cases = 0;
-
-	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++)
-		for (size_t j = 0; j < sizeof(ns) / sizeof(ns[0]); j++)
-		{
-			if (rk_portfolio_draws(seeds[i], ns[j], COUNT, got) != RK_OK)
-				ok = 0;
-			gsl_rng_set(r, seeds[i]);
-			for (int k = 0; k < COUNT; k++)
-				if (got[k] != gsl_rng_uniform_int(r, ns[j]))
-				{
-					ok = 0;
-					break;
-				}
-			cases++;
-		}
-	check(ok && cases == 96, "draws equal gsl_rng_uniform_int on gsl_rng_mt19937 (8 seeds, 12 ranges, 20,000 each)",
-		  ok, 1);
-	check(rk_portfolio_draws(1, 0, 10, got) == RK_BADARG, "draws from an empty range: BADARG", 0, 0);
-	gsl_rng_free(r);
-	free(got);
-}
-
 /* The bootstrap done the slow way: GSL's generator, a product per path, naive_hist. */
 static void
 pf_naive_bootstrap(const double *x, int days, double value, const rk_portfolio_boot *b,
