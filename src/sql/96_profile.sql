@@ -429,3 +429,156 @@ END
 $$;
 COMMENT ON FUNCTION risk.recommend_products(risk.risk_profile, text[], int[], float8[], boolean[], float8[], float8[]) IS
 'The products suitable for a customer''s profile (risk.suitability of each alone: class, holding period, knowledge), ranked by expected yearly return per unit of volatilities (the PRIIPs VEV or the yearly volatilities), highest first, ties by name; one array element per product';
+
+CREATE TYPE risk.rebalance_result AS (
+    products       text[],
+    before         float8[],
+    after          float8[],
+    loss_before    float8,
+    loss_after     float8,
+    verdict_before text,
+    verdict_after  text,
+    factors_after  text[]
+);
+COMMENT ON TYPE risk.rebalance_result IS
+'The result of risk.rebalance: the products (the holdings, then the safe product if it was not held), their amounts before and after, the portfolio''s one-year loss (risk.portfolio_risk''s horizon_var) before and after, and the suitability verdict before and after with the factors left after';
+
+-- The one-year loss of amounts a[] over the rows of rets (holdings x days).
+CREATE FUNCTION risk_internal._rebalance_loss(a float8[], rets float8[], options jsonb) RETURNS float8
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+RETURN (SELECT (risk.portfolio_risk(a[i], (SELECT array_agg(x ORDER BY k)
+                                           FROM unnest(rets[i:i][:]) WITH ORDINALITY u(x, k)),
+                                    options)).horizon_var
+        FROM generate_subscripts(a, 1) i WHERE a[i] > 0);
+COMMENT ON FUNCTION risk_internal._rebalance_loss(float8[], float8[], jsonb) IS
+'Support function of risk.rebalance: the one-year loss (horizon_var of risk.portfolio_risk with the options) of the amounts a over the holdings'' returns, the rows of rets; holdings with nothing in them left out';
+
+CREATE FUNCTION risk.rebalance(profile risk.risk_profile, products text[], amounts float8[], returns float8[],
+                               risk_classes int[], holding_periods float8[], complex boolean[],
+                               safe_product text, safe_returns float8[], safe_class int,
+                               safe_holding_period float8, options jsonb DEFAULT NULL)
+    RETURNS risk.rebalance_result
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    n int := cardinality(products);
+    days int;
+    opts jsonb := jsonb_build_object('horizon_days', 252, 'n_paths', 2000, 'seed', 1)
+                  || coalesce(options, '{}'::jsonb);
+    p text[];
+    a float8[];
+    rets float8[];
+    cls int[];
+    rhp float8[];
+    cx boolean[];
+    s int;
+    res risk.rebalance_result;
+    loss float8;
+    unit float8[];
+    tol float8;
+    r int;
+    lo float8;
+    hi float8;
+    moved float8;
+    trial float8[];
+    ok boolean;
+BEGIN
+    IF profile IS NULL OR products IS NULL OR amounts IS NULL OR returns IS NULL OR risk_classes IS NULL
+       OR holding_periods IS NULL OR complex IS NULL OR safe_product IS NULL OR safe_returns IS NULL
+       OR safe_class IS NULL OR safe_holding_period IS NULL THEN
+        RAISE EXCEPTION 'risk.rebalance: no argument but options may be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF n = 0 OR cardinality(amounts) <> n OR cardinality(risk_classes) <> n OR cardinality(holding_periods) <> n
+       OR cardinality(complex) <> n OR array_ndims(returns) <> 2 OR array_length(returns, 1) <> n THEN
+        RAISE EXCEPTION 'risk.rebalance: one value per holding and one row of returns per holding (% products; amounts %, risk_classes %, holding_periods %, complex %, rows of returns %)',
+                n, cardinality(amounts), cardinality(risk_classes), cardinality(holding_periods),
+                cardinality(complex), coalesce(array_length(returns, 1), 0)
+            USING ERRCODE = 'array_subscript_error';
+    END IF;
+    days := array_length(returns, 2);
+    IF array_ndims(safe_returns) <> 1 OR cardinality(safe_returns) <> days THEN
+        RAISE EXCEPTION 'risk.rebalance: the safe product''s returns have % days, the holdings'' %',
+                cardinality(safe_returns), days
+            USING ERRCODE = 'array_subscript_error';
+    END IF;
+    IF (risk.suitability(profile, ARRAY[safe_class], ARRAY[safe_holding_period], ARRAY[false])).verdict <> 'suitable' THEN
+        RAISE EXCEPTION 'risk.rebalance: the safe product "%" is not suitable for the profile itself (class %, holding period %)',
+                safe_product, safe_class, safe_holding_period
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Choose a product of a class at most the profile''s, held for no longer than the horizon.';
+    END IF;
+    -- the holdings, and the safe product as a holding (merged if held)
+    p := products; a := amounts; rets := returns; cls := risk_classes; rhp := holding_periods; cx := complex;
+    s := array_position(p, safe_product);
+    IF s IS NULL THEN
+        p := p || safe_product; a := a || 0::float8; cls := cls || safe_class;
+        rhp := rhp || safe_holding_period; cx := cx || false;
+        rets := rets || ARRAY[safe_returns];
+        s := n + 1;
+    END IF;
+    res.products := p;
+    res.before := a;
+    tol := profile.tolerated_loss;
+    loss := risk_internal._rebalance_loss(a, rets, opts);
+    res.loss_before := loss;
+    res.verdict_before := (risk.suitability(profile, risk_classes, holding_periods, complex, amounts, loss)).verdict;
+    -- 1. what fails on its own goes to the safe product, all of it
+    FOR i IN 1 .. cardinality(p) LOOP
+        IF i <> s AND a[i] > 0
+           AND (risk.suitability(profile, ARRAY[cls[i]], ARRAY[rhp[i]], ARRAY[cx[i]])).verdict = 'not suitable' THEN
+            a[s] := a[s] + a[i];
+            a[i] := 0;
+        END IF;
+    END LOOP;
+    -- 2. then, while the one-year loss is beyond the tolerated loss, from
+    --    the riskiest holding (the largest 1-day VaR per unit held) the
+    --    least that brings it within, to a thousandth of the holding
+    loss := risk_internal._rebalance_loss(a, rets, opts);
+    unit := '{}';
+    FOR i IN 1 .. cardinality(p) LOOP
+        unit := unit || (SELECT (risk.portfolio_risk(1, (SELECT array_agg(x ORDER BY k)
+                                                        FROM unnest(rets[i:i][:]) WITH ORDINALITY u(x, k)),
+                                                     opts || '{"n_paths": 0}')).var);
+    END LOOP;
+    WHILE loss > tol LOOP
+        SELECT i INTO r FROM generate_subscripts(a, 1) i
+        WHERE i <> s AND a[i] > 0 ORDER BY unit[i] DESC, i LIMIT 1;
+        EXIT WHEN r IS NULL;
+        trial := a;
+        trial[s] := a[s] + a[r];
+        trial[r] := 0;
+        IF risk_internal._rebalance_loss(trial, rets, opts) > tol THEN
+            a := trial;
+        ELSE
+            lo := 0; hi := 1;
+            WHILE hi - lo > 1e-3 LOOP
+                moved := (lo + hi) / 2;
+                trial := a;
+                trial[s] := a[s] + moved * a[r];
+                trial[r] := (1 - moved) * a[r];
+                ok := risk_internal._rebalance_loss(trial, rets, opts) <= tol;
+                IF ok THEN hi := moved; ELSE lo := moved; END IF;
+            END LOOP;
+            trial := a;
+            trial[s] := a[s] + hi * a[r];
+            trial[r] := (1 - hi) * a[r];
+            a := trial;
+        END IF;
+        loss := risk_internal._rebalance_loss(a, rets, opts);
+    END LOOP;
+    res.after := a;
+    res.loss_after := loss;
+    -- the verdict after over what is still held
+    SELECT x.verdict, x.factors INTO res.verdict_after, res.factors_after
+    FROM (SELECT array_agg(cls[i] ORDER BY i) AS c, array_agg(rhp[i] ORDER BY i) AS h,
+                 array_agg(cx[i] ORDER BY i) AS k, array_agg(a[i] ORDER BY i) AS w
+          FROM generate_subscripts(a, 1) i WHERE a[i] > 0) held,
+         risk.suitability(profile, held.c, held.h, held.k, held.w, loss) x;
+    RETURN res;
+END
+$$;
+COMMENT ON FUNCTION risk.rebalance(risk.risk_profile, text[], float8[], float8[], int[], float8[], boolean[], text, float8[], int, float8, jsonb) IS
+'A small rebalancing that makes a portfolio fit its profile: every holding unsuitable on its own (class, holding period, knowledge) moves to the safe product; then, while the portfolio''s one-year loss (risk.portfolio_risk''s horizon_var with options: horizon_days 252, n_paths 2000, seed 1 unless given) is above the tolerated loss, the least share (to 1/1000) of the riskiest holding (largest 1-day VaR per unit) that brings it within moves to the safe product, holding after holding; returns the amounts and the loss before and after and the verdicts; returns is holdings x days (a row per holding, on one calendar), the safe product''s own returns on the same days';
