@@ -75,9 +75,9 @@ as_user() {
 # ---- the benchmarks (test/bench/*.sh) ----------------------------------
 
 # The peers the benchmarks time against, as Debian packages: R with evd and
-# fGarch, NumPy, SciPy, statsmodels, scikit-learn, tdigest.  Each benchmark
+# fGarch, NumPy, pandas, SciPy, statsmodels, scikit-learn, tdigest.  Each benchmark
 # names its own; scripts/test.sh installs them all as root.
-BENCH_PEER_PACKAGES=(r-base-core r-cran-evd r-cran-fgarch python3-numpy python3-scipy
+BENCH_PEER_PACKAGES=(r-base-core r-cran-evd r-cran-fgarch python3-numpy python3-pandas python3-scipy
                      python3-statsmodels python3-sklearn r-cran-nnet postgresql-$PG_MAJOR-tdigest)
 
 # BENCH_SMOKE=1 (any value but 0): tiny data and one run per query, seconds
