@@ -9,14 +9,655 @@
 
 #include <math.h>
 
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "executor/spi.h"
 #include "fmgr.h"
+#include "funcapi.h"
+#include "storage/proc.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/tuplestore.h"
 
 #include "risk.h"
 #include "core/explain.h"
 
 /* ---- reason codes ----------------------------------------------------- */
+
+/*
+ * A scorecard is read once per statement (SPI, with the caller's
+ * privileges and snapshot), as risk.risk_profile reads a questionnaire:
+ * again when its name changes, or the command or the transaction does.
+ * The characteristics are kept in position order, with their names sorted
+ * apart for the lookup of an applicant's keys; reason codes are numbered
+ * in the order of their first characteristic (the characteristic's code,
+ * then its bins' own codes).
+ */
+typedef struct ScBin
+{
+	int			number;			/* the bin's number in risk.scorecard_bin */
+	double		points;
+	int			code;			/* index of its reason code */
+	char	   *category;		/* RK_BIN_CATEGORY */
+	int			catlen;
+} ScBin;
+
+typedef struct ScChar
+{
+	char	   *name;
+	int			nbins;
+	ScBin	   *bins;			/* in bin order */
+	int		   *kinds;			/* rk_bin_kind of each bin */
+	double	   *lowers;			/* NaN: unbounded */
+	double	   *uppers;
+	bool		right_closed;
+	double		baseline;		/* by the scorecard's method */
+} ScChar;
+
+typedef struct ScCache
+{
+	LocalTransactionId lxid;
+	CommandId	cid;
+	MemoryContext cxt;
+	char	   *scorecard;
+	double		hash;			/* of the name, for the aggregate's state */
+	double		initial;
+	bool		above;			/* points_above */
+	int			nchars;
+	ScChar	   *chars;			/* position order */
+	char	  **sorted;			/* the names, by their bytes */
+	int		   *sorted_index;	/* position of sorted[i] */
+	int			ncodes;
+	char	  **codes;
+	/* per call */
+	int		   *chosen;			/* bin of each characteristic */
+	JsonbValue *values;			/* each characteristic's value (jbvNull: missing) */
+	double	   *points;
+	double	   *baselines;
+	int		   *code;
+	rk_reason  *reasons;
+	double	   *work;
+	int		   *iwork;
+} ScCache;
+
+static int
+sc_code(ScCache *c, const char *s, int *cap)
+{
+	for (int i = 0; i < c->ncodes; i++)
+		if (strcmp(c->codes[i], s) == 0)
+			return i;
+	if (c->ncodes == *cap)
+	{
+		*cap *= 2;
+		c->codes = repalloc(c->codes, sizeof(char *) * *cap);
+	}
+	c->codes[c->ncodes] = MemoryContextStrdup(c->cxt, s);
+	return c->ncodes++;
+}
+
+static int
+sc_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* The position of characteristic s (len bytes), or -1. */
+static int
+sc_find(ScCache *c, const char *s, int len)
+{
+	int			lo = 0,
+				hi = c->nchars - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2,
+					alen = strlen(c->sorted[mid]),
+					r = memcmp(c->sorted[mid], s, Min(alen, len));
+
+		if (r == 0)
+			r = alen - len;
+		if (r == 0)
+			return c->sorted_index[mid];
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static void
+sc_load(ScCache *c)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1] = {CStringGetTextDatum(c->scorecard)};
+	MemoryContext old;
+	HeapTuple	t;
+	TupleDesc	td;
+	bool		isnull;
+	char	   *method;
+	int			cap = 8;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "reason codes: SPI_connect failed");
+	if (SPI_execute_with_args("SELECT initial_score, reason_algorithm, baseline_method FROM risk.scorecard "
+							  "WHERE scorecard = $1", 1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reason codes: reading risk.scorecard failed");
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("scorecard \"%s\" does not exist", c->scorecard),
+				 errhint("The scorecards are the rows of risk.scorecard.")));
+	t = SPI_tuptable->vals[0];
+	td = SPI_tuptable->tupdesc;
+	c->initial = DatumGetFloat8(SPI_getbinval(t, td, 1, &isnull));
+	c->above = strcmp(SPI_getvalue(t, td, 2), "points_above") == 0;
+	method = SPI_getvalue(t, td, 3);
+
+	if (SPI_execute_with_args("SELECT characteristic, reason_code, baseline, right_closed "
+							  "FROM risk.scorecard_characteristic WHERE scorecard = $1 ORDER BY position",
+							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reason codes: reading risk.scorecard_characteristic failed");
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("scorecard \"%s\" has no characteristics", c->scorecard),
+				 errhint("The characteristics are the rows of risk.scorecard_characteristic.")));
+	old = MemoryContextSwitchTo(c->cxt);
+	c->nchars = (int) SPI_processed;
+	c->chars = palloc0(sizeof(ScChar) * c->nchars);
+	c->sorted = palloc(sizeof(char *) * c->nchars);
+	c->sorted_index = palloc(sizeof(int) * c->nchars);
+	c->codes = palloc(sizeof(char *) * cap);
+	{
+		int		   *charcode = palloc(sizeof(int) * c->nchars);
+		double	   *given = palloc(sizeof(double) * c->nchars);
+		int			nbins;
+
+		for (int i = 0; i < c->nchars; i++)
+		{
+			ScChar	   *ch = &c->chars[i];
+			Datum		b;
+
+			t = SPI_tuptable->vals[i];
+			td = SPI_tuptable->tupdesc;
+			ch->name = SPI_getvalue(t, td, 1);
+			charcode[i] = sc_code(c, SPI_getvalue(t, td, 2), &cap);
+			b = SPI_getbinval(t, td, 3, &isnull);
+			given[i] = isnull ? NAN : DatumGetFloat8(b);
+			ch->right_closed = DatumGetBool(SPI_getbinval(t, td, 4, &isnull));
+			c->sorted[i] = ch->name;
+		}
+		qsort(c->sorted, c->nchars, sizeof(char *), sc_name_cmp);
+		for (int i = 0; i < c->nchars; i++)
+			for (int j = 0; j < c->nchars; j++)
+				if (c->sorted[i] == c->chars[j].name)
+					c->sorted_index[i] = j;
+		MemoryContextSwitchTo(old);
+
+		if (SPI_execute_with_args("SELECT characteristic, bin, lower, upper, category, missing, points, "
+								  "reason_code FROM risk.scorecard_bin WHERE scorecard = $1 "
+								  "ORDER BY bin", 1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "reason codes: reading risk.scorecard_bin failed");
+		nbins = (int) SPI_processed;
+		old = MemoryContextSwitchTo(c->cxt);
+		for (int i = 0; i < c->nchars; i++)
+		{
+			ScChar	   *ch = &c->chars[i];
+
+			ch->bins = palloc(sizeof(ScBin) * Max(nbins, 1));
+			ch->kinds = palloc(sizeof(int) * Max(nbins, 1));
+			ch->lowers = palloc(sizeof(double) * Max(nbins, 1));
+			ch->uppers = palloc(sizeof(double) * Max(nbins, 1));
+		}
+		for (int r = 0; r < nbins; r++)
+		{
+			char	   *name,
+					   *cat;
+			int			j;
+			ScChar	   *ch;
+			ScBin	   *bin;
+			Datum		d;
+
+			t = SPI_tuptable->vals[r];
+			td = SPI_tuptable->tupdesc;
+			name = SPI_getvalue(t, td, 1);
+			j = sc_find(c, name, strlen(name));
+			if (j < 0)
+				continue;		/* cannot happen: a foreign key */
+			ch = &c->chars[j];
+			bin = &ch->bins[ch->nbins];
+			bin->number = DatumGetInt32(SPI_getbinval(t, td, 2, &isnull));
+			d = SPI_getbinval(t, td, 3, &isnull);
+			ch->lowers[ch->nbins] = isnull ? NAN : DatumGetFloat8(d);
+			d = SPI_getbinval(t, td, 4, &isnull);
+			ch->uppers[ch->nbins] = isnull ? NAN : DatumGetFloat8(d);
+			cat = SPI_getvalue(t, td, 5);
+			bin->category = cat;
+			bin->catlen = cat ? strlen(cat) : 0;
+			ch->kinds[ch->nbins] = DatumGetBool(SPI_getbinval(t, td, 6, &isnull)) ? RK_BIN_MISSING
+				: cat != NULL ? RK_BIN_CATEGORY : RK_BIN_INTERVAL;
+			bin->points = DatumGetFloat8(SPI_getbinval(t, td, 7, &isnull));
+			ch->nbins++;
+		}
+		for (int i = 0; i < c->nchars; i++)
+		{
+			ScChar	   *ch = &c->chars[i];
+
+			if (ch->nbins == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("characteristic \"%s\" of scorecard \"%s\" has no bins", ch->name,
+								c->scorecard),
+						 errhint("The bins are the rows of risk.scorecard_bin.")));
+			for (int b = 0; b < ch->nbins; b++)
+				ch->bins[b].code = charcode[i];
+		}
+		/* the bins' own reason codes, after their characteristic's */
+		for (int i = 0; i < c->nchars; i++)
+		{
+			ScChar	   *ch = &c->chars[i];
+			int			b = 0;
+
+			for (int r = 0; r < nbins; r++)
+			{
+				char	   *name,
+						   *code;
+
+				t = SPI_tuptable->vals[r];
+				td = SPI_tuptable->tupdesc;
+				name = SPI_getvalue(t, td, 1);
+				if (strcmp(name, ch->name) != 0)
+					continue;
+				code = SPI_getvalue(t, td, 8);
+				if (code != NULL)
+					ch->bins[b].code = sc_code(c, code, &cap);
+				b++;
+			}
+		}
+		/* baselines by the method */
+		for (int i = 0; i < c->nchars; i++)
+		{
+			ScChar	   *ch = &c->chars[i];
+
+			if (strcmp(method, "given") == 0)
+			{
+				if (isnan(given[i]))
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("characteristic \"%s\" of scorecard \"%s\" has no baseline", ch->name,
+									c->scorecard),
+							 errhint("With baseline_method given, every characteristic needs its baseline.")));
+				ch->baseline = given[i];
+			}
+			else
+			{
+				ch->baseline = ch->bins[0].points;
+				for (int b = 1; b < ch->nbins; b++)
+					ch->baseline = strcmp(method, "max") == 0 ? Max(ch->baseline, ch->bins[b].points)
+						: Min(ch->baseline, ch->bins[b].points);
+			}
+		}
+	}
+	c->hash = (double) hash_bytes((const unsigned char *) c->scorecard, strlen(c->scorecard));
+	c->chosen = palloc(sizeof(int) * c->nchars);
+	c->values = palloc(sizeof(JsonbValue) * c->nchars);
+	c->points = palloc(sizeof(double) * c->nchars);
+	c->baselines = palloc(sizeof(double) * c->nchars);
+	c->code = palloc(sizeof(int) * c->nchars);
+	c->reasons = palloc(sizeof(rk_reason) * c->ncodes);
+	c->work = palloc(sizeof(double) * c->ncodes);
+	c->iwork = palloc(sizeof(int) * c->ncodes);
+	MemoryContextSwitchTo(old);
+	SPI_finish();
+}
+
+static ScCache *
+sc_cache(FunctionCallInfo fcinfo, text *scorecard)
+{
+	ScCache    *c = (ScCache *) fcinfo->flinfo->fn_extra;
+	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
+	CommandId	cid = snap ? snap->curcid : InvalidCommandId;
+	int			len = VARSIZE_ANY_EXHDR(scorecard);
+	const char *s = VARDATA_ANY(scorecard);
+
+	if (c != NULL && c->lxid == MyProc->lxid && c->cid == cid
+		&& (int) strlen(c->scorecard) == len && memcmp(c->scorecard, s, len) == 0)
+		return c;
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ScCache));
+		c->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "scorecard cache",
+									   ALLOCSET_SMALL_SIZES);
+		fcinfo->flinfo->fn_extra = c;
+	}
+	else
+		MemoryContextReset(c->cxt);
+	c->lxid = InvalidLocalTransactionId;	/* until loaded */
+	c->ncodes = 0;
+	c->scorecard = MemoryContextAlloc(c->cxt, len + 1);
+	memcpy(c->scorecard, s, len);
+	c->scorecard[len] = '\0';
+	sc_load(c);
+	c->lxid = MyProc->lxid;
+	c->cid = cid;
+	return c;
+}
+
+/* The text of a characteristic's value (NULL when missing), for a message or a reason. */
+static char *
+sc_value_text(const JsonbValue *v)
+{
+	if (v->type == jbvString)
+		return pnstrdup(v->val.string.val, v->val.string.len);
+	if (v->type == jbvNumeric)
+		return DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v->val.numeric)));
+	return NULL;
+}
+
+/*
+ * The bin of each characteristic for an applicant (a JSON object), its
+ * points into c->points and its reason code into c->code.
+ */
+static void
+sc_eval(ScCache *c, Jsonb *applicant)
+{
+	JsonbIterator *it;
+	JsonbValue	k,
+				v;
+	JsonbIteratorToken tok;
+
+	if (!JB_ROOT_IS_OBJECT(applicant) || JB_ROOT_IS_SCALAR(applicant))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("an applicant must be a JSON object of characteristic -> value")));
+	for (int i = 0; i < c->nchars; i++)
+		c->values[i].type = jbvNull;
+	it = JsonbIteratorInit(&applicant->root);
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	{
+		int			i;
+
+		if (tok != WJB_KEY)
+			continue;
+		i = sc_find(c, k.val.string.val, k.val.string.len);
+		if (i < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown characteristic \"%.*s\" of scorecard \"%s\"", k.val.string.len,
+							k.val.string.val, c->scorecard),
+					 errhint("The characteristics are the rows of risk.scorecard_characteristic.")));
+		JsonbIteratorNext(&it, &v, true);
+		if (v.type != jbvNull && v.type != jbvNumeric && v.type != jbvString)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the value of characteristic \"%s\" must be a number, a string or null",
+							c->chars[i].name)));
+		c->values[i] = v;
+	}
+	for (int i = 0; i < c->nchars; i++)
+	{
+		ScChar	   *ch = &c->chars[i];
+		JsonbValue *x = &c->values[i];
+		int			b = -1;
+
+		if (x->type == jbvNull)
+		{
+			for (int j = 0; j < ch->nbins && b < 0; j++)
+				if (ch->kinds[j] == RK_BIN_MISSING)
+					b = j;
+			if (b < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("characteristic \"%s\" is missing and scorecard \"%s\" has no bin for a missing value",
+								ch->name, c->scorecard),
+						 errhint("Give its value, or add a bin with missing = true.")));
+		}
+		else if (x->type == jbvString)
+		{
+			for (int j = 0; j < ch->nbins && b < 0; j++)
+				if (ch->kinds[j] == RK_BIN_CATEGORY && ch->bins[j].catlen == x->val.string.len
+					&& memcmp(ch->bins[j].category, x->val.string.val, x->val.string.len) == 0)
+					b = j;
+		}
+		else
+		{
+			double		d = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
+															   NumericGetDatum(x->val.numeric)));
+
+			if (isfinite(d))
+				b = rk_scorecard_bin(ch->nbins, ch->kinds, ch->lowers, ch->uppers, ch->right_closed, d);
+		}
+		if (b < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("value %s%s%s of characteristic \"%s\" falls in no bin of scorecard \"%s\"",
+							x->type == jbvString ? "\"" : "", sc_value_text(x),
+							x->type == jbvString ? "\"" : "", ch->name, c->scorecard),
+					 errhint("Add a bin that holds it (an interval with a NULL bound is unbounded).")));
+		c->chosen[i] = b;
+		c->points[i] = ch->bins[b].points;
+		c->code[i] = ch->bins[b].code;
+	}
+}
+
+PG_FUNCTION_INFO_V1(risk_scorecard_points);
+Datum
+risk_scorecard_points(PG_FUNCTION_ARGS)
+{
+	ScCache    *c = sc_cache(fcinfo, PG_GETARG_TEXT_PP(0));
+	double		s;
+
+	sc_eval(c, PG_GETARG_JSONB_P(1));
+	s = c->initial;
+	for (int i = 0; i < c->nchars; i++)
+		s += c->points[i];
+	PG_RETURN_FLOAT8(s);
+}
+
+/*
+ * The reasons of an applicant, into c->reasons; their number.  Arguments:
+ * (scorecard, applicant, max_reasons, baseline), the first two not NULL.
+ */
+static int
+sc_reasons(FunctionCallInfo fcinfo, ScCache *c)
+{
+	int			max,
+				n;
+
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("max_reasons must not be NULL")));
+	max = PG_GETARG_INT32(2);
+	if (max < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_reasons must be at least 1, got %d", max)));
+	sc_eval(c, PG_GETARG_JSONB_P(1));
+	if (PG_ARGISNULL(3))
+		for (int i = 0; i < c->nchars; i++)
+			c->baselines[i] = c->chars[i].baseline;
+	else
+	{
+		double	   *b = risk_float8_values(PG_GETARG_ARRAYTYPE_P(3), "baseline", c->nchars, NULL);
+
+		for (int i = 0; i < c->nchars; i++)
+		{
+			if (!isfinite(b[i]))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("the baseline of characteristic \"%s\" is not finite: %s",
+								c->chars[i].name, float8out_internal(b[i]))));
+			c->baselines[i] = b[i];
+		}
+	}
+	n = rk_reason_rank(c->nchars, c->points, c->baselines, c->code, c->ncodes, c->above,
+					   Min(max, c->ncodes), c->reasons, c->work, c->iwork);
+	if (n < 0)
+		elog(ERROR, "reason codes: a reason code out of range");
+	return n;
+}
+
+PG_FUNCTION_INFO_V1(risk_reason_codes);
+Datum
+risk_reason_codes(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
+	ScCache    *c;
+	int			n;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		return (Datum) 0;
+	c = sc_cache(fcinfo, PG_GETARG_TEXT_PP(0));
+	n = sc_reasons(fcinfo, c);
+	for (int r = 0; r < n; r++)
+	{
+		int			j = c->reasons[r].top,
+					b = c->chosen[j];
+		Datum		values[8];
+		bool		nulls[8] = {false};
+		char	   *v = sc_value_text(&c->values[j]);
+
+		values[0] = Int32GetDatum(r + 1);
+		values[1] = CStringGetTextDatum(c->codes[c->reasons[r].code]);
+		values[2] = CStringGetTextDatum(c->chars[j].name);
+		if (v == NULL)
+			nulls[3] = true;
+		else
+			values[3] = CStringGetTextDatum(v);
+		values[4] = Int32GetDatum(c->chars[j].bins[b].number);
+		values[5] = Float8GetDatum(c->points[j]);
+		values[6] = Float8GetDatum(c->baselines[j]);
+		values[7] = Float8GetDatum(c->reasons[r].lost);
+		tuplestore_putvalues(rsi->setResult, rsi->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(risk_reason_code_array);
+Datum
+risk_reason_code_array(PG_FUNCTION_ARGS)
+{
+	ScCache    *c;
+	Datum	   *d;
+	int			n;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	c = sc_cache(fcinfo, PG_GETARG_TEXT_PP(0));
+	n = sc_reasons(fcinfo, c);
+	d = palloc(sizeof(Datum) * Max(n, 1));
+	for (int r = 0; r < n; r++)
+		d[r] = CStringGetTextDatum(c->codes[c->reasons[r].code]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * risk.scorecard_baseline: a float8[] state {hash of the scorecard's name,
+ * rows, sum of each characteristic's points}, made on the group's first
+ * row in the aggregate's context and changed in place.
+ */
+PG_FUNCTION_INFO_V1(risk_scorecard_baseline_accum);
+Datum
+risk_scorecard_baseline_accum(PG_FUNCTION_ARGS)
+{
+	MemoryContext agg = risk_agg_context(fcinfo, "risk.scorecard_baseline");
+	ScCache    *c;
+	ArrayType  *a;
+	double	   *v;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	c = sc_cache(fcinfo, PG_GETARG_TEXT_PP(1));
+	sc_eval(c, PG_GETARG_JSONB_P(2));
+	if (PG_ARGISNULL(0))
+	{
+		MemoryContext old = MemoryContextSwitchTo(agg);
+		double	   *z = palloc0(sizeof(double) * (c->nchars + 2));
+
+		z[0] = c->hash;
+		a = DatumGetArrayTypeP(risk_float8_array(z, c->nchars + 2));
+		MemoryContextSwitchTo(old);
+	}
+	else
+		a = PG_GETARG_ARRAYTYPE_P(0);
+	v = risk_float8_values(a, "aggregate state", -1, NULL);
+	if (ARR_DIMS(a)[0] != c->nchars + 2 || v[0] != c->hash)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("scorecard must be the same for every row of a group")));
+	v[1] += 1;
+	for (int i = 0; i < c->nchars; i++)
+		v[2 + i] += c->points[i];
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+PG_FUNCTION_INFO_V1(risk_scorecard_baseline_combine);
+Datum
+risk_scorecard_baseline_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext agg = risk_agg_context(fcinfo, "risk.scorecard_baseline");
+	ArrayType  *a,
+			   *b;
+	double	   *va,
+			   *vb;
+	int			na,
+				nb;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	b = PG_GETARG_ARRAYTYPE_P(1);
+	if (PG_ARGISNULL(0))
+	{
+		MemoryContext old = MemoryContextSwitchTo(agg);
+
+		a = DatumGetArrayTypePCopy(PointerGetDatum(b));
+		MemoryContextSwitchTo(old);
+		PG_RETURN_ARRAYTYPE_P(a);
+	}
+	a = PG_GETARG_ARRAYTYPE_P(0);
+	va = risk_float8_values(a, "aggregate state", -1, &na);
+	vb = risk_float8_values(b, "aggregate state", -1, &nb);
+	if (na != nb || na < 3 || va[0] != vb[0])
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("scorecard must be the same for every row of a group"),
+				 errdetail("Two partial states of the group come from different scorecards.")));
+	for (int i = 1; i < na; i++)
+		va[i] += vb[i];
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+PG_FUNCTION_INFO_V1(risk_scorecard_baseline_final);
+Datum
+risk_scorecard_baseline_final(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
+	int			n;
+	double	   *v = risk_float8_values(a, "aggregate state", -1, &n),
+			   *m;
+
+	if (n < 3 || !(v[1] > 0))
+		PG_RETURN_NULL();
+	m = palloc(sizeof(double) * (n - 2));
+	for (int i = 0; i < n - 2; i++)
+		m[i] = v[2 + i] / v[1];
+	PG_RETURN_DATUM(risk_float8_array(m, n - 2));
+}
 
 /* ---- Shapley values --------------------------------------------------- */
 
