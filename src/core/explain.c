@@ -119,22 +119,34 @@ shap_sigmoid(double t)
 	}
 }
 
+/* out[i] = act(in[i]) for i < k (in == out allowed) */
 static void
-shap_activate(rk_mlp_act act, double *a, int64_t k)
+shap_activate(rk_mlp_act act, const double *in, double *out, int64_t k)
 {
 	switch (act)
 	{
 		case RK_MLP_RELU:
+			/*
+			 * max(a, 0) on the bits, without a branch (a mispredicted one
+			 * per unit costs more than the rest of the step): a negative
+			 * value (sign bit set) becomes +0
+			 */
 			for (int64_t i = 0; i < k; i++)
-				a[i] = a[i] > 0 ? a[i] : 0;
+			{
+				uint64_t	u;
+
+				memcpy(&u, &in[i], sizeof(u));
+				u &= (u >> 63) - 1;
+				memcpy(&out[i], &u, sizeof(u));
+			}
 			break;
 		case RK_MLP_TANH:
 			for (int64_t i = 0; i < k; i++)
-				a[i] = tanh(a[i]);
+				out[i] = tanh(in[i]);
 			break;
 		default:
 			for (int64_t i = 0; i < k; i++)
-				a[i] = shap_sigmoid(a[i]);
+				out[i] = shap_sigmoid(in[i]);
 			break;
 	}
 }
@@ -253,19 +265,15 @@ shap_rest(rk_shap *s, const double *h, int k, rk_shap_scale scale)
 	const double *in = h;
 	double		sum = 0;
 
-	if (m->nlayers > 1)
-	{
-		memcpy(s->a1, h, sizeof(double) * (size_t) k * s->h1);
-		in = s->a1;
-	}
 	for (int l = 1; l < m->nlayers; l++)
 	{
 		int			fi = m->sizes[l],
 					fo = m->sizes[l + 1];
-		double	   *cur = in == s->a1 ? s->a1 : s->a2,
-				   *out = in == s->a1 ? s->a2 : s->a1;
+		double	   *cur = in == s->a1 ? s->a2 : s->a1;
+		double	   *out = cur == s->a1 ? s->a2 : s->a1;
 
-		shap_activate(m->act, cur, (int64_t) k * fi);
+		/* activated into the buffer that is not the input (h is kept) */
+		shap_activate(m->act, in, cur, (int64_t) k * fi);
 		if (fo == 1)
 			cblas_dgemv(CblasRowMajor, CblasNoTrans, k, fi, 1.0, cur, fi,
 						m->theta + s->woff[l], 1, 0.0, out, 1);
@@ -358,24 +366,9 @@ rk_shap_values(rk_shap *s, const double *x, rk_shap_scale scale, double *phi,
 			if (step % SHAP_REFRESH == 0)
 				shap_first_layer(s, r0, k, g);
 			else
-			{
-				const double *wj = w1 + (int64_t) j * h1;
-				int			add = (g >> j) & 1;
-
-				for (int i = 0; i < k; i++)
-				{
-					double		cj = s->c[i * d + j];
-					double	   *hi = s->h + (int64_t) i * h1;
-
-					/* the same product added and later taken away */
-					if (add)
-						for (int t = 0; t < h1; t++)
-							hi[t] += cj * wj[t];
-					else
-						for (int t = 0; t < h1; t++)
-							hi[t] -= cj * wj[t];
-				}
-			}
+				/* h += or -= c[:, j] W1[j, :], the same product added and later taken away */
+				cblas_dger(CblasRowMajor, k, h1, (g >> j) & 1 ? 1.0 : -1.0, s->c + j, d,
+						   w1 + (int64_t) j * h1, 1, s->h, h1);
 			s->v[g] += shap_rest(s, s->h, k, scale);
 			if (step % SHAP_CHECK == 0 && rk_should_stop())
 				return RK_CANCELLED;
