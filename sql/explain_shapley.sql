@@ -215,5 +215,31 @@ SELECT try($$SELECT risk.shapley(ROW(array_fill(0.1::float8, ARRAY[16]), NULL, N
 SELECT round(shap_sum(s.contributions)::numeric, 12) AS logit_15_log_odds
 FROM risk.shapley(ROW(array_fill(0.1::float8, ARRAY[16]), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, true, 0)::risk.logit_model,
                   array_fill(1::float8, ARRAY[15]), array_fill(0::float8, ARRAY[2, 15])) s;
+-- a background changed in place between calls (a PL/pgSQL variable) is
+-- prepared anew: the base follows it
+CREATE FUNCTION shap_loop(m risk.mlp, x float8[]) RETURNS SETOF float8 LANGUAGE plpgsql AS $$
+DECLARE
+    bg float8[] := '{{0,0,0},{1,1,1}}';
+BEGIN
+    FOR i IN 1..3 LOOP
+        bg[1][1] := i;
+        RETURN NEXT (risk.shapley(m, x, bg)).base;
+    END LOOP;
+END $$;
+SELECT array_agg(round(b::numeric, 12)) = array_agg(round((risk.shapley(n.model, '{0,0,0}',
+                                          ARRAY[ARRAY[i, 0, 0], ARRAY[1, 1, 1]]::float8[])).base::numeric, 12))
+           AS follows_the_background,
+       count(DISTINCT b) AS distinct_bases
+FROM shap_nets n, LATERAL (SELECT row_number() OVER () AS i, b FROM shap_loop(n.model, '{0,0,0}') b) t
+WHERE n.model_id = 1;
+
+-- a long enumeration answers a cancel (14 features x 20,000 background rows)
+SET statement_timeout = '300ms';
+SELECT risk.shapley(risk.mlp_from_arrays('{14,8,1}', array_fill(0.1::float8, ARRAY[120]), array_fill(0::float8, ARRAY[9])),
+                    array_fill(1::float8, ARRAY[14]), array_fill(0.5::float8, ARRAY[20000, 14]));
+RESET statement_timeout;
+SELECT round((risk.shapley(model, '{1,2,3}', '{{1,2,3}}')).base::numeric, 12) AS after_cancel
+FROM shap_nets WHERE model_id = 1;
+
 -- NULL in, NULL out
 SELECT risk.shapley(model, NULL, '{{1,2,3}}') IS NULL AS strict FROM shap_nets WHERE model_id = 1;
