@@ -39,6 +39,7 @@
 
 #include "risk.h"
 #include "core/mlp.h"
+#include "mlp_value.h"
 
 #define MLP_VERSION 1
 #define MLP_MAX_PARAMS 16000000	/* parameters of a network trained here (128 MB a copy) */
@@ -144,6 +145,15 @@ mlp_decode(MlpHeader *h, Mlp *m)
 	m->train_loss = m->theta + np;
 	m->valid_loss = m->train_loss + h->epochs;
 	mlp_link(m);
+}
+
+void
+risk_mlp_core(struct varlena *v, rk_mlp *core)
+{
+	Mlp			m;
+
+	mlp_decode((MlpHeader *) v, &m);
+	*core = m.core;
 }
 
 static Mlp *

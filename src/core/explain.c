@@ -74,4 +74,386 @@ rk_reason_rank(int k, const double *points, const double *baseline, const int *c
 
 /* ---- Shapley values --------------------------------------------------- */
 
+#include <gsl/gsl_cblas.h>
+
+#define SHAP_BLOCK 128			/* background rows evaluated together */
+#define SHAP_REFRESH 256		/* Gray steps between recomputations of the first layer */
+#define SHAP_CHECK 1024			/* Gray steps between checkpoints */
+
+struct rk_shap
+{
+	rk_mlp		m;
+	int			d,
+				h1,				/* units of the first weight layer */
+				widest;			/* units of the widest later layer */
+	int64_t		nb,
+				woff[RK_MLP_MAX_HIDDEN + 1],
+				boff[RK_MLP_MAX_HIDDEN + 1];
+	double	   *zb,				/* nb x d: standardized background */
+			   *u,				/* nb x h1: its first-layer pre-activations */
+			   *zx,				/* d: standardized x */
+			   *c,				/* block x d: zx_j - zb_j */
+			   *h,				/* block x h1: pre-activations of the coalition */
+			   *a1,
+			   *a2,				/* block x widest: later layers */
+			   *v,				/* 2^d: sum over background rows of f(x_S, b_notS) */
+			   *w;				/* d: weight by coalition size */
+};
+
+void
+rk_shap_weights(int d, double *w)
+{
+	double		binom = 1;		/* C(d - 1, s) */
+
+	for (int s = 0; s < d; s++)
+	{
+		w[s] = 1.0 / ((double) d * binom);
+		binom = binom * (d - 1 - s) / (s + 1);
+	}
+}
+
+rk_status
+rk_shap_column_means(const double *bg, int64_t nb, int d, double *mean)
+{
+	if (bg == NULL || mean == NULL || nb < 1 || d < 1)
+		return RK_BADARG;
+	for (int j = 0; j < d; j++)
+	{
+		double		s = 0,
+					c = 0,
+					big = 0;
+
+		/* sums of x / big: no overflow for any finite value */
+		for (int64_t i = 0; i < nb; i++)
+		{
+			if (!isfinite(bg[i * d + j]))
+				return RK_BADARG;
+			big = fmax(big, fabs(bg[i * d + j]));
+		}
+		if (big == 0)
+			big = 1;
+		for (int64_t i = 0; i < nb; i++)
+			rk_sum_add(&s, &c, bg[i * d + j] / big);
+		mean[j] = (s + c) / (double) nb * big;
+	}
+	return RK_OK;
+}
+
+rk_status
+rk_shap_linear(const double *beta, double intercept, int d, const double *x,
+			   const double *mean, double *phi, double *base, double *pred)
+{
+	double		bs = intercept,
+				bc = 0,
+				ps = intercept,
+				pc = 0;
+
+	if (beta == NULL || x == NULL || mean == NULL || phi == NULL || d < 1 || !isfinite(intercept))
+		return RK_BADARG;
+	for (int j = 0; j < d; j++)
+	{
+		if (!isfinite(beta[j]) || !isfinite(x[j]) || !isfinite(mean[j]))
+			return RK_BADARG;
+		phi[j] = beta[j] * (x[j] - mean[j]);
+		rk_sum_add(&bs, &bc, beta[j] * mean[j]);
+		rk_sum_add(&ps, &pc, beta[j] * x[j]);
+		if (!isfinite(phi[j]))
+			return RK_OVERFLOW;
+	}
+	*base = bs + bc;
+	*pred = ps + pc;
+	if (!isfinite(*base) || !isfinite(*pred))
+		return RK_OVERFLOW;
+	return RK_OK;
+}
+
+static double
+shap_sigmoid(double t)
+{
+	if (t >= 0)
+		return 1 / (1 + exp(-t));
+	else
+	{
+		double		e = exp(t);
+
+		return e / (1 + e);
+	}
+}
+
+/* out[i] = act(in[i]) for i < k (in == out allowed) */
+static void
+shap_activate(rk_mlp_act act, const double *in, double *out, int64_t k)
+{
+	switch (act)
+	{
+		case RK_MLP_RELU:
+			/*
+			 * max(a, 0) on the bits, without a branch (a mispredicted one
+			 * per unit costs more than the rest of the step): a negative
+			 * value (sign bit set) becomes +0
+			 */
+			for (int64_t i = 0; i < k; i++)
+			{
+				uint64_t	u;
+
+				memcpy(&u, &in[i], sizeof(u));
+				u &= (u >> 63) - 1;
+				memcpy(&out[i], &u, sizeof(u));
+			}
+			break;
+		case RK_MLP_TANH:
+			for (int64_t i = 0; i < k; i++)
+				out[i] = tanh(in[i]);
+			break;
+		default:
+			for (int64_t i = 0; i < k; i++)
+				out[i] = shap_sigmoid(in[i]);
+			break;
+	}
+}
+
+void
+rk_shap_free(rk_shap *s)
+{
+	if (s == NULL)
+		return;
+	free(s->zb);
+	free(s->u);
+	free(s->zx);
+	free(s->c);
+	free(s->h);
+	free(s->a1);
+	free(s->a2);
+	free(s->v);
+	free(s->w);
+	free(s);
+}
+
+rk_status
+rk_shap_prepare(const rk_mlp *m, const double *bg, int64_t nb, rk_shap **out)
+{
+	rk_shap    *s;
+	int64_t		np,
+				nw,
+				o,
+				blk;
+	int			d;
+
+	*out = NULL;
+	if (m == NULL || m->theta == NULL || bg == NULL || nb < 1)
+		return RK_BADARG;
+	np = rk_mlp_nparams(m->nlayers, m->sizes, &nw);
+	if (np < 1 || (m->act != RK_MLP_RELU && m->act != RK_MLP_TANH && m->act != RK_MLP_LOGISTIC))
+		return RK_BADARG;
+	d = m->sizes[0];
+	if (d > RK_SHAP_MAX_FEATURES)
+		return RK_BADARG;
+	for (int64_t i = 0; i < np; i++)
+		if (!isfinite(m->theta[i]))
+			return RK_BADARG;
+	if (m->mean)
+		for (int j = 0; j < d; j++)
+			if (!(m->scale[j] > 0 && isfinite(m->scale[j]) && isfinite(m->mean[j])))
+				return RK_BADARG;
+	for (int64_t i = 0; i < nb * d; i++)
+		if (!isfinite(bg[i]))
+			return RK_BADARG;
+
+	s = calloc(1, sizeof(rk_shap));
+	if (s == NULL)
+		return RK_NOSPACE;
+	s->m = *m;
+	s->d = d;
+	s->nb = nb;
+	s->h1 = m->sizes[1];
+	s->widest = 1;
+	for (int l = 1; l <= m->nlayers; l++)
+		s->widest = m->sizes[l] > s->widest ? m->sizes[l] : s->widest;
+	o = 0;
+	for (int l = 0; l < m->nlayers; l++)
+	{
+		s->woff[l] = o;
+		o += (int64_t) m->sizes[l] * m->sizes[l + 1];
+	}
+	o = nw;
+	for (int l = 0; l < m->nlayers; l++)
+	{
+		s->boff[l] = o;
+		o += m->sizes[l + 1];
+	}
+	blk = nb < SHAP_BLOCK ? nb : SHAP_BLOCK;
+	s->zb = malloc(sizeof(double) * (size_t) (nb * d));
+	s->u = malloc(sizeof(double) * (size_t) (nb * s->h1));
+	s->zx = malloc(sizeof(double) * (size_t) d);
+	s->c = malloc(sizeof(double) * (size_t) (blk * d));
+	s->h = malloc(sizeof(double) * (size_t) (blk * s->h1));
+	s->a1 = malloc(sizeof(double) * (size_t) (blk * s->widest));
+	s->a2 = malloc(sizeof(double) * (size_t) (blk * s->widest));
+	s->v = malloc(sizeof(double) * ((size_t) 1 << d));
+	s->w = malloc(sizeof(double) * (size_t) d);
+	if (!s->zb || !s->u || !s->zx || !s->c || !s->h || !s->a1 || !s->a2 || !s->v || !s->w)
+	{
+		rk_shap_free(s);
+		return RK_NOSPACE;
+	}
+	for (int64_t i = 0; i < nb; i++)
+		for (int j = 0; j < d; j++)
+			s->zb[i * d + j] = m->mean ? (bg[i * d + j] - m->mean[j]) / m->scale[j] : bg[i * d + j];
+	for (int64_t i = 0; i < nb * d; i++)
+		if (!isfinite(s->zb[i]))
+		{
+			rk_shap_free(s);
+			return RK_BADARG;
+		}
+	/* u = zb W1 + b1 */
+	for (int64_t i = 0; i < nb; i++)
+		memcpy(s->u + i * s->h1, m->theta + s->boff[0], sizeof(double) * s->h1);
+	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) nb, s->h1, d, 1.0, s->zb, d,
+				m->theta + s->woff[0], s->h1, 1.0, s->u, s->h1);
+	rk_shap_weights(d, s->w);
+	*out = s;
+	return RK_OK;
+}
+
+/*
+ * The sum over k rows of f from the first layer's pre-activations h (k x
+ * h1, not changed): the later layers on a copy, in a1 and a2 in turn.
+ */
+static double
+shap_rest(rk_shap *s, const double *h, int k, rk_shap_scale scale)
+{
+	const rk_mlp *m = &s->m;
+	const double *in = h;
+	double		sum = 0;
+
+	for (int l = 1; l < m->nlayers; l++)
+	{
+		int			fi = m->sizes[l],
+					fo = m->sizes[l + 1];
+		double	   *cur = in == s->a1 ? s->a2 : s->a1;
+		double	   *out = cur == s->a1 ? s->a2 : s->a1;
+
+		/* activated into the buffer that is not the input (h is kept) */
+		shap_activate(m->act, in, cur, (int64_t) k * fi);
+		if (fo == 1)
+			cblas_dgemv(CblasRowMajor, CblasNoTrans, k, fi, 1.0, cur, fi,
+						m->theta + s->woff[l], 1, 0.0, out, 1);
+		else
+			cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, k, fo, fi, 1.0, cur, fi,
+						m->theta + s->woff[l], fo, 0.0, out, fo);
+		for (int i = 0; i < k; i++)
+			for (int j = 0; j < fo; j++)
+				out[i * fo + j] += m->theta[s->boff[l] + j];
+		in = out;
+	}
+	/* in: the k output pre-activations */
+	if (scale == RK_SHAP_PROBABILITY)
+		for (int i = 0; i < k; i++)
+			sum += shap_sigmoid(in[i]);
+	else
+		for (int i = 0; i < k; i++)
+			sum += in[i];
+	return sum;
+}
+
+/* h (k x h1) = the first-layer pre-activations of rows r0.. under coalition g, from u. */
+static void
+shap_first_layer(rk_shap *s, int64_t r0, int k, uint32_t g)
+{
+	int			h1 = s->h1,
+				d = s->d;
+	const double *w1 = s->m.theta + s->woff[0];
+
+	memcpy(s->h, s->u + r0 * h1, sizeof(double) * (size_t) k * h1);
+	for (int j = 0; j < d; j++)
+		if (g & (1u << j))
+			for (int i = 0; i < k; i++)
+			{
+				double		cj = s->c[i * d + j];
+				double	   *hi = s->h + (int64_t) i * h1;
+
+				for (int t = 0; t < h1; t++)
+					hi[t] += cj * w1[j * h1 + t];
+			}
+}
+
+rk_status
+rk_shap_values(rk_shap *s, const double *x, rk_shap_scale scale, double *phi,
+			   double *base, double *pred)
+{
+	int			d,
+				h1;
+	uint32_t	ncoal;
+	const double *w1;
+	const rk_mlp *m;
+
+	if (s == NULL || x == NULL || phi == NULL || base == NULL || pred == NULL
+		|| (scale != RK_SHAP_PROBABILITY && scale != RK_SHAP_LOG_ODDS))
+		return RK_BADARG;
+	m = &s->m;
+	d = s->d;
+	h1 = s->h1;
+	ncoal = 1u << d;
+	w1 = m->theta + s->woff[0];
+	for (int j = 0; j < d; j++)
+	{
+		if (!isfinite(x[j]))
+			return RK_BADARG;
+		s->zx[j] = m->mean ? (x[j] - m->mean[j]) / m->scale[j] : x[j];
+		if (!isfinite(s->zx[j]))
+			return RK_BADARG;
+	}
+	/* f(x) itself: the first layer from zx */
+	memcpy(s->h, m->theta + s->boff[0], sizeof(double) * h1);
+	cblas_dgemv(CblasRowMajor, CblasTrans, d, h1, 1.0, w1, h1, s->zx, 1, 1.0, s->h, 1);
+	*pred = shap_rest(s, s->h, 1, scale);
+	memset(s->v, 0, sizeof(double) * ncoal);
+
+	for (int64_t r0 = 0; r0 < s->nb; r0 += SHAP_BLOCK)
+	{
+		int			k = (int) (s->nb - r0 < SHAP_BLOCK ? s->nb - r0 : SHAP_BLOCK);
+		uint32_t	g = 0;
+
+		for (int i = 0; i < k; i++)
+			for (int j = 0; j < d; j++)
+				s->c[i * d + j] = s->zx[j] - s->zb[(r0 + i) * d + j];
+		shap_first_layer(s, r0, k, 0);
+		s->v[0] += shap_rest(s, s->h, k, scale);
+		for (uint32_t step = 1; step < ncoal; step++)
+		{
+			int			j = __builtin_ctz(step);
+
+			g ^= 1u << j;
+			if (step % SHAP_REFRESH == 0)
+				shap_first_layer(s, r0, k, g);
+			else
+				/* h += or -= c[:, j] W1[j, :], the same product added and later taken away */
+				cblas_dger(CblasRowMajor, k, h1, (g >> j) & 1 ? 1.0 : -1.0, s->c + j, d,
+						   w1 + (int64_t) j * h1, 1, s->h, h1);
+			s->v[g] += shap_rest(s, s->h, k, scale);
+			if (step % SHAP_CHECK == 0 && rk_should_stop())
+				return RK_CANCELLED;
+		}
+	}
+	for (uint32_t g = 0; g < ncoal; g++)
+		s->v[g] /= (double) s->nb;
+	/* v(none) is exact (u itself); v(all) is f(x), whatever the background */
+	*base = s->v[0];
+	s->v[ncoal - 1] = *pred;
+	for (int j = 0; j < d; j++)
+	{
+		uint32_t	bit = 1u << j;
+		double		sum = 0,
+					comp = 0;
+
+		for (uint32_t g = 0; g < ncoal; g++)
+			if (!(g & bit))
+				rk_sum_add(&sum, &comp, s->w[__builtin_popcount(g)] * (s->v[g | bit] - s->v[g]));
+		phi[j] = sum + comp;
+	}
+	if (!isfinite(*base) || !isfinite(*pred))
+		return RK_OVERFLOW;
+	return RK_OK;
+}
+
 /* ---- fairness by group ------------------------------------------------ */

@@ -89,4 +89,399 @@ UNIT_TEST(test_reason_rank)
 
 /* ---- Shapley values --------------------------------------------------- */
 
+#include "core/mlp.h"
+
+/* The network's output before the logistic function, as plain loops over units. */
+static double
+shap_naive_out(const rk_mlp *m, const double *x)
+{
+	double		in[64],
+				out[64];
+	int64_t		wo = 0,
+				bo,
+				nw;
+
+	rk_mlp_nparams(m->nlayers, m->sizes, &nw);
+	bo = nw;
+	for (int j = 0; j < m->sizes[0]; j++)
+		in[j] = m->mean ? (x[j] - m->mean[j]) / m->scale[j] : x[j];
+	for (int l = 0; l < m->nlayers; l++)
+	{
+		int			fi = m->sizes[l],
+					fo = m->sizes[l + 1];
+
+		for (int j = 0; j < fo; j++)
+		{
+			double		t = m->theta[bo + j];
+
+			for (int i = 0; i < fi; i++)
+				t += in[i] * m->theta[wo + (int64_t) i * fo + j];
+			out[j] = l + 1 == m->nlayers ? t
+				: m->act == RK_MLP_RELU ? (t > 0 ? t : 0)
+				: m->act == RK_MLP_TANH ? tanh(t) : 1 / (1 + exp(-t));
+		}
+		wo += (int64_t) fi * fo;
+		bo += fo;
+		memcpy(in, out, sizeof(double) * fo);
+	}
+	return in[0];
+}
+
+/*
+ * Shapley values by their definition: every coalition's value from a
+ * forward pass of every mixed row, the factorial weights from factorials.
+ */
+static void
+shap_naive(const rk_mlp *m, const double *x, const double *bg, int nb, rk_shap_scale scale,
+		   double *phi, double *base, double *pred)
+{
+	int			d = m->sizes[0];
+	double	   *v = malloc(sizeof(double) * ((size_t) 1 << d)),
+				fact[16],
+				row[16];
+
+	fact[0] = 1;
+	for (int i = 1; i < 16; i++)
+		fact[i] = fact[i - 1] * i;
+	for (int g = 0; g < (1 << d); g++)
+	{
+		ddacc		a = {0, 0};
+
+		for (int b = 0; b < nb; b++)
+		{
+			double		o;
+
+			for (int j = 0; j < d; j++)
+				row[j] = (g >> j) & 1 ? x[j] : bg[b * d + j];
+			o = shap_naive_out(m, row);
+			dd_acc(&a, scale == RK_SHAP_PROBABILITY ? 1 / (1 + exp(-o)) : o);
+		}
+		v[g] = dd_val(&a) / nb;
+	}
+	for (int j = 0; j < d; j++)
+	{
+		ddacc		a = {0, 0};
+
+		for (int g = 0; g < (1 << d); g++)
+		{
+			int			s = __builtin_popcount(g);
+
+			if (!((g >> j) & 1))
+				dd_acc(&a, fact[s] * fact[d - s - 1] / fact[d] * (v[g | (1 << j)] - v[g]));
+		}
+		phi[j] = dd_val(&a);
+	}
+	*base = v[0];
+	*pred = v[(1 << d) - 1];
+	free(v);
+}
+
+/* A random network of d inputs and the given hidden layers, standardized inputs. */
+typedef struct shap_net
+{
+	int			sizes[5];
+	double		theta[4096],
+				mean[16],
+				scale[16];
+	rk_mlp		m;
+} shap_net;
+
+static void
+shap_net_make(shap_net *n, int d, int nhidden, const int *hidden, rk_mlp_act act, int standardize)
+{
+	int64_t		np;
+
+	n->sizes[0] = d;
+	for (int l = 0; l < nhidden; l++)
+		n->sizes[l + 1] = hidden[l];
+	n->sizes[nhidden + 1] = 1;
+	np = rk_mlp_nparams(nhidden + 1, n->sizes, NULL);
+	for (int64_t i = 0; i < np; i++)
+		n->theta[i] = nrand() * 0.8;
+	for (int j = 0; j < d; j++)
+	{
+		n->mean[j] = nrand() * 3;
+		n->scale[j] = 0.5 + urand() * 4;
+	}
+	n->m.nlayers = nhidden + 1;
+	n->m.sizes = n->sizes;
+	n->m.act = act;
+	n->m.mean = standardize ? n->mean : NULL;
+	n->m.scale = standardize ? n->scale : NULL;
+	n->m.theta = n->theta;
+}
+
+static void
+shap_data(const shap_net *n, double *x, double *bg, int nb)
+{
+	int			d = n->sizes[0];
+
+	for (int j = 0; j < d; j++)
+		x[j] = (n->m.mean ? n->mean[j] : 0) + nrand() * (n->m.mean ? n->scale[j] : 1) * 1.5;
+	for (int b = 0; b < nb; b++)
+		for (int j = 0; j < d; j++)
+			bg[b * d + j] = (n->m.mean ? n->mean[j] : 0) + nrand() * (n->m.mean ? n->scale[j] : 1);
+}
+
+/* The Gray-code enumeration against the definition, every shape and activation. */
+UNIT_TEST(test_shap_mlp_naive)
+{
+	static const struct
+	{
+		int			d,
+					nhidden,
+					hidden[3],
+					nb;
+		rk_mlp_act	act;
+	}			cases[] = {
+		{1, 1, {4}, 3, RK_MLP_RELU},
+		{3, 1, {5}, 7, RK_MLP_TANH},
+		{4, 0, {0}, 9, RK_MLP_RELU},
+		{5, 2, {6, 3}, 130, RK_MLP_LOGISTIC},
+		{6, 2, {8, 4}, 20, RK_MLP_RELU},
+		{8, 3, {7, 5, 3}, 4, RK_MLP_TANH},
+		{10, 1, {12}, 9, RK_MLP_RELU},
+		{10, 2, {6, 1}, 5, RK_MLP_LOGISTIC},
+	};
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+	{
+		shap_net	n;
+		int			d = cases[c].d,
+					nb = cases[c].nb;
+		double		x[16],
+				   *bg = malloc(sizeof(double) * nb * d),
+					phi[16],
+					want[16],
+					base,
+					pred,
+					wbase,
+					wpred;
+		rk_shap    *s;
+
+		shap_net_make(&n, d, cases[c].nhidden, cases[c].hidden, cases[c].act, c % 2 == 0);
+		shap_data(&n, x, bg, nb);
+		check(rk_shap_prepare(&n.m, bg, nb, &s) == RK_OK, "rk_shap_prepare", c, 0);
+		for (int sc = 0; sc < 2; sc++)
+		{
+			double		err = 0,
+						sum = 0,
+						tol = sc == 0 ? 1e-13 : 1e-11;
+
+			check(rk_shap_values(s, x, (rk_shap_scale) sc, phi, &base, &pred) == RK_OK,
+				  "rk_shap_values", c, sc);
+			shap_naive(&n.m, x, bg, nb, (rk_shap_scale) sc, want, &wbase, &wpred);
+			for (int j = 0; j < d; j++)
+			{
+				err = fmax(err, fabs(phi[j] - want[j]));
+				sum += phi[j];
+			}
+			check(err < tol, "Shapley values of a network by Gray code = by definition", err, tol);
+			check_close(base, wbase, 1e-13, "Shapley base: the background's mean output");
+			check_close(pred, wpred, 1e-13, "Shapley prediction: f(x)");
+			check(fabs(sum - (pred - base)) < 1e-13, "Shapley values add up to f(x) - base",
+				  sum - (pred - base), 0);
+		}
+		check_close(pred, shap_naive_out(&n.m, x), 1e-13, "Shapley log-odds prediction");
+		rk_shap_free(s);
+		free(bg);
+	}
+}
+
+/* The logistic closed form on the log-odds scale = the enumeration of a network without hidden layer. */
+UNIT_TEST(test_shap_linear)
+{
+	enum {D = 7, NB = 40};
+	double		beta[D + 1],
+				x[D],
+				bg[NB * D],
+				mean[D],
+				phi[D],
+				phi2[D],
+				base,
+				pred,
+				base2,
+				pred2,
+				err = 0;
+	int			sizes[2] = {D, 1};
+	rk_mlp		m = {1, sizes, RK_MLP_RELU, NULL, NULL, beta};
+	rk_shap    *s;
+
+	for (int j = 0; j <= D; j++)
+		beta[j] = nrand();		/* beta[D]: the intercept, the bias of the network */
+	for (int j = 0; j < D; j++)
+		x[j] = nrand() * 2;
+	for (int i = 0; i < NB * D; i++)
+		bg[i] = nrand() + 1;
+	check(rk_shap_column_means(bg, NB, D, mean) == RK_OK, "rk_shap_column_means", 0, 0);
+	check(rk_shap_linear(beta, beta[D], D, x, mean, phi, &base, &pred) == RK_OK, "rk_shap_linear", 0, 0);
+	check(rk_shap_prepare(&m, bg, NB, &s) == RK_OK, "rk_shap_prepare (linear)", 0, 0);
+	check(rk_shap_values(s, x, RK_SHAP_LOG_ODDS, phi2, &base2, &pred2) == RK_OK, "rk_shap_values", 0, 0);
+	for (int j = 0; j < D; j++)
+		err = fmax(err, fabs(phi[j] - phi2[j]));
+	check(err < 1e-12, "logistic closed form = enumeration on the log-odds scale", err, 0);
+	check_close(base, base2, 1e-13, "logistic closed form: base");
+	check_close(pred, pred2, 1e-13, "logistic closed form: prediction");
+	rk_shap_free(s);
+}
+
+/*
+ * A feature without weight contributes nothing; two features the network
+ * treats alike, with the same values, contribute alike.
+ */
+UNIT_TEST(test_shap_axioms)
+{
+	enum {D = 6, NB = 25, H = 5};
+	int			hidden[1] = {H};
+	shap_net	n;
+	double		x[D],
+				bg[NB * D],
+				phi[D],
+				base,
+				pred;
+	rk_shap    *s;
+
+	shap_net_make(&n, D, 1, hidden, RK_MLP_TANH, 0);
+	shap_data(&n, x, bg, NB);
+	for (int t = 0; t < H; t++)
+	{
+		n.theta[2 * H + t] = 0;	/* feature 2: no weight */
+		n.theta[4 * H + t] = n.theta[3 * H + t];	/* features 3 and 4 alike */
+	}
+	x[4] = x[3];
+	for (int b = 0; b < NB; b++)
+		bg[b * D + 4] = bg[b * D + 3];
+	check(rk_shap_prepare(&n.m, bg, NB, &s) == RK_OK, "rk_shap_prepare", 0, 0);
+	check(rk_shap_values(s, x, RK_SHAP_PROBABILITY, phi, &base, &pred) == RK_OK, "rk_shap_values", 0, 0);
+	check(fabs(phi[2]) < 1e-16, "Shapley value of a feature without weight: 0", phi[2], 0);
+	check(fabs(phi[3] - phi[4]) < 1e-15, "Shapley values of symmetric features: equal", phi[3], phi[4]);
+	rk_shap_free(s);
+}
+
+/* 14 features: the enumeration's rounding after 2^14 steps. */
+UNIT_TEST(test_shap_fourteen)
+{
+	enum {D = 14, NB = 3};
+	int			hidden[1] = {6};
+	shap_net	n;
+	double		x[D],
+				bg[NB * D],
+				phi[D],
+				want[D],
+				base,
+				pred,
+				wbase,
+				wpred,
+				err = 0,
+				sum = 0;
+	rk_shap    *s;
+
+	shap_net_make(&n, D, 1, hidden, RK_MLP_RELU, 1);
+	shap_data(&n, x, bg, NB);
+	check(rk_shap_prepare(&n.m, bg, NB, &s) == RK_OK, "rk_shap_prepare (14)", 0, 0);
+	check(rk_shap_values(s, x, RK_SHAP_PROBABILITY, phi, &base, &pred) == RK_OK, "rk_shap_values (14)", 0, 0);
+	shap_naive(&n.m, x, bg, NB, RK_SHAP_PROBABILITY, want, &wbase, &wpred);
+	for (int j = 0; j < D; j++)
+	{
+		err = fmax(err, fabs(phi[j] - want[j]));
+		sum += phi[j];
+	}
+	check(err < 1e-13, "Shapley values of 14 features = by definition", err, 0);
+	check(fabs(sum - (pred - base)) < 1e-13, "14 features: additivity", sum - (pred - base), 0);
+	rk_shap_free(s);
+}
+
+UNIT_TEST(test_shap_refusals)
+{
+	int			sizes15[3] = {15, 2, 1},
+				sizes3[3] = {3, 2, 1};
+	double		theta[64] = {0},
+				bg[45] = {0},
+				x[3] = {0, 0, 0},
+				phi[3],
+				base,
+				pred,
+				scale[3] = {1, 0, 1},
+				mean[3] = {0, 0, 0};
+	rk_mlp		m15 = {2, sizes15, RK_MLP_RELU, NULL, NULL, theta},
+				m3 = {2, sizes3, RK_MLP_RELU, NULL, NULL, theta},
+				mbad = {2, sizes3, RK_MLP_RELU, mean, scale, theta};
+	rk_shap    *s;
+
+	check(rk_shap_prepare(&m15, bg, 3, &s) == RK_BADARG && s == NULL, "15 features refused", 0, 0);
+	check(rk_shap_prepare(&m3, bg, 0, &s) == RK_BADARG, "empty background refused", 0, 0);
+	check(rk_shap_prepare(&mbad, bg, 2, &s) == RK_BADARG, "scale 0 refused", 0, 0);
+	bg[4] = NAN;
+	check(rk_shap_prepare(&m3, bg, 2, &s) == RK_BADARG, "NaN in the background refused", 0, 0);
+	bg[4] = 0;
+	theta[3] = INFINITY;
+	check(rk_shap_prepare(&m3, bg, 2, &s) == RK_BADARG, "infinite weight refused", 0, 0);
+	theta[3] = 0;
+	check(rk_shap_prepare(&m3, bg, 2, &s) == RK_OK, "rk_shap_prepare", 0, 0);
+	x[1] = -INFINITY;
+	check(rk_shap_values(s, x, RK_SHAP_PROBABILITY, phi, &base, &pred) == RK_BADARG,
+		  "infinite x refused", 0, 0);
+	x[1] = 0;
+	check(rk_shap_values(s, x, (rk_shap_scale) 7, phi, &base, &pred) == RK_BADARG,
+		  "unknown scale refused", 0, 0);
+	rk_shap_free(s);
+	check(rk_shap_column_means(bg, 0, 3, phi) == RK_BADARG, "means of no row refused", 0, 0);
+	check(rk_shap_linear(theta, NAN, 3, x, mean, phi, &base, &pred) == RK_BADARG,
+		  "NaN intercept refused", 0, 0);
+}
+
+static int	shap_stop_at,
+			shap_stop_calls;
+
+static int
+shap_stop(void)
+{
+	return ++shap_stop_calls == shap_stop_at;
+}
+
+/* Cancelled at each checkpoint, the prepared background still gives the uncancelled answer. */
+UNIT_TEST(test_shap_cancel)
+{
+	enum {D = 12, NB = 200};
+	int			hidden[1] = {3},
+				reached = 0,
+				ok = 1;
+	shap_net	n;
+	double		x[D],
+			   *bg = malloc(sizeof(double) * NB * D),
+				phi[D],
+				want[D],
+				base,
+				pred;
+	rk_shap    *s;
+	int			(*saved) (void) = rk_stop_hook;
+
+	shap_net_make(&n, D, 1, hidden, RK_MLP_RELU, 1);
+	shap_data(&n, x, bg, NB);
+	check(rk_shap_prepare(&n.m, bg, NB, &s) == RK_OK, "rk_shap_prepare", 0, 0);
+	check(rk_shap_values(s, x, RK_SHAP_PROBABILITY, want, &base, &pred) == RK_OK, "rk_shap_values", 0, 0);
+	rk_stop_hook = shap_stop;
+	for (shap_stop_at = 1; shap_stop_at < 1000; shap_stop_at++)
+	{
+		rk_status	rc;
+
+		shap_stop_calls = 0;
+		rc = rk_shap_values(s, x, RK_SHAP_PROBABILITY, phi, &base, &pred);
+		if (rc == RK_CANCELLED)
+		{
+			reached++;
+			ok = ok && shap_stop_calls == shap_stop_at;
+			continue;
+		}
+		ok = ok && rc == RK_OK && memcmp(phi, want, sizeof(want)) == 0;
+		break;
+	}
+	rk_stop_hook = saved;
+	/* 4096 coalitions, 2 blocks of rows: checkpoints at 1024, 2048, 3072 of each */
+	check(ok && reached == 6, "Shapley values cancelled at each of its checkpoints, then the same",
+		  reached, 6);
+	rk_shap_free(s);
+	free(bg);
+}
+
 /* ---- fairness by group ------------------------------------------------ */
