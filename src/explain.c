@@ -14,17 +14,21 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "storage/proc.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
 
 #include "risk.h"
 #include "core/explain.h"
+#include "core/validation.h"
+#include "mlp_value.h"
 
 /* ---- reason codes ----------------------------------------------------- */
 
@@ -661,11 +665,6 @@ risk_scorecard_baseline_final(PG_FUNCTION_ARGS)
 
 /* ---- Shapley values --------------------------------------------------- */
 
-#include "funcapi.h"
-#include "miscadmin.h"
-#include "catalog/pg_type.h"
-#include "mlp_value.h"
-
 static const char *const shap_scale_names[] = {"probability", "log_odds"};
 
 /*
@@ -1113,14 +1112,6 @@ risk_shapley_table(PG_FUNCTION_ARGS)
  * AUC by the validation core and calls the explain core for the metrics
  * and the bootstrap.
  */
-#include "catalog/pg_type.h"
-#include "common/hashfn.h"
-#include "core/validation.h"
-#include "funcapi.h"
-#include "miscadmin.h"
-#include "utils/float.h"
-#include "utils/lsyscache.h"
-#include "utils/memutils.h"
 
 #define FAIR_MAX_GROUPS 1000000
 #define FAIR_MAX_BOOT 1000000

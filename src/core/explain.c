@@ -7,7 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cblas.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
 #include "explain.h"
+#include "quantile.h"
 
 /* ---- reason codes ----------------------------------------------------- */
 
@@ -73,8 +78,6 @@ rk_reason_rank(int k, const double *points, const double *baseline, const int *c
 }
 
 /* ---- Shapley values --------------------------------------------------- */
-
-#include <gsl/gsl_cblas.h>
 
 #define SHAP_BLOCK 128			/* background rows evaluated together */
 #define SHAP_REFRESH 256		/* Gray steps between recomputations of the first layer */
@@ -457,11 +460,6 @@ rk_shap_values(rk_shap *s, const double *x, rk_shap_scale scale, double *phi,
 }
 
 /* ---- fairness by group ------------------------------------------------ */
-
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
-
-#include "quantile.h"
 
 /*
  * Definitions after fairlearn's (fairlearn.org, user guide "Common fairness

@@ -8,6 +8,7 @@
 #define RK_EXPLAIN_H
 
 #include "core.h"
+#include "mlp.h"
 
 /* ---- reason codes ----------------------------------------------------- */
 
@@ -73,7 +74,6 @@ int			rk_reason_rank(int k, const double *points, const double *baseline,
  * coalition (2^d doubles), then the weighted differences in O(d 2^d).
  * Cost: 2^d B times a forward pass without the first layer.
  */
-#include "mlp.h"
 
 #define RK_SHAP_MAX_FEATURES 14		/* 2^14 coalitions */
 

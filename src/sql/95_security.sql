@@ -245,14 +245,15 @@ BEGIN
     END LOOP;
     EXECUTE format('GRANT SELECT ON risk.master_scale, risk.classification, risk.questionnaire, '
                    'risk.questionnaire_item, risk.questionnaire_answer, risk.questionnaire_conflict, '
-                   'risk.capacity_policy TO %s', r);
+                   'risk.capacity_policy, risk.scorecard, risk.scorecard_characteristic, '
+                   'risk.scorecard_bin TO %s', r);
     EXECUTE format('GRANT SELECT, INSERT (customer, inputs, verdict, factors, reasons) '
                    'ON risk.suitability_audit TO %s', r);
     EXECUTE format('GRANT USAGE ON SEQUENCE risk.suitability_audit_id_seq TO %s', r);
 END
 $$;
 COMMENT ON FUNCTION risk.grant_analyst(regrole) IS
-'Analyst level: run every risk function and aggregate, read master scales, classifications, questionnaires, capacity policies and the early-warning views, record suitability checks and read their record; no configuration';
+'Analyst level: run every risk function and aggregate, read master scales, classifications, questionnaires, capacity policies, scorecards and the early-warning views, record suitability checks and read their record; no configuration';
 
 CREATE FUNCTION risk.grant_admin(r regrole) RETURNS void
     LANGUAGE plpgsql
@@ -268,12 +269,13 @@ BEGIN
     END LOOP;
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON risk.watched, risk.rules, '
                    'risk.classification, risk.master_scale, risk.questionnaire, risk.questionnaire_item, '
-                   'risk.questionnaire_answer, risk.questionnaire_conflict, risk.capacity_policy TO %s', r);
+                   'risk.questionnaire_answer, risk.questionnaire_conflict, risk.capacity_policy, '
+                   'risk.scorecard, risk.scorecard_characteristic, risk.scorecard_bin TO %s', r);
     EXECUTE format('GRANT SELECT, INSERT ON risk.masking_key TO %s', r);
 END
 $$;
 COMMENT ON FUNCTION risk.grant_admin(regrole) IS
-'Admin level: analyst, plus watch views, manage rules, master scales, questionnaires, capacity policies and classifications, and grant access to the tables the role owns';
+'Admin level: analyst, plus watch views, manage rules, master scales, questionnaires, capacity policies, scorecards and classifications, and grant access to the tables the role owns';
 
 CREATE FUNCTION risk.revoke_levels(r regrole) RETURNS void
     LANGUAGE plpgsql

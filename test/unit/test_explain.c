@@ -8,6 +8,7 @@
 
 #include "unit.h"
 #include "core/explain.h"
+#include "core/mlp.h"
 
 /* ---- reason codes ----------------------------------------------------- */
 
@@ -89,7 +90,6 @@ UNIT_TEST(test_reason_rank)
 
 /* ---- Shapley values --------------------------------------------------- */
 
-#include "core/mlp.h"
 
 /* The network's output before the logistic function, as plain loops over units. */
 static double
