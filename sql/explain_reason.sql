@@ -119,24 +119,24 @@ SELECT r.reason_code, r.characteristic, r.points_lost
 FROM apps a, risk.reason_codes('loan', a.data) r WHERE a.applicant = 1 ORDER BY r.rank;
 
 -- the baseline aggregate: parallel = serial, by group
-CREATE TABLE many AS SELECT g, a.data FROM apps a, generate_series(1, 50) g;
-ANALYZE many;
+CREATE TABLE rc_many AS SELECT g, a.data FROM apps a, generate_series(1, 50) g;
+ANALYZE rc_many;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-CREATE TABLE par AS SELECT risk.scorecard_baseline('loan', data) AS b FROM many;
-EXPLAIN (COSTS OFF) SELECT risk.scorecard_baseline('loan', data) FROM many;
+CREATE TABLE rc_par AS SELECT risk.scorecard_baseline('loan', data) AS b FROM rc_many;
+EXPLAIN (COSTS OFF) SELECT risk.scorecard_baseline('loan', data) FROM rc_many;
 RESET max_parallel_workers_per_gather;
 SET max_parallel_workers_per_gather = 0;
 SELECT same(p.b, s.b, 1e-13) AS parallel_as_serial, same(p.b, b.mean, 1e-13) AS as_the_population
-FROM par p, (SELECT risk.scorecard_baseline('loan', data) AS b FROM many) s, baselines b;
+FROM rc_par p, (SELECT risk.scorecard_baseline('loan', data) AS b FROM rc_many) s, baselines b;
 RESET max_parallel_workers_per_gather;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 SELECT g % 2 AS half, count(*) FILTER (WHERE same(b, (SELECT mean FROM baselines), 1e-13)) AS groups
-FROM (SELECT g, risk.scorecard_baseline('loan', data) AS b FROM many GROUP BY g) x GROUP BY 1 ORDER BY 1;
+FROM (SELECT g, risk.scorecard_baseline('loan', data) AS b FROM rc_many GROUP BY g) x GROUP BY 1 ORDER BY 1;
 SELECT risk.scorecard_baseline('loan', data) IS NULL AS no_rows FROM apps WHERE false;
 SELECT risk.scorecard_baseline('loan', NULL::jsonb) IS NULL AS null_rows_left_out FROM apps;
 
