@@ -2,7 +2,7 @@
 -- file of parameters per chart) into the directory given as
 --     psql -v outdir=DIR -f demo/charts.sql
 -- Runs after demo/report.sql and demo/early_warning.sql: it reads the tables
--- they made (rolling, exceptions, graded, customer_grade) and the alerts the
+-- they made (rolling, exceptions, graded, graded_mlp, customer_grade) and the alerts the
 -- background workers raised.  The scripts in demo/charts/ draw the PNGs.
 \set QUIET 1
 \set ON_ERROR_STOP 1
@@ -128,26 +128,32 @@ COPY (
 
 -- ROC: loans taken riskiest first (PD descending, ties together); at each
 -- distinct PD the share of goods (false positive rate) and of bads (true
--- positive rate) at or above it
+-- positive rate) at or above it.  Three curves: the scorecard on the
+-- training (older) and validation (recent) loans, and the neural network
+-- of demo/report.sql on the recent loans (chart 3c).
 CREATE TEMP TABLE chart_roc AS
-WITH g AS (
-    SELECT recent, pd, count(*) FILTER (WHERE defaulted) AS bads, count(*) FILTER (WHERE NOT defaulted) AS goods
-    FROM graded GROUP BY recent, pd
+WITH c AS (
+    SELECT CASE WHEN recent THEN 'validation' ELSE 'training' END AS curve, pd, defaulted FROM graded
+    UNION ALL
+    SELECT 'mlp', pd_mlp, defaulted FROM graded_mlp WHERE recent
+), g AS (
+    SELECT curve, pd, count(*) FILTER (WHERE defaulted) AS bads, count(*) FILTER (WHERE NOT defaulted) AS goods
+    FROM c GROUP BY curve, pd
 )
-SELECT recent, 0::float8 AS fpr, 0::float8 AS tpr FROM (VALUES (false), (true)) v(recent)
+SELECT curve, 0::float8 AS fpr, 0::float8 AS tpr FROM (VALUES ('training'), ('validation'), ('mlp')) v(curve)
 UNION ALL
-SELECT recent,
-       sum(goods) OVER w / sum(goods) OVER (PARTITION BY recent),
-       sum(bads)  OVER w / sum(bads)  OVER (PARTITION BY recent)
+SELECT curve,
+       sum(goods) OVER w / sum(goods) OVER (PARTITION BY curve),
+       sum(bads)  OVER w / sum(bads)  OVER (PARTITION BY curve)
 FROM g
-WINDOW w AS (PARTITION BY recent ORDER BY pd DESC);
+WINDOW w AS (PARTITION BY curve ORDER BY pd DESC);
 
 \set f :outdir/score_roc_training.csv
 \o :f
-COPY (SELECT fpr, tpr FROM chart_roc WHERE NOT recent ORDER BY fpr, tpr) TO STDOUT (FORMAT csv, HEADER);
+COPY (SELECT fpr, tpr FROM chart_roc WHERE curve = 'training' ORDER BY fpr, tpr) TO STDOUT (FORMAT csv, HEADER);
 \set f :outdir/score_roc_validation.csv
 \o :f
-COPY (SELECT fpr, tpr FROM chart_roc WHERE recent ORDER BY fpr, tpr) TO STDOUT (FORMAT csv, HEADER);
+COPY (SELECT fpr, tpr FROM chart_roc WHERE curve = 'validation' ORDER BY fpr, tpr) TO STDOUT (FORMAT csv, HEADER);
 
 \set f :outdir/score.gp
 \o :f
@@ -160,6 +166,22 @@ SELECT format('auc_train = %s; n_train = %s; bads_train = %s',
        || E'\n' || format('n_goods = %s; n_bads = %s',
               count(*) FILTER (WHERE NOT defaulted), count(*) FILTER (WHERE defaulted))
 FROM graded;
+\o
+
+--------------------------------------------------------------------------
+-- 3c. Scorecard and neural network (demo/report.sql): the ROC curves of
+--     both PDs on the same 2,000 recent loans (the scorecard's is the
+--     validation curve of 3b), with their AUC.
+--------------------------------------------------------------------------
+\set f :outdir/mlp_roc_mlp.csv
+\o :f
+COPY (SELECT fpr, tpr FROM chart_roc WHERE curve = 'mlp' ORDER BY fpr, tpr) TO STDOUT (FORMAT csv, HEADER);
+\set f :outdir/mlp_roc.gp
+\o :f
+SELECT format('auc_scorecard = %s; auc_mlp = %s; n_valid = %s; bads_valid = %s',
+              risk.auc(pd_scorecard, defaulted), risk.auc(pd_mlp, defaulted), count(*),
+              count(*) FILTER (WHERE defaulted))
+FROM graded_mlp WHERE recent;
 \o
 
 --------------------------------------------------------------------------

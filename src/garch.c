@@ -132,7 +132,7 @@ risk_garch_fit_final(PG_FUNCTION_ARGS)
 	v[2] = Float8GetDatum(fit.alpha);
 	v[3] = Float8GetDatum(fit.beta);
 	v[4] = Float8GetDatum(fit.nu);
-	nulls[4] = !isfinite(fit.nu);
+	nulls[4] = isnan(fit.nu);
 	for (j = 0; j < 5; j++)
 	{
 		v[5 + j] = Float8GetDatum(fit.se[j]);

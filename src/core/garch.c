@@ -21,7 +21,8 @@
  * point.  When Newton finds no interior optimum, or a weak one, Nelder-Mead
  * (the fit's earlier method, hundreds of passes) creeps towards a supremum
  * on the boundary and the higher result is kept; pressed against alpha +
- * beta = 1 it is followed by a fit on that face.
+ * beta = 1 it is followed by a fit on that face.  A t fit whose nu runs
+ * off to infinity is the normal fit, nu infinite.
  */
 #include <float.h>
 #include <math.h>
@@ -1029,6 +1030,27 @@ rk_garch_fit_mle(const double *r, int64_t n, rk_garch_dist dist,
 			interior = 1;
 			d.face = 0;
 		}
+	}
+
+	/*
+	 * nu running off to infinity: the t likelihood rises towards its normal
+	 * limit along a ridge flat in nu, and where Nelder-Mead stops on it
+	 * depends on the last bits of its arithmetic (GSL's BLAS calls run on
+	 * OpenBLAS, whose kernels differ by CPU).  The supremum is the normal
+	 * model: its fit is the answer, with nu infinite, as a boundary (not
+	 * converged, no standard errors).
+	 */
+	if (d.np == 5 && !interior && p[4] > 1000.0)
+	{
+		rk_status	st = rk_garch_fit_mle(r, n, RK_GARCH_NORM, work, fit);
+
+		if (st != RK_OK)
+			return st;
+		fit->nu = INFINITY;
+		fit->converged = 0;
+		for (j = 0; j < NP_MAX; j++)
+			fit->se[j] = NAN;
+		return RK_OK;
 	}
 	fit->loglik = ll - (double) n * log(sd);
 	fit->mu = p[0] * sd;

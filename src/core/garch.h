@@ -19,7 +19,8 @@ typedef struct rk_garch_fit
 	double		omega;
 	double		alpha;
 	double		beta;
-	double		nu;				/* NaN for normal innovations */
+	double		nu;				/* NaN for normal innovations; infinite when
+								 * the t fit is its normal limit */
 	double		se[5];			/* mu, omega, alpha, beta, nu; NaN if unknown */
 	double		loglik;
 	double		sigma_forecast; /* conditional sd of the next period */

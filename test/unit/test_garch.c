@@ -69,6 +69,24 @@ UNIT_TEST(test_garch)
 		free(e);
 	}
 	check(rk_garch_fit_mle(r, 5, RK_GARCH_NORM, w, &f) == RK_TOO_FEW, "garch needs 10", 0, 0);
+
+	/*
+	 * Student t on normal GARCH returns: nu runs off to infinity, and the
+	 * answer is the normal fit, bit for bit, nu infinite, a boundary
+	 */
+	{
+		rk_garch_fit fs;
+
+		check(rk_garch_fit_mle(r, N, RK_GARCH_NORM, w, &f) == RK_OK &&
+			  rk_garch_fit_mle(r, N, RK_GARCH_STD, w, &fs) == RK_OK,
+			  "garch t fit of normal returns", 0, 0);
+		check(isinf(fs.nu) && fs.nu > 0 && !fs.converged && isnan(fs.se[2]),
+			  "garch t fit: nu infinite, a boundary", fs.nu, fs.converged);
+		check(fs.mu == f.mu && fs.omega == f.omega && fs.alpha == f.alpha &&
+			  fs.beta == f.beta && fs.loglik == f.loglik &&
+			  fs.sigma_forecast == f.sigma_forecast,
+			  "garch t fit at nu infinite is the normal fit", fs.alpha, f.alpha);
+	}
 	free(r);
 	free(w);
 }
