@@ -1,9 +1,11 @@
 -- Data of the demo's charts, written as CSV files (plus a small gnuplot
 -- file of parameters per chart) into the directory given as
 --     psql -v outdir=DIR -f demo/charts.sql
--- Runs after demo/report.sql and demo/early_warning.sql: it reads the tables
--- they made (rolling, exceptions, graded, graded_mlp, customer_grade) and the alerts the
--- background workers raised.  The scripts in demo/charts/ draw the PNGs.
+-- Runs after demo/report.sql, demo/early_warning.sql, demo/profile.sql and
+-- demo/explain.sql: it reads the tables they made (rolling, exceptions,
+-- graded, graded_mlp, customer_grade, portfolio_fit, loan_region, fairness)
+-- and the alerts the background workers raised.  The scripts in
+-- demo/charts/ draw the PNGs.
 \set QUIET 1
 \set ON_ERROR_STOP 1
 \pset footer off
@@ -308,4 +310,53 @@ COPY (SELECT customer, risk_class, round(tolerated_loss::numeric, 2) AS tolerate
 SELECT format('n_customers = %s; n_beyond = %s', count(*),
               count(*) FILTER (WHERE (r).horizon_var > tolerated_loss))
 FROM portfolio_fit WHERE tolerated_loss > 0;
+\o
+
+--------------------------------------------------------------------------
+-- 7. Calibration of the PD by region (demo/explain.sql): the 8,000 loans
+--    in ten groups of PD (deciles over all of them), and in each decile
+--    and region the mean PD against the observed default rate, with its
+--    95% Wilson interval.
+--------------------------------------------------------------------------
+CREATE TEMP TABLE chart_calibration AS
+SELECT r.region, d.decile, count(*) AS n, count(*) FILTER (WHERE d.defaulted) AS defaults,
+       avg(d.pd) AS mean_pd, avg(d.defaulted::int) AS observed
+FROM (SELECT id, pd, defaulted, ntile(10) OVER (ORDER BY pd, id) AS decile FROM graded) d
+JOIN loan_region r USING (id)
+GROUP BY r.region, d.decile;
+
+-- one CSV file per region (psql's unaligned output with a header), PD
+-- and rates in %
+PREPARE calibration_csv(text) AS
+SELECT decile, n, defaults, round(100 * mean_pd::numeric, 4) AS mean_pd, round(100 * observed::numeric, 4) AS observed,
+       round(100 * ((observed + 1.92 / n - 1.96 * sqrt(observed * (1 - observed) / n + 0.9604 / n ^ 2))
+                    / (1 + 3.8416 / n))::numeric, 4) AS lo,
+       round(100 * ((observed + 1.92 / n + 1.96 * sqrt(observed * (1 - observed) / n + 0.9604 / n ^ 2))
+                    / (1 + 3.8416 / n))::numeric, 4) AS hi
+FROM chart_calibration WHERE region = $1 ORDER BY decile;
+\pset tuples_only off
+\pset fieldsep ','
+\set f :outdir/explain_calibration_A.csv
+\o :f
+EXECUTE calibration_csv('A');
+\set f :outdir/explain_calibration_B.csv
+\o :f
+EXECUTE calibration_csv('B');
+\set f :outdir/explain_calibration_C.csv
+\o :f
+EXECUTE calibration_csv('C');
+\pset fieldsep '|'
+\pset tuples_only on
+
+-- per region: loans, mean PD, default rate and the AUC of the PD
+\set f :outdir/explain_calibration.gp
+\o :f
+SELECT format('n_%s = %s; pd_%s = %s; dr_%s = %s; auc_%s = %s', g, n, g, 100 * mean_pd, g, 100 * dr, g, auc)
+FROM fairness f,
+     unnest((f.r).groups, (f.r).n, (f.r).mean_pd, (f.r).pd_default_rate, (f.r).auc) AS u(g, n, mean_pd, dr, auc)
+WHERE f.rule = 'fair' ORDER BY g;
+-- the axes' end: above every point and interval
+SELECT format('max_pct = %s', ceil(max(100 * greatest(mean_pd,
+           (observed + 1.92 / n + 1.96 * sqrt(observed * (1 - observed) / n + 0.9604 / n ^ 2)) / (1 + 3.8416 / n))) / 5) * 5)
+FROM chart_calibration;
 \o

@@ -6,9 +6,12 @@
 # the library) and the alerts they raise.  Then it draws charts of the same
 # data with gnuplot (demo/charts.sql writes their data, demo/charts/*.gp
 # the PNGs) and the learnt Bayesian network of operational-risk drivers
-# (demo/bn.sql, drawn by Graphviz) into demo/out/; and customers' risk
-# profiles, portfolios and suitability (demo/profile.sql).  As root on a fresh Debian 12 it first installs
-# what is missing.
+# (demo/bn.sql, drawn by Graphviz) into demo/out/; customers' risk
+# profiles, portfolios and suitability (demo/profile.sql); and explainable
+# and fair credit decisions: reason codes of declined applicants, Shapley
+# values, fairness of two decision rules by region and the calibration of
+# the PD by region (demo/explain.sql).  As root on a fresh Debian 12 it
+# first installs what is missing.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -26,6 +29,7 @@ as_user "$dir" "pg_virtualenv -v $PG_MAJOR -o shared_preload_libraries=risk -o r
     psql -X -v ON_ERROR_STOP=1 -f demo/early_warning.sql
     psql -X -v ON_ERROR_STOP=1 -f demo/bn.sql
     psql -X -v ON_ERROR_STOP=1 -f demo/profile.sql
+    psql -X -v ON_ERROR_STOP=1 -f demo/explain.sql
     mkdir -p demo/out/data
     psql -X -q -v ON_ERROR_STOP=1 -v outdir=demo/out/data -f demo/charts.sql
     psql -X -q -At -v ON_ERROR_STOP=1 -c \"SELECT risk.bn_dot(network) FROM op_network\" > demo/out/data/bn.dot
