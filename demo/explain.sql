@@ -2,10 +2,10 @@
 -- loans: the scorecard of demo/report.sql's logistic model written into the
 -- risk.scorecard tables, declined applicants with their principal reasons
 -- (the best attribute's points and the Regulation B baseline), the exact
--- Shapley values of one declined applicant under the logistic model and a
--- small network, and the fairness of two decision rules by region.  Run
--- after demo/report.sql (it reads loan, binning, loan_woe, scorecard and
--- graded); demo/charts.sql then draws the calibration of the PD by region.
+-- Shapley values of one declined applicant under the logistic model and
+-- the report's network, and the fairness of two decision rules by region.  Run
+-- after demo/report.sql (it reads loan, binning, loan_woe, scorecard,
+-- graded and network); demo/charts.sql then draws the calibration of the PD by region.
 \set ON_ERROR_STOP 1
 \set QUIET 1
 \pset footer off
@@ -120,8 +120,8 @@ GROUP BY c.codes[1], st.statement ORDER BY count(*) DESC, 1;
 --------------------------------------------------------------------------
 -- 2. Shapley values of the same applicant: how each feature moved its PD
 --    from the mean over a background of 200 older loans.  The logistic
---    model of the report (features: the WOE of each characteristic) and a
---    small network trained here on the raw characteristics.
+--    model of the report (features: the WOE of each characteristic) and
+--    the report's network (on the raw characteristics).
 --------------------------------------------------------------------------
 CREATE TABLE shap_background AS
 SELECT l.id, w.w AS woe_x,
@@ -157,25 +157,13 @@ JOIN risk.shapley_table(risk.shapley((SELECT m FROM x), (SELECT w FROM x), (SELE
      pd USING (feature)
 ORDER BY lo.feature;
 
--- a network with 4 tanh units on the raw characteristics (log income, the
--- relationship length with its missing flag), trained on the older loans
-CREATE TABLE shap_network AS
-SELECT risk.mlp_fit(defaulted,
-                    ARRAY[age, ln(income), utilisation, arrears, coalesce(years_client, 9.5),
-                          (years_client IS NULL)::int],
-                    '{"hidden": [4], "activation": "tanh", "alpha": 10, "seed": 1}') AS m
-FROM loan WHERE NOT recent;
+-- the network of the report (4 tanh units on the raw characteristics: log
+-- income, the relationship length with its missing flag)
 \echo
-\echo '-- the network (6 inputs, 4 tanh units): AUC on the recent loans, against the logistic model'
-SELECT round(risk.auc(risk.mlp_predict(n.m, ARRAY[l.age, ln(l.income), l.utilisation, l.arrears,
-                                                  coalesce(l.years_client, 9.5), (l.years_client IS NULL)::int]),
-                      l.defaulted)::numeric, 3) AS auc_network,
-       round(risk.auc(g.pd, l.defaulted)::numeric, 3) AS auc_logistic
-FROM loan l JOIN graded g USING (id), shap_network n WHERE l.recent;
 \echo '-- applicant' :declined_id 'under the network: Shapley values of its PD (64 coalitions x 200 background rows)'
 CREATE TEMP TABLE shap_nn AS
 SELECT risk.shapley(n.m, x.raw_x, (SELECT array_agg(raw_x ORDER BY id) FROM shap_background)) AS s, x.raw_x
-FROM shap_network n,
+FROM network n,
      (SELECT ARRAY[l.age, ln(l.income), l.utilisation, l.arrears, coalesce(l.years_client, 9.5),
                    (l.years_client IS NULL)::int] AS raw_x
       FROM loan l WHERE l.id = :declined_id) x;
