@@ -37,6 +37,8 @@ FROM (SELECT i,
                   ELSE (ARRAY['DE', 'DE', 'DE', 'DE', 'FR', 'FR', 'PL', 'PL', 'TR', 'IT'])[i % 10 + 1] END AS nat,
              CASE WHEN i % 173 = 0 THEN NULL ELSE (((i * 7919) % 1000) + 0.5) / 1000 * 0.6 END AS pd
       FROM generate_series(1, 4000) i) s;
+ALTER TABLE fair_decisions SET (parallel_workers = 2);
+ANALYZE fair_decisions;
 SELECT risk.classify('fair_decisions', 'nationality', 'confidential', 'pseudonym');
 SELECT risk.classify('fair_decisions', 'name', 'restricted');
 SELECT risk.grant_access('fair_decisions', 'regress_fair_analyst', 'internal');
@@ -134,6 +136,40 @@ SELECT (r).worst_group ~ '^p[0-9a-f]{16}$' AS worst_is_pseudonym, (r).rows, (r).
        round((r).demographic_parity_ratio_lo::numeric, 2) AS dp_ratio_lo,
        round((r).demographic_parity_ratio_hi::numeric, 2) AS dp_ratio_hi
 FROM fair_analyst_report;
+-- the same report in parallel (two workers scan the masked view and
+-- aggregate, their partial states combined): equal to the serial one, the
+-- mean PD (a compensated sum in another order) within 1e-15.  The key's
+-- one-row table is left out of the parallel scan (the default
+-- min_parallel_table_scan_size): scanned in parallel itself, it would be
+-- gathered below the join and the aggregate could not be partial
+-- (fair_decisions has parallel_workers = 2)
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF)
+SELECT risk.fairness(nationality, declined, defaulted, pd, '{"n_boot": 2000, "seed": 7}') FROM fair_decisions_internal;
+CREATE TEMP TABLE fair_analyst_parallel AS
+SELECT risk.fairness(nationality, declined, defaulted, pd, '{"n_boot": 2000, "seed": 7}') AS r
+FROM fair_decisions_internal;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
+SELECT count(*) AS groups,
+       bool_and((s.n, s.declined, s.defaults, s.selection_rate, s.tpr, s.fpr, s.default_rate,
+                 s.n_pd, s.pd_default_rate, s.auc, s.worst, s.note)
+                IS NOT DISTINCT FROM
+                (p.n, p.declined, p.defaults, p.selection_rate, p.tpr, p.fpr, p.default_rate,
+                 p.n_pd, p.pd_default_rate, p.auc, p.worst, p.note)) AS parallel_equals_serial,
+       bool_and(abs(s.mean_pd - p.mean_pd) <= 1e-15 * s.mean_pd) AS mean_pd_within_1e15,
+       (SELECT ((a.r).demographic_parity_ratio_lo, (a.r).demographic_parity_ratio_hi,
+                (a.r).equalized_odds_difference_lo, (a.r).equalized_odds_difference_hi, (a.r).worst_group)
+               = ((b.r).demographic_parity_ratio_lo, (b.r).demographic_parity_ratio_hi,
+                  (b.r).equalized_odds_difference_lo, (b.r).equalized_odds_difference_hi, (b.r).worst_group)
+        FROM fair_analyst_report a, fair_analyst_parallel b) AS same_intervals_and_worst
+FROM (SELECT f.* FROM fair_analyst_report, risk.fairness_groups(r) f) s
+JOIN (SELECT f.* FROM fair_analyst_parallel, risk.fairness_groups(r) f) p USING (grp);
 -- the owner's report is not the analyst's to read
 SELECT try('SELECT * FROM fair_owner_report') AS read_owner_report;
 RESET ROLE;
@@ -209,7 +245,7 @@ RESET ROLE;
 SET ROLE regress_fair_owner;
 DROP TABLE fair_decisions CASCADE;
 RESET ROLE;
-DROP TABLE fair_owner_report, fair_analyst_report, fair_mapping, fair_by_sql;
+DROP TABLE fair_owner_report, fair_analyst_report, fair_analyst_parallel, fair_mapping, fair_by_sql;
 SELECT risk.revoke_levels(r) FROM unnest('{regress_fair_owner,regress_fair_analyst}'::regrole[]) r;
 REVOKE CREATE ON SCHEMA public FROM regress_fair_owner;
 DROP OWNED BY regress_fair_owner, regress_fair_analyst;
