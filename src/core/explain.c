@@ -554,6 +554,31 @@ rk_fair_metrics_cells(const int64_t *cells, int ngroups, rk_fair_metrics *m)
 	free(rates);
 }
 
+/* A group's table and its index, sorted by the table, cell by cell. */
+typedef struct fair_keyed
+{
+	int64_t		c[RK_FAIR_CELLS];
+	int			g;
+} fair_keyed;
+
+static int
+fair_cmp_tables(const void *a, const void *b)
+{
+	const fair_keyed *x = a;
+	const fair_keyed *y = b;
+
+	for (int j = 0; j < RK_FAIR_CELLS; j++)
+		if (x->c[j] != y->c[j])
+			return x->c[j] < y->c[j] ? -1 : 1;
+	return 0;
+}
+
+/*
+ * The groups draw from the stream in the order of their tables, not in the
+ * order given: every metric is a symmetric function of the groups, and
+ * groups with equal tables draw alike, so the intervals do not depend on
+ * the groups' names (a renamed or pseudonymised group gets the same ones).
+ */
 rk_status
 rk_fair_bootstrap(const int64_t *cells, int ngroups, const rk_fair_boot *b,
 				  double lo[RK_FAIR_NMETRICS], double hi[RK_FAIR_NMETRICS],
@@ -563,6 +588,7 @@ rk_fair_bootstrap(const int64_t *cells, int ngroups, const rk_fair_boot *b,
 	double	   *p = NULL,
 			   *rates = NULL,
 			   *rep = NULL;
+	fair_keyed *order = NULL;
 	int64_t		nrep[RK_FAIR_NMETRICS] = {0},
 				since = 0;
 	rk_status	rc = RK_OK;
@@ -592,12 +618,19 @@ rk_fair_bootstrap(const int64_t *cells, int ngroups, const rk_fair_boot *b,
 	p = malloc(sizeof(double) * RK_FAIR_CELLS * (size_t) ngroups);
 	rates = malloc(sizeof(double) * 3 * (size_t) ngroups);
 	rep = malloc(sizeof(double) * RK_FAIR_NMETRICS * (size_t) b->n_boot);
+	order = malloc(sizeof(fair_keyed) * (size_t) ngroups);
 	rng = gsl_rng_alloc(gsl_rng_mt19937);
-	if (p == NULL || rates == NULL || rep == NULL || rng == NULL)
+	if (p == NULL || rates == NULL || rep == NULL || order == NULL || rng == NULL)
 	{
 		rc = RK_NOSPACE;
 		goto done;
 	}
+	for (int g = 0; g < ngroups; g++)
+	{
+		memcpy(order[g].c, cells + (size_t) RK_FAIR_CELLS * g, sizeof(order[g].c));
+		order[g].g = g;
+	}
+	qsort(order, (size_t) ngroups, sizeof(fair_keyed), fair_cmp_tables);
 	gsl_rng_set(rng, b->seed);
 	/* the cell probabilities: the counts (gsl_ran_multinomial normalizes) */
 	for (size_t j = 0; j < RK_FAIR_CELLS * (size_t) ngroups; j++)
@@ -610,13 +643,13 @@ rk_fair_bootstrap(const int64_t *cells, int ngroups, const rk_fair_boot *b,
 
 		for (int g = 0; g < ngroups; g++)
 		{
-			const int64_t *c = cells + (size_t) RK_FAIR_CELLS * g;
+			const int64_t *c = cells + (size_t) RK_FAIR_CELLS * order[g].g;
 			unsigned int d[RK_FAIR_CELLS];
 			unsigned int n = (unsigned int) (c[0] + c[1] + c[2] + c[3]);
 			unsigned int bad,
 						good;
 
-			gsl_ran_multinomial(rng, RK_FAIR_CELLS, n, p + (size_t) RK_FAIR_CELLS * g, d);
+			gsl_ran_multinomial(rng, RK_FAIR_CELLS, n, p + (size_t) RK_FAIR_CELLS * order[g].g, d);
 			bad = d[1] + d[3];
 			good = d[0] + d[2];
 			rates[g] = (double) (d[2] + d[3]) / (double) n;
@@ -674,5 +707,6 @@ done:
 	free(p);
 	free(rates);
 	free(rep);
+	free(order);
 	return rc;
 }

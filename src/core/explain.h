@@ -198,7 +198,9 @@ typedef struct rk_fair_boot
  * with replacement from its own, so that its table is a multinomial draw
  * of n over its four cells with probabilities cells / n
  * (gsl_ran_multinomial on one MT19937 stream seeded with b->seed, the
- * groups in the given order, replicate after replicate): the cost is
+ * groups in the order of their tables, cell by cell, replicate after
+ * replicate, so that the intervals do not depend on the order or the names
+ * of the groups: a pseudonymised group gets the same ones): the cost is
  * n_boot x ngroups draws, whatever the number of rows.  Each group must
  * have from 1 to 4294967295 rows (RK_BADARG otherwise).  lo[k] and hi[k]
  * are the type-7 quantiles at (1 - level) / 2 and (1 + level) / 2 of metric

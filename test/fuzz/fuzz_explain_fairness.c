@@ -15,7 +15,8 @@
  * largest selection rate; the bootstrap is RK_BADARG exactly when a group
  * is empty or too large or the level is outside (0, 1), else RK_OK with
  * lo <= hi in [0, 1] (NaN both exactly when no replicate defines the
- * metric), and the same seed gives the same intervals.
+ * metric), and the same seed gives the same intervals, whatever the
+ * order of the groups.
  */
 #include "core/explain.h"
 #include "fuzz_common.h"
@@ -130,5 +131,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st = rk_fair_bootstrap(cells, ng, &b, lo2, hi2, NULL);
 	FZ_CHECK(st == RK_OK && memcmp(lo, lo2, sizeof(lo)) == 0 && memcmp(hi, hi2, sizeof(hi)) == 0,
 			 "the seed does not repeat");
+	/* the groups in reverse order (renamed): the same intervals */
+	{
+		int64_t		rev[MAX_GROUPS * RK_FAIR_CELLS];
+
+		for (int g = 0; g < ng; g++)
+			memcpy(rev + (size_t) RK_FAIR_CELLS * (ng - 1 - g), cells + (size_t) RK_FAIR_CELLS * g,
+				   sizeof(int64_t) * RK_FAIR_CELLS);
+		st = rk_fair_bootstrap(rev, ng, &b, lo2, hi2, NULL);
+		FZ_CHECK(st == RK_OK && memcmp(lo, lo2, sizeof(lo)) == 0 && memcmp(hi, hi2, sizeof(hi)) == 0,
+				 "the order of the groups changes the intervals");
+	}
 	return 0;
 }

@@ -593,6 +593,18 @@ UNIT_TEST(test_fair_bootstrap)
 	rk_fair_bootstrap(&c[0][0], 3, &b, lo2, hi2, NULL);
 	check(lo2[0] != lo[0] || hi2[0] != hi[0], "fair bootstrap: another seed, other draws", lo2[0], lo[0]);
 	b.seed = 11;
+	{
+		/* the groups in another order (two of them with equal tables): the same intervals */
+		const int64_t five[5][RK_FAIR_CELLS] = {{400, 50, 300, 150}, {600, 30, 200, 70}, {100, 0, 50, 0},
+		{60, 10, 30, 5}, {60, 10, 30, 5}};
+		const int64_t shuffled[5][RK_FAIR_CELLS] = {{60, 10, 30, 5}, {100, 0, 50, 0}, {60, 10, 30, 5},
+		{600, 30, 200, 70}, {400, 50, 300, 150}};
+
+		rk_fair_bootstrap(&five[0][0], 5, &b, lo, hi, NULL);
+		rk_fair_bootstrap(&shuffled[0][0], 5, &b, lo2, hi2, NULL);
+		check(memcmp(lo, lo2, sizeof(lo)) == 0 && memcmp(hi, hi2, sizeof(hi)) == 0 && !isnan(lo[0]),
+			  "fair bootstrap: the order of the groups does not matter", lo2[0], lo[0]);
+	}
 	check(rk_fair_bootstrap(&fixed[0][0], 2, &b, lo, hi, def) == RK_OK
 		  && lo[0] == 1 && hi[0] == 1 && lo[1] == 0 && hi[1] == 0
 		  && isnan(lo[2]) && def[2] == 0 && isnan(lo[4]),
