@@ -145,6 +145,21 @@ UPDATE risk.scorecard_bin SET points = 60 WHERE scorecard = 'loan' AND character
 SELECT risk.scorecard_points('loan', '{"age": 55, "income": 7000, "housing": "own", "delinq": 0, "inquiries": 0}') AS "300 + 60 + 50 + 40 + 55 + 30";
 UPDATE risk.scorecard_bin SET points = 45 WHERE scorecard = 'loan' AND characteristic = 'age' AND bin = 4;
 
+-- equal points lost: the codes in the order they first appear, each
+-- characteristic's code then its bins' own codes: a (A, its bin 2 with
+-- A2), then b (B); every reason loses 10
+INSERT INTO risk.scorecard VALUES ('ties', 0, 'points_below', 'max');
+INSERT INTO risk.scorecard_characteristic (scorecard, characteristic, position, reason_code)
+VALUES ('ties', 'a', 1, 'A'), ('ties', 'b', 2, 'B'), ('ties', 'c', 3, 'C');
+INSERT INTO risk.scorecard_bin (scorecard, characteristic, bin, lower, upper, points, reason_code)
+VALUES ('ties', 'a', 1, NULL, 1, 10, NULL), ('ties', 'a', 2, 1, NULL, 0, 'A2'),
+       ('ties', 'b', 1, NULL, 1, 10, NULL), ('ties', 'b', 2, 1, NULL, 0, NULL),
+       ('ties', 'c', 1, NULL, 1, 10, 'C1'), ('ties', 'c', 2, 1, NULL, 0, NULL);
+SELECT risk.reason_code_array('ties', '{"a": 1, "b": 1, "c": 1}') AS "A2 B C",
+       risk.reason_code_array('ties', '{"a": 0, "b": 1, "c": 1}') AS "B C",
+       risk.reason_code_array('ties', '{"a": 1, "b": 1, "c": 1}', 2) AS "A2 B";
+DELETE FROM risk.scorecard WHERE scorecard = 'ties';
+
 -- NULL in, nothing out
 SELECT risk.scorecard_points(NULL, '{}') IS NULL AS a, risk.reason_code_array('loan', NULL) IS NULL AS b,
        (SELECT count(*) FROM risk.reason_codes(NULL, '{}')) AS c;

@@ -178,7 +178,7 @@ sc_load(ScCache *c)
 	c->sorted_index = palloc(sizeof(int) * c->nchars);
 	c->codes = palloc(sizeof(char *) * cap);
 	{
-		int		   *charcode = palloc(sizeof(int) * c->nchars);
+		char	  **charcode = palloc(sizeof(char *) * c->nchars);
 		double	   *given = palloc(sizeof(double) * c->nchars);
 		int			nbins;
 
@@ -190,7 +190,7 @@ sc_load(ScCache *c)
 			t = SPI_tuptable->vals[i];
 			td = SPI_tuptable->tupdesc;
 			ch->name = SPI_getvalue(t, td, 1);
-			charcode[i] = sc_code(c, SPI_getvalue(t, td, 2), &cap);
+			charcode[i] = SPI_getvalue(t, td, 2);
 			b = SPI_getbinval(t, td, 3, &isnull);
 			given[i] = isnull ? NAN : DatumGetFloat8(b);
 			ch->right_closed = DatumGetBool(SPI_getbinval(t, td, 4, &isnull));
@@ -258,15 +258,21 @@ sc_load(ScCache *c)
 						 errmsg("characteristic \"%s\" of scorecard \"%s\" has no bins", ch->name,
 								c->scorecard),
 						 errhint("The bins are the rows of risk.scorecard_bin.")));
-			for (int b = 0; b < ch->nbins; b++)
-				ch->bins[b].code = charcode[i];
 		}
-		/* the bins' own reason codes, after their characteristic's */
+
+		/*
+		 * The codes numbered in the order they first appear: each
+		 * characteristic's code, then its bins' own codes (equal losses
+		 * are ranked in that order)
+		 */
 		for (int i = 0; i < c->nchars; i++)
 		{
 			ScChar	   *ch = &c->chars[i];
-			int			b = 0;
+			int			own = sc_code(c, charcode[i], &cap),
+						b = 0;
 
+			for (int k = 0; k < ch->nbins; k++)
+				ch->bins[k].code = own;
 			for (int r = 0; r < nbins; r++)
 			{
 				char	   *name,
