@@ -242,34 +242,39 @@ SELECT (risk.psi(array_agg(o ORDER BY g), array_agg(r ORDER BY g))).*
 FROM (SELECT grade AS g, count(*) FILTER (WHERE NOT recent)::float8 AS o, count(*) FILTER (WHERE recent)::float8 AS r
       FROM graded GROUP BY grade HAVING count(*) FILTER (WHERE NOT recent) > 0 AND count(*) FILTER (WHERE recent) > 0) s;
 
-\echo 'A neural network beside the scorecard: an MLP (16 relu units) on the raw characteristics of the same older loans'
--- years_client is missing for 4% of the loans: the network takes it as 0
--- with a flag (the scorecard's WOE binning gives missing values a bin)
+\echo 'A neural network beside the scorecard: an MLP (4 tanh units) on the raw characteristics of the same older loans'
+-- log income; years_client is missing for 4% of the loans: the network
+-- takes it as its mean with a flag (the scorecard's WOE binning gives
+-- missing values a bin)
 CREATE TABLE loan_x AS
 SELECT id, defaulted, recent,
-       ARRAY[age, income, utilisation, arrears, coalesce(years_client, 0), (years_client IS NULL)::int] AS x
+       ARRAY[age, ln(income), utilisation, arrears, coalesce(years_client, 9.5), (years_client IS NULL)::int] AS x
 FROM loan;
 CREATE TABLE network AS
-SELECT risk.mlp_fit(defaulted, x, '{"hidden": [16], "alpha": 1, "seed": 1, "validation_fraction": 0.2}') AS m
+SELECT risk.mlp_fit(defaulted, x, '{"hidden": [4], "activation": "tanh", "alpha": 10, "seed": 1}') AS m
 FROM loan_x WHERE NOT recent;
-SELECT count(*) AS epochs, max(epoch) FILTER (WHERE kept) AS epoch_kept,
-       round(min(validation_loss)::numeric, 4) AS best_validation_loss,
+SELECT count(*) AS iterations, round(min(train_loss)::numeric, 4) AS training_loss,
        (SELECT string_agg(format('%s -> %s %s', inputs, units, activation), ', ' ORDER BY layer)
         FROM network n, risk.mlp_layers(n.m)) AS layers
 FROM network n, risk.mlp_history(n.m);
 
+-- and, to tell what comes from the network from what comes from the raw
+-- characteristics, a logistic regression on the same raw characteristics
+CREATE TABLE logit_raw AS SELECT risk.logit_fit(defaulted, x) AS m FROM loan_x WHERE NOT recent;
 CREATE TABLE graded_mlp AS
 SELECT x.id, g.segment, x.defaulted, x.recent, g.pd AS pd_scorecard, risk.mlp_predict(n.m, x.x) AS pd_mlp,
+       risk.logit_predict(r.m, x.x) AS pd_logit_raw,
        g.grade AS grade_scorecard, risk.grade(risk.mlp_predict(n.m, x.x)) AS grade_mlp
-FROM loan_x x JOIN graded g USING (id), network n;
+FROM loan_x x JOIN graded g USING (id), network n, logit_raw r;
 
 \echo 'Scorecard and network on the 2,000 recent loans: the same validation metrics, the same master scale'
-SELECT m.model, round(risk.auc(m.pd, defaulted)::numeric, 3) AS auc, round(risk.ks(m.pd, defaulted)::numeric, 3) AS ks,
+SELECT m.model AS model, round(risk.auc(m.pd, defaulted)::numeric, 3) AS auc, round(risk.ks(m.pd, defaulted)::numeric, 3) AS ks,
        round(risk.brier(m.pd, defaulted)::numeric, 4) AS brier,
        round(-avg(CASE WHEN defaulted THEN ln(m.pd) ELSE ln(1 - m.pd) END)::numeric, 4) AS log_loss,
        round((risk.hosmer_lemeshow(m.pd, defaulted, 10)).p_value::numeric, 3) AS hl_p
-FROM graded_mlp, LATERAL (VALUES ('scorecard', pd_scorecard), ('mlp', pd_mlp)) m(model, pd)
-WHERE recent GROUP BY m.model ORDER BY m.model DESC;
+FROM graded_mlp, LATERAL (VALUES (1, 'scorecard (logistic on WOE bins)', pd_scorecard), (2, 'mlp', pd_mlp),
+                              (3, 'logistic on the raw characteristics', pd_logit_raw)) m(k, model, pd)
+WHERE recent GROUP BY m.k, m.model ORDER BY m.k;
 
 \echo 'Calibration by grade on the recent loans: each model''s mean PD against the observed default rate'
 SELECT m.grade, m.model, count(*) AS loans, round(avg(m.pd)::numeric, 4) AS mean_pd,

@@ -120,3 +120,11 @@ SELECT (SELECT array_agg(l.id ORDER BY l.id) FROM mu_loan l, mu_net n
        = (SELECT array_agg((key->>'id')::int ORDER BY (key->>'id')::int) FROM risk.open_alerts
           WHERE rule = 'pd above 30%') AS alerts_follow_the_new_network;
 SELECT risk.unwatch('mu_watch');
+-- the alerts and the refreshes are history and stay after unwatch; this
+-- test's are removed so that the early-warning tests after it start from
+-- their own
+DELETE FROM risk.alerts WHERE view = 'mu_watch'::regclass;
+DELETE FROM risk.refresh_history WHERE view = 'mu_watch'::regclass;
+DROP MATERIALIZED VIEW mu_watch;
+SELECT (SELECT count(*) FROM risk.alerts WHERE view_name LIKE '%mu_watch') AS alerts_left,
+       (SELECT count(*) FROM risk.refresh_history WHERE view_name LIKE '%mu_watch') AS refreshes_left;

@@ -19,5 +19,5 @@ set key bottom right
 plot data("score_roc_validation.csv") using 1:2 with lines lw 2 lc rgb c_blue \
         title sprintf("scorecard (logistic on WOE): AUC %.3f", auc_scorecard), \
      data("mlp_roc_mlp.csv") using 1:2 with lines lw 2 lc rgb c_orange \
-        title sprintf("MLP, 16 relu units: AUC %.3f", auc_mlp), \
+        title sprintf("MLP, 4 tanh units: AUC %.3f", auc_mlp), \
      x with lines dt 2 lc rgb c_grey title sprintf("no discrimination (%s loans, %d bads)", thousands(n_valid), bads_valid)
