@@ -648,7 +648,12 @@ Datum
 risk_mean_excess_final(PG_FUNCTION_ARGS)
 {
 	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
-	Oid			arraytype = get_fn_expr_rettype(fcinfo->flinfo);
+	/*
+	 * The result type from the catalog (the function's declared return
+	 * type), not from the call expression: a caller through fmgr alone (a
+	 * distributed engine combining partial states) passes none.
+	 */
+	Oid			arraytype = get_func_rettype(fcinfo->flinfo->fn_oid);
 	Oid			elemtype = get_element_type(arraytype);
 	TupleDesc	td;
 	Datum	   *elems;
