@@ -1163,39 +1163,6 @@ typedef struct FairState
 
 static const char *const fair_keys[] = {"n_boot", "level", "seed"};
 
-/* An option's value as JSON text, for the messages. */
-static char *
-fair_shown(JsonbValue *v)
-{
-	Jsonb	   *j = JsonbValueToJsonb(v);
-
-	return JsonbToCString(NULL, &j->root, VARSIZE(j));
-}
-
-static double
-fair_opt_num(JsonbValue *v, const char *key)
-{
-	if (v->type != jbvNumeric)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("option \"%s\" of risk.fairness must be a number, got %s",
-						key, fair_shown(v))));
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
-}
-
-static int64
-fair_opt_int(JsonbValue *v, const char *key, int64 lo, int64 hi)
-{
-	double		x = fair_opt_num(v, key);
-
-	if (!(x >= (double) lo && x <= (double) hi && x == floor(x)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("option \"%s\" of risk.fairness must be an integer from " INT64_FORMAT " to " INT64_FORMAT ", got %s",
-						key, lo, hi, fair_shown(v))));
-	return (int64) x;
-}
-
 /* Read and check the options (NULL: the defaults). */
 static void
 fair_options(Jsonb *opt, FairOptions *o)
@@ -1209,14 +1176,14 @@ fair_options(Jsonb *opt, FairOptions *o)
 		return;
 	risk_check_options(opt, "risk.fairness", fair_keys, lengthof(fair_keys));
 	if ((v = risk_option(opt, "n_boot")) != NULL)
-		o->n_boot = fair_opt_int(v, "n_boot", 0, FAIR_MAX_BOOT);
+		o->n_boot = risk_option_int(v, "risk.fairness", "n_boot", 0, FAIR_MAX_BOOT);
 	if ((v = risk_option(opt, "level")) != NULL)
 	{
-		o->level = fair_opt_num(v, "level");
+		o->level = risk_option_num(v, "risk.fairness", "level");
 		risk_check_level(o->level, "option \"level\" of risk.fairness");
 	}
 	if ((v = risk_option(opt, "seed")) != NULL)
-		o->seed = fair_opt_int(v, "seed", 1, 4294967295);
+		o->seed = risk_option_int(v, "risk.fairness", "seed", 1, 4294967295);
 }
 
 /* A new state (options checked). */

@@ -221,50 +221,17 @@ typedef struct PortfolioState
 
 static const char *const portfolio_missing_names[] = {"drop", "zero"};
 
-/* An option's value as JSON text, for the messages. */
-static char *
-portfolio_shown(JsonbValue *v)
-{
-	Jsonb	   *j = JsonbValueToJsonb(v);
-
-	return JsonbToCString(NULL, &j->root, VARSIZE(j));
-}
-
-static double
-portfolio_opt_num(JsonbValue *v, const char *key)
-{
-	if (v->type != jbvNumeric)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("option \"%s\" of risk.portfolio_risk must be a number, got %s",
-						key, portfolio_shown(v))));
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
-}
-
-static int64
-portfolio_opt_int(JsonbValue *v, const char *key, int64 lo, int64 hi)
-{
-	double		x = portfolio_opt_num(v, key);
-
-	if (!(x >= (double) lo && x <= (double) hi && x == floor(x)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("option \"%s\" of risk.portfolio_risk must be an integer from " INT64_FORMAT " to " INT64_FORMAT ", got %s",
-						key, lo, hi, portfolio_shown(v))));
-	return (int64) x;
-}
-
 /* A money amount: finite, and positive (or, when zero_ok, at least 0). */
 static double
 portfolio_opt_money(JsonbValue *v, const char *key, bool zero_ok)
 {
-	double		x = portfolio_opt_num(v, key);
+	double		x = risk_option_num(v, "risk.portfolio_risk", key);
 
 	if (!isfinite(x) || !(zero_ok ? x >= 0 : x > 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("option \"%s\" of risk.portfolio_risk must be a %s amount of money, got %s",
-						key, zero_ok ? "non-negative" : "positive", portfolio_shown(v)),
+						key, zero_ok ? "non-negative" : "positive", risk_option_shown(v)),
 				 zero_ok ? errhint("A loss is written as a positive amount: 10000 for a loss of 10,000.") : 0));
 	return x;
 }
@@ -290,28 +257,28 @@ portfolio_options(Jsonb *opt, PortfolioOptions *o)
 	risk_check_options(opt, "risk.portfolio_risk", keys, lengthof(keys));
 	if ((v = risk_option(opt, "level")) != NULL)
 	{
-		o->level = portfolio_opt_num(v, "level");
+		o->level = risk_option_num(v, "risk.portfolio_risk", "level");
 		risk_check_level(o->level, "option \"level\"");
 	}
 	if ((v = risk_option(opt, "wealth")) != NULL)
 		o->wealth = portfolio_opt_money(v, "wealth", false);
 	if ((v = risk_option(opt, "horizon_days")) != NULL)
-		o->horizon_days = (int32) portfolio_opt_int(v, "horizon_days", 1, 10000);
+		o->horizon_days = (int32) risk_option_int(v, "risk.portfolio_risk", "horizon_days", 1, 10000);
 	if ((v = risk_option(opt, "n_paths")) != NULL)
-		o->n_paths = portfolio_opt_int(v, "n_paths", 0, 10000000);
+		o->n_paths = risk_option_int(v, "risk.portfolio_risk", "n_paths", 0, 10000000);
 	if ((v = risk_option(opt, "seed")) != NULL)
-		o->seed = portfolio_opt_int(v, "seed", 1, 4294967295);
+		o->seed = risk_option_int(v, "risk.portfolio_risk", "seed", 1, 4294967295);
 	if ((v = risk_option(opt, "loss_limit")) != NULL)
 		o->loss_limit = portfolio_opt_money(v, "loss_limit", true);
 	if ((v = risk_option(opt, "min_days")) != NULL)
-		o->min_days = (int32) portfolio_opt_int(v, "min_days", 1, PG_INT32_MAX);
+		o->min_days = (int32) risk_option_int(v, "risk.portfolio_risk", "min_days", 1, PG_INT32_MAX);
 	if ((v = risk_option(opt, "missing")) != NULL)
 	{
 		if (v->type != jbvString)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("option \"missing\" of risk.portfolio_risk must be a string, got %s",
-							portfolio_shown(v)),
+							risk_option_shown(v)),
 					 errhint("Use 'drop' or 'zero'.")));
 		o->missing = risk_choice_str(v->val.string.val, v->val.string.len,
 									 portfolio_missing_names, lengthof(portfolio_missing_names),

@@ -507,6 +507,38 @@ risk_option(Jsonb *opt, const char *key)
 	return v == NULL || v->type == jbvNull ? NULL : v;
 }
 
+char *
+risk_option_shown(JsonbValue *v)
+{
+	Jsonb	   *j = JsonbValueToJsonb(v);
+
+	return JsonbToCString(NULL, &j->root, VARSIZE(j));
+}
+
+double
+risk_option_num(JsonbValue *v, const char *func, const char *key)
+{
+	if (v->type != jbvNumeric)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"%s\" of %s must be a number, got %s",
+						key, func, risk_option_shown(v))));
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+}
+
+int64
+risk_option_int(JsonbValue *v, const char *func, const char *key, int64 lo, int64 hi)
+{
+	double		x = risk_option_num(v, func, key);
+
+	if (!(x >= (double) lo && x <= (double) hi && x == floor(x)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"%s\" of %s must be an integer from " INT64_FORMAT " to " INT64_FORMAT ", got %s",
+						key, func, lo, hi, risk_option_shown(v))));
+	return (int64) x;
+}
+
 void
 risk_same_options(const Jsonb *mine, const Jsonb *given)
 {

@@ -66,6 +66,15 @@ extern double *risk_features(ArrayType *a, int want, int *len);
 extern void risk_check_options(Jsonb *opt, const char *func, const char *const *keys, int nkeys);
 extern JsonbValue *risk_option(Jsonb *opt, const char *key);
 
+/*
+ * An option's value (from risk_option) checked: a JSON number, or an
+ * integer in [lo, hi]; ERROR naming the option, the function and the value
+ * as JSON text otherwise.  risk_option_shown: a value as JSON text.
+ */
+extern double risk_option_num(JsonbValue *v, const char *func, const char *key);
+extern int64 risk_option_int(JsonbValue *v, const char *func, const char *key, int64 lo, int64 hi);
+extern char *risk_option_shown(JsonbValue *v);
+
 /* The value of key in a JSON object (NULL: absent). */
 extern JsonbValue *risk_json_key(JsonbContainer *obj, const char *key);
 
