@@ -1,5 +1,5 @@
 # Upgrade, dump and restore:
-#  - versions 0.1.0, 0.2.0, 0.2.1, 0.3.0 and 0.3.1 upgraded to the current version have the same catalog
+#  - versions 0.1.0, 0.2.0, 0.2.1, 0.3.0, 0.3.1 and 0.3.2 upgraded to the current version have the same catalog
 #    (every object of the extension, its definition, privileges and
 #    comments) as a fresh install of the current version, and keeps the
 #    data it had;
@@ -164,6 +164,15 @@ is($node->safe_psql('from031', q{SELECT extversion FROM pg_extension WHERE extna
 	$current, "0.3.1 updates to $current");
 same_catalog('from031', 'from 0.3.1');
 $node->safe_psql('postgres', 'DROP DATABASE from031');
+
+# --- upgrade from 0.3.2 ------------------------------------------------
+$node->safe_psql('postgres', 'CREATE DATABASE from032');
+$node->safe_psql('from032', q{CREATE EXTENSION risk VERSION '0.3.2'});
+$node->safe_psql('from032', 'ALTER EXTENSION risk UPDATE');
+is($node->safe_psql('from032', q{SELECT extversion FROM pg_extension WHERE extname = 'risk'}),
+	$current, "0.3.2 updates to $current");
+same_catalog('from032', 'from 0.3.2');
+$node->safe_psql('postgres', 'DROP DATABASE from032');
 
 sub wait_for_scheduler
 {
