@@ -20,7 +20,7 @@ COPY irb_expected FROM :'irb_csv' (FORMAT csv, HEADER);
 SELECT regime, asset_class, count(*) AS cases FROM irb_expected GROUP BY 1, 2 ORDER BY 1, 2;
 
 -- relative difference (absolute where the reference is 0)
-CREATE FUNCTION rel(got float8, want float8) RETURNS float8 LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION irb_rel(got float8, want float8) RETURNS float8 LANGUAGE sql IMMUTABLE
     AS $$ SELECT CASE WHEN want = 0 THEN abs(got) ELSE abs(got - want) / abs(want) END $$;
 
 -- ---------------------------------------------------------------------
@@ -31,14 +31,14 @@ SELECT e.case_no, (risk.irb_capital(e.pd, e.lgd, e.ead, e.asset_class, e.maturit
                               jsonb_build_object('regime', e.regime))).* AS got
 FROM irb_expected e;
 SELECT count(*) AS cases,
-       max(rel(g.pd, e.pd_used)) < 1e-15 AS pd_ok,
-       max(rel(g.correlation, e.correlation)) < 1e-12 AS correlation_ok,
-       max(rel(g.maturity_adjustment, e.maturity_adjustment)) < 1e-12 AS ma_ok,
-       max(rel(g.k, e.k)) < 1e-12 AS k_ok,
-       max(rel(g.risk_weight, e.risk_weight)) < 1e-12 AS rw_ok,
-       max(rel(g.rwa, e.rwa)) < 1e-12 AS rwa_ok,
-       max(rel(g.expected_loss, e.expected_loss)) < 1e-12 AS el_ok,
-       max(rel(g.capital, e.capital)) < 1e-12 AS capital_ok
+       max(irb_rel(g.pd, e.pd_used)) < 1e-15 AS pd_ok,
+       max(irb_rel(g.correlation, e.correlation)) < 1e-12 AS correlation_ok,
+       max(irb_rel(g.maturity_adjustment, e.maturity_adjustment)) < 1e-12 AS ma_ok,
+       max(irb_rel(g.k, e.k)) < 1e-12 AS k_ok,
+       max(irb_rel(g.risk_weight, e.risk_weight)) < 1e-12 AS rw_ok,
+       max(irb_rel(g.rwa, e.rwa)) < 1e-12 AS rwa_ok,
+       max(irb_rel(g.expected_loss, e.expected_loss)) < 1e-12 AS el_ok,
+       max(irb_rel(g.capital, e.capital)) < 1e-12 AS capital_ok
 FROM irb_expected e
 CROSS JOIN LATERAL risk.irb_capital(e.pd, e.lgd, e.ead, e.asset_class, e.maturity, e.sales,
                                     jsonb_build_object('regime', e.regime)) g;
@@ -47,7 +47,7 @@ SELECT e.case_no, e.regime, e.asset_class, e.pd, e.lgd, e.maturity, e.sales, g.k
 FROM irb_expected e
 CROSS JOIN LATERAL risk.irb_capital(e.pd, e.lgd, e.ead, e.asset_class, e.maturity, e.sales,
                                     jsonb_build_object('regime', e.regime)) g
-WHERE rel(g.k, e.k) >= 1e-12 OR rel(g.rwa, e.rwa) >= 1e-12 OR rel(g.correlation, e.correlation) >= 1e-12;
+WHERE irb_rel(g.k, e.k) >= 1e-12 OR irb_rel(g.rwa, e.rwa) >= 1e-12 OR irb_rel(g.correlation, e.correlation) >= 1e-12;
 
 -- a few rows as the user sees them (default regime basel3, maturity 2.5)
 SELECT round(pd::numeric, 6) AS pd, round(correlation::numeric, 6) AS r,
@@ -117,9 +117,9 @@ GROUP BY regime;
 CREATE TABLE irb_serial AS
 SELECT regime, (risk.irb_portfolio(pd, lgd, ead, asset_class, maturity, sales,
                                    jsonb_build_object('regime', regime))).* FROM irb_book GROUP BY regime;
-SELECT s.regime, p.exposures = s.n AS n_ok, rel(p.ead, s.ead) < 1e-12 AS ead_ok,
-       rel(p.expected_loss, s.el) < 1e-12 AS el_ok, rel(p.rwa, s.rwa) < 1e-12 AS rwa_ok,
-       rel(p.capital, s.capital) < 1e-12 AS capital_ok, rel(p.risk_weight, s.rwa / s.ead) < 1e-12 AS rw_ok
+SELECT s.regime, p.exposures = s.n AS n_ok, irb_rel(p.ead, s.ead) < 1e-12 AS ead_ok,
+       irb_rel(p.expected_loss, s.el) < 1e-12 AS el_ok, irb_rel(p.rwa, s.rwa) < 1e-12 AS rwa_ok,
+       irb_rel(p.capital, s.capital) < 1e-12 AS capital_ok, irb_rel(p.risk_weight, s.rwa / s.ead) < 1e-12 AS rw_ok
 FROM irb_sums s JOIN irb_serial p USING (regime) ORDER BY 1;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -130,9 +130,9 @@ EXPLAIN (COSTS OFF) SELECT risk.irb_portfolio(pd, lgd, ead, asset_class) FROM ir
 CREATE TABLE irb_parallel AS
 SELECT regime, (risk.irb_portfolio(pd, lgd, ead, asset_class, maturity, sales,
                                    jsonb_build_object('regime', regime))).* FROM irb_book GROUP BY regime;
-SELECT s.regime, p.exposures = s.exposures AS n_same, rel(p.ead, s.ead) < 1e-13 AS ead_same,
-       rel(p.rwa, s.rwa) < 1e-13 AS rwa_same, rel(p.capital, s.capital) < 1e-13 AS capital_same,
-       rel(p.expected_loss, s.expected_loss) < 1e-13 AS el_same
+SELECT s.regime, p.exposures = s.exposures AS n_same, irb_rel(p.ead, s.ead) < 1e-13 AS ead_same,
+       irb_rel(p.rwa, s.rwa) < 1e-13 AS rwa_same, irb_rel(p.capital, s.capital) < 1e-13 AS capital_same,
+       irb_rel(p.expected_loss, s.expected_loss) < 1e-13 AS el_same
 FROM irb_serial s JOIN irb_parallel p USING (regime) ORDER BY 1;
 RESET force_parallel_mode;
 RESET max_parallel_workers_per_gather;
@@ -150,14 +150,14 @@ SELECT risk.irb_portfolio(pd, lgd, ead, asset_class) IS NULL AS empty FROM irb_b
 -- 4. Bad input: an error with its code and the value
 -- ---------------------------------------------------------------------
 -- each statement's SQLSTATE and message
-CREATE FUNCTION err(q text) RETURNS text LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION irb_err(q text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE q;
     RETURN 'no error';
 EXCEPTION WHEN OTHERS THEN
     RETURN SQLSTATE || ': ' || SQLERRM;
 END $$;
-SELECT q AS statement, err(q) AS error FROM (VALUES
+SELECT q AS statement, irb_err(q) AS error FROM (VALUES
     ($q$SELECT risk.irb_capital(1.5, 0.45, 100, 'corporate')$q$),
     ($q$SELECT risk.irb_capital(-0.01, 0.45, 100, 'corporate')$q$),
     ($q$SELECT risk.irb_capital('NaN', 0.45, 100, 'corporate')$q$),

@@ -416,6 +416,11 @@ risk_hhi_accum(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("amount of risk.hhi must not be negative, got %s", float8out_internal(x)),
 				 errhint("Give exposures as positive amounts.")));
+	if (!isfinite(x * x))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("amount of risk.hhi is too large to square, got %s", float8out_internal(x)),
+				 errhint("Give the amounts in a larger unit (millions, say).")));
 	v[0] += 1.0;
 	rk_sum_add(&v[1], &v[2], x);
 	rk_sum_add(&v[3], &v[4], x * x);
