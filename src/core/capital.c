@@ -165,21 +165,27 @@ rk_hhi(double s, double q, double *out)
 	return RK_OK;
 }
 
+/*
+ * Written with K and R divided by the LGD (both are proportional to it),
+ * t = L [delta C (kappa + pd) + delta gamma (1 - L) (kappa + pd)^2
+ *        - kappa (C + 2 gamma (1 - L) (kappa + pd))],  kappa = K / L,
+ * C = L + gamma (1 - L): no L^2 that underflows for a tiny LGD.
+ */
 double
 rk_ga_term(double k, double pd, double lgd, double delta, double gamma)
 {
-	double		kr,
-				v,
+	double		kappa,
+				kp,
 				c,
-				vl2;
+				g;
 
 	if (lgd == 0.0)
 		return 0.0;
-	kr = k + pd * lgd;
-	v = gamma * lgd * (1.0 - lgd);
-	c = (lgd * lgd + v) / lgd;
-	vl2 = v / (lgd * lgd);
-	return delta * c * kr + delta * kr * kr * vl2 - k * (c + 2.0 * kr * vl2);
+	kappa = k / lgd;
+	kp = kappa + pd;
+	g = gamma * (1.0 - lgd);
+	c = lgd + g;
+	return lgd * (delta * c * kp + delta * g * kp * kp - kappa * (c + 2.0 * g * kp));
 }
 
 rk_status
