@@ -17,6 +17,8 @@
 
 /* ---- IRB capital ------------------------------------------------------ */
 
+#include "access/htup_details.h"
+#include "funcapi.h"
 #include "utils/float.h"
 #include "utils/memutils.h"
 
@@ -30,12 +32,16 @@ static const char *const irb_regime_names[RK_IRB_NREGIMES] = {"basel3", "basel2"
 
 /*
  * The options of a query, decoded on its first row and kept in fn_extra
- * (in the function's memory context) with a copy of the jsonb they came
- * from: decoded again only when a row brings other options.
+ * (in the function's memory context) with a copy of the jsonb's bytes:
+ * decoded again only when a row brings other options.
  */
 typedef struct IrbCache
 {
-	Jsonb	   *opt;			/* the options decoded (copy) */
+	bool		valid;			/* decoded completely */
+	bool		has_opt;		/* from an options argument */
+	char	   *optdata;		/* its bytes (copy), optlen of them */
+	Size		optlen;
+	TupleDesc	td;				/* risk.irb_capital's result row, once blessed */
 	rk_irb_params p;
 	double		delta;			/* granularity adjustment */
 	double		gamma;
@@ -135,32 +141,44 @@ irb_decode(Jsonb *opt, const char *func, bool ga, IrbCache *c)
 	}
 }
 
-/* The parameters for options opt (NULL: none), from fn_extra when the same. */
+/*
+ * The parameters for the options in argument argno (-1: none), from
+ * fn_extra while the options' bytes stay those decoded last (compared in
+ * place, without detoasting a short value into a copy per row).
+ */
 static IrbCache *
-irb_cache(FunctionCallInfo fcinfo, Jsonb *opt, const char *func, bool ga)
+irb_cache(FunctionCallInfo fcinfo, int argno, const char *func, bool ga)
 {
 	IrbCache   *c = (IrbCache *) fcinfo->flinfo->fn_extra;
+	struct varlena *raw = NULL;
+	Size		len = 0;
 
-	if (c != NULL &&
-		((opt == NULL && c->opt == NULL) ||
-		 (opt != NULL && c->opt != NULL &&
-		  VARSIZE(opt) == VARSIZE(c->opt) &&
-		  memcmp(opt, c->opt, VARSIZE(opt)) == 0)))
+	if (argno >= 0)
+	{
+		raw = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
+		len = VARSIZE_ANY_EXHDR(raw);
+	}
+	if (c != NULL && c->valid && c->has_opt == (argno >= 0) &&
+		(argno < 0 || (c->optlen == len && memcmp(c->optdata, VARDATA_ANY(raw), len) == 0)))
 		return c;
 	if (c == NULL)
 		c = fcinfo->flinfo->fn_extra =
 			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(IrbCache));
-	else if (c->opt != NULL)
+	c->valid = false;
+	if (c->optdata != NULL)
 	{
-		pfree(c->opt);
-		c->opt = NULL;
+		pfree(c->optdata);
+		c->optdata = NULL;
 	}
-	irb_decode(opt, func, ga, c);
-	if (opt != NULL)
+	irb_decode(argno >= 0 ? PG_GETARG_JSONB_P(argno) : NULL, func, ga, c);
+	c->has_opt = argno >= 0;
+	if (argno >= 0)
 	{
-		c->opt = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, VARSIZE(opt));
-		memcpy(c->opt, opt, VARSIZE(opt));
+		c->optdata = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len > 0 ? len : 1);
+		memcpy(c->optdata, VARDATA_ANY(raw), len);
+		c->optlen = len;
 	}
+	c->valid = true;
 	return c;
 }
 
@@ -198,7 +216,7 @@ irb_row(FunctionCallInfo fcinfo, int first, const char *func, bool ga,
 				ead,
 				m = 2.5,
 				sales = NAN;
-	Jsonb	   *opt = NULL;
+	int			optarg = -1;
 	IrbCache   *c;
 	rk_irb_class cls;
 	rk_status	st;
@@ -228,7 +246,7 @@ irb_row(FunctionCallInfo fcinfo, int first, const char *func, bool ga,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("options of %s must not be NULL", func),
 					 errhint("Give '{}' for the defaults.")));
-		opt = PG_GETARG_JSONB_P(first + 6);
+		optarg = first + 6;
 	}
 	pd = PG_GETARG_FLOAT8(first);
 	lgd = PG_GETARG_FLOAT8(first + 1);
@@ -255,7 +273,7 @@ irb_row(FunctionCallInfo fcinfo, int first, const char *func, bool ga,
 				 errmsg("sales are only for corporate exposures, got sales %s for asset class \"%s\"",
 						float8out_internal(sales), irb_class_names[cls]),
 				 errhint("Give NULL sales for other asset classes.")));
-	c = irb_cache(fcinfo, opt, func, ga);
+	c = irb_cache(fcinfo, optarg, func, ga);
 	st = rk_irb_capital(&c->p, cls, pd, lgd, ead, m, sales, out);
 	if (st == RK_NUMERIC)
 		ereport(ERROR,
@@ -296,9 +314,22 @@ risk_irb_capital(PG_FUNCTION_ARGS)
 {
 	rk_irb_result r;
 	Datum		v[8];
+	bool		nulls[8] = {false, false, false, false, false, false, false, false};
+	IrbCache   *c;
 
-	if (!irb_row(fcinfo, 0, "risk.irb_capital", false, &r, NULL))
+	if (!irb_row(fcinfo, 0, "risk.irb_capital", false, &r, &c))
 		PG_RETURN_NULL();
+	if (c->td == NULL)
+	{
+		TupleDesc	td;
+		MemoryContext old;
+
+		if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE || td->natts != 8)
+			elog(ERROR, "risk.irb_capital must return a row type of 8 columns");
+		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		c->td = BlessTupleDesc(CreateTupleDescCopy(td));
+		MemoryContextSwitchTo(old);
+	}
 	v[0] = Float8GetDatum(r.pd);
 	v[1] = Float8GetDatum(r.correlation);
 	v[2] = Float8GetDatum(r.maturity_adjustment);
@@ -307,7 +338,7 @@ risk_irb_capital(PG_FUNCTION_ARGS)
 	v[5] = Float8GetDatum(r.rwa);
 	v[6] = Float8GetDatum(r.expected_loss);
 	v[7] = Float8GetDatum(r.capital);
-	PG_RETURN_DATUM(risk_result_row(fcinfo, v, NULL, 8));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(c->td, v, nulls)));
 }
 
 /*

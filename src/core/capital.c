@@ -135,7 +135,12 @@ rk_irb_capital(const rk_irb_params *p, rk_irb_class c, double pd, double lgd,
 			k = 0.0;
 		else
 		{
-			double		z = (rk_qnorm(pd) + sqrt(r) * rk_qnorm(0.999)) / sqrt(1.0 - r);
+			static double g999 = 0.0;	/* G(0.999), computed once */
+			double		z;
+
+			if (g999 == 0.0)
+				g999 = rk_qnorm(0.999);
+			z = (rk_qnorm(pd) + sqrt(r) * g999) / sqrt(1.0 - r);
 
 			k = (lgd * gsl_cdf_ugaussian_P(z) - pd * lgd) * ma;
 		}
