@@ -115,7 +115,10 @@ VALUES ('noexpr', 'age', 1, NULL, 30, NULL, 10), ('noexpr', 'age', 2, 30, 50, NU
 my %value = (
 	r => 'r', p => '0.99', loss => '(100 * abs(r))', thresholds => "'{0.5,1,1.5}'::float8[]",
 	pd => 'pd', x => 'ARRAY[x1, x2]', beta => "'{-0.2,0.5,-0.3}'::float8[]", intercept => 'true',
-	scorecard => "'noexpr'", applicant => 'applicant');
+	scorecard => "'noexpr'", applicant => 'applicant',
+	# capital: IRB capital and concentration
+	lgd => '0.45', ead => '(1000 + i)', asset_class => "(ARRAY['corporate', 'bank', 'mortgage'])[1 + i % 3]",
+	maturity => '2.5', sales => 'NULL::float8', options => "'{}'::jsonb", amount => '(1000 + i)');
 # outcomes: boolean or a 0/1 integer, by the argument's type
 my %outcome = (bad => 1, y => 1);
 
