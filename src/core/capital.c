@@ -154,7 +154,8 @@ rk_weighted_var_es(const double *loss, const double *w, size_t m,
 		size_t		j = i;
 		double		x = p[i - 1].l;
 
-		if (tail / (double) m > alpha)
+		/* a relative slack, so that k/m at alpha = 1 - level counts as at */
+		if (tail > alpha * (double) m * (1.0 + 1e-12))
 			break;
 		v = x;
 		while (j > 0 && p[j - 1].l == x)

@@ -72,7 +72,8 @@ extern rk_status rk_csim(const double *pd, const double *lgd, const double *ead,
 /*
  * Weighted VaR and ES of losses loss[0..m-1] with likelihood-ratio weights
  * w (NULL: 1): VaR the smallest loss x with sum(w over losses > x) / m <=
- * 1 - level, ES the w-weighted mean of the losses >= VaR.  Sorts a copy.
+ * 1 - level (within a relative 1e-12, so that k / m = 1 - level counts),
+ * ES the w-weighted mean of the losses >= VaR.  Sorts a copy.
  */
 extern rk_status rk_weighted_var_es(const double *loss, const double *w, size_t m,
 									double level, double *var, double *es);
