@@ -14,7 +14,12 @@
 --   3. Euler contributions add up to ES; the contributions aggregate gives
 --      the same VaR and ES as risk.credit_var;
 --   4. the same seed gives the same answer, in any row order and in
---      parallel; bad input with its SQLSTATE.
+--      parallel;
+--   5. the multi-factor model: one sector is the one-factor model; two
+--      independent sectors against the exact distribution (a convolution);
+--      parallel = serial; matrices that are not positive definite or not
+--      correlation matrices are errors naming them;
+--   6. bad input with its SQLSTATE.
 --
 \getenv abs_srcdir PG_ABS_SRCDIR
 \set ref_csv :abs_srcdir '/test/data/capital_simulation_reference.csv'
@@ -28,7 +33,8 @@ SELECT book, level, var, round(es::numeric, 2) AS es, round(vasicek_limit::numer
 CREATE TABLE sim_books (book text, loan int, pd float8, lgd float8, ead float8, rho float8);
 INSERT INTO sim_books
 SELECT r.book, g, r.pd, r.lgd, r.ead, r.rho
-FROM (SELECT DISTINCT book, loans, pd, lgd, ead, rho FROM sim_ref) r, generate_series(1, r.loans) g;
+FROM (SELECT DISTINCT book, loans, pd, lgd, ead, rho FROM sim_ref WHERE book <> 'two_sectors') r,
+     generate_series(1, r.loans) g;
 SELECT book, count(*) FROM sim_books GROUP BY book ORDER BY book;
 
 -- 1. against the exact finite-book distribution, plain (shift 0) and IS (automatic shift)
@@ -39,7 +45,7 @@ SELECT r.book, r.level, m.method, r.mean_loss AS ref_mean, r.var AS ref_var, r.e
                  jsonb_build_object('scenarios', 200000, 'seed', 7, 'level', r.level)
                  || CASE m.method WHEN 'plain' THEN '{"shift": 0}'::jsonb ELSE '{}'::jsonb END)
           FROM sim_books b WHERE b.book = r.book) AS c
-FROM sim_ref r, (VALUES ('plain'), ('importance')) m(method);
+FROM sim_ref r, (VALUES ('plain'), ('importance')) m(method) WHERE r.book <> 'two_sectors';
 SELECT book, level, method, (c).groups, round((c).shift::numeric, 4) AS shift,
        abs((c).mean_loss - (c).expected_loss) <= 4 * (c).mean_loss_se AS mean_ok,
        relerr((c).expected_loss, ref_mean) < 1e-12 AS el_ok,
@@ -125,7 +131,70 @@ SELECT (c).var, (c).es, (c).mean_loss, (c).expected_loss
 FROM (SELECT risk.credit_var(pd, 0.5, 100, 0.2, '{"scenarios": 1000, "shift": 0}') AS c
       FROM (VALUES (1.0), (0.0), (1.0)) v(pd)) s;
 
--- 5. bad input: an error with its SQLSTATE and the offending value
+-- 5. the multi-factor model (risk.credit_var_multifactor)
+-- one sector with loading sqrt(rho) is the one-factor model: the same scenarios
+SELECT (m).var = (c).var AS same_var, relerr((m).es, (c).es) < 1e-12 AS same_es,
+       relerr((m).mean_loss, (c).mean_loss) < 1e-12 AS same_mean, (m).groups = (c).groups AS same_groups
+FROM sim_m, (SELECT risk.credit_var_multifactor(pd, lgd, ead, 1, sqrt(rho),
+                 '{"scenarios": 50000, "seed": 3, "correlation": [[1]]}') AS m FROM sim_mixed) s;
+-- two sectors with independent factors, 500 loans each: against the exact
+-- distribution (the convolution of two homogeneous books' distributions)
+CREATE TABLE sim_two (loan int, pd float8, lgd float8, ead float8, sector int, loading float8)
+    WITH (parallel_workers = 2);
+INSERT INTO sim_two SELECT g, 0.01, 0.45, 1000, 1 + g % 2, sqrt(0.15) FROM generate_series(1, 1000) g;
+CREATE TEMP TABLE sim_two_runs AS
+SELECT r.level, m.method, r.mean_loss AS ref_mean, r.var AS ref_var, r.es AS ref_es,
+       (SELECT risk.credit_var_multifactor(pd, lgd, ead, sector, loading,
+                 jsonb_build_object('scenarios', 200000, 'seed', 9, 'level', r.level,
+                                    'correlation', '[[1, 0], [0, 1]]'::jsonb)
+                 || CASE m.method WHEN 'plain' THEN '{"shift": 0}'::jsonb ELSE '{}'::jsonb END)
+          FROM sim_two) AS c
+FROM sim_ref r, (VALUES ('plain'), ('importance')) m(method) WHERE r.book = 'two_sectors';
+SELECT level, method, (c).groups, round((c).shift::numeric, 4) AS shift,
+       abs((c).mean_loss - (c).expected_loss) <= 4 * (c).mean_loss_se AS mean_ok,
+       relerr((c).expected_loss, ref_mean) < 1e-12 AS el_ok,
+       abs((c).var - ref_var) <= 4 * (c).var_se + 450 AS var_ok,
+       abs((c).es - ref_es) <= 4 * (c).es_se AS es_ok,
+       round((((c).es - ref_es) / nullif((c).es_se, 0))::numeric, 1) AS es_z
+FROM sim_two_runs ORDER BY level, method;
+-- the correlation of the sectors raises ES: independent < 0.5 < one sector
+SELECT e0 < e5 AND e5 < e1 AS es_rises_with_correlation
+FROM (SELECT (SELECT (risk.credit_var_multifactor(pd, lgd, ead, sector, loading,
+                 '{"scenarios": 100000, "correlation": [[1, 0], [0, 1]]}')).es FROM sim_two) AS e0,
+             (SELECT (risk.credit_var_multifactor(pd, lgd, ead, sector, loading,
+                 '{"scenarios": 100000, "correlation": [[1, 0.5], [0.5, 1]]}')).es FROM sim_two) AS e5,
+             (SELECT (risk.credit_var_multifactor(pd, lgd, ead, 1, loading,
+                 '{"scenarios": 100000, "correlation": [[1]]}')).es FROM sim_two) AS e1) s;
+-- parallel = serial
+CREATE TEMP TABLE sim_two_serial AS
+SELECT risk.credit_var_multifactor(pd, lgd, ead, sector, loading,
+         '{"scenarios": 20000, "correlation": [[1, 0.3], [0.3, 1]]}') AS c FROM sim_two;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT risk.credit_var_multifactor(pd, lgd, ead, sector, loading, '{"correlation": [[1]]}') FROM sim_two;
+CREATE TEMP TABLE sim_two_par AS
+SELECT risk.credit_var_multifactor(pd, lgd, ead, sector, loading,
+         '{"scenarios": 20000, "correlation": [[1, 0.3], [0.3, 1]]}') AS c FROM sim_two;
+RESET ALL;
+SELECT p.c = s.c AS parallel_equals_serial FROM sim_two_par p, sim_two_serial s;
+-- bad correlation matrices and sectors
+SELECT try($$SELECT risk.credit_var_multifactor(pd, lgd, ead, 1, loading, '{}') FROM sim_two$$);
+SELECT try($$SELECT risk.credit_var_multifactor(pd, lgd, ead, 1, loading, '{"correlation": [[1, 0.9, 0.9], [0.9, 1, 0], [0.9, 0, 1]]}') FROM sim_two$$);
+SELECT try($$SELECT risk.credit_var_multifactor(pd, lgd, ead, 1, loading, '{"correlation": [[1, 1], [1, 1]]}') FROM sim_two$$);
+SELECT try($$SELECT risk.credit_var_multifactor(pd, lgd, ead, 1, loading, '{"correlation": [[1, 0.2], [0.3, 1]]}') FROM sim_two$$);
+SELECT try($$SELECT risk.credit_var_multifactor(pd, lgd, ead, 1, loading, '{"correlation": [[2]]}') FROM sim_two$$);
+SELECT try($$SELECT risk.credit_var_multifactor(pd, lgd, ead, 1, loading, '{"correlation": [[1, 0], [0]]}') FROM sim_two$$);
+SELECT try($$SELECT risk.credit_var_multifactor(pd, lgd, ead, 1, loading, '{"correlation": [[1, "x"], [0, 1]]}') FROM sim_two$$);
+SELECT try($$SELECT risk.credit_var_multifactor(pd, lgd, ead, 1, loading, '{"correlation": 1}') FROM sim_two$$);
+SELECT try($$SELECT risk.credit_var_multifactor(pd, lgd, ead, 3, loading, '{"correlation": [[1, 0], [0, 1]]}') FROM sim_two$$);
+SELECT try($$SELECT risk.credit_var_multifactor(pd, lgd, ead, 0, loading, '{"correlation": [[1]]}') FROM sim_two$$);
+SELECT try($$SELECT risk.credit_var_multifactor(pd, lgd, ead, NULL, loading, '{"correlation": [[1]]}') FROM sim_two$$);
+SELECT try($$SELECT risk.credit_var_multifactor(pd, lgd, ead, 1, 1.0, '{"correlation": [[1]]}') FROM sim_two$$);
+
+-- 6. bad input: an error with its SQLSTATE and the offending value
 SELECT try($$SELECT risk.credit_var(pd, lgd, ead, rho, '{"scenarios": 100}') FROM sim_mixed$$);
 SELECT try($$SELECT risk.credit_var(pd, lgd, ead, rho, '{"scenarios": 1e12}') FROM sim_mixed$$);
 SELECT try($$SELECT risk.credit_var(pd, lgd, ead, rho, '{"scenarios": 1000.5}') FROM sim_mixed$$);

@@ -182,6 +182,51 @@ risk_credit_contrib_accum(PG_FUNCTION_ARGS)
 	return book_accum(fcinfo, "risk.credit_var_contributions", true, true);
 }
 
+/* risk.credit_var_multifactor: pd, lgd, ead, sector (1..k), loading[, options] */
+PG_FUNCTION_INFO_V1(risk_credit_multi_accum);
+Datum
+risk_credit_multi_accum(PG_FUNCTION_ARGS)
+{
+	const char *func = "risk.credit_var_multifactor";
+	MemoryContext ctx = risk_agg_context(fcinfo, func);
+	BookState  *st = PG_ARGISNULL(0) ? NULL : (BookState *) PG_GETARG_POINTER(0);
+	Jsonb	   *options = PG_NARGS() > 6 && !PG_ARGISNULL(6) ? PG_GETARG_JSONB_P(6) : NULL;
+	double		pd = book_arg(fcinfo, 1, "pd", func, 0.0, 1.0, false),
+				lgd = book_arg(fcinfo, 2, "lgd", func, 0.0, 1.0, false),
+				ead = book_arg(fcinfo, 3, "ead", func, 0.0, INFINITY, false),
+				loading;
+	int32		sector;
+
+	if (PG_ARGISNULL(4))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("sector of %s must not be NULL", func)));
+	sector = PG_GETARG_INT32(4);
+	if (sector < 1 || sector > RK_CSIM_MAX_SECTORS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("sector of %s must be from 1 to %d, got %d", func, RK_CSIM_MAX_SECTORS, sector)));
+	loading = book_arg(fcinfo, 5, "loading", func, 0.0, 1.0, true);
+	if (st == NULL)
+		st = book_new(ctx, 64, options);
+	else
+		risk_same_options(st->options, options);
+	if (st->n == st->cap)
+	{
+		MemoryContext old = MemoryContextSwitchTo(ctx);
+
+		book_reserve(st, 1, func);
+		MemoryContextSwitchTo(old);
+	}
+	st->pd[st->n] = pd;
+	st->lgd[st->n] = lgd;
+	st->ead[st->n] = ead;
+	st->rho[st->n] = loading;
+	st->id[st->n] = sector - 1;
+	st->n++;
+	PG_RETURN_POINTER(st);
+}
+
 PG_FUNCTION_INFO_V1(risk_creditriskplus_accum);
 Datum
 risk_creditriskplus_accum(PG_FUNCTION_ARGS)
@@ -316,6 +361,8 @@ static void
 credit_var_options(Jsonb *opt, const char *func, rk_csim_opts *o)
 {
 	static const char *const keys[] = {"scenarios", "seed", "level", "shift"};
+	static const char *const mkeys[] = {"scenarios", "seed", "level", "shift", "correlation"};
+	bool		multi = strcmp(func, "risk.credit_var_multifactor") == 0;
 	JsonbValue *v;
 
 	o->scenarios = 100000;
@@ -324,7 +371,10 @@ credit_var_options(Jsonb *opt, const char *func, rk_csim_opts *o)
 	o->shift = NAN;				/* automatic */
 	if (opt == NULL)
 		goto autoshift;
-	risk_check_options(opt, func, keys, lengthof(keys));
+	if (multi)
+		risk_check_options(opt, func, mkeys, lengthof(mkeys));
+	else
+		risk_check_options(opt, func, keys, lengthof(keys));
 	if ((v = risk_option(opt, "scenarios")) != NULL)
 		o->scenarios = (long) risk_option_int(v, func, "scenarios",
 											  RK_CSIM_MIN_SCENARIOS, RK_CSIM_MAX_SCENARIOS);
@@ -361,23 +411,94 @@ credit_raise(rk_status st, const char *func)
 	risk_raise(st, func);
 }
 
-PG_FUNCTION_INFO_V1(risk_credit_var_final);
-Datum
-risk_credit_var_final(PG_FUNCTION_ARGS)
+/*
+ * The correlation matrix of option "correlation": a JSON array of k arrays
+ * of k numbers; *k gets k.
+ */
+static double *
+credit_correlation(Jsonb *opt, const char *func, int *k)
 {
-	BookState  *st = PG_ARGISNULL(0) ? NULL : (BookState *) PG_GETARG_POINTER(0);
+	JsonbValue *v = opt ? risk_option(opt, "correlation") : NULL;
+	JsonbContainer *a;
+	double	   *c;
+	int			n;
+
+	if (v == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s needs option \"correlation\", the correlation matrix of the sector factors (an array of rows)", func)));
+	if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data)
+		|| (n = JsonContainerSize(v->val.binary.data)) < 1 || n > RK_CSIM_MAX_SECTORS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"correlation\" of %s must be an array of 1 to %d rows, got %s",
+						func, RK_CSIM_MAX_SECTORS, risk_option_shown(v))));
+	a = v->val.binary.data;
+	c = palloc(sizeof(double) * n * n);
+	for (int i = 0; i < n; i++)
+	{
+		JsonbValue *row = getIthJsonbValueFromContainer(a, i);
+
+		if (row == NULL || row->type != jbvBinary || !JsonContainerIsArray(row->val.binary.data)
+			|| (int) JsonContainerSize(row->val.binary.data) != n)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("row %d of option \"correlation\" of %s must be an array of %d numbers, got %s",
+							i + 1, func, n, row ? risk_option_shown(row) : "nothing")));
+		for (int j = 0; j < n; j++)
+		{
+			JsonbValue *e = getIthJsonbValueFromContainer(row->val.binary.data, j);
+
+			c[i * n + j] = risk_option_num(e, func, "correlation");
+		}
+	}
+	*k = n;
+	return c;
+}
+
+static Datum
+credit_var_result(FunctionCallInfo fcinfo, BookState *st, const char *func)
+{
 	rk_csim_opts o;
 	rk_csim_result r;
 	rk_status	s;
 	Datum		v[13];
 
-	risk_agg_context(fcinfo, "risk_internal._credit_var_final");
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
-	credit_var_options(st->options, "risk.credit_var", &o);
-	s = rk_csim(st->pd, st->lgd, st->ead, st->rho, (size_t) st->n, &o, &r, NULL);
+	credit_var_options(st->options, func, &o);
+	if (strcmp(func, "risk.credit_var_multifactor") == 0)
+	{
+		int			k;
+		double	   *corr = credit_correlation(st->options, func, &k);
+		int		   *sector = palloc(sizeof(int) * st->n);
+
+		for (int64 i = 0; i < st->n; i++)
+		{
+			if (st->id[i] >= k)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("sector %d of %s is beyond the %d rows of the correlation matrix",
+								(int) st->id[i] + 1, func, k)));
+			sector[i] = (int) st->id[i];
+		}
+		s = rk_csim_multi(st->pd, st->lgd, st->ead, st->rho, sector, k, corr,
+						  (size_t) st->n, &o, &r, NULL);
+		if (s == RK_DEGENERATE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"correlation\" of %s is not positive definite: %s",
+							func, risk_option_shown(risk_option(st->options, "correlation")))));
+		if (s == RK_BADARG)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"correlation\" of %s is not a correlation matrix (symmetric, unit diagonal, entries in [-1, 1]): %s",
+							func, risk_option_shown(risk_option(st->options, "correlation")))));
+	}
+	else
+		s = rk_csim(st->pd, st->lgd, st->ead, st->rho, (size_t) st->n, &o, &r, NULL);
 	if (s != RK_OK)
-		credit_raise(s, "risk.credit_var");
+		credit_raise(s, func);
 	v[0] = Int64GetDatum(st->n);
 	v[1] = Int64GetDatum(r.groups);
 	v[2] = Int64GetDatum(o.scenarios);
@@ -392,6 +513,24 @@ risk_credit_var_final(PG_FUNCTION_ARGS)
 	v[11] = Float8GetDatum(r.es_se);
 	v[12] = Int64GetDatum(r.tail_scenarios);
 	return risk_result_row(fcinfo, v, NULL, 13);
+}
+
+PG_FUNCTION_INFO_V1(risk_credit_var_final);
+Datum
+risk_credit_var_final(PG_FUNCTION_ARGS)
+{
+	risk_agg_context(fcinfo, "risk_internal._credit_var_final");
+	return credit_var_result(fcinfo, PG_ARGISNULL(0) ? NULL : (BookState *) PG_GETARG_POINTER(0),
+							 "risk.credit_var");
+}
+
+PG_FUNCTION_INFO_V1(risk_credit_multi_final);
+Datum
+risk_credit_multi_final(PG_FUNCTION_ARGS)
+{
+	risk_agg_context(fcinfo, "risk_internal._credit_multi_final");
+	return credit_var_result(fcinfo, PG_ARGISNULL(0) ? NULL : (BookState *) PG_GETARG_POINTER(0),
+							 "risk.credit_var_multifactor");
 }
 
 typedef struct IdContrib

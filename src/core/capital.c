@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
@@ -40,11 +42,12 @@ typedef struct csim_group
 				amount;			/* lgd x ead */
 	unsigned int count;
 	size_t		first;			/* its first loan in the sorted order */
+	int			sector;
 } csim_group;
 
 typedef struct csim_key
 {
-	double		v[4];
+	double		v[5];			/* pd, lgd, ead, rho or loading, sector */
 	size_t		idx;
 } csim_key;
 
@@ -54,7 +57,7 @@ csim_key_cmp(const void *a, const void *b)
 	const csim_key *x = a,
 			   *y = b;
 
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < 5; k++)
 	{
 		if (x->v[k] < y->v[k])
 			return -1;
@@ -70,9 +73,9 @@ rk_csim_auto_shift(double level)
 	return gsl_cdf_ugaussian_Pinv(1.0 - level);
 }
 
-/* One scenario's loss (and, when gl != NULL, each group's loss). */
+/* One scenario's loss given the sector factors y (and, when gl != NULL, each group's loss). */
 static double
-csim_scenario(gsl_rng *rng, const csim_group *g, size_t ng, double z, double *gl)
+csim_scenario(gsl_rng *rng, const csim_group *g, size_t ng, const double *y, double *gl)
 {
 	double		loss = 0.0;
 
@@ -87,7 +90,7 @@ csim_scenario(gsl_rng *rng, const csim_group *g, size_t ng, double z, double *gl
 		else if (g[j].pd >= 1.0)
 			p = 1.0;
 		else
-			p = gsl_cdf_ugaussian_P((g[j].thr - g[j].sr * z) / g[j].s1);
+			p = gsl_cdf_ugaussian_P((g[j].thr - g[j].sr * y[g[j].sector]) / g[j].s1);
 		if (g[j].count == 1)
 			d = gsl_rng_uniform(rng) < p ? 1 : 0;
 		else
@@ -177,9 +180,83 @@ rk_weighted_var_es(const double *loss, const double *w, size_t m,
 }
 
 rk_status
+rk_csim_cholesky(int k, const double *corr, double *chol)
+{
+	gsl_matrix_view m;
+
+	if (k < 1 || k > RK_CSIM_MAX_SECTORS)
+		return RK_BADARG;
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
+		{
+			double		c = corr[i * k + j];
+
+			if (!isfinite(c) || c < -1.0 || c > 1.0 || c != corr[j * k + i]
+				|| (i == j && c != 1.0))
+				return RK_BADARG;
+		}
+	memcpy(chol, corr, sizeof(double) * k * k);
+	m = gsl_matrix_view_array(chol, k, k);
+	if (gsl_linalg_cholesky_decomp1(&m.matrix) != GSL_SUCCESS)
+		return RK_DEGENERATE;
+	/* keep the lower triangle only */
+	for (int i = 0; i < k; i++)
+		for (int j = i + 1; j < k; j++)
+			chol[i * k + j] = 0.0;
+	return RK_OK;
+}
+
+static rk_status csim_run(const double *pd, const double *lgd, const double *ead,
+						  const double *rho, const int *sector, int k, const double *corr,
+						  int rho_is_corr, size_t n, const rk_csim_opts *o,
+						  rk_csim_result *r, double *contrib);
+
+rk_status
 rk_csim(const double *pd, const double *lgd, const double *ead,
 		const double *rho, size_t n, const rk_csim_opts *o,
 		rk_csim_result *r, double *contrib)
+{
+	static const double one = 1.0;
+
+	return csim_run(pd, lgd, ead, rho, NULL, 1, &one, 1, n, o, r, contrib);
+}
+
+rk_status
+rk_csim_multi(const double *pd, const double *lgd, const double *ead,
+			  const double *loading, const int *sector, int k, const double *corr,
+			  size_t n, const rk_csim_opts *o, rk_csim_result *r, double *contrib)
+{
+	return csim_run(pd, lgd, ead, loading, sector, k, corr, 0, n, o, r, contrib);
+}
+
+/* Draw the independent normals x (mean nu) and the sector factors y = L x; the weight. */
+static double
+csim_factors(gsl_rng *rng, int k, const double *chol, const double *nu, double nu2,
+			 double *x, double *y)
+{
+	double		dot = 0.0;
+
+	for (int i = 0; i < k; i++)
+	{
+		x[i] = nu[i] + gsl_ran_gaussian_ziggurat(rng, 1.0);
+		dot += nu[i] * x[i];
+	}
+	for (int i = 0; i < k; i++)
+	{
+		double		t = 0.0;
+
+		for (int j = 0; j <= i; j++)
+			t += chol[i * k + j] * x[j];
+		y[i] = t;
+	}
+	return nu2 == 0.0 ? 1.0 : exp(-dot + 0.5 * nu2);
+}
+
+static rk_status
+csim_run(const double *pd, const double *lgd, const double *ead,
+		 const double *rho, const int *sector, int k, const double *corr,
+		 int rho_is_corr, size_t n, const rk_csim_opts *o,
+		 rk_csim_result *r, double *contrib)
 {
 	csim_key   *key = NULL;
 	csim_group *g = NULL;
@@ -188,12 +265,17 @@ rk_csim(const double *pd, const double *lgd, const double *ead,
 			   *gl = NULL,
 			   *gt = NULL;
 	gsl_rng    *rng = NULL;
+	double	   *chol = NULL,
+			   *nu = NULL,
+			   *xs = NULL,
+			   *ys = NULL;
 	size_t		ng = 0,
 				m,
 				i,
 				b,
 				bs;
 	double		mu,
+				nu2 = 0.0,
 				s = 0.0,
 				sc = 0.0,
 				s2 = 0.0,
@@ -210,14 +292,43 @@ rk_csim(const double *pd, const double *lgd, const double *ead,
 	if (n == 0)
 		return RK_EMPTY;
 	if (o->scenarios < RK_CSIM_MIN_SCENARIOS || o->scenarios > RK_CSIM_MAX_SCENARIOS
-		|| !(o->level > 0.0 && o->level < 1.0) || !isfinite(o->shift))
+		|| !(o->level > 0.0 && o->level < 1.0) || !isfinite(o->shift)
+		|| k < 1 || k > RK_CSIM_MAX_SECTORS)
 		return RK_BADARG;
 	for (i = 0; i < n; i++)
 		if (!(pd[i] >= 0.0 && pd[i] <= 1.0) || !(lgd[i] >= 0.0 && lgd[i] <= 1.0)
-			|| !(ead[i] >= 0.0 && isfinite(ead[i])) || !(rho[i] >= 0.0 && rho[i] < 1.0))
+			|| !(ead[i] >= 0.0 && isfinite(ead[i])) || !(rho[i] >= 0.0 && rho[i] < 1.0)
+			|| (sector && (sector[i] < 0 || sector[i] >= k)))
 			return RK_BADARG;
 	m = (size_t) o->scenarios;
 	mu = o->shift;
+
+	chol = malloc(sizeof(double) * k * k);
+	nu = malloc(sizeof(double) * k);
+	xs = malloc(sizeof(double) * k);
+	ys = malloc(sizeof(double) * k);
+	if (!chol || !nu || !xs || !ys)
+	{
+		st = RK_NOSPACE;
+		goto done;
+	}
+	st = rk_csim_cholesky(k, corr, chol);
+	if (st != RK_OK)
+		goto done;
+
+	/*
+	 * The shift moves every sector factor's mean to mu: the independent
+	 * normals get the mean nu solving L nu = mu (1, ..., 1).
+	 */
+	for (int a = 0; a < k; a++)
+	{
+		double		t = mu;
+
+		for (int c = 0; c < a; c++)
+			t -= chol[a * k + c] * nu[c];
+		nu[a] = t / chol[a * k + a];
+		nu2 += nu[a] * nu[a];
+	}
 
 	key = malloc(n * sizeof(csim_key));
 	g = malloc(n * sizeof(csim_group));
@@ -235,6 +346,7 @@ rk_csim(const double *pd, const double *lgd, const double *ead,
 		key[i].v[1] = lgd[i];
 		key[i].v[2] = ead[i];
 		key[i].v[3] = rho[i];
+		key[i].v[4] = sector ? (double) sector[i] : 0.0;
 		key[i].idx = i;
 		rk_sum_add(&el, &elc, pd[i] * lgd[i] * ead[i]);
 	}
@@ -242,6 +354,7 @@ rk_csim(const double *pd, const double *lgd, const double *ead,
 	for (i = 0; i < n; i++)
 	{
 		if (ng > 0 && memcmp(key[i].v, &g[ng - 1].pd, 4 * sizeof(double)) == 0
+			&& key[i].v[4] == (double) g[ng - 1].sector
 			&& g[ng - 1].count < 2000000000u)
 		{
 			g[ng - 1].count++;
@@ -252,8 +365,17 @@ rk_csim(const double *pd, const double *lgd, const double *ead,
 		g[ng].ead = key[i].v[2];
 		g[ng].rho = key[i].v[3];
 		g[ng].thr = g[ng].pd > 0.0 && g[ng].pd < 1.0 ? gsl_cdf_ugaussian_Pinv(g[ng].pd) : 0.0;
-		g[ng].sr = sqrt(g[ng].rho);
-		g[ng].s1 = sqrt(1.0 - g[ng].rho);
+		if (rho_is_corr)
+		{
+			g[ng].sr = sqrt(g[ng].rho);
+			g[ng].s1 = sqrt(1.0 - g[ng].rho);
+		}
+		else
+		{
+			g[ng].sr = g[ng].rho;
+			g[ng].s1 = sqrt(1.0 - g[ng].rho * g[ng].rho);
+		}
+		g[ng].sector = (int) key[i].v[4];
 		g[ng].amount = g[ng].lgd * g[ng].ead;
 		g[ng].count = 1;
 		g[ng].first = i;
@@ -263,15 +385,13 @@ rk_csim(const double *pd, const double *lgd, const double *ead,
 	gsl_rng_set(rng, o->seed);
 	for (i = 0; i < m; i++)
 	{
-		double		z = mu + gsl_ran_gaussian_ziggurat(rng, 1.0);
-
 		if ((i & 1023) == 0 && rk_should_stop())
 		{
 			st = RK_CANCELLED;
 			goto done;
 		}
-		w[i] = mu == 0.0 ? 1.0 : exp(-mu * z + 0.5 * mu * mu);
-		loss[i] = csim_scenario(rng, g, ng, z, NULL);
+		w[i] = csim_factors(rng, k, chol, nu, nu2, xs, ys);
+		loss[i] = csim_scenario(rng, g, ng, ys, NULL);
 		rk_sum_add(&s, &sc, w[i] * loss[i]);
 		s2 += w[i] * loss[i] * w[i] * loss[i];
 	}
@@ -333,14 +453,13 @@ rk_csim(const double *pd, const double *lgd, const double *ead,
 		gsl_rng_set(rng, o->seed);
 		for (i = 0; i < m; i++)
 		{
-			double		z = mu + gsl_ran_gaussian_ziggurat(rng, 1.0);
-
 			if ((i & 1023) == 0 && rk_should_stop())
 			{
 				st = RK_CANCELLED;
 				goto done;
 			}
-			(void) csim_scenario(rng, g, ng, z, gl);
+			(void) csim_factors(rng, k, chol, nu, nu2, xs, ys);
+			(void) csim_scenario(rng, g, ng, ys, gl);
 			if (loss[i] >= r->var)
 			{
 				for (size_t j = 0; j < ng; j++)
@@ -365,6 +484,10 @@ done:
 	free(w);
 	free(gl);
 	free(gt);
+	free(chol);
+	free(nu);
+	free(xs);
+	free(ys);
 	if (rng)
 		gsl_rng_free(rng);
 	return st;

@@ -70,6 +70,29 @@ extern rk_status rk_csim(const double *pd, const double *lgd, const double *ead,
 						 rk_csim_result *r, double *contrib);
 
 /*
+ * The multi-factor model: loan i belongs to sector[i] in 0..k-1 and has
+ * the loading loading[i] in [0, 1): it defaults when loading Y_s +
+ * sqrt(1 - loading^2) e_i < N^-1(pd), the sector factors Y standard
+ * normals with correlation matrix corr (k x k, row-major; symmetric, unit
+ * diagonal), drawn as Y = L X from independent normals X, L the Cholesky
+ * factor.  The shift moves every sector factor's mean to o->shift (X gets
+ * the mean nu with L nu = shift (1, ..., 1); weight exp(-nu.X +
+ * |nu|^2 / 2)).  RK_DEGENERATE: corr is not positive definite; RK_BADARG:
+ * not a correlation matrix, or a sector out of range.  With k = 1 and
+ * loading sqrt(rho), the one-factor model (rk_csim draws the same
+ * scenarios).
+ */
+#define RK_CSIM_MAX_SECTORS 100
+
+extern rk_status rk_csim_multi(const double *pd, const double *lgd, const double *ead,
+							   const double *loading, const int *sector, int k,
+							   const double *corr, size_t n, const rk_csim_opts *o,
+							   rk_csim_result *r, double *contrib);
+
+/* chol (k x k) = the lower Cholesky factor of corr; statuses as above. */
+extern rk_status rk_csim_cholesky(int k, const double *corr, double *chol);
+
+/*
  * Weighted VaR and ES of losses loss[0..m-1] with likelihood-ratio weights
  * w (NULL: 1): VaR the smallest loss x with sum(w over losses > x) / m <=
  * 1 - level (within a relative 1e-12, so that k / m = 1 - level counts),

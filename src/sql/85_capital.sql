@@ -70,6 +70,11 @@ CREATE FUNCTION risk_internal._credit_contrib_accum(internal, bigint, float8, fl
 COMMENT ON FUNCTION risk_internal._credit_contrib_accum(internal, bigint, float8, float8, float8, float8, jsonb) IS
 'Transition function of risk.credit_var_contributions: adds one loan (exposure_id, pd, lgd, ead, rho) to the book';
 
+CREATE FUNCTION risk_internal._credit_multi_accum(internal, float8, float8, float8, int, float8, jsonb)
+    RETURNS internal AS 'MODULE_PATHNAME', 'risk_credit_multi_accum' LANGUAGE C PARALLEL SAFE;
+COMMENT ON FUNCTION risk_internal._credit_multi_accum(internal, float8, float8, float8, int, float8, jsonb) IS
+'Transition function of risk.credit_var_multifactor: adds one loan (pd, lgd, ead, sector, loading) to the book';
+
 CREATE FUNCTION risk_internal._creditriskplus_accum(internal, float8, float8, float8, jsonb)
     RETURNS internal AS 'MODULE_PATHNAME', 'risk_creditriskplus_accum' LANGUAGE C PARALLEL SAFE;
 COMMENT ON FUNCTION risk_internal._creditriskplus_accum(internal, float8, float8, float8, jsonb) IS
@@ -99,6 +104,11 @@ CREATE FUNCTION risk_internal._credit_contrib_final(internal)
     RETURNS risk.credit_contributions AS 'MODULE_PATHNAME', 'risk_credit_contrib_final' LANGUAGE C PARALLEL SAFE;
 COMMENT ON FUNCTION risk_internal._credit_contrib_final(internal) IS
 'Final function of risk.credit_var_contributions: the simulation, then the same scenarios again for the loss of each exposure in the tail';
+
+CREATE FUNCTION risk_internal._credit_multi_final(internal)
+    RETURNS risk.credit_var_result AS 'MODULE_PATHNAME', 'risk_credit_multi_final' LANGUAGE C PARALLEL SAFE;
+COMMENT ON FUNCTION risk_internal._credit_multi_final(internal) IS
+'Final function of risk.credit_var_multifactor: the Cholesky factor of the sector correlation, then the seeded simulation';
 
 CREATE FUNCTION risk_internal._creditriskplus_final(internal)
     RETURNS risk.creditriskplus_result AS 'MODULE_PATHNAME', 'risk_creditriskplus_final' LANGUAGE C PARALLEL SAFE;
@@ -137,6 +147,17 @@ CREATE AGGREGATE risk.credit_var_contributions(exposure_id bigint, pd float8, lg
 );
 COMMENT ON AGGREGATE risk.credit_var_contributions(bigint, float8, float8, float8, float8, jsonb) IS
 'The ES (Euler) contribution of each exposure of a loan book, keyed by exposure_id (not NULL): the same simulation, options and answer as risk.credit_var, then each exposure''s weighted mean loss in the scenarios at or beyond VaR; the contributions add up to ES';
+
+CREATE AGGREGATE risk.credit_var_multifactor(pd float8, lgd float8, ead float8, sector int, loading float8, options jsonb) (
+    SFUNC = risk_internal._credit_multi_accum, STYPE = internal, SSPACE = 65536,
+    FINALFUNC = risk_internal._credit_multi_final,
+    COMBINEFUNC = risk_internal._credit_book_combine,
+    SERIALFUNC = risk_internal._credit_book_serialize,
+    DESERIALFUNC = risk_internal._credit_book_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE risk.credit_var_multifactor(float8, float8, float8, int, float8, jsonb) IS
+'The loss distribution of a loan book under a multi-factor Gaussian copula (one row per loan: pd, lgd, ead as in risk.credit_var; sector, 1 to k; loading in [0,1)): loan i defaults when loading Y_sector + sqrt(1 - loading^2) e_i < N^-1(pd), the sector factors Y standard normals correlated by option correlation (required: k rows of k numbers, symmetric, unit diagonal, positive definite; drawn through its Cholesky factor); the other options, the sampling and the result as risk.credit_var (the shift moves every sector factor''s mean)';
 
 CREATE AGGREGATE risk.creditriskplus(pd float8, lgd float8, ead float8, options jsonb) (
     SFUNC = risk_internal._creditriskplus_accum, STYPE = internal, SSPACE = 65536,

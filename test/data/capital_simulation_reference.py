@@ -63,6 +63,19 @@ for name, n, pd, lgd, ead, rho in BOOKS:
                          total_mass=repr(float(pmf.sum())), mean_loss=repr(float(mean)),
                          var=repr(float(v)), es=repr(float(e)), vasicek_limit=repr(float(limit))))
 
+# two sectors with independent factors, 500 loans each (the homogeneous
+# book's parameters, loading sqrt(rho)): the loss is the sum of two
+# independent homogeneous books, its pmf their convolution
+n2, pd2, lgd2, ead2, rho2 = 500, 0.01, 0.45, 1000.0, 0.15
+half = exact(n2, pd2, lgd2, ead2, rho2)
+both = np.convolve(half, half)
+for level in LEVELS:
+    v, e = var_es(both, lgd2 * ead2, level)
+    rows.append(dict(book="two_sectors", loans=2 * n2, pd=pd2, lgd=lgd2, ead=ead2, rho=rho2, level=level,
+                     total_mass=repr(float(both.sum())),
+                     mean_loss=repr(float((np.arange(len(both)) * both).sum() * lgd2 * ead2)),
+                     var=repr(float(v)), es=repr(float(e)), vasicek_limit=""))
+
 with open(os.path.join(HERE, "capital_simulation_reference.csv"), "w", newline="") as f:
     w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
     w.writeheader()

@@ -249,4 +249,58 @@ UNIT_TEST(test_creditriskplus)
 	check(rk_creditriskplus(pd, lgd, ead, 0, 1, 0.0, 0.99, &r, NULL, 0) == RK_EMPTY, "empty", 0, 0);
 }
 
+/*
+ * The multi-factor model: the Cholesky factor of a 2 x 2 correlation, a
+ * matrix that is not positive definite (RK_DEGENERATE, no GSL abort), and
+ * one sector with loading sqrt(rho) drawing the one-factor scenarios.
+ */
+UNIT_TEST(test_csim_multi)
+{
+	double		corr[4] = {1, 0.6, 0.6, 1},
+				chol[9],
+				bad[9] = {1, 0.9, 0.9, 0.9, 1, 0, 0.9, 0, 1},
+				asym[4] = {1, 0.2, 0.3, 1},
+				one = 1.0;
+	double		pd[30],
+				lgd[30],
+				ead[30],
+				rho[30],
+				ld[30];
+	int			sec[30];
+	rk_csim_opts o = {.scenarios = 5000,.seed = 2,.level = 0.99,.shift = -1.5};
+	rk_csim_result a,
+				b;
+
+	check(rk_csim_cholesky(2, corr, chol) == RK_OK, "cholesky", 0, 0);
+	check_close(chol[0], 1.0, 1e-15, "L11");
+	check_close(chol[2], 0.6, 1e-15, "L21");
+	check_close(chol[3], 0.8, 1e-15, "L22");
+	check(chol[1] == 0.0, "upper triangle zero", chol[1], 0);
+	check(rk_csim_cholesky(3, bad, chol) == RK_DEGENERATE, "not positive definite", 0, 0);
+	check(rk_csim_cholesky(2, asym, chol) == RK_BADARG, "not symmetric", 0, 0);
+	for (int i = 0; i < 30; i++)
+	{
+		pd[i] = 0.005 * (1 + i % 6);
+		lgd[i] = 0.4;
+		ead[i] = 10.0 + i;
+		rho[i] = 0.1 + 0.01 * (i % 3);
+		ld[i] = sqrt(rho[i]);
+		sec[i] = 0;
+	}
+	check(rk_csim(pd, lgd, ead, rho, 30, &o, &a, NULL) == RK_OK, "one factor", 0, 0);
+	check(rk_csim_multi(pd, lgd, ead, ld, sec, 1, &one, 30, &o, &b, NULL) == RK_OK, "one sector", 0, 0);
+	check(a.var == b.var, "one sector = one factor: VaR", b.var, a.var);
+	check_close(b.es, a.es, 1e-12, "one sector = one factor: ES");
+	for (int i = 0; i < 30; i++)
+		sec[i] = i % 2;
+	check(rk_csim_multi(pd, lgd, ead, ld, sec, 2, corr, 30, &o, &b, NULL) == RK_OK, "two sectors", 0, 0);
+	check(fabs(b.mean_loss - b.expected_loss) <= 4 * b.mean_loss_se, "two sectors: mean within 4 se",
+		  b.mean_loss, b.expected_loss);
+	sec[3] = 2;
+	check(rk_csim_multi(pd, lgd, ead, ld, sec, 2, corr, 30, &o, &b, NULL) == RK_BADARG, "sector out of range", 0, 0);
+	sec[3] = 1;
+	check(rk_csim_multi(pd, lgd, ead, ld, sec, 3, bad, 30, &o, &b, NULL) == RK_DEGENERATE,
+		  "simulation refuses a matrix that is not positive definite", 0, 0);
+}
+
 /* ---- liquidity -------------------------------------------------------- */
