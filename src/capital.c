@@ -360,8 +360,8 @@ risk_credit_book_deserialize(PG_FUNCTION_ARGS)
 static void
 credit_var_options(Jsonb *opt, const char *func, rk_csim_opts *o)
 {
-	static const char *const keys[] = {"scenarios", "seed", "level", "shift"};
-	static const char *const mkeys[] = {"scenarios", "seed", "level", "shift", "correlation"};
+	static const char *const keys[] = {"scenarios", "seed", "level", "shift", "lgd_sd"};
+	static const char *const mkeys[] = {"scenarios", "seed", "level", "shift", "lgd_sd", "correlation"};
 	bool		multi = strcmp(func, "risk.credit_var_multifactor") == 0;
 	JsonbValue *v;
 
@@ -369,6 +369,7 @@ credit_var_options(Jsonb *opt, const char *func, rk_csim_opts *o)
 	o->seed = 1;
 	o->level = 0.999;
 	o->shift = NAN;				/* automatic */
+	o->lgd_sd = 0.0;
 	if (opt == NULL)
 		goto autoshift;
 	if (multi)
@@ -396,6 +397,15 @@ credit_var_options(Jsonb *opt, const char *func, rk_csim_opts *o)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("option \"shift\" of %s must be from -10 to 10, got %s",
+							func, risk_option_shown(v))));
+	}
+	if ((v = risk_option(opt, "lgd_sd")) != NULL)
+	{
+		o->lgd_sd = risk_option_num(v, func, "lgd_sd");
+		if (!(o->lgd_sd >= 0.0 && o->lgd_sd < 0.5))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"lgd_sd\" of %s must be at least 0 and below 0.5, got %s",
 							func, risk_option_shown(v))));
 	}
 autoshift:
@@ -456,6 +466,19 @@ credit_correlation(Jsonb *opt, const char *func, int *k)
 	return c;
 }
 
+/* ERROR naming the first loan whose LGD cannot have the beta standard deviation. */
+static void
+credit_check_beta(const BookState *st, const rk_csim_opts *o, const char *func)
+{
+	for (int64 i = 0; i < st->n; i++)
+		if (!rk_csim_beta_ok(st->lgd[i], o->lgd_sd))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("an LGD of %g cannot have the standard deviation %g of option \"lgd_sd\" of %s",
+							st->lgd[i], o->lgd_sd, func),
+					 errdetail("A beta LGD of mean m has a standard deviation below sqrt(m (1 - m)); m must be strictly between 0 and 1.")));
+}
+
 static Datum
 credit_var_result(FunctionCallInfo fcinfo, BookState *st, const char *func)
 {
@@ -467,6 +490,7 @@ credit_var_result(FunctionCallInfo fcinfo, BookState *st, const char *func)
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
 	credit_var_options(st->options, func, &o);
+	credit_check_beta(st, &o, func);
 	if (strcmp(func, "risk.credit_var_multifactor") == 0)
 	{
 		int			k;
@@ -567,6 +591,7 @@ risk_credit_contrib_final(PG_FUNCTION_ARGS)
 	if (st == NULL || st->n == 0)
 		PG_RETURN_NULL();
 	credit_var_options(st->options, "risk.credit_var_contributions", &o);
+	credit_check_beta(st, &o, "risk.credit_var_contributions");
 	c = palloc(sizeof(double) * st->n);
 	s = rk_csim(st->pd, st->lgd, st->ead, st->rho, (size_t) st->n, &o, &r, c);
 	if (s != RK_OK)

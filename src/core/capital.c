@@ -43,6 +43,8 @@ typedef struct csim_group
 	unsigned int count;
 	size_t		first;			/* its first loan in the sorted order */
 	int			sector;
+	double		beta_a,			/* beta LGD parameters (0: fixed) */
+				beta_b;
 } csim_group;
 
 typedef struct csim_key
@@ -65,6 +67,13 @@ csim_key_cmp(const void *a, const void *b)
 			return 1;
 	}
 	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+int
+rk_csim_beta_ok(double lgd, double sd)
+{
+	return sd == 0.0 || (sd > 0.0 && isfinite(sd) && lgd > 0.0 && lgd < 1.0
+						 && sd * sd < lgd * (1.0 - lgd));
 }
 
 double
@@ -95,7 +104,16 @@ csim_scenario(gsl_rng *rng, const csim_group *g, size_t ng, const double *y, dou
 			d = gsl_rng_uniform(rng) < p ? 1 : 0;
 		else
 			d = gsl_ran_binomial(rng, p, g[j].count);
-		l = g[j].amount * (double) d;
+		if (g[j].beta_a > 0.0 && d > 0)
+		{
+			double		sum = 0.0;
+
+			for (unsigned int t = 0; t < d; t++)
+				sum += gsl_ran_beta(rng, g[j].beta_a, g[j].beta_b);
+			l = g[j].ead * sum;
+		}
+		else
+			l = g[j].amount * (double) d;
 		if (gl)
 			gl[j] = l;
 		loss += l;
@@ -147,6 +165,12 @@ rk_weighted_var_es(const double *loss, const double *w, size_t m,
 	{
 		p[i].l = loss[i];
 		p[i].w = w ? w[i] : 1.0;
+		if (isnan(p[i].l) || isnan(p[i].w))
+		{
+			/* the walk below needs losses that compare */
+			free(p);
+			return RK_NUMERIC;
+		}
 	}
 	qsort(p, m, sizeof(lw_pair), lw_cmp);
 	/* walk down the distinct losses while the weight above stays <= alpha m */
@@ -293,10 +317,11 @@ csim_run(const double *pd, const double *lgd, const double *ead,
 		return RK_EMPTY;
 	if (o->scenarios < RK_CSIM_MIN_SCENARIOS || o->scenarios > RK_CSIM_MAX_SCENARIOS
 		|| !(o->level > 0.0 && o->level < 1.0) || !isfinite(o->shift)
-		|| k < 1 || k > RK_CSIM_MAX_SECTORS)
+		|| k < 1 || k > RK_CSIM_MAX_SECTORS || !(o->lgd_sd >= 0.0))
 		return RK_BADARG;
 	for (i = 0; i < n; i++)
 		if (!(pd[i] >= 0.0 && pd[i] <= 1.0) || !(lgd[i] >= 0.0 && lgd[i] <= 1.0)
+			|| !rk_csim_beta_ok(lgd[i], o->lgd_sd)
 			|| !(ead[i] >= 0.0 && isfinite(ead[i])) || !(rho[i] >= 0.0 && rho[i] < 1.0)
 			|| (sector && (sector[i] < 0 || sector[i] >= k)))
 			return RK_BADARG;
@@ -376,6 +401,14 @@ csim_run(const double *pd, const double *lgd, const double *ead,
 			g[ng].s1 = sqrt(1.0 - g[ng].rho * g[ng].rho);
 		}
 		g[ng].sector = (int) key[i].v[4];
+		g[ng].beta_a = g[ng].beta_b = 0.0;
+		if (o->lgd_sd > 0.0)
+		{
+			double		c = g[ng].lgd * (1.0 - g[ng].lgd) / (o->lgd_sd * o->lgd_sd) - 1.0;
+
+			g[ng].beta_a = g[ng].lgd * c;
+			g[ng].beta_b = (1.0 - g[ng].lgd) * c;
+		}
 		g[ng].amount = g[ng].lgd * g[ng].ead;
 		g[ng].count = 1;
 		g[ng].first = i;
@@ -500,6 +533,8 @@ rk_creditriskplus(const double *pd, const double *lgd, const double *ead,
 {
 	double	   *lam = NULL,
 			   *gk = NULL;
+	size_t	   *bands = NULL,	/* the bands with an intensity, ascending */
+				nb = 0;
 	double		mu = 0.0,
 				muc = 0.0,
 				el = 0.0,
@@ -554,6 +589,15 @@ rk_creditriskplus(const double *pd, const double *lgd, const double *ead,
 	mu += muc;
 	el += elc;
 	r->expected_loss = el * unit;
+	bands = malloc(sizeof(size_t) * (maxb + 1));
+	if (!bands)
+	{
+		st = RK_NOSPACE;
+		goto done;
+	}
+	for (size_t j = 1; j <= maxb; j++)
+		if (lam[j] != 0.0)
+			bands[nb++] = j;
 
 	/*
 	 * Panjer: the number of defaults is Poisson(mu) (sigma2 = 0) or negative
@@ -597,9 +641,12 @@ rk_creditriskplus(const double *pd, const double *lgd, const double *ead,
 				st = RK_CANCELLED;
 				goto done;
 			}
-			for (size_t j = 1; j <= (size_t) top; j++)
-				if (lam[j] != 0.0)
-					sum += (a + bb * (double) j / (double) k) * (lam[j] / mu) * gk[k - j];
+			for (size_t t = 0; t < nb && bands[t] <= (size_t) top; t++)
+			{
+				size_t		j = bands[t];
+
+				sum += (a + bb * (double) j / (double) k) * (lam[j] / mu) * gk[k - j];
+			}
 			gk[k] = sum;
 		}
 		if (cdf + cdfc >= level && k + 1 >= ndist)
@@ -632,6 +679,7 @@ rk_creditriskplus(const double *pd, const double *lgd, const double *ead,
 done:
 	free(lam);
 	free(gk);
+	free(bands);
 	return st;
 }
 

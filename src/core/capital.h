@@ -37,6 +37,7 @@ typedef struct rk_csim_opts
 	unsigned long seed;
 	double		level;
 	double		shift;
+	double		lgd_sd;			/* 0: LGD fixed; else beta, mean lgd, this sd */
 } rk_csim_opts;
 
 typedef struct rk_csim_result
@@ -51,6 +52,15 @@ typedef struct rk_csim_result
 	long		groups;			/* distinct (pd, lgd, ead, rho) */
 	long		tail_scenarios; /* scenarios at or beyond var */
 } rk_csim_result;
+
+/*
+ * With lgd_sd > 0 the loss given default of each defaulted loan is drawn
+ * from the beta distribution of mean lgd and standard deviation lgd_sd:
+ * a = lgd c, b = (1 - lgd) c, c = lgd (1 - lgd) / lgd_sd^2 - 1, which
+ * needs lgd_sd^2 < lgd (1 - lgd) (RK_BADARG otherwise, see
+ * rk_csim_beta_ok).
+ */
+extern int	rk_csim_beta_ok(double lgd, double sd);
 
 /* The automatic factor shift of a level: N^-1(1 - level) (negative). */
 extern double rk_csim_auto_shift(double level);

@@ -9,11 +9,13 @@
  * the shared value reader (any double: zeros, negatives, NaN, infinities,
  * huge values), sometimes all equal; 1000..1400 scenarios (sometimes
  * fewer than allowed), a seed, a level from fz_level, a factor shift
- * (sometimes not finite); for CreditRisk+ a unit and a sigma2.
+ * (sometimes not finite), sometimes a beta LGD standard deviation; for
+ * CreditRisk+ a unit and a sigma2.
  *
  * Invariants: rk_csim refuses (BADARG) exactly when an option or a loan is
  * outside its domain, and otherwise returns OK with EL the sum of pd x
- * lgd x ead, 0 <= VaR <= ES <= the sum of lgd x ead (within rounding),
+ * lgd x ead, 0 <= VaR <= ES <= the sum of lgd x ead (of ead with a beta
+ * LGD; within rounding),
  * non-negative standard errors; with contributions the same figures to
  * the bit, each contribution in [0, lgd x ead], and their sum ES within
  * rounding; the same run twice gives the same bits.  rk_creditriskplus:
@@ -54,6 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	double		total = 0.0,
 				el = 0.0;
 
+	memset(&o, 0, sizeof(o));
 	fz_init(&r, data, size);
 	n = (int) fz_range(&r, 1, MAXN);
 	same = fz_u8(&r) & 1;
@@ -84,6 +87,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.seed = fz_u32(&r);
 	o.level = fz_level(&r);
 	o.shift = fz_u8(&r) & 1 ? fz_raw(&r) : fz_range(&r, -400, 100) / 100.0;
+	o.lgd_sd = fz_u8(&r) & 1 ? fz_range(&r, 0, 30) / 100.0 : 0.0;
+	for (int i = 0; i < n; i++)
+		ok &= rk_csim_beta_ok(lgd[i], o.lgd_sd);
+	if (ok && o.lgd_sd > 0)
+	{
+		/* a beta LGD can reach 1: the bound is the sum of the EADs */
+		total = 0.0;
+		for (int i = 0; i < n; i++)
+			total += ead[i];
+	}
 	st = rk_csim(pd, lgd, ead, rho, n, &o, &a, NULL);
 	if (!ok || o.scenarios < RK_CSIM_MIN_SCENARIOS || !(o.level > 0 && o.level < 1)
 		|| !isfinite(o.shift))
@@ -105,7 +118,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			for (int i = 0; i < n; i++)
 			{
-				FZ_CHECK(c[i] >= 0 && c[i] <= lgd[i] * ead[i] * (1 + 1e-12) + 1e-300,
+				FZ_CHECK(c[i] >= 0 && c[i] <= (o.lgd_sd > 0 ? 1.0 : lgd[i]) * ead[i] * (1 + 1e-12) + 1e-300,
 						 "contribution %d: %.17g", i, c[i]);
 				s += c[i];
 			}
