@@ -76,6 +76,21 @@ for level in LEVELS:
                      mean_loss=repr(float((np.arange(len(both)) * both).sum() * lgd2 * ead2)),
                      var=repr(float(v)), es=repr(float(e)), vasicek_limit=""))
 
+# a beta LGD: one loan, PD 0.5, rho 0, EAD 1, LGD beta of mean 0.45 and
+# standard deviation 0.2.  The loss is B 1{default}: P(L > x) = 0.5 P(B > x)
+# for x > 0, so the VaR at level q is the beta quantile at 1 - 2 (1 - q)
+# and the ES is E[B | B >= VaR]
+m, sd = 0.45, 0.2
+c = m * (1 - m) / sd ** 2 - 1
+a, b = m * c, (1 - m) * c
+for level in LEVELS:
+    v = stats.beta.ppf(1 - 2 * (1 - level), a, b)
+    tail, _ = integrate.quad(lambda x: x * stats.beta.pdf(x, a, b), v, 1, epsabs=1e-15, epsrel=1e-13)
+    e = tail / stats.beta.sf(v, a, b)
+    rows.append(dict(book="beta_lgd", loans=1, pd=0.5, lgd=m, ead=1.0, rho=0.0, level=level,
+                     total_mass="1", mean_loss=repr(0.5 * m), var=repr(float(v)), es=repr(float(e)),
+                     vasicek_limit=""))
+
 with open(os.path.join(HERE, "capital_simulation_reference.csv"), "w", newline="") as f:
     w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
     w.writeheader()
