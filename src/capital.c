@@ -11,6 +11,9 @@
 #include <math.h>
 
 #include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
 
 #include "risk.h"
 #include "core/capital.h"
@@ -524,5 +527,662 @@ risk_ga_final(PG_FUNCTION_ARGS)
 }
 
 /* ---- portfolio credit VaR --------------------------------------------- */
+
+/*
+ * risk.credit_var, risk.credit_var_contributions and risk.creditriskplus
+ * share one state: the loan book (pd, lgd, ead, rho and, for the
+ * contributions, the exposure id), gathered in parallel; the simulation or
+ * the recursion runs in the final function.
+ */
+#define BOOK_MAX_LOANS 20000000
+
+typedef struct BookState
+{
+	int64		n,
+				cap;
+	double	   *pd,
+			   *lgd,
+			   *ead,
+			   *rho;
+	int64	   *id;
+	Jsonb	   *options;
+} BookState;
+
+static BookState *
+book_new(MemoryContext ctx, int64 cap, Jsonb *options)
+{
+	BookState  *st = MemoryContextAllocZero(ctx, sizeof(BookState));
+
+	if (cap < 16)
+		cap = 16;
+	st->cap = cap;
+	st->pd = MemoryContextAlloc(ctx, sizeof(double) * cap);
+	st->lgd = MemoryContextAlloc(ctx, sizeof(double) * cap);
+	st->ead = MemoryContextAlloc(ctx, sizeof(double) * cap);
+	st->rho = MemoryContextAlloc(ctx, sizeof(double) * cap);
+	st->id = MemoryContextAlloc(ctx, sizeof(int64) * cap);
+	if (options)
+	{
+		st->options = MemoryContextAlloc(ctx, VARSIZE(options));
+		memcpy(st->options, options, VARSIZE(options));
+	}
+	return st;
+}
+
+static void
+book_reserve(BookState *st, int64 more, const char *func)
+{
+	int64		want = st->n + more;
+
+	if (want > BOOK_MAX_LOANS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s takes at most %d loans, got " INT64_FORMAT,
+						func, BOOK_MAX_LOANS, want)));
+	if (want > st->cap)
+	{
+		int64		cap = Max(want, st->cap * 2);
+
+		cap = Min(cap, BOOK_MAX_LOANS);
+		st->pd = repalloc(st->pd, sizeof(double) * cap);
+		st->lgd = repalloc(st->lgd, sizeof(double) * cap);
+		st->ead = repalloc(st->ead, sizeof(double) * cap);
+		st->rho = repalloc(st->rho, sizeof(double) * cap);
+		st->id = repalloc(st->id, sizeof(int64) * cap);
+		st->cap = cap;
+	}
+}
+
+static double
+book_arg(FunctionCallInfo fcinfo, int argno, const char *name, const char *func,
+		 double lo, double hi, bool hi_open)
+{
+	double		x;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s of %s must not be NULL", name, func)));
+	x = PG_GETARG_FLOAT8(argno);
+	if (!(x >= lo && (hi_open ? x < hi : x <= hi)) || isinf(x))
+	{
+		if (isinf(hi))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s of %s must be finite and at least %g, got %g",
+							name, func, lo, x)));
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s of %s must be from %g to %g%s, got %g",
+						name, func, lo, hi, hi_open ? " (exclusive)" : "", x),
+				 strcmp(name, "pd") == 0 ? risk_pd_hint(x, false) : 0));
+	}
+	return x;
+}
+
+/*
+ * Add one loan: arguments from `first` on are [id,] pd, lgd, ead[, rho][,
+ * options]; with_id / with_rho say which are there.
+ */
+static Datum
+book_accum(FunctionCallInfo fcinfo, const char *func, bool with_id, bool with_rho)
+{
+	MemoryContext ctx = risk_agg_context(fcinfo, func);
+	BookState  *st = PG_ARGISNULL(0) ? NULL : (BookState *) PG_GETARG_POINTER(0);
+	int			a = 1;
+	int			optarg = 1 + (with_id ? 1 : 0) + 3 + (with_rho ? 1 : 0);
+	Jsonb	   *options = PG_NARGS() > optarg && !PG_ARGISNULL(optarg) ? PG_GETARG_JSONB_P(optarg) : NULL;
+	int64		id = 0;
+	double		pd,
+				lgd,
+				ead,
+				rho = 0.0;
+
+	if (with_id)
+	{
+		if (PG_ARGISNULL(1))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("exposure_id of %s must not be NULL", func)));
+		id = PG_GETARG_INT64(1);
+		a = 2;
+	}
+	pd = book_arg(fcinfo, a, "pd", func, 0.0, 1.0, false);
+	lgd = book_arg(fcinfo, a + 1, "lgd", func, 0.0, 1.0, false);
+	ead = book_arg(fcinfo, a + 2, "ead", func, 0.0, INFINITY, false);
+	if (with_rho)
+		rho = book_arg(fcinfo, a + 3, "rho", func, 0.0, 1.0, true);
+	if (st == NULL)
+		st = book_new(ctx, 64, options);
+	else
+		risk_same_options(st->options, options);
+	if (st->n == st->cap)
+	{
+		MemoryContext old = MemoryContextSwitchTo(ctx);
+
+		book_reserve(st, 1, func);
+		MemoryContextSwitchTo(old);
+	}
+	st->pd[st->n] = pd;
+	st->lgd[st->n] = lgd;
+	st->ead[st->n] = ead;
+	st->rho[st->n] = rho;
+	st->id[st->n] = id;
+	st->n++;
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(risk_credit_var_accum);
+Datum
+risk_credit_var_accum(PG_FUNCTION_ARGS)
+{
+	return book_accum(fcinfo, "risk.credit_var", false, true);
+}
+
+PG_FUNCTION_INFO_V1(risk_credit_contrib_accum);
+Datum
+risk_credit_contrib_accum(PG_FUNCTION_ARGS)
+{
+	return book_accum(fcinfo, "risk.credit_var_contributions", true, true);
+}
+
+/* risk.credit_var_multifactor: pd, lgd, ead, sector (1..k), loading[, options] */
+PG_FUNCTION_INFO_V1(risk_credit_multi_accum);
+Datum
+risk_credit_multi_accum(PG_FUNCTION_ARGS)
+{
+	const char *func = "risk.credit_var_multifactor";
+	MemoryContext ctx = risk_agg_context(fcinfo, func);
+	BookState  *st = PG_ARGISNULL(0) ? NULL : (BookState *) PG_GETARG_POINTER(0);
+	Jsonb	   *options = PG_NARGS() > 6 && !PG_ARGISNULL(6) ? PG_GETARG_JSONB_P(6) : NULL;
+	double		pd = book_arg(fcinfo, 1, "pd", func, 0.0, 1.0, false),
+				lgd = book_arg(fcinfo, 2, "lgd", func, 0.0, 1.0, false),
+				ead = book_arg(fcinfo, 3, "ead", func, 0.0, INFINITY, false),
+				loading;
+	int32		sector;
+
+	if (PG_ARGISNULL(4))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("sector of %s must not be NULL", func)));
+	sector = PG_GETARG_INT32(4);
+	if (sector < 1 || sector > RK_CSIM_MAX_SECTORS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("sector of %s must be from 1 to %d, got %d", func, RK_CSIM_MAX_SECTORS, sector)));
+	loading = book_arg(fcinfo, 5, "loading", func, 0.0, 1.0, true);
+	if (st == NULL)
+		st = book_new(ctx, 64, options);
+	else
+		risk_same_options(st->options, options);
+	if (st->n == st->cap)
+	{
+		MemoryContext old = MemoryContextSwitchTo(ctx);
+
+		book_reserve(st, 1, func);
+		MemoryContextSwitchTo(old);
+	}
+	st->pd[st->n] = pd;
+	st->lgd[st->n] = lgd;
+	st->ead[st->n] = ead;
+	st->rho[st->n] = loading;
+	st->id[st->n] = sector - 1;
+	st->n++;
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(risk_creditriskplus_accum);
+Datum
+risk_creditriskplus_accum(PG_FUNCTION_ARGS)
+{
+	return book_accum(fcinfo, "risk.creditriskplus", false, false);
+}
+
+PG_FUNCTION_INFO_V1(risk_credit_book_combine);
+Datum
+risk_credit_book_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = risk_agg_context(fcinfo, "risk_internal._credit_book_combine");
+	BookState  *a = PG_ARGISNULL(0) ? NULL : (BookState *) PG_GETARG_POINTER(0);
+	BookState  *b = PG_ARGISNULL(1) ? NULL : (BookState *) PG_GETARG_POINTER(1);
+	MemoryContext old;
+
+	if (b == NULL)
+		RISK_RETURN_STATE(a);
+	if (a == NULL)
+	{
+		a = book_new(ctx, b->n, b->options);
+	}
+	else
+		risk_same_options(a->options, b->options);
+	old = MemoryContextSwitchTo(ctx);
+	book_reserve(a, b->n, "a loan book aggregate");
+	MemoryContextSwitchTo(old);
+	memcpy(a->pd + a->n, b->pd, sizeof(double) * b->n);
+	memcpy(a->lgd + a->n, b->lgd, sizeof(double) * b->n);
+	memcpy(a->ead + a->n, b->ead, sizeof(double) * b->n);
+	memcpy(a->rho + a->n, b->rho, sizeof(double) * b->n);
+	memcpy(a->id + a->n, b->id, sizeof(int64) * b->n);
+	a->n += b->n;
+	PG_RETURN_POINTER(a);
+}
+
+static void
+book_damaged(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("a partial state of a loan book aggregate is damaged")));
+}
+
+PG_FUNCTION_INFO_V1(risk_credit_book_serialize);
+Datum
+risk_credit_book_serialize(PG_FUNCTION_ARGS)
+{
+	BookState  *st = (BookState *) PG_GETARG_POINTER(0);
+	int64		hdr[2];
+	Size		arr = sizeof(double) * (Size) st->n,
+				size;
+	bytea	   *out;
+	char	   *p;
+
+	risk_agg_context(fcinfo, "risk_internal._credit_book_serialize");
+	hdr[0] = st->n;
+	hdr[1] = st->options ? VARSIZE(st->options) : 0;
+	size = VARHDRSZ + sizeof(hdr) + hdr[1] + 5 * arr;
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a partial state of " INT64_FORMAT " loans is larger than 1 GB", st->n),
+				 errhint("Run it without parallel workers (SET max_parallel_workers_per_gather = 0).")));
+	out = palloc(size);
+	SET_VARSIZE(out, size);
+	p = VARDATA(out);
+	memcpy(p, hdr, sizeof(hdr));
+	p += sizeof(hdr);
+	if (hdr[1] > 0)
+		memcpy(p, st->options, hdr[1]);
+	p += hdr[1];
+	memcpy(p, st->pd, arr);
+	p += arr;
+	memcpy(p, st->lgd, arr);
+	p += arr;
+	memcpy(p, st->ead, arr);
+	p += arr;
+	memcpy(p, st->rho, arr);
+	p += arr;
+	memcpy(p, st->id, arr);
+	PG_RETURN_BYTEA_P(out);
+}
+
+PG_FUNCTION_INFO_V1(risk_credit_book_deserialize);
+Datum
+risk_credit_book_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = risk_agg_context(fcinfo, "risk_internal._credit_book_deserialize");
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	const char *p = VARDATA_ANY(in);
+	Size		len = VARSIZE_ANY_EXHDR(in),
+				arr;
+	int64		hdr[2];
+	Jsonb	   *options = NULL;
+	BookState  *st;
+
+	if (len < sizeof(hdr))
+		book_damaged();
+	memcpy(hdr, p, sizeof(hdr));
+	p += sizeof(hdr);
+	len -= sizeof(hdr);
+	if (hdr[0] < 0 || hdr[0] > BOOK_MAX_LOANS || hdr[1] < 0 || (Size) hdr[1] > len)
+		book_damaged();
+	arr = sizeof(double) * (Size) hdr[0];
+	if (len - hdr[1] != 5 * arr)
+		book_damaged();
+	if (hdr[1] > 0)
+	{
+		options = palloc(hdr[1]);
+		memcpy(options, p, hdr[1]);
+		if (VARSIZE(options) != (Size) hdr[1])
+			book_damaged();
+	}
+	p += hdr[1];
+	st = book_new(ctx, hdr[0], options);
+	memcpy(st->pd, p, arr);
+	p += arr;
+	memcpy(st->lgd, p, arr);
+	p += arr;
+	memcpy(st->ead, p, arr);
+	p += arr;
+	memcpy(st->rho, p, arr);
+	p += arr;
+	memcpy(st->id, p, arr);
+	st->n = hdr[0];
+	PG_RETURN_POINTER(st);
+}
+
+/* The options of the simulation, read and checked. */
+static void
+credit_var_options(Jsonb *opt, const char *func, rk_csim_opts *o)
+{
+	static const char *const keys[] = {"scenarios", "seed", "level", "shift", "lgd_sd"};
+	static const char *const mkeys[] = {"scenarios", "seed", "level", "shift", "lgd_sd", "correlation"};
+	bool		multi = strcmp(func, "risk.credit_var_multifactor") == 0;
+	JsonbValue *v;
+
+	o->scenarios = 100000;
+	o->seed = 1;
+	o->level = 0.999;
+	o->shift = NAN;				/* automatic */
+	o->lgd_sd = 0.0;
+	if (opt == NULL)
+		goto autoshift;
+	if (multi)
+		risk_check_options(opt, func, mkeys, lengthof(mkeys));
+	else
+		risk_check_options(opt, func, keys, lengthof(keys));
+	if ((v = risk_option(opt, "scenarios")) != NULL)
+		o->scenarios = (long) risk_option_int(v, func, "scenarios",
+											  RK_CSIM_MIN_SCENARIOS, RK_CSIM_MAX_SCENARIOS);
+	if ((v = risk_option(opt, "seed")) != NULL)
+		o->seed = (unsigned long) risk_option_int(v, func, "seed", 1, 4294967295);
+	if ((v = risk_option(opt, "level")) != NULL)
+	{
+		o->level = risk_option_num(v, func, "level");
+		if (!(o->level >= 0.5 && o->level < 1.0))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"level\" of %s must be at least 0.5 and below 1, got %s",
+							func, risk_option_shown(v))));
+	}
+	if ((v = risk_option(opt, "shift")) != NULL)
+	{
+		o->shift = risk_option_num(v, func, "shift");
+		if (!(o->shift >= -10.0 && o->shift <= 10.0))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"shift\" of %s must be from -10 to 10, got %s",
+							func, risk_option_shown(v))));
+	}
+	if ((v = risk_option(opt, "lgd_sd")) != NULL)
+	{
+		o->lgd_sd = risk_option_num(v, func, "lgd_sd");
+		if (!(o->lgd_sd >= 0.0 && o->lgd_sd < 0.5))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"lgd_sd\" of %s must be at least 0 and below 0.5, got %s",
+							func, risk_option_shown(v))));
+	}
+autoshift:
+	if (isnan(o->shift))
+		o->shift = rk_csim_auto_shift(o->level);
+}
+
+static void
+credit_raise(rk_status st, const char *func)
+{
+	if (st == RK_CANCELLED)
+		CHECK_FOR_INTERRUPTS();
+	risk_raise(st, func);
+}
+
+/*
+ * The correlation matrix of option "correlation": a JSON array of k arrays
+ * of k numbers; *k gets k.
+ */
+static double *
+credit_correlation(Jsonb *opt, const char *func, int *k)
+{
+	JsonbValue *v = opt ? risk_option(opt, "correlation") : NULL;
+	JsonbContainer *a;
+	double	   *c;
+	int			n;
+
+	if (v == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s needs option \"correlation\", the correlation matrix of the sector factors (an array of rows)", func)));
+	if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data)
+		|| (n = JsonContainerSize(v->val.binary.data)) < 1 || n > RK_CSIM_MAX_SECTORS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"correlation\" of %s must be an array of 1 to %d rows, got %s",
+						func, RK_CSIM_MAX_SECTORS, risk_option_shown(v))));
+	a = v->val.binary.data;
+	c = palloc(sizeof(double) * n * n);
+	for (int i = 0; i < n; i++)
+	{
+		JsonbValue *row = getIthJsonbValueFromContainer(a, i);
+
+		if (row == NULL || row->type != jbvBinary || !JsonContainerIsArray(row->val.binary.data)
+			|| (int) JsonContainerSize(row->val.binary.data) != n)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("row %d of option \"correlation\" of %s must be an array of %d numbers, got %s",
+							i + 1, func, n, row ? risk_option_shown(row) : "nothing")));
+		for (int j = 0; j < n; j++)
+		{
+			JsonbValue *e = getIthJsonbValueFromContainer(row->val.binary.data, j);
+
+			c[i * n + j] = risk_option_num(e, func, "correlation");
+		}
+	}
+	*k = n;
+	return c;
+}
+
+/* ERROR naming the first loan whose LGD cannot have the beta standard deviation. */
+static void
+credit_check_beta(const BookState *st, const rk_csim_opts *o, const char *func)
+{
+	for (int64 i = 0; i < st->n; i++)
+		if (!rk_csim_beta_ok(st->lgd[i], o->lgd_sd))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("an LGD of %g cannot have the standard deviation %g of option \"lgd_sd\" of %s",
+							st->lgd[i], o->lgd_sd, func),
+					 errdetail("A beta LGD of mean m has a standard deviation below sqrt(m (1 - m)); m must be strictly between 0 and 1.")));
+}
+
+static Datum
+credit_var_result(FunctionCallInfo fcinfo, BookState *st, const char *func)
+{
+	rk_csim_opts o;
+	rk_csim_result r;
+	rk_status	s;
+	Datum		v[13];
+
+	if (st == NULL || st->n == 0)
+		PG_RETURN_NULL();
+	credit_var_options(st->options, func, &o);
+	credit_check_beta(st, &o, func);
+	if (strcmp(func, "risk.credit_var_multifactor") == 0)
+	{
+		int			k;
+		double	   *corr = credit_correlation(st->options, func, &k);
+		int		   *sector = palloc(sizeof(int) * st->n);
+
+		for (int64 i = 0; i < st->n; i++)
+		{
+			if (st->id[i] >= k)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("sector %d of %s is beyond the %d rows of the correlation matrix",
+								(int) st->id[i] + 1, func, k)));
+			sector[i] = (int) st->id[i];
+		}
+		s = rk_csim_multi(st->pd, st->lgd, st->ead, st->rho, sector, k, corr,
+						  (size_t) st->n, &o, &r, NULL);
+		if (s == RK_DEGENERATE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"correlation\" of %s is not positive definite: %s",
+							func, risk_option_shown(risk_option(st->options, "correlation")))));
+		if (s == RK_BADARG)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"correlation\" of %s is not a correlation matrix (symmetric, unit diagonal, entries in [-1, 1]): %s",
+							func, risk_option_shown(risk_option(st->options, "correlation")))));
+	}
+	else
+		s = rk_csim(st->pd, st->lgd, st->ead, st->rho, (size_t) st->n, &o, &r, NULL);
+	if (s != RK_OK)
+		credit_raise(s, func);
+	v[0] = Int64GetDatum(st->n);
+	v[1] = Int64GetDatum(r.groups);
+	v[2] = Int64GetDatum(o.scenarios);
+	v[3] = Float8GetDatum(o.level);
+	v[4] = Float8GetDatum(o.shift);
+	v[5] = Float8GetDatum(r.expected_loss);
+	v[6] = Float8GetDatum(r.mean_loss);
+	v[7] = Float8GetDatum(r.mean_loss_se);
+	v[8] = Float8GetDatum(r.var);
+	v[9] = Float8GetDatum(r.var_se);
+	v[10] = Float8GetDatum(r.es);
+	v[11] = Float8GetDatum(r.es_se);
+	v[12] = Int64GetDatum(r.tail_scenarios);
+	return risk_result_row(fcinfo, v, NULL, 13);
+}
+
+PG_FUNCTION_INFO_V1(risk_credit_var_final);
+Datum
+risk_credit_var_final(PG_FUNCTION_ARGS)
+{
+	risk_agg_context(fcinfo, "risk_internal._credit_var_final");
+	return credit_var_result(fcinfo, PG_ARGISNULL(0) ? NULL : (BookState *) PG_GETARG_POINTER(0),
+							 "risk.credit_var");
+}
+
+PG_FUNCTION_INFO_V1(risk_credit_multi_final);
+Datum
+risk_credit_multi_final(PG_FUNCTION_ARGS)
+{
+	risk_agg_context(fcinfo, "risk_internal._credit_multi_final");
+	return credit_var_result(fcinfo, PG_ARGISNULL(0) ? NULL : (BookState *) PG_GETARG_POINTER(0),
+							 "risk.credit_var_multifactor");
+}
+
+typedef struct IdContrib
+{
+	int64		id;
+	double		c;
+} IdContrib;
+
+static int
+idcontrib_cmp(const void *a, const void *b)
+{
+	const IdContrib *x = a,
+			   *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return (x->c > y->c) - (x->c < y->c);
+}
+
+PG_FUNCTION_INFO_V1(risk_credit_contrib_final);
+Datum
+risk_credit_contrib_final(PG_FUNCTION_ARGS)
+{
+	BookState  *st = PG_ARGISNULL(0) ? NULL : (BookState *) PG_GETARG_POINTER(0);
+	rk_csim_opts o;
+	rk_csim_result r;
+	rk_status	s;
+	double	   *c;
+	IdContrib  *ic;
+	int64	   *ids;
+	Datum		v[4];
+
+	risk_agg_context(fcinfo, "risk_internal._credit_contrib_final");
+	if (st == NULL || st->n == 0)
+		PG_RETURN_NULL();
+	credit_var_options(st->options, "risk.credit_var_contributions", &o);
+	credit_check_beta(st, &o, "risk.credit_var_contributions");
+	c = palloc(sizeof(double) * st->n);
+	s = rk_csim(st->pd, st->lgd, st->ead, st->rho, (size_t) st->n, &o, &r, c);
+	if (s != RK_OK)
+		credit_raise(s, "risk.credit_var_contributions");
+	ic = palloc(sizeof(IdContrib) * st->n);
+	for (int64 i = 0; i < st->n; i++)
+	{
+		ic[i].id = st->id[i];
+		ic[i].c = c[i];
+	}
+	qsort(ic, st->n, sizeof(IdContrib), idcontrib_cmp);
+	ids = palloc(sizeof(int64) * st->n);
+	for (int64 i = 0; i < st->n; i++)
+	{
+		ids[i] = ic[i].id;
+		c[i] = ic[i].c;
+	}
+	v[0] = Float8GetDatum(r.var);
+	v[1] = Float8GetDatum(r.es);
+	v[2] = risk_int8_array(ids, (int) st->n);
+	v[3] = risk_float8_array(c, (int) st->n);
+	return risk_result_row(fcinfo, v, NULL, 4);
+}
+
+PG_FUNCTION_INFO_V1(risk_creditriskplus_final);
+Datum
+risk_creditriskplus_final(PG_FUNCTION_ARGS)
+{
+	static const char *const keys[] = {"unit", "sigma2", "level"};
+	const char *func = "risk.creditriskplus";
+	BookState  *st = PG_ARGISNULL(0) ? NULL : (BookState *) PG_GETARG_POINTER(0);
+	double		unit = NAN,
+				sigma2 = 0.0,
+				level = 0.999;
+	JsonbValue *v;
+	rk_crp_result r;
+	rk_status	s;
+	Datum		d[7];
+
+	risk_agg_context(fcinfo, "risk_internal._creditriskplus_final");
+	if (st == NULL || st->n == 0)
+		PG_RETURN_NULL();
+	if (st->options)
+		risk_check_options(st->options, func, keys, lengthof(keys));
+	if (st->options == NULL || (v = risk_option(st->options, "unit")) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s needs option \"unit\", the exposure unit (money, positive)", func)));
+	unit = risk_option_num(v, func, "unit");
+	if (!(unit > 0.0 && isfinite(unit)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"unit\" of %s must be positive, got %s", func, risk_option_shown(v))));
+	if ((v = risk_option(st->options, "sigma2")) != NULL)
+	{
+		sigma2 = risk_option_num(v, func, "sigma2");
+		if (!(sigma2 >= 0.0 && sigma2 <= 1e6))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"sigma2\" of %s must be from 0 to 1e6, got %s", func, risk_option_shown(v))));
+	}
+	if ((v = risk_option(st->options, "level")) != NULL)
+	{
+		level = risk_option_num(v, func, "level");
+		if (!(level >= 0.5 && level < 1.0))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"level\" of %s must be at least 0.5 and below 1, got %s",
+							func, risk_option_shown(v))));
+	}
+	s = rk_creditriskplus(st->pd, st->lgd, st->ead, (size_t) st->n, unit, sigma2, level,
+						  &r, NULL, 0);
+	if (s == RK_NOSPACE)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the VaR of %s is beyond %d exposure units of %g", func, RK_CRP_MAX_BANDS, unit),
+				 errhint("Take a larger unit.")));
+	if (s != RK_OK)
+		credit_raise(s, func);
+	d[0] = Int64GetDatum(st->n);
+	d[1] = Float8GetDatum(unit);
+	d[2] = Float8GetDatum(sigma2);
+	d[3] = Float8GetDatum(level);
+	d[4] = Float8GetDatum(r.expected_loss);
+	d[5] = Float8GetDatum(r.var);
+	d[6] = Float8GetDatum(r.es);
+	return risk_result_row(fcinfo, d, NULL, 7);
+}
 
 /* ---- liquidity -------------------------------------------------------- */
