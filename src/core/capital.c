@@ -83,7 +83,8 @@ rk_lcr(int n, const int *kind, const double *factor, const double *amount,
 	out->inflows_capped = fmin(inf, 0.75 * outf);
 	out->net_outflows = outf - out->inflows_capped;
 	out->lcr = out->net_outflows > 0 ? out->hqla / out->net_outflows : NAN;
-	if (!isfinite(out->hqla) || !isfinite(out->net_outflows) || (out->net_outflows > 0 && !isfinite(out->lcr)))
+	if (!isfinite(l1) || !isfinite(l2a) || !isfinite(l2b) || !isfinite(outf) || !isfinite(inf)
+		|| !isfinite(out->hqla) || (out->net_outflows > 0 && !isfinite(out->lcr)))
 		return RK_OVERFLOW;
 	return RK_OK;
 }

@@ -75,4 +75,11 @@ UNIT_TEST(test_liquidity_bad_input)
 	check(rk_nsfr(2, nk, factor, amount, &s) == RK_OK, "nsfr status", 0, 0);
 	check_close(s.nsfr, 270.0 / 100, 1e-15, "NSFR");
 	check(rk_lcr(0, NULL, NULL, NULL, &r) == RK_OK && isnan(r.lcr), "no outflow: LCR NaN", 0, 0);
+	{
+		int			k2[] = {RK_LIQ_INFLOW, RK_LIQ_INFLOW};
+		double		f2[] = {1, 1},
+					huge[] = {1.5e308, 1.5e308};
+
+		check(rk_lcr(2, k2, f2, huge, &r) == RK_OVERFLOW, "inflows beyond the doubles", 0, 0);
+	}
 }
