@@ -321,7 +321,7 @@ liq_factors(LiqState *st, int *kind, double *factor)
 	for (int i = 0; i < st->n; i++)
 		kind[i] = -1;
 	args[0] = CStringGetTextDatum(st->regime);
-	snprintf(sql, sizeof(sql), "SELECT category, kind, factor FROM %s WHERE regime = $1", table);
+	snprintf(sql, sizeof(sql), "SELECT category, kind, factor FROM %s WHERE regime OPERATOR(pg_catalog.=) $1", table);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "%s: SPI_connect failed", func);
 	if (SPI_execute_with_args(sql, 1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
