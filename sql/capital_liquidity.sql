@@ -104,6 +104,11 @@ UPDATE risk.lcr_factor SET factor = 0.20 WHERE regime = 'stress' AND category = 
 SELECT (r).outflows, (r).inflows_capped, (r).net_outflows, round((r).lcr::numeric, 12) AS lcr,
        round(500 / 475.0, 12) AS by_hand
 FROM (SELECT risk.lcr(category, amount, 'stress') AS r FROM liq_pos WHERE book = 1) s;
+-- two regimes in one query, by GROUP BY (the factors of each read once):
+-- books 1 and 2; stress of book 2 = 1490.5 / (620 + 5000 x 0.15 - 150) = 1490.5 / 1220
+SELECT g.regime, round((risk.lcr(p.category, p.amount, g.regime)).lcr::numeric, 12) AS lcr
+FROM liq_pos p, (VALUES ('basel3'), ('stress')) g(regime) WHERE p.book IN (1, 2)
+GROUP BY g.regime, p.book ORDER BY p.book, g.regime;
 -- the user's rows are dumped, the shipped ones not
 SELECT c.relname, x.cond
 FROM pg_extension e, unnest(e.extconfig, e.extcondition) x(oid, cond) JOIN pg_class c ON c.oid = x.oid

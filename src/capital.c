@@ -26,8 +26,9 @@
 /*
  * The liquidity ratios are aggregates over positions tagged with their
  * category.  The state sums the amounts by category (no factor is read
- * per row); the final function reads the regime's factors once (SPI) and
- * hands the sums with their kinds and factors to the core.  The state is
+ * per row); the final function reads the regime's factors (SPI) once per
+ * query and regime, not once per group, and hands the sums with their
+ * kinds and factors to the core.  The state is
  * internal (names of any length), serialized for parallel plans.
  */
 #include "executor/spi.h"
@@ -302,42 +303,72 @@ risk_liquidity_deserialize(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-/*
- * The kind (rk_liq_kind) and factor of each category of st from the
- * regime's rows of risk.lcr_factor or risk.nsfr_factor, read once; ERROR
- * for an unknown regime or category.
- */
-static void
-liq_factors(LiqState *st, int *kind, double *factor)
+/* The rows of one regime of a factor table, kept for the query (fn_extra). */
+typedef struct LiqFactors
+{
+	int32		nsfr;
+	char		regime[NAMEDATALEN];
+	int			n;
+	char	  **category;
+	int		   *kind;
+	double	   *factor;
+} LiqFactors;
+
+/* reads the rows of st's regime into the query's cache, once per regime */
+static LiqFactors *
+liq_load(FunctionCallInfo fcinfo, LiqState *st)
 {
 	static const char *const kinds[] = {"level1", "level2a", "level2b", "outflow", "inflow", "asf", "rsf"};
 	const char *func = liq_func(st->nsfr);
 	const char *table = st->nsfr ? "risk.nsfr_factor" : "risk.lcr_factor";
+	LiqFactors *c = (LiqFactors *) fcinfo->flinfo->fn_extra;
+	MemoryContext mcxt = fcinfo->flinfo->fn_mcxt;
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		args[1];
 	char		sql[128];
-	uint64		rows;
+	int			rows;
 
-	for (int i = 0; i < st->n; i++)
-		kind[i] = -1;
+	if (c != NULL && c->nsfr == st->nsfr && strcmp(c->regime, st->regime) == 0)
+		return c;
+	if (c == NULL)
+		c = fcinfo->flinfo->fn_extra = MemoryContextAllocZero(mcxt, sizeof(LiqFactors));
+	else
+	{
+		for (int i = 0; i < c->n; i++)
+			pfree(c->category[i]);
+		if (c->n > 0)
+		{
+			pfree(c->category);
+			pfree(c->kind);
+			pfree(c->factor);
+		}
+		c->n = 0;
+	}
+	c->regime[0] = '\0';		/* invalid until loaded */
 	args[0] = CStringGetTextDatum(st->regime);
 	snprintf(sql, sizeof(sql), "SELECT category, kind, factor FROM %s WHERE regime OPERATOR(pg_catalog.=) $1", table);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "%s: SPI_connect failed", func);
 	if (SPI_execute_with_args(sql, 1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "%s: reading %s failed", func, table);
-	rows = SPI_processed;
-	if (rows == 0)
+	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("%s: unknown regime \"%s\"", func, st->regime),
 				 errhint("The regimes are those of %s; risk.liquidity_regime_copy makes a new one.", table)));
-	for (uint64 r = 0; r < rows; r++)
+	if (SPI_processed > LIQ_MAX_CATEGORIES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s: regime \"%s\" has more than %d categories", func, st->regime, LIQ_MAX_CATEGORIES)));
+	rows = (int) SPI_processed;
+	c->category = MemoryContextAlloc(mcxt, sizeof(char *) * rows);
+	c->kind = MemoryContextAlloc(mcxt, sizeof(int) * rows);
+	c->factor = MemoryContextAlloc(mcxt, sizeof(double) * rows);
+	for (int r = 0; r < rows; r++)
 	{
 		HeapTuple	t = SPI_tuptable->vals[r];
 		TupleDesc	td = SPI_tuptable->tupdesc;
-		char	   *cat = SPI_getvalue(t, td, 1),
-				   *k = SPI_getvalue(t, td, 2);
+		char	   *k = SPI_getvalue(t, td, 2);
 		bool		isnull;
 		double		f = DatumGetFloat8(SPI_getbinval(t, td, 3, &isnull));
 		int			ki = -1;
@@ -348,21 +379,44 @@ liq_factors(LiqState *st, int *kind, double *factor)
 				ki = j;
 		if (ki < 0 || isnull)
 			elog(ERROR, "%s: row of %s outside its constraints", func, table);
-		for (int i = 0; i < st->n; i++)
-			if (strcmp(st->name[i], cat) == 0)
-			{
-				kind[i] = ki;
-				factor[i] = f;
-				break;
-			}
+		c->category[r] = MemoryContextStrdup(mcxt, SPI_getvalue(t, td, 1));
+		c->kind[r] = ki;
+		c->factor[r] = f;
+		c->n = r + 1;
 	}
 	SPI_finish();
+	c->nsfr = st->nsfr;
+	strlcpy(c->regime, st->regime, NAMEDATALEN);
+	return c;
+}
+
+/*
+ * The kind (rk_liq_kind) and factor of each category of st from the
+ * regime's rows of risk.lcr_factor or risk.nsfr_factor, read once per
+ * query and regime; ERROR for an unknown regime or category.
+ */
+static void
+liq_factors(FunctionCallInfo fcinfo, LiqState *st, int *kind, double *factor)
+{
+	LiqFactors *c = liq_load(fcinfo, st);
+
 	for (int i = 0; i < st->n; i++)
-		if (kind[i] < 0)
+	{
+		int			j;
+
+		CHECK_FOR_INTERRUPTS();
+		for (j = 0; j < c->n; j++)
+			if (strcmp(st->name[i], c->category[j]) == 0)
+				break;
+		if (j == c->n)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("%s: unknown category \"%s\" in regime \"%s\"", func, st->name[i], st->regime),
-					 errhint("The categories of a regime are its rows of %s.", table)));
+					 errmsg("%s: unknown category \"%s\" in regime \"%s\"", liq_func(st->nsfr), st->name[i], st->regime),
+					 errhint("The categories of a regime are its rows of %s.",
+							 st->nsfr ? "risk.nsfr_factor" : "risk.lcr_factor")));
+		kind[i] = c->kind[j];
+		factor[i] = c->factor[j];
+	}
 }
 
 /* final of risk.lcr: the composite risk.lcr_result; NULL for no row */
@@ -384,7 +438,7 @@ risk_lcr_final(PG_FUNCTION_ARGS)
 	st = (LiqState *) PG_GETARG_POINTER(0);
 	kind = palloc(sizeof(int) * Max(st->n, 1));
 	factor = palloc(sizeof(double) * Max(st->n, 1));
-	liq_factors(st, kind, factor);
+	liq_factors(fcinfo, st, kind, factor);
 	s = rk_lcr(st->n, kind, factor, st->sum, &r);
 	if (s == RK_BADARG)
 		ereport(ERROR,
@@ -426,7 +480,7 @@ risk_nsfr_final(PG_FUNCTION_ARGS)
 	st = (LiqState *) PG_GETARG_POINTER(0);
 	kind = palloc(sizeof(int) * Max(st->n, 1));
 	factor = palloc(sizeof(double) * Max(st->n, 1));
-	liq_factors(st, kind, factor);
+	liq_factors(fcinfo, st, kind, factor);
 	s = rk_nsfr(st->n, kind, factor, st->sum, &r);
 	if (s != RK_OK)
 		risk_raise(s, "risk.nsfr");
