@@ -26,7 +26,7 @@ liq_ok(double factor, double amount)
 }
 
 /*
- * LCR (LIQ30.45-46 and Annex 1 of the 2013 text): the 15% cap on level 2B
+ * LCR (Annex 1 of BCBS 238, the 2013 text; LIQ30): the 15% cap on level 2B
  * and the 40% cap on level 2 as the two adjustments, then the 75% cap on
  * inflows.
  */
