@@ -1120,6 +1120,29 @@ risk_credit_contrib_final(PG_FUNCTION_ARGS)
 	return risk_result_row(fcinfo, v, NULL, 4);
 }
 
+/* a loan of CreditRisk+, sorted by (pd, lgd, ead) before the recursion */
+typedef struct CrpLoan
+{
+	double		pd,
+				lgd,
+				ead;
+} CrpLoan;
+
+static int
+crploan_cmp(const void *a, const void *b)
+{
+	const CrpLoan *x = a,
+			   *y = b;
+
+	if (x->pd != y->pd)
+		return x->pd < y->pd ? -1 : 1;
+	if (x->lgd != y->lgd)
+		return x->lgd < y->lgd ? -1 : 1;
+	if (x->ead != y->ead)
+		return x->ead < y->ead ? -1 : 1;
+	return 0;
+}
+
 PG_FUNCTION_INFO_V1(risk_creditriskplus_final);
 Datum
 risk_creditriskplus_final(PG_FUNCTION_ARGS)
@@ -1166,8 +1189,33 @@ risk_creditriskplus_final(PG_FUNCTION_ARGS)
 					 errmsg("option \"level\" of %s must be at least 0.5 and below 1, got %s",
 							func, risk_option_shown(v))));
 	}
-	s = rk_creditriskplus(st->pd, st->lgd, st->ead, (size_t) st->n, unit, sigma2, level,
-						  &r, NULL, 0);
+	/* the loans in one order whatever the order they came in (parallel) */
+	{
+		CrpLoan    *l = palloc(sizeof(CrpLoan) * st->n);
+		double	   *pd = palloc(sizeof(double) * st->n),
+				   *lgd = palloc(sizeof(double) * st->n),
+				   *ead = palloc(sizeof(double) * st->n);
+
+		for (int64 i = 0; i < st->n; i++)
+		{
+			l[i].pd = st->pd[i];
+			l[i].lgd = st->lgd[i];
+			l[i].ead = st->ead[i];
+		}
+		qsort(l, st->n, sizeof(CrpLoan), crploan_cmp);
+		for (int64 i = 0; i < st->n; i++)
+		{
+			pd[i] = l[i].pd;
+			lgd[i] = l[i].lgd;
+			ead[i] = l[i].ead;
+		}
+		s = rk_creditriskplus(pd, lgd, ead, (size_t) st->n, unit, sigma2, level,
+							  &r, NULL, 0);
+		pfree(l);
+		pfree(pd);
+		pfree(lgd);
+		pfree(ead);
+	}
 	if (s == RK_NOSPACE)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

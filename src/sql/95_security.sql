@@ -191,7 +191,8 @@ AS $$
         'risk.refresh_and_evaluate(regclass)',
         'risk.add_rule(regclass, name, text, float8, text, text, name[], text)',
         'risk.drop_rule(integer)',
-        'risk.classify(regclass, name, text, text)', 'risk.grant_access(regclass, regrole, text)'
+        'risk.classify(regclass, name, text, text)', 'risk.grant_access(regclass, regrole, text)',
+        'risk.liquidity_regime_copy(text, text)'
     ]::regprocedure[]
 $$;
 
@@ -246,14 +247,14 @@ BEGIN
     EXECUTE format('GRANT SELECT ON risk.master_scale, risk.classification, risk.questionnaire, '
                    'risk.questionnaire_item, risk.questionnaire_answer, risk.questionnaire_conflict, '
                    'risk.capacity_policy, risk.scorecard, risk.scorecard_characteristic, '
-                   'risk.scorecard_bin TO %s', r);
+                   'risk.scorecard_bin, risk.lcr_factor, risk.nsfr_factor TO %s', r);
     EXECUTE format('GRANT SELECT, INSERT (customer, inputs, verdict, factors, reasons) '
                    'ON risk.suitability_audit TO %s', r);
     EXECUTE format('GRANT USAGE ON SEQUENCE risk.suitability_audit_id_seq TO %s', r);
 END
 $$;
 COMMENT ON FUNCTION risk.grant_analyst(regrole) IS
-'Analyst level: run every risk function and aggregate, read master scales, classifications, questionnaires, capacity policies, scorecards and the early-warning views, record suitability checks and read their record; no configuration';
+'Analyst level: run every risk function and aggregate, read master scales, classifications, questionnaires, capacity policies, scorecards, liquidity factors and the early-warning views, record suitability checks and read their record; no configuration';
 
 CREATE FUNCTION risk.grant_admin(r regrole) RETURNS void
     LANGUAGE plpgsql
@@ -270,12 +271,13 @@ BEGIN
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON risk.watched, risk.rules, '
                    'risk.classification, risk.master_scale, risk.questionnaire, risk.questionnaire_item, '
                    'risk.questionnaire_answer, risk.questionnaire_conflict, risk.capacity_policy, '
-                   'risk.scorecard, risk.scorecard_characteristic, risk.scorecard_bin TO %s', r);
+                   'risk.scorecard, risk.scorecard_characteristic, risk.scorecard_bin, '
+                   'risk.lcr_factor, risk.nsfr_factor TO %s', r);
     EXECUTE format('GRANT SELECT, INSERT ON risk.masking_key TO %s', r);
 END
 $$;
 COMMENT ON FUNCTION risk.grant_admin(regrole) IS
-'Admin level: analyst, plus watch views, manage rules, master scales, questionnaires, capacity policies, scorecards and classifications, and grant access to the tables the role owns';
+'Admin level: analyst, plus watch views, manage rules, master scales, questionnaires, capacity policies, scorecards, liquidity factors and classifications, and grant access to the tables the role owns';
 
 CREATE FUNCTION risk.revoke_levels(r regrole) RETURNS void
     LANGUAGE plpgsql
