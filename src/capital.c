@@ -620,6 +620,31 @@ book_arg(FunctionCallInfo fcinfo, int argno, const char *name, const char *func,
 	return x;
 }
 
+/* Append one loan to the book (made on the first row, in the aggregate context). */
+static BookState *
+book_push(BookState *st, MemoryContext ctx, Jsonb *options, const char *func,
+		  double pd, double lgd, double ead, double rho, int64 id)
+{
+	if (st == NULL)
+		st = book_new(ctx, 64, options);
+	else
+		risk_same_options(st->options, options);
+	if (st->n == st->cap)
+	{
+		MemoryContext old = MemoryContextSwitchTo(ctx);
+
+		book_reserve(st, 1, func);
+		MemoryContextSwitchTo(old);
+	}
+	st->pd[st->n] = pd;
+	st->lgd[st->n] = lgd;
+	st->ead[st->n] = ead;
+	st->rho[st->n] = rho;
+	st->id[st->n] = id;
+	st->n++;
+	return st;
+}
+
 /*
  * Add one loan: arguments from `first` on are [id,] pd, lgd, ead[, rho][,
  * options]; with_id / with_rho say which are there.
@@ -652,24 +677,7 @@ book_accum(FunctionCallInfo fcinfo, const char *func, bool with_id, bool with_rh
 	ead = book_arg(fcinfo, a + 2, "ead", func, 0.0, INFINITY, false);
 	if (with_rho)
 		rho = book_arg(fcinfo, a + 3, "rho", func, 0.0, 1.0, true);
-	if (st == NULL)
-		st = book_new(ctx, 64, options);
-	else
-		risk_same_options(st->options, options);
-	if (st->n == st->cap)
-	{
-		MemoryContext old = MemoryContextSwitchTo(ctx);
-
-		book_reserve(st, 1, func);
-		MemoryContextSwitchTo(old);
-	}
-	st->pd[st->n] = pd;
-	st->lgd[st->n] = lgd;
-	st->ead[st->n] = ead;
-	st->rho[st->n] = rho;
-	st->id[st->n] = id;
-	st->n++;
-	PG_RETURN_POINTER(st);
+	PG_RETURN_POINTER(book_push(st, ctx, options, func, pd, lgd, ead, rho, id));
 }
 
 PG_FUNCTION_INFO_V1(risk_credit_var_accum);
@@ -711,23 +719,7 @@ risk_credit_multi_accum(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("sector of %s must be from 1 to %d, got %d", func, RK_CSIM_MAX_SECTORS, sector)));
 	loading = book_arg(fcinfo, 5, "loading", func, 0.0, 1.0, true);
-	if (st == NULL)
-		st = book_new(ctx, 64, options);
-	else
-		risk_same_options(st->options, options);
-	if (st->n == st->cap)
-	{
-		MemoryContext old = MemoryContextSwitchTo(ctx);
-
-		book_reserve(st, 1, func);
-		MemoryContextSwitchTo(old);
-	}
-	st->pd[st->n] = pd;
-	st->lgd[st->n] = lgd;
-	st->ead[st->n] = ead;
-	st->rho[st->n] = loading;
-	st->id[st->n] = sector - 1;
-	st->n++;
+	st = book_push(st, ctx, options, func, pd, lgd, ead, loading, sector - 1);
 	PG_RETURN_POINTER(st);
 }
 
@@ -1120,29 +1112,6 @@ risk_credit_contrib_final(PG_FUNCTION_ARGS)
 	return risk_result_row(fcinfo, v, NULL, 4);
 }
 
-/* a loan of CreditRisk+, sorted by (pd, lgd, ead) before the recursion */
-typedef struct CrpLoan
-{
-	double		pd,
-				lgd,
-				ead;
-} CrpLoan;
-
-static int
-crploan_cmp(const void *a, const void *b)
-{
-	const CrpLoan *x = a,
-			   *y = b;
-
-	if (x->pd != y->pd)
-		return x->pd < y->pd ? -1 : 1;
-	if (x->lgd != y->lgd)
-		return x->lgd < y->lgd ? -1 : 1;
-	if (x->ead != y->ead)
-		return x->ead < y->ead ? -1 : 1;
-	return 0;
-}
-
 PG_FUNCTION_INFO_V1(risk_creditriskplus_final);
 Datum
 risk_creditriskplus_final(PG_FUNCTION_ARGS)
@@ -1189,33 +1158,8 @@ risk_creditriskplus_final(PG_FUNCTION_ARGS)
 					 errmsg("option \"level\" of %s must be at least 0.5 and below 1, got %s",
 							func, risk_option_shown(v))));
 	}
-	/* the loans in one order whatever the order they came in (parallel) */
-	{
-		CrpLoan    *l = palloc(sizeof(CrpLoan) * st->n);
-		double	   *pd = palloc(sizeof(double) * st->n),
-				   *lgd = palloc(sizeof(double) * st->n),
-				   *ead = palloc(sizeof(double) * st->n);
-
-		for (int64 i = 0; i < st->n; i++)
-		{
-			l[i].pd = st->pd[i];
-			l[i].lgd = st->lgd[i];
-			l[i].ead = st->ead[i];
-		}
-		qsort(l, st->n, sizeof(CrpLoan), crploan_cmp);
-		for (int64 i = 0; i < st->n; i++)
-		{
-			pd[i] = l[i].pd;
-			lgd[i] = l[i].lgd;
-			ead[i] = l[i].ead;
-		}
-		s = rk_creditriskplus(pd, lgd, ead, (size_t) st->n, unit, sigma2, level,
-							  &r, NULL, 0);
-		pfree(l);
-		pfree(pd);
-		pfree(lgd);
-		pfree(ead);
-	}
+	s = rk_creditriskplus(st->pd, st->lgd, st->ead, (size_t) st->n, unit, sigma2, level,
+						  &r, NULL, 0);
 	if (s == RK_NOSPACE)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

@@ -722,6 +722,7 @@ rk_creditriskplus(const double *pd, const double *lgd, const double *ead,
 {
 	double	   *lam = NULL,
 			   *gk = NULL;
+	csim_key   *key = NULL;		/* the loans in one order, whatever theirs */
 	size_t	   *bands = NULL,	/* the bands with an intensity, ascending */
 				nb = 0;
 	double		mu = 0.0,
@@ -753,16 +754,33 @@ rk_creditriskplus(const double *pd, const double *lgd, const double *ead,
 		st = RK_NOSPACE;
 		goto done;
 	}
+	key = malloc(n * sizeof(csim_key));
+	if (!key)
+	{
+		st = RK_NOSPACE;
+		goto done;
+	}
 	for (size_t i = 0; i < n; i++)
 	{
-		double		band;
-
 		if (!(pd[i] >= 0.0 && pd[i] <= 1.0) || !(lgd[i] >= 0.0 && lgd[i] <= 1.0)
 			|| !(ead[i] >= 0.0 && isfinite(ead[i])))
 		{
 			st = RK_BADARG;
 			goto done;
 		}
+		key[i].v[0] = pd[i];
+		key[i].v[1] = lgd[i];
+		key[i].v[2] = ead[i];
+		key[i].v[3] = key[i].v[4] = 0.0;
+		key[i].idx = i;
+	}
+	/* the sums below in the loans' sorted order: the same bits in any order */
+	qsort(key, n, sizeof(csim_key), csim_key_cmp);
+	for (size_t q = 0; q < n; q++)
+	{
+		size_t		i = key[q].idx;
+		double		band;
+
 		band = round(lgd[i] * ead[i] / unit);
 		if (band <= 0.0 || pd[i] == 0.0)
 			continue;
@@ -866,6 +884,7 @@ rk_creditriskplus(const double *pd, const double *lgd, const double *ead,
 			dist[k] = gk[k];
 
 done:
+	free(key);
 	free(lam);
 	free(gk);
 	free(bands);
